@@ -1,0 +1,36 @@
+/*
+ * One line per event on stderr, as logfmt (default) or JSON:
+ *
+ *   ts=2026-11-30T08:00:00.123Z level=info event=connect conn=7 peer=127.0.0.1:50322
+ *   {"ts":"2026-11-30T08:00:00.123Z","level":"info","event":"connect","conn":7,...}
+ *
+ * A line is built on the stack with cg_log_begin / cg_log_str / cg_log_int /
+ * cg_log_end; cg_log_kv is the short form for string-only lines.
+ */
+#ifndef CG_LOG_H
+#define CG_LOG_H
+
+#include <stddef.h>
+
+typedef enum { CG_LOG_DEBUG, CG_LOG_INFO, CG_LOG_WARN, CG_LOG_ERROR } cg_log_level;
+
+typedef struct {
+    char buf[2048];
+    size_t len;
+    int active; /* 0 when the level is filtered out: the other calls do nothing */
+} cg_log_line;
+
+void cg_log_setup(cg_log_level min_level, int json);
+
+/* "debug", "info", "warn"/"warning", "error" -> level; -1 when unknown. */
+int cg_log_level_parse(const char *s);
+
+void cg_log_begin(cg_log_line *l, cg_log_level level, const char *event);
+void cg_log_str(cg_log_line *l, const char *key, const char *value);
+void cg_log_int(cg_log_line *l, const char *key, long long value);
+void cg_log_end(cg_log_line *l);
+
+/* cg_log_kv(level, event, key1, value1, key2, value2, ..., NULL) */
+void cg_log_kv(cg_log_level level, const char *event, ...);
+
+#endif

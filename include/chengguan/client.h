@@ -1,0 +1,94 @@
+/*
+ * libchengguan — the client library of the chengguan city server.
+ *
+ * A cg_client is one mutual-TLS connection to chengguand. The blocking calls
+ * below send one request and wait for its reply; they are meant for scripts,
+ * the CLI and integrations that do one thing at a time. Every call returns 0
+ * or a negative CG_E* code (chengguan/errors.h); after a failure,
+ * cg_client_error() says what happened in words, and for refusals by the
+ * server cg_client_error_field() names the request field at fault.
+ *
+ * A cg_client is not thread-safe: use one per thread.
+ */
+#ifndef CHENGGUAN_CLIENT_H
+#define CHENGGUAN_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chengguan/errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CG_PROTOCOL_VERSION 1
+
+typedef struct cg_client cg_client;
+
+typedef struct {
+    const char *server;      /* "host:port"; NULL means "127.0.0.1:7443" */
+    const char *cert_file;   /* client certificate (PEM), required */
+    const char *key_file;    /* its private key (PEM), required */
+    const char *ca_file;     /* CA that signed the server certificate, required */
+    const char *client_name; /* sent in Hello; NULL means "libchengguan/VERSION" */
+    int timeout_ms;          /* connect, handshake and each request; 0 means 10000 */
+} cg_client_options;
+
+/* What the server said in Welcome: who this connection is. */
+typedef struct {
+    char server_version[32];
+    uint32_t protocol_version;
+    char account[64];
+    char role[32];
+    char unit[32];
+    uint32_t max_frame_bytes;
+} cg_welcome;
+
+/* The account as the database has it now. */
+typedef struct {
+    char account[64];
+    char role[32];
+    char unit[32];
+    char unit_name[128];
+    char display_name[128];
+    char cert_subject[256];
+    char cert_fingerprint[65];
+} cg_whoami_reply;
+
+/*
+ * Connects, completes the TLS handshake and the Hello/Welcome exchange.
+ * On success *out is a ready client. On failure *out is still set (unless
+ * memory ran out, then NULL) so that cg_client_error(*out) can explain; free
+ * it with cg_client_free. Returns 0, CG_ECONNECT, CG_ETLS, CG_ETIMEOUT, or
+ * the code the server refused Hello with (e.g. CG_EUNAUTHENTICATED).
+ */
+CG_EXTERN int cg_client_connect(cg_client **out, const cg_client_options *opt);
+
+/* Welcome of a connected client, NULL before. */
+CG_EXTERN const cg_welcome *cg_client_welcome(const cg_client *c);
+
+/* Text of the last failure ("" when none). Never NULL for a non-NULL c. */
+CG_EXTERN const char *cg_client_error(const cg_client *c);
+
+/* Request field the server named in its last refusal ("" when none). */
+CG_EXTERN const char *cg_client_error_field(const cg_client *c);
+
+/* Closes the connection (close_notify) and frees everything. NULL is fine. */
+CG_EXTERN void cg_client_free(cg_client *c);
+
+/*
+ * Ping: sends len bytes of payload (at most 65536), waits for the echo.
+ * server_time_us (may be NULL) receives the server's clock. The payload that
+ * comes back is checked to be the one that was sent.
+ */
+CG_EXTERN int cg_ping(cg_client *c, const void *payload, size_t len, int64_t *server_time_us);
+
+/* WhoAmI: the account behind this connection, read from the database. */
+CG_EXTERN int cg_whoami(cg_client *c, cg_whoami_reply *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * The database pool: a few asynchronous libpq connections on the server's
+ * libuv loop, with a bounded queue of waiting queries in front.
+ *
+ * Each connection goes PQconnectStart -> PQsetnonblocking -> uv_poll on
+ * PQsocket; nothing here blocks the loop. A connection that breaks is
+ * re-opened by itself with exponential back-off (250 ms doubling to 10 s).
+ * Whenever a connection comes up it checks schema_migrations against the
+ * version this binary knows (cg_migrations_latest()).
+ *
+ * Each query is a single SQL statement (and so its own transaction unless
+ * the caller says otherwise); handlers that change several rows call one
+ * SQL function that does it all, so a query never leaves partial state.
+ */
+#ifndef CG_DB_H
+#define CG_DB_H
+
+#include <libpq-fe.h>
+#include <uv.h>
+
+typedef struct cg_db cg_db;
+
+/*
+ * Completion of one query, called exactly once, on the loop.
+ * status: 0 with res the PGRES_TUPLES_OK / PGRES_COMMAND_OK result;
+ *         CG_EUNAVAILABLE when there is no database connection or it broke
+ *             before the result came (res NULL);
+ *         otherwise the CG_E* code mapped from the SQLSTATE (cg_db_status_of)
+ *             with res the error result, so the handler can read
+ *             PG_DIAG_MESSAGE_PRIMARY and PG_DIAG_COLUMN_NAME.
+ * res is owned by the pool and cleared after the callback returns.
+ */
+typedef void (*cg_db_cb)(void *arg, int status, const PGresult *res);
+
+typedef struct {
+    const char *conninfo; /* libpq conninfo string */
+    int pool_size;        /* connections, >= 1 */
+    int queue_size;       /* queries waiting for a connection, >= 1 */
+    /* Called when a connection finds a schema version other than
+     * cg_migrations_latest() (found is the version it found, 0 for none). The
+     * pool then treats the database as unavailable until the next reconnect. */
+    void (*on_schema_mismatch)(void *arg, int found);
+    void *arg;
+} cg_db_options;
+
+/* Starts connecting (in the background); NULL only when memory runs out. */
+cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt);
+
+/*
+ * Queues one parameterised statement (text parameters, text results).
+ * Returns 0 when queued (cb will be called), or, without calling cb:
+ * CG_EUNAVAILABLE when no connection is up, CG_ERESOURCE_EXHAUSTED when the
+ * queue is full, CG_ENOMEM. params are copied; the caller may free them.
+ */
+int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                void *arg);
+
+/* Number of connections that are up and past the schema check. */
+int cg_db_ready(const cg_db *db);
+
+/*
+ * Stops: refuses new queries, lets those already sent finish (their callbacks
+ * run), fails queued ones with CG_EUNAVAILABLE, closes every poll handle and
+ * connection, frees the pool, then calls done(arg).
+ */
+void cg_db_close(cg_db *db, void (*done)(void *arg), void *arg);
+
+/*
+ * The CG_E* code for an error result. SQLSTATEs "CG0NN" (raised by our SQL
+ * functions) map to wire code NN; 23505 -> ALREADY_EXISTS; 23502/23514/22xxx
+ * -> INVALID_ARGUMENT; 42501 -> PERMISSION_DENIED; P0002 -> NOT_FOUND;
+ * 40001/40P01 -> ABORTED; 08xxx/57Pxx -> UNAVAILABLE; anything else INTERNAL.
+ */
+int cg_db_status_of(const PGresult *res);
+
+#endif
