@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# deps.sh — install chengguan's build and run dependencies on Debian 12.
+#
+# Checks each package with dpkg-query and only calls apt-get (update + install)
+# when something is missing. Quiet when everything is present. Uses sudo when
+# not run as root. Usage: scripts/deps.sh [-v]
+set -euo pipefail
+
+PACKAGES=(
+    build-essential cmake pkg-config
+    libuv1-dev libprotobuf-c-dev protobuf-c-compiler
+    libpq-dev libssl-dev openssl libinih-dev libjansson-dev libcmocka-dev
+    postgresql-15
+    clang libclang-rt-14-dev
+)
+
+verbose=0
+case "${1:-}" in
+    "") ;;
+    -v|--verbose) verbose=1 ;;
+    *) echo "usage: $0 [-v]" >&2; exit 1 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: dpkg-query not found; this script supports Debian/Ubuntu only" >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    if [ "$status" != "installed" ]; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    [ "$verbose" -eq 1 ] && echo "deps.sh: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+        echo "deps.sh: missing packages (${missing[*]}) and not root, and sudo is not available" >&2
+        exit 1
+    fi
+    SUDO=(sudo)
+fi
+
+echo "deps.sh: installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "deps.sh: done"
