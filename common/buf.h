@@ -15,7 +15,10 @@ typedef struct {
     size_t cap;
 } cg_buf;
 
-#define CG_BUF_INIT {NULL, 0, 0, 0}
+#define CG_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 void cg_buf_free(cg_buf *b);
 

@@ -35,7 +35,7 @@ void cg_frame_decoder_free(cg_frame_decoder *d);
 int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
 
 /*
- * Takes the next complete frame. Returns 1 with *payload/*len pointing into
+ * Takes the next complete frame. Returns 1 with *payload and *len pointing into
  * the decoder (valid until the next feed or next call), 0 when no complete
  * frame is buffered, or CG_ERESOURCE_EXHAUSTED when the announced length is
  * over the limit (sticky; *len is then set to the announced length).

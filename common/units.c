@@ -16,12 +16,7 @@ static const unit duration_units[] = {
 };
 
 static const unit size_units[] = {
-    {"", 1},
-    {"B", 1},
-    {"kB", 1024},
-    {"MB", 1024 * 1024},
-    {"GB", 1024 * 1024 * 1024},
-    {NULL, 0},
+    {"", 1}, {"B", 1}, {"kB", 1024}, {"MB", 1024 * 1024}, {"GB", 1024 * 1024 * 1024}, {NULL, 0},
 };
 
 static int parse_with_units(const char *s, const unit *units, uint64_t *out)

@@ -1,0 +1,65 @@
+/*
+ * TLS over two memory BIOs, independent of any socket (node's TLSWrap
+ * pattern). The owner moves ciphertext: bytes read from the network go in
+ * with cg_tls_session_feed(); bytes OpenSSL wants sent come out with
+ * cg_tls_session_take_output(). Plaintext goes in with cg_tls_session_write()
+ * and comes out with cg_tls_session_read().
+ *
+ * Every call that may make OpenSSL produce bytes (handshake, read, write,
+ * shutdown) leaves them in the output BIO: the owner drains it after each.
+ */
+#ifndef CG_TLS_SESSION_H
+#define CG_TLS_SESSION_H
+
+#include <openssl/ssl.h>
+#include <stddef.h>
+
+typedef struct {
+    SSL *ssl;
+    BIO *in;  /* network -> OpenSSL */
+    BIO *out; /* OpenSSL -> network */
+    int established;
+} cg_tls_session;
+
+/* server: 1 to accept, 0 to connect. 0 or CG_ENOMEM. */
+int cg_tls_session_init(cg_tls_session *t, SSL_CTX *ctx, int server);
+void cg_tls_session_free(cg_tls_session *t);
+
+/* Buffers ciphertext received from the network. 0 or CG_ENOMEM. */
+int cg_tls_session_feed(cg_tls_session *t, const void *data, size_t n);
+
+/*
+ * Advances the handshake. Returns 1 once established, 0 while it needs more
+ * bytes from the peer, or CG_ETLS with the reason (verify result or OpenSSL's
+ * words) written into err.
+ */
+int cg_tls_session_handshake(cg_tls_session *t, char *err, size_t errlen);
+
+/*
+ * Decrypts into buf. Returns the number of bytes (> 0), 0 when more
+ * ciphertext is needed, CG_ECLOSED when the peer sent close_notify, or
+ * CG_ETLS (reason in err).
+ */
+int cg_tls_session_read(cg_tls_session *t, void *buf, size_t cap, char *err, size_t errlen);
+
+/* Encrypts all n bytes into the output BIO. 0 or CG_ETLS. */
+int cg_tls_session_write(cg_tls_session *t, const void *data, size_t n);
+
+/* Queues close_notify. */
+void cg_tls_session_shutdown(cg_tls_session *t);
+
+/* Bytes waiting in the output BIO. */
+size_t cg_tls_session_output_pending(const cg_tls_session *t);
+
+/* Moves up to cap bytes of output into buf; returns how many. */
+size_t cg_tls_session_take_output(cg_tls_session *t, void *buf, size_t cap);
+
+/*
+ * The peer certificate's subject in RFC 2253 form with UTF-8 kept as is
+ * ("CN=hq,O=chengguan dev") and its SHA-256 fingerprint in lowercase hex.
+ * 0, or -1 when there is no peer certificate.
+ */
+int cg_tls_session_peer(const cg_tls_session *t, char *subject, size_t subject_len,
+                        char fingerprint[65]);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * chengguand's settings: defaults, then the INI file ([chengguand] section,
+ * parsed with libinih), then CHENGGUAN_<NAME> environment variables. See
+ * docs/operations.md for each setting.
+ */
+#ifndef CG_CONFIG_H
+#define CG_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *listen; /* "HOST:PORT" */
+    char *tls_cert;
+    char *tls_key;
+    char *tls_ca;
+    char *tls_crl;  /* optional: "" for none */
+    char *database; /* libpq conninfo */
+    int64_t db_pool_size;
+    int64_t db_queue_size;
+    int64_t max_connections;
+    int64_t max_connections_per_account;
+    int64_t max_inflight; /* requests in flight per connection */
+    int64_t max_frame_bytes;
+    int64_t max_output_bytes; /* a connection whose unsent output passes this is cut off */
+    /* Durations in milliseconds. */
+    int64_t idle_timeout; /* 0: never */
+    int64_t handshake_timeout;
+    int64_t shutdown_timeout;
+    char *log_level;
+    char *log_format; /* logfmt | json */
+} cg_config;
+
+/*
+ * Loads defaults, then path (may be NULL), then the environment, and checks
+ * every value. Returns 0, or -1 with a message naming the file, line and
+ * setting written into err.
+ */
+int cg_config_load(cg_config *c, const char *path, char *err, size_t errlen);
+
+void cg_config_free(cg_config *c);
+
+/* Splits "host:port" or "[v6]:port". 0 or -1. */
+int cg_config_split_listen(const char *listen, char *host, size_t hostlen, int *port);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * chengguand — the city server of the "enforcement enters residential
+ * compounds" programme. See docs/operations.md.
+ */
+#include "config.h"
+#include "db/migrate.h"
+#include "db/migrations.h"
+#include "error.h"
+#include "log.h"
+#include "server.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: chengguand [--config FILE] [--migrate | --check-config]\n"
+            "\n"
+            "  -c, --config FILE   INI file with a [chengguand] section (see docs/operations.md);\n"
+            "                      every setting may also come from CHENGGUAN_<NAME>\n"
+            "      --migrate       apply the SQL migrations this binary carries, then exit\n"
+            "      --check-config  load and check the settings, print them, then exit\n"
+            "  -V, --version       print the version and the schema version, then exit\n"
+            "  -h, --help          this text\n"
+            "\n"
+            "Signals: SIGTERM or SIGINT stop accepting, finish requests in flight, and exit 0.\n");
+}
+
+/* Lets many idle workstations connect: lift the soft descriptor limit. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Refuses to serve a database whose schema this binary does not match. A
+ * database that cannot be reached now is fine: the pool keeps trying. */
+static int check_schema(const cg_config *cfg)
+{
+    char err[512];
+    int current = 0;
+    int rc = cg_migrate_status(cfg->database, &current, err, sizeof err);
+    if (rc != 0) {
+        cg_log_kv(CG_LOG_WARN, "db_unreachable_at_start", "error", err, "action",
+                  "serving; requests get UNAVAILABLE until it is back", NULL);
+        return 0;
+    }
+    if (current == cg_migrations_latest())
+        return 0;
+    char have[16], want[16];
+    snprintf(have, sizeof have, "%d", current);
+    snprintf(want, sizeof want, "%d", cg_migrations_latest());
+    cg_log_kv(CG_LOG_ERROR, current > cg_migrations_latest() ? "schema_too_new" : "schema_too_old",
+              "found", have, "known", want, "action",
+              current > cg_migrations_latest() ? "upgrade chengguand" : "run chengguand --migrate",
+              NULL);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"config", required_argument, NULL, 'c'}, {"migrate", no_argument, NULL, 'm'},
+        {"check-config", no_argument, NULL, 'k'}, {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *config_path = NULL;
+    int migrate = 0, check_only = 0, opt;
+    while ((opt = getopt_long(argc, argv, "c:Vh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'm':
+            migrate = 1;
+            break;
+        case 'k':
+            check_only = 1;
+            break;
+        case 'V':
+            printf("chengguand %s (schema %d)\n", CG_VERSION, cg_migrations_latest());
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "chengguand: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 1;
+    }
+
+    cg_config cfg;
+    char err[512];
+    if (cg_config_load(&cfg, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "chengguand: %s\n", err);
+        cg_config_free(&cfg);
+        return 1;
+    }
+    cg_log_setup((cg_log_level)cg_log_level_parse(cfg.log_level),
+                 strcmp(cfg.log_format, "json") == 0);
+
+    int status = 0;
+    if (check_only) {
+        printf("configuration is valid: listen=%s database=%s\n", cfg.listen, cfg.database);
+    } else if (migrate) {
+        if (cg_migrate_apply(cfg.database, err, sizeof err) != 0) {
+            fprintf(stderr, "chengguand: migrate: %s\n", err);
+            status = 1;
+        }
+    } else if (check_schema(&cfg) != 0) {
+        status = 1;
+    } else {
+        signal(SIGPIPE, SIG_IGN);
+        raise_fd_limit();
+        uv_loop_t *loop = uv_default_loop();
+        cg_server server;
+        if (cg_server_start(&server, loop, &cfg) != 0) {
+            status = 1;
+        } else {
+            cg_log_kv(CG_LOG_INFO, "started", "version", CG_VERSION, NULL);
+            uv_run(loop, UV_RUN_DEFAULT);
+            status = server.exit_code;
+        }
+        if (uv_loop_close(loop) != 0)
+            cg_log_kv(CG_LOG_WARN, "loop_not_empty_at_exit", NULL);
+    }
+    cg_config_free(&cfg);
+    return status;
+}

@@ -1,0 +1,88 @@
+#include "request.h"
+
+#include "error.h"
+#include "log.h"
+#include "server.h"
+
+#include <stdlib.h>
+
+cg_request *cg_request_new(cg_session *s, uint64_t id, const char *method)
+{
+    cg_request *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->session = s;
+    r->id = id;
+    r->method = method;
+    r->started_ns = uv_hrtime();
+    r->next = s->requests;
+    if (s->requests != NULL)
+        s->requests->prev = r;
+    s->requests = r;
+    s->inflight++;
+    return r;
+}
+
+void cg__request_detach(cg_request *r)
+{
+    cg_session *s = r->session;
+    if (s == NULL)
+        return;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        s->requests = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+    r->session = NULL;
+    s->inflight--;
+}
+
+static void log_request(const cg_request *r, const cg_session *s, int code, const char *message)
+{
+    cg_log_line l;
+    cg_log_begin(&l, code == 0 ? CG_LOG_INFO : CG_LOG_WARN, "request");
+    if (s != NULL) {
+        cg_log_int(&l, "conn", (long long)s->id);
+        cg_log_str(&l, "account", s->account);
+    }
+    cg_log_int(&l, "id", (long long)r->id);
+    cg_log_str(&l, "method", r->method);
+    cg_log_str(&l, "status", cg_err_name(code));
+    if (code != 0 && message != NULL)
+        cg_log_str(&l, "error", message);
+    cg_log_int(&l, "us", (long long)((uv_hrtime() - r->started_ns) / 1000));
+    if (s == NULL)
+        cg_log_str(&l, "dropped", "session closed");
+    cg_log_end(&l);
+}
+
+/* Detaches, logs, frees, and lets the session take its next frame. */
+static void finish(cg_request *r, int code, const char *message)
+{
+    cg_session *s = r->session;
+    log_request(r, s, code, message);
+    cg__request_detach(r);
+    free(r);
+    if (s != NULL)
+        cg_session_request_done(s);
+}
+
+void cg_request_reply(cg_request *r, cg_envelope *reply)
+{
+    if (r->session != NULL) {
+        reply->id = r->id;
+        cg_session_send(r->session, reply);
+    }
+    finish(r, 0, NULL);
+}
+
+void cg_request_fail(cg_request *r, int code, const char *message, const char *field)
+{
+    if (message == NULL)
+        message = cg_strerror(code);
+    if (r->session != NULL)
+        cg_session_send_error(r->session, r->id, code, message, field);
+    finish(r, code, message);
+}

@@ -1,0 +1,38 @@
+/*
+ * One request in flight: created by the dispatcher for each Envelope,
+ * finished exactly once by cg_request_reply or cg_request_fail, which send
+ * the answer (if the session is still there) and free the request.
+ *
+ * When its session closes first, the request is detached (session = NULL)
+ * and the reply is dropped; whoever holds the request (usually a database
+ * callback) still finishes it, which frees it.
+ */
+#ifndef CG_REQUEST_H
+#define CG_REQUEST_H
+
+#include "envelope.h"
+#include "session.h"
+
+#include <stdint.h>
+
+typedef struct cg_request {
+    cg_session *session; /* NULL once the session went away */
+    struct cg_request *prev, *next;
+    uint64_t id;         /* the client's envelope id */
+    const char *method;  /* route name, for logs */
+    uint64_t started_ns; /* uv_hrtime() at dispatch */
+} cg_request;
+
+/* Allocates a request for envelope id on s and links it in. */
+cg_request *cg_request_new(cg_session *s, uint64_t id, const char *method);
+
+/* Sends reply (its id is set here) and frees the request. */
+void cg_request_reply(cg_request *r, cg_envelope *reply);
+
+/* Sends an Error and frees the request. message and field may be NULL. */
+void cg_request_fail(cg_request *r, int code, const char *message, const char *field);
+
+/* Detaches r from its closing session. */
+void cg__request_detach(cg_request *r);
+
+#endif

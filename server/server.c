@@ -1,0 +1,207 @@
+#include "server.h"
+
+#include "db/migrations.h"
+#include "error.h"
+#include "log.h"
+#include "session.h"
+#include "tls_context.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void on_schema_mismatch(void *arg, int found)
+{
+    cg_server *s = arg;
+    char have[16], want[16];
+    snprintf(have, sizeof have, "%d", found);
+    snprintf(want, sizeof want, "%d", cg_migrations_latest());
+    if (found > cg_migrations_latest()) {
+        cg_log_kv(CG_LOG_ERROR, "schema_too_new", "found", have, "known", want, "action",
+                  "stopping: upgrade chengguand", NULL);
+        cg_server_stop(s, 1);
+    } else {
+        cg_log_kv(CG_LOG_ERROR, "schema_too_old", "found", have, "known", want, "action",
+                  "run chengguand --migrate", NULL);
+    }
+}
+
+static void close_when_drained(cg_server *s);
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+    cg_server *s = listener->data;
+    if (status < 0) {
+        cg_log_kv(CG_LOG_WARN, "accept_failed", "error", uv_strerror(status), NULL);
+        return;
+    }
+    cg_session *session = cg_session_new(s);
+    if (session == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "accept_failed", "error", "out of memory", NULL);
+        return;
+    }
+    session->next = s->sessions;
+    if (s->sessions != NULL)
+        s->sessions->prev = session;
+    s->sessions = session;
+    s->nsessions++;
+    if (uv_accept(listener, (uv_stream_t *)&session->tcp) != 0) {
+        cg_session_close(session);
+        return;
+    }
+    if (s->stopping || s->nsessions > s->cfg->max_connections) {
+        cg_log_kv(CG_LOG_WARN, "connection_refused", "reason",
+                  s->stopping ? "shutting down" : "max_connections reached", NULL);
+        cg_session_close(session);
+        return;
+    }
+    cg_session_start(session);
+}
+
+void cg_server_session_gone(cg_server *s, cg_session *session)
+{
+    if (session->prev != NULL)
+        session->prev->next = session->next;
+    else
+        s->sessions = session->next;
+    if (session->next != NULL)
+        session->next->prev = session->prev;
+    s->nsessions--;
+    close_when_drained(s);
+}
+
+int cg_server_sessions_of(const cg_server *s, const char *account)
+{
+    int n = 0;
+    for (const cg_session *x = s->sessions; x != NULL; x = x->next)
+        if (x->state == CG_SESSION_READY && strcmp(x->account, account) == 0)
+            n++;
+    return n;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    cg_server *s = h->data;
+    cg_log_kv(CG_LOG_INFO, "signal", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
+    cg_server_stop(s, 0);
+}
+
+static int listen_on(cg_server *s)
+{
+    char host[256];
+    int port;
+    cg_config_split_listen(s->cfg->listen, host, sizeof host, &port);
+    struct sockaddr_storage addr;
+    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
+        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
+        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error",
+                  "not a numeric IP address", NULL);
+        return -1;
+    }
+    uv_tcp_init(s->loop, &s->listener);
+    s->listener.data = s;
+    int rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
+    if (rc != 0) {
+        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error", uv_strerror(rc),
+                  NULL);
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        return -1;
+    }
+    cg_log_kv(CG_LOG_INFO, "listening", "listen", s->cfg->listen, NULL);
+    return 0;
+}
+
+int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
+{
+    memset(s, 0, sizeof *s);
+    s->loop = loop;
+    s->cfg = cfg;
+    char err[512];
+    s->tls =
+        cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);
+    if (s->tls == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, NULL);
+        return -1;
+    }
+    if (listen_on(s) != 0) {
+        SSL_CTX_free(s->tls);
+        return -1;
+    }
+    cg_db_options dbo = {
+        .conninfo = cfg->database,
+        .pool_size = (int)cfg->db_pool_size,
+        .queue_size = (int)cfg->db_queue_size,
+        .on_schema_mismatch = on_schema_mismatch,
+        .arg = s,
+    };
+    s->db = cg_db_new(loop, &dbo);
+    if (s->db == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", NULL);
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        SSL_CTX_free(s->tls);
+        return -1;
+    }
+    uv_signal_init(loop, &s->sigterm);
+    uv_signal_init(loop, &s->sigint);
+    s->sigterm.data = s->sigint.data = s;
+    uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&s->sigint, on_signal, SIGINT);
+    uv_timer_init(loop, &s->shutdown_timer);
+    s->shutdown_timer.data = s;
+    return 0;
+}
+
+static void on_db_closed(void *arg)
+{
+    cg_server *s = arg;
+    s->db = NULL;
+    uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
+    SSL_CTX_free(s->tls);
+    s->tls = NULL;
+    cg_log_kv(CG_LOG_INFO, "stopped", NULL);
+}
+
+/* Sessions that outlive shutdown_timeout are closed without waiting. */
+static void on_shutdown_timeout(uv_timer_t *t)
+{
+    cg_server *s = t->data;
+    cg_log_kv(CG_LOG_WARN, "shutdown_timeout", "action", "closing remaining connections", NULL);
+    for (cg_session *x = s->sessions; x != NULL; x = x->next)
+        cg_session_close(x);
+}
+
+/* Once the last session is gone, the pool closes: requests in flight had
+ * their answers by then. */
+static void close_when_drained(cg_server *s)
+{
+    if (!s->stopping || s->nsessions > 0 || s->db == NULL || s->db_closing)
+        return;
+    s->db_closing = 1;
+    uv_timer_stop(&s->shutdown_timer);
+    cg_db_close(s->db, on_db_closed, s);
+}
+
+void cg_server_stop(cg_server *s, int exit_code)
+{
+    if (exit_code > s->exit_code)
+        s->exit_code = exit_code;
+    if (s->stopping)
+        return;
+    s->stopping = 1;
+    cg_log_kv(CG_LOG_INFO, "stopping", NULL);
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    uv_close((uv_handle_t *)&s->sigint, NULL);
+    for (cg_session *x = s->sessions; x != NULL; x = x->next) {
+        if (x->state != CG_SESSION_READY)
+            cg_session_close(x);
+        else if (x->inflight == 0)
+            cg_session_close_gracefully(x);
+        /* others close when their last request finishes (session.c) */
+    }
+    if (s->cfg->shutdown_timeout > 0)
+        uv_timer_start(&s->shutdown_timer, on_shutdown_timeout, (uint64_t)s->cfg->shutdown_timeout,
+                       0);
+    close_when_drained(s);
+}

@@ -1,0 +1,52 @@
+/*
+ * The server: one libuv loop owning the listener, every session, the
+ * database pool and the signal handlers.
+ */
+#ifndef CG_SERVER_H
+#define CG_SERVER_H
+
+#include "config.h"
+#include "db/db.h"
+
+#include <openssl/ssl.h>
+#include <uv.h>
+
+typedef struct cg_session cg_session;
+
+typedef struct cg_server {
+    uv_loop_t *loop;
+    const cg_config *cfg;
+    SSL_CTX *tls;
+    cg_db *db;
+    uv_tcp_t listener;
+    uv_signal_t sigterm;
+    uv_signal_t sigint;
+    uv_timer_t shutdown_timer;
+    cg_session *sessions; /* doubly linked through cg_session.prev/next */
+    int nsessions;
+    uint64_t next_session_id;
+    int stopping;
+    int db_closing;
+    int exit_code;
+} cg_server;
+
+/*
+ * Sets up TLS, the database pool, the listener and the signals on loop.
+ * Returns 0, or -1 after logging why (the caller exits 1).
+ */
+int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg);
+
+/*
+ * Graceful stop: stop accepting, let requests in flight finish, close every
+ * session with close_notify, close the pool; the loop then runs out. Called
+ * on SIGTERM/SIGINT, or with exit_code 1 on a fatal condition.
+ */
+void cg_server_stop(cg_server *s, int exit_code);
+
+/* Sessions of account that finished Hello, for per-account limits. */
+int cg_server_sessions_of(const cg_server *s, const char *account);
+
+/* Called by a session when it is fully closed, before it is freed. */
+void cg_server_session_gone(cg_server *s, cg_session *session);
+
+#endif

@@ -1,0 +1,381 @@
+#include "session.h"
+
+#include "dispatch.h"
+#include "envelope.h"
+#include "error.h"
+#include "log.h"
+#include "request.h"
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_CHUNK (64 * 1024)
+
+typedef struct {
+    uv_write_t req;
+    size_t len;
+    char data[];
+} write_req;
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    cg_session *s = h->data;
+    if (--s->open_handles > 0)
+        return;
+    cg_server_session_gone(s->server, s);
+    cg_tls_session_free(&s->tls);
+    cg_frame_decoder_free(&s->frames);
+    free(s);
+}
+
+cg_session *cg_session_new(cg_server *server)
+{
+    cg_session *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    if (cg_tls_session_init(&s->tls, server->tls, 1) != 0) {
+        free(s);
+        return NULL;
+    }
+    s->server = server;
+    s->id = ++server->next_session_id;
+    s->state = CG_SESSION_HANDSHAKE;
+    cg_frame_decoder_init(&s->frames, (size_t)server->cfg->max_frame_bytes);
+    uv_tcp_init(server->loop, &s->tcp);
+    uv_timer_init(server->loop, &s->timer);
+    s->tcp.data = s->timer.data = s;
+    s->open_handles = 2;
+    return s;
+}
+
+static void log_event(cg_session *s, cg_log_level level, const char *event, const char *key,
+                      const char *value)
+{
+    cg_log_line l;
+    cg_log_begin(&l, level, event);
+    cg_log_int(&l, "conn", (long long)s->id);
+    cg_log_str(&l, "peer", s->peer);
+    if (s->account[0])
+        cg_log_str(&l, "account", s->account);
+    if (key != NULL)
+        cg_log_str(&l, key, value);
+    cg_log_end(&l);
+}
+
+void cg_session_close(cg_session *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->tcp))
+        return;
+    s->state = CG_SESSION_CLOSING;
+    while (s->requests != NULL)
+        cg__request_detach(s->requests);
+    log_event(s, CG_LOG_INFO, "disconnect", NULL, NULL);
+    uv_close((uv_handle_t *)&s->tcp, on_handle_closed);
+    uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+    write_req *w = (write_req *)req;
+    cg_session *s = req->data;
+    free(w);
+    if (status < 0 && status != UV_ECANCELED && !uv_is_closing((uv_handle_t *)&s->tcp)) {
+        log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(status));
+        cg_session_close(s);
+    }
+}
+
+/*
+ * Moves whatever TLS produced to the socket: uv_try_write first, and only what
+ * the kernel did not take goes through a queued uv_write. A peer whose queue
+ * passes max_output_bytes is cut off alone.
+ */
+static int flush(cg_session *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->tcp))
+        return CG_ECLOSED;
+    size_t n;
+    while ((n = cg_tls_session_output_pending(&s->tls)) > 0) {
+        write_req *w = malloc(sizeof *w + n);
+        if (w == NULL) {
+            cg_session_close(s);
+            return CG_ENOMEM;
+        }
+        w->len = cg_tls_session_take_output(&s->tls, w->data, n);
+        uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+        int sent = 0;
+        if (uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp) == 0)
+            sent = uv_try_write((uv_stream_t *)&s->tcp, &buf, 1);
+        if (sent == (int)w->len) {
+            free(w);
+            continue;
+        }
+        if (sent > 0) {
+            buf.base += sent;
+            buf.len -= (size_t)sent;
+        }
+        w->req.data = s;
+        int rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &buf, 1, on_write);
+        if (rc < 0) {
+            free(w);
+            log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(rc));
+            cg_session_close(s);
+            return CG_EIO;
+        }
+    }
+    size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp);
+    if (queued > (size_t)s->server->cfg->max_output_bytes) {
+        char why[64];
+        snprintf(why, sizeof why, "%zu bytes unsent", queued);
+        log_event(s, CG_LOG_WARN, "slow_reader_cut_off", "queued", why);
+        cg_session_close(s);
+        return CG_ERESOURCE_EXHAUSTED;
+    }
+    return 0;
+}
+
+int cg_session_send(cg_session *s, const void *env)
+{
+    if (s->state == CG_SESSION_CLOSING || uv_is_closing((uv_handle_t *)&s->tcp))
+        return CG_ECLOSED;
+    cg_buf frame = CG_BUF_INIT;
+    int rc = cg_envelope_write(&frame, env, (size_t)s->server->cfg->max_frame_bytes);
+    if (rc == 0)
+        rc = cg_tls_session_write(&s->tls, cg_buf_head(&frame), cg_buf_pending(&frame));
+    cg_buf_free(&frame);
+    if (rc != 0) {
+        log_event(s, CG_LOG_ERROR, "send_failed", "error", cg_strerror(rc));
+        cg_session_close(s);
+        return rc;
+    }
+    return flush(s);
+}
+
+int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,
+                          const char *field)
+{
+    cg_envelope env;
+    Chengguan__V1__Error err;
+    cg_envelope_set_error(&env, &err, id, code, message, field);
+    return cg_session_send(s, &env);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    cg_session *s = req->data;
+    free(req);
+    cg_session_close(s);
+}
+
+void cg_session_close_gracefully(cg_session *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->tcp) || s->state == CG_SESSION_CLOSING)
+        return;
+    s->state = CG_SESSION_CLOSING;
+    uv_read_stop((uv_stream_t *)&s->tcp);
+    s->reading = 0;
+    cg_tls_session_shutdown(&s->tls);
+    if (flush(s) != 0)
+        return;
+    uv_shutdown_t *req = malloc(sizeof *req);
+    if (req == NULL || uv_shutdown(req, (uv_stream_t *)&s->tcp, on_shutdown) != 0) {
+        free(req);
+        cg_session_close(s);
+        return;
+    }
+    req->data = s;
+}
+
+static void arm_timer(cg_session *s, uint64_t ms);
+
+static void on_timeout(uv_timer_t *t)
+{
+    cg_session *s = t->data;
+    if (s->state == CG_SESSION_READY) {
+        if (s->inflight > 0) { /* busy, not idle: look again later */
+            arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
+            return;
+        }
+        log_event(s, CG_LOG_INFO, "idle_timeout", NULL, NULL);
+        cg_session_close_gracefully(s);
+    } else {
+        log_event(s, CG_LOG_INFO, "handshake_timeout", NULL, NULL);
+        cg_session_close(s);
+    }
+}
+
+static void arm_timer(cg_session *s, uint64_t ms)
+{
+    if (ms == 0)
+        uv_timer_stop(&s->timer);
+    else
+        uv_timer_start(&s->timer, on_timeout, ms, 0);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char chunk[READ_CHUNK]; /* one loop thread: decrypted at once, never kept */
+    buf->base = chunk;
+    buf->len = sizeof chunk;
+}
+
+/*
+ * Dispatches complete frames while the session may take more requests. A
+ * frame over the limit gets one RESOURCE_EXHAUSTED error with id 0 and the
+ * connection closes; nothing is allocated for the announced length.
+ */
+static void process_frames(cg_session *s)
+{
+    if (s->processing)
+        return;
+    s->processing = 1;
+    const int64_t max_inflight = s->server->cfg->max_inflight;
+    while (s->state != CG_SESSION_CLOSING && s->inflight < max_inflight) {
+        const uint8_t *payload;
+        size_t len;
+        int rc = cg_frame_decoder_next(&s->frames, &payload, &len);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "frame of %zu bytes is over the limit of %lld bytes", len,
+                     (long long)s->server->cfg->max_frame_bytes);
+            log_event(s, CG_LOG_WARN, "frame_too_large", "error", msg);
+            cg_session_send_error(s, 0, CG_ERESOURCE_EXHAUSTED, msg, NULL);
+            cg_session_close_gracefully(s);
+            break;
+        }
+        cg_dispatch(s, payload, len);
+    }
+    s->processing = 0;
+}
+
+/* Keeps reading only while the session can take more requests: a client that
+ * pipelines past max_inflight is slowed down by TCP, not by our memory. */
+static void update_reading(cg_session *s);
+
+void cg_session_request_done(cg_session *s)
+{
+    if (s->state == CG_SESSION_CLOSING)
+        return;
+    if (s->server->stopping && s->inflight == 0) {
+        cg_session_close_gracefully(s);
+        return;
+    }
+    process_frames(s);
+    update_reading(s);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+
+static void update_reading(cg_session *s)
+{
+    if (s->state == CG_SESSION_CLOSING || uv_is_closing((uv_handle_t *)&s->tcp))
+        return;
+    int want = s->inflight < s->server->cfg->max_inflight && !s->server->stopping;
+    if (want && !s->reading) {
+        if (uv_read_start((uv_stream_t *)&s->tcp, on_alloc, on_read) == 0)
+            s->reading = 1;
+    } else if (!want && s->reading) {
+        uv_read_stop((uv_stream_t *)&s->tcp);
+        s->reading = 0;
+    }
+}
+
+static void handshake_done(cg_session *s)
+{
+    if (cg_tls_session_peer(&s->tls, s->cert_subject, sizeof s->cert_subject,
+                            s->cert_fingerprint) != 0) {
+        log_event(s, CG_LOG_WARN, "handshake_failed", "reason", "no peer certificate");
+        cg_session_close(s);
+        return;
+    }
+    s->state = CG_SESSION_AWAIT_HELLO;
+    log_event(s, CG_LOG_INFO, "handshake", "subject", s->cert_subject);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    cg_session *s = stream->data;
+    if (nread == 0)
+        return;
+    if (nread < 0) {
+        if (nread != UV_EOF)
+            log_event(s, CG_LOG_INFO, "read_failed", "error", uv_strerror((int)nread));
+        cg_session_close(s);
+        return;
+    }
+    if (s->state == CG_SESSION_READY)
+        arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
+    if (cg_tls_session_feed(&s->tls, buf->base, (size_t)nread) != 0) {
+        cg_session_close(s);
+        return;
+    }
+    char why[256];
+    if (s->state == CG_SESSION_HANDSHAKE) {
+        int rc = cg_tls_session_handshake(&s->tls, why, sizeof why);
+        flush(s);
+        if (rc < 0) {
+            log_event(s, CG_LOG_WARN, "handshake_failed", "reason", why);
+            cg_session_close(s);
+            return;
+        }
+        if (rc == 0)
+            return;
+        handshake_done(s);
+        if (s->state == CG_SESSION_CLOSING)
+            return;
+    }
+    for (;;) {
+        char plain[16 * 1024];
+        int n = cg_tls_session_read(&s->tls, plain, sizeof plain, why, sizeof why);
+        flush(s);
+        if (n == 0)
+            break;
+        if (n == CG_ECLOSED) {
+            cg_session_close_gracefully(s);
+            return;
+        }
+        if (n < 0) {
+            log_event(s, CG_LOG_WARN, "tls_failed", "reason", why);
+            cg_session_close(s);
+            return;
+        }
+        if (cg_frame_decoder_feed(&s->frames, plain, (size_t)n) != 0)
+            break; /* the decoder's sticky error is reported by process_frames */
+    }
+    process_frames(s);
+    update_reading(s);
+}
+
+void cg_session_start(cg_session *s)
+{
+    struct sockaddr_storage addr;
+    int len = sizeof addr;
+    char host[48] = "?";
+    int port = 0;
+    if (uv_tcp_getpeername(&s->tcp, (struct sockaddr *)&addr, &len) == 0) {
+        if (addr.ss_family == AF_INET6) {
+            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&addr;
+            uv_ip6_name(a, host, sizeof host);
+            port = ntohs(a->sin6_port);
+        } else {
+            struct sockaddr_in *a = (struct sockaddr_in *)&addr;
+            uv_ip4_name(a, host, sizeof host);
+            port = ntohs(a->sin_port);
+        }
+    }
+    snprintf(s->peer, sizeof s->peer, "%s:%d", host, port);
+    uv_tcp_nodelay(&s->tcp, 1);
+    log_event(s, CG_LOG_INFO, "connect", NULL, NULL);
+    arm_timer(s, (uint64_t)s->server->cfg->handshake_timeout);
+    update_reading(s);
+}
+
+void cg_session_hello_done(cg_session *s)
+{
+    s->state = CG_SESSION_READY;
+    arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
+}

@@ -1,0 +1,90 @@
+/*
+ * One client connection: TCP, TLS over memory BIOs, framing, the requests in
+ * flight, and the identity the certificate and Hello established. The
+ * session knows nothing about the domain: it hands each Envelope to
+ * cg_dispatch() and writes back what handlers reply.
+ *
+ * Lifetime: created on accept, closed asynchronously (cg_session_close) and
+ * freed in the last close callback of its handles. Requests still in flight
+ * when it closes are detached (request.h), never freed from here.
+ */
+#ifndef CG_SESSION_H
+#define CG_SESSION_H
+
+#include "buf.h"
+#include "frame.h"
+#include "role.h"
+#include "tls_session.h"
+
+#include <stdint.h>
+#include <uv.h>
+
+struct cg_server;
+struct cg_request;
+
+typedef enum {
+    CG_SESSION_HANDSHAKE,     /* TLS handshake in progress */
+    CG_SESSION_AWAIT_HELLO,   /* TLS up, no account yet */
+    CG_SESSION_HELLO_PENDING, /* Hello is looking up the account */
+    CG_SESSION_READY,         /* serving requests */
+    CG_SESSION_CLOSING,       /* no more input; flushing, then closing */
+} cg_session_state;
+
+typedef struct cg_session {
+    struct cg_server *server;
+    struct cg_session *prev, *next; /* in server->sessions */
+    uint64_t id;                    /* for logs */
+    char peer[64];                  /* "127.0.0.1:50322" */
+    cg_session_state state;
+
+    uv_tcp_t tcp;
+    uv_timer_t timer; /* handshake timeout, then idle timeout */
+    int open_handles; /* freed when the last close callback ran */
+
+    cg_tls_session tls;
+    cg_frame_decoder frames;
+    int reading;    /* uv_read_start is active */
+    int processing; /* inside process_frames: replies must not re-enter it */
+
+    struct cg_request *requests; /* in flight, linked through cg_request.prev/next */
+    int inflight;
+
+    /* Identity: certificate after the handshake, account after Hello. */
+    char cert_subject[256];
+    char cert_fingerprint[65];
+    char account[64];
+    char unit[32];
+    cg_role role;
+} cg_session;
+
+/* Takes over an accepted connection (tcp is initialised on server->loop by
+ * the caller through cg_session_new). NULL when memory runs out. */
+cg_session *cg_session_new(struct cg_server *server);
+
+/* Starts the handshake after uv_accept succeeded into session->tcp. */
+void cg_session_start(cg_session *s);
+
+/*
+ * Queues env as a frame to the peer (TLS-encrypted) and flushes. If the
+ * peer's unsent output passes max_output_bytes, the session is cut off.
+ * Returns 0 or a negative CG_E* code.
+ */
+int cg_session_send(cg_session *s, const void *env);
+
+/* Sends an Error envelope; see cg_envelope_set_error. */
+int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,
+                          const char *field);
+
+/* Sends close_notify after what is queued, then closes. Idempotent. */
+void cg_session_close_gracefully(cg_session *s);
+
+/* Closes now, dropping unsent output. Idempotent. */
+void cg_session_close(cg_session *s);
+
+/* Hello succeeded: the session serves requests and the idle timer runs. */
+void cg_session_hello_done(cg_session *s);
+
+/* A request of s finished: lets the session read and dispatch again. */
+void cg_session_request_done(cg_session *s);
+
+#endif
