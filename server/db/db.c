@@ -1,0 +1,772 @@
+/*
+ * The database pool (see db.h): asynchronous libpq connections driven by
+ * uv_poll on the server's loop, with a bounded FIFO of waiting queries.
+ *
+ * Life of one connection (conn_state):
+ *
+ *   BACKOFF --timer--> CONNECTING --PQconnectPoll OK--> CHECKING_SCHEMA
+ *      ^                   |                                 |
+ *      |                   | failure / timeout               | version ok
+ *      |                   v                                 v
+ *      +--PQfinish--- CLOSING <----- broken / mismatch ---- IDLE <--> BUSY
+ *                          |
+ *                          +--PQfinish, pool closing--> DOWN
+ *
+ * CLOSING waits for every uv_poll_t of the connection to be closed (its
+ * memory is freed in the close callback) before PQfinish closes the socket,
+ * so libuv never watches a file descriptor that libpq has closed or reused.
+ * The query that was in flight on a broken connection is failed with
+ * CG_EUNAVAILABLE from that close callback, i.e. never from inside
+ * cg_db_query; so cg_db_query never calls a callback, neither the caller's
+ * nor anyone else's.
+ *
+ * Invariant: queries wait in the queue only while no connection is IDLE,
+ * except during a completion callback; every transition to IDLE pumps the
+ * queue afterwards.
+ */
+#include "db/db.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/migrations.h"
+#include "error.h"
+#include "log.h"
+
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 10000
+/* libpq's connect_timeout only applies to its blocking calls; this bounds
+ * PQconnectPoll plus the schema check. */
+#define CONNECT_TIMEOUT_MS 10000
+#define MAX_PARAMS         65535 /* the protocol's limit */
+
+typedef enum {
+    CONN_DOWN,            /* no PGconn and nothing scheduled: the pool is closing */
+    CONN_BACKOFF,         /* no PGconn; the timer starts the next attempt */
+    CONN_CONNECTING,      /* PQconnectPoll in progress */
+    CONN_CHECKING_SCHEMA, /* connected; the schema_migrations query is in flight */
+    CONN_IDLE,            /* ready, nothing in flight */
+    CONN_BUSY,            /* ready, one caller's query in flight (req) */
+    CONN_CLOSING,         /* poll handles closing; PQfinish follows */
+} conn_state;
+
+/* One caller's query, from cg_db_query until its callback returns. The
+ * parameter pointers and strings live in the same allocation. */
+typedef struct db_req {
+    struct db_req *next;
+    const char *sql; /* the caller's string literal, not copied */
+    int nparams;
+    const char **params;
+    cg_db_cb cb;
+    void *arg;
+} db_req;
+
+typedef struct {
+    cg_db *db;
+    int id; /* index in the pool, for logs */
+    conn_state state;
+    PGconn *pg;        /* NULL in DOWN and BACKOFF */
+    uv_poll_t *poll;   /* on PQsocket(pg); NULL when not watching */
+    int poll_fd;       /* the fd poll was created for */
+    int poll_events;   /* what poll is started with (0 = stopped) */
+    int polls_closing; /* poll handles whose close callback has not run */
+    uv_timer_t timer;  /* back-off, and the connect timeout */
+    uint64_t backoff_ms;
+    db_req *req;    /* in flight (BUSY), or to be failed (CLOSING) */
+    PGresult *last; /* the last result of the statement in flight */
+} db_conn;
+
+struct cg_db {
+    uv_loop_t *loop;
+    char *conninfo;
+    int pool_size;
+    int queue_size;
+    void (*on_schema_mismatch)(void *arg, int found);
+    void *arg;
+    db_conn *conns;
+    int ready; /* connections in IDLE or BUSY */
+    db_req *qhead, *qtail;
+    int qlen;
+    int closing;
+    int timers_open; /* after cg_db_close: timers whose close callback is pending */
+    void (*done)(void *arg);
+    void *done_arg;
+};
+
+static void conn_start(db_conn *c);
+static void conn_fail(db_conn *c, const char *event, const char *reason);
+static void on_poll(uv_poll_t *h, int status, int events);
+static void on_timer(uv_timer_t *t);
+static void pump(cg_db *db);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int is_ready(conn_state s)
+{
+    return s == CONN_IDLE || s == CONN_BUSY;
+}
+
+/* Changes state and keeps db->ready in step. */
+static void set_state(db_conn *c, conn_state s)
+{
+    c->db->ready += is_ready(s) - is_ready(c->state);
+    c->state = s;
+}
+
+/* libpq's error text on one line: newlines and tabs folded to one space,
+ * trailing white space removed. */
+static const char *one_line(const char *msg, char *buf, size_t size)
+{
+    size_t n = 0;
+    int space = 0;
+    for (const char *p = msg ? msg : ""; *p && n + 1 < size; p++) {
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+            space = 1;
+            continue;
+        }
+        if (space && n > 0 && n + 2 < size)
+            buf[n++] = ' ';
+        space = 0;
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *pg_reason(db_conn *c, char *buf, size_t size)
+{
+    one_line(c->pg ? PQerrorMessage(c->pg) : "out of memory", buf, size);
+    return buf[0] ? buf : "unknown";
+}
+
+static void log_conn(cg_log_level level, const char *event, db_conn *c, const char *key,
+                     const char *value)
+{
+    cg_log_line l;
+    cg_log_begin(&l, level, event);
+    cg_log_int(&l, "conn", c->id);
+    if (key)
+        cg_log_str(&l, key, value);
+    cg_log_end(&l);
+}
+
+/* NOTICE, WARNING and the FATAL a backend sends before it is terminated
+ * while idle all arrive here instead of libpq's default stderr printer. */
+static void on_notice(void *arg, const PGresult *res)
+{
+    db_conn *c = arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    int loud = sev && (strcmp(sev, "WARNING") == 0 || strcmp(sev, "ERROR") == 0 ||
+                       strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0);
+    cg_log_line l;
+    cg_log_begin(&l, loud ? CG_LOG_WARN : CG_LOG_DEBUG, "db_notice");
+    cg_log_int(&l, "conn", c->id);
+    cg_log_str(&l, "severity", sev);
+    cg_log_str(&l, "message", msg);
+    cg_log_end(&l);
+}
+
+static int sqlstate_is_disconnect(const char *s)
+{
+    return s && (strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0);
+}
+
+int cg_db_status_of(const PGresult *res)
+{
+    if (res == NULL)
+        return CG_EUNAVAILABLE;
+    switch (PQresultStatus(res)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+    case PGRES_SINGLE_TUPLE:
+        return 0;
+    default:
+        break;
+    }
+    const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (s == NULL || strlen(s) != 5)
+        return CG_EINTERNAL;
+    if (strncmp(s, "CG0", 3) == 0 && s[3] >= '0' && s[3] <= '9' && s[4] >= '0' && s[4] <= '9') {
+        int code = (s[3] - '0') * 10 + (s[4] - '0');
+        return code >= 1 && code <= 16 ? -code : CG_EINTERNAL;
+    }
+    if (strcmp(s, "23505") == 0)
+        return CG_EALREADY_EXISTS;
+    if (strcmp(s, "23502") == 0 || strcmp(s, "23514") == 0 || strncmp(s, "22", 2) == 0)
+        return CG_EINVALID_ARGUMENT;
+    if (strcmp(s, "42501") == 0)
+        return CG_EPERMISSION_DENIED;
+    if (strcmp(s, "P0002") == 0)
+        return CG_ENOT_FOUND;
+    if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
+        return CG_EABORTED;
+    if (sqlstate_is_disconnect(s))
+        return CG_EUNAVAILABLE;
+    return CG_EINTERNAL;
+}
+
+/* ---- requests and the queue ------------------------------------------- */
+
+static db_req *req_new(const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                       void *arg)
+{
+    size_t size = sizeof(db_req) + (size_t)nparams * sizeof(char *);
+    for (int i = 0; i < nparams; i++)
+        if (params[i])
+            size += strlen(params[i]) + 1;
+    db_req *r = malloc(size);
+    if (r == NULL)
+        return NULL;
+    r->next = NULL;
+    r->sql = sql;
+    r->nparams = nparams;
+    r->params = (const char **)(r + 1);
+    r->cb = cb;
+    r->arg = arg;
+    char *p = (char *)(r->params + nparams);
+    for (int i = 0; i < nparams; i++) {
+        if (params[i] == NULL) {
+            r->params[i] = NULL; /* SQL NULL */
+            continue;
+        }
+        size_t n = strlen(params[i]) + 1;
+        memcpy(p, params[i], n);
+        r->params[i] = p;
+        p += n;
+    }
+    return r;
+}
+
+/* Calls r's callback and frees r. res stays the caller's. */
+static void req_finish(db_req *r, int status, const PGresult *res)
+{
+    r->cb(r->arg, status, res);
+    free(r);
+}
+
+static db_req *queue_pop(cg_db *db)
+{
+    db_req *r = db->qhead;
+    if (r) {
+        db->qhead = r->next;
+        if (db->qhead == NULL)
+            db->qtail = NULL;
+        db->qlen--;
+        r->next = NULL;
+    }
+    return r;
+}
+
+/* Fails every queued query with CG_EUNAVAILABLE. One at a time from the
+ * head, so a callback that queues again (it cannot while nothing is ready)
+ * or closes the pool finds a consistent queue. */
+static void queue_fail_all(cg_db *db)
+{
+    db_req *r;
+    while ((r = queue_pop(db)) != NULL)
+        req_finish(r, CG_EUNAVAILABLE, NULL);
+}
+
+static db_conn *find_idle(cg_db *db)
+{
+    for (int i = 0; i < db->pool_size; i++)
+        if (db->conns[i].state == CONN_IDLE)
+            return &db->conns[i];
+    return NULL;
+}
+
+/* ---- shutdown bookkeeping --------------------------------------------- */
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    db_conn *c = h->data;
+    cg_db *db = c->db;
+    if (--db->timers_open > 0)
+        return;
+    void (*done)(void *) = db->done;
+    void *done_arg = db->done_arg;
+    cg_log_kv(CG_LOG_INFO, "db_closed", NULL);
+    free(db->conns);
+    free(db->conninfo);
+    free(db);
+    if (done)
+        done(done_arg);
+}
+
+/* Once the pool is closing and every connection is DOWN, closes the timers;
+ * the last timer's close callback frees the pool. Never frees synchronously,
+ * so callers up the stack may still touch db. */
+static void check_done(cg_db *db)
+{
+    if (!db->closing || db->timers_open > 0)
+        return;
+    for (int i = 0; i < db->pool_size; i++)
+        if (db->conns[i].state != CONN_DOWN)
+            return;
+    db->timers_open = db->pool_size;
+    for (int i = 0; i < db->pool_size; i++)
+        uv_close((uv_handle_t *)&db->conns[i].timer, on_timer_closed);
+}
+
+/* ---- closing one connection ------------------------------------------- */
+
+/* All poll handles are gone: PQfinish, then back off (or stay DOWN when the
+ * pool is closing), then tell whoever was waiting. */
+static void conn_finish(db_conn *c)
+{
+    cg_db *db = c->db;
+    PQclear(c->last);
+    c->last = NULL;
+    PQfinish(c->pg);
+    c->pg = NULL;
+    db_req *r = c->req;
+    c->req = NULL;
+    if (db->closing) {
+        set_state(c, CONN_DOWN);
+    } else {
+        set_state(c, CONN_BACKOFF);
+        uv_timer_start(&c->timer, on_timer, c->backoff_ms, 0);
+        c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
+    }
+    if (r)
+        req_finish(r, CG_EUNAVAILABLE, NULL);
+    if (db->ready == 0)
+        queue_fail_all(db);
+    check_done(db);
+}
+
+static void on_poll_closed(uv_handle_t *h)
+{
+    db_conn *c = h->data;
+    free(h);
+    if (--c->polls_closing == 0 && c->state == CONN_CLOSING)
+        conn_finish(c);
+}
+
+static void poll_close(db_conn *c)
+{
+    if (c->poll == NULL)
+        return;
+    c->polls_closing++;
+    uv_close((uv_handle_t *)c->poll, on_poll_closed);
+    c->poll = NULL;
+    c->poll_fd = -1;
+    c->poll_events = 0;
+}
+
+/* Starts closing c; c->req (if any) is failed once the connection is gone.
+ * Synchronous only when c has no poll handle, which means nothing of a
+ * caller's can be in flight on it. */
+static void conn_close(db_conn *c)
+{
+    uv_timer_stop(&c->timer);
+    set_state(c, CONN_CLOSING);
+    poll_close(c);
+    if (c->polls_closing == 0)
+        conn_finish(c);
+}
+
+/* The connection broke or could not be set up: log why, close it, reconnect
+ * after the back-off. */
+static void conn_fail(db_conn *c, const char *event, const char *reason)
+{
+    log_conn(CG_LOG_WARN, event, c, "reason", reason);
+    conn_close(c);
+}
+
+static void conn_fail_pg(db_conn *c)
+{
+    char buf[512];
+    int was_ready = is_ready(c->state);
+    conn_fail(c, was_ready ? "db_disconnected" : "db_connect_failed",
+              pg_reason(c, buf, sizeof buf));
+}
+
+/* ---- the socket --------------------------------------------------------- */
+
+/* Watches PQsocket for events, re-creating the poll handle when libpq has
+ * moved to another socket. With force, restarts even an unchanged watch:
+ * while connecting, libpq may close its socket and get the same number back
+ * for a new one, which epoll would no longer be watching. Returns 0, or -1
+ * after failing the connection. */
+static int watch(db_conn *c, int events, int force)
+{
+    int fd = PQsocket(c->pg);
+    if (fd < 0) {
+        conn_fail_pg(c);
+        return -1;
+    }
+    if (c->poll && c->poll_fd != fd)
+        poll_close(c);
+    if (c->poll == NULL) {
+        uv_poll_t *p = malloc(sizeof *p);
+        int err = p ? uv_poll_init(c->db->loop, p, fd) : UV_ENOMEM;
+        if (err) {
+            free(p);
+            conn_fail(c, is_ready(c->state) ? "db_disconnected" : "db_connect_failed",
+                      uv_strerror(err));
+            return -1;
+        }
+        p->data = c;
+        c->poll = p;
+        c->poll_fd = fd;
+        c->poll_events = 0;
+    }
+    if (events != c->poll_events || force) {
+        int err = uv_poll_start(c->poll, events, on_poll);
+        if (err) {
+            conn_fail(c, is_ready(c->state) ? "db_disconnected" : "db_connect_failed",
+                      uv_strerror(err));
+            return -1;
+        }
+        c->poll_events = events;
+    }
+    return 0;
+}
+
+/* PQflush, then watch for writability only while libpq still holds output.
+ * Returns 0, or -1 after failing the connection. */
+static int flush(db_conn *c)
+{
+    int rc = PQflush(c->pg);
+    if (rc < 0) {
+        conn_fail_pg(c);
+        return -1;
+    }
+    return watch(c, rc ? UV_READABLE | UV_WRITABLE : UV_READABLE, 0);
+}
+
+/* ---- connecting and the schema check ---------------------------------- */
+
+static const char schema_sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+
+static void on_timer(uv_timer_t *t)
+{
+    db_conn *c = t->data;
+    if (c->state == CONN_BACKOFF)
+        conn_start(c);
+    else if (c->state == CONN_CONNECTING || c->state == CONN_CHECKING_SCHEMA)
+        conn_fail(c, "db_connect_failed", "timed out");
+}
+
+static void conn_start(db_conn *c)
+{
+    cg_db *db = c->db;
+    /* dbname with expand_dbname=1 takes the whole conninfo string. */
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const vals[] = {db->conninfo, "chengguand", NULL};
+    set_state(c, CONN_CONNECTING);
+    c->pg = PQconnectStartParams(keys, vals, 1);
+    if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
+        conn_fail_pg(c);
+        return;
+    }
+    PQsetNoticeReceiver(c->pg, on_notice, c);
+    uv_timer_start(&c->timer, on_timer, CONNECT_TIMEOUT_MS, 0);
+    /* libpq: before the first PQconnectPoll, act as if it returned WRITING. */
+    watch(c, UV_WRITABLE, 1);
+}
+
+static void connect_step(db_conn *c)
+{
+    switch (PQconnectPoll(c->pg)) {
+    case PGRES_POLLING_READING:
+        watch(c, UV_READABLE, 1);
+        return;
+    case PGRES_POLLING_WRITING:
+        watch(c, UV_WRITABLE, 1);
+        return;
+    case PGRES_POLLING_OK:
+        break;
+    default:
+        conn_fail_pg(c);
+        return;
+    }
+    if (PQsetnonblocking(c->pg, 1) != 0 ||
+        !PQsendQueryParams(c->pg, schema_sql, 0, NULL, NULL, NULL, NULL, 0)) {
+        conn_fail_pg(c);
+        return;
+    }
+    set_state(c, CONN_CHECKING_SCHEMA);
+    if (watch(c, UV_READABLE, 1) == 0)
+        flush(c);
+}
+
+/* The schema query finished (c->last is its result). */
+static void schema_checked(db_conn *c)
+{
+    cg_db *db = c->db;
+    PGresult *res = c->last;
+    c->last = NULL;
+    int found = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        found = atoi(PQgetvalue(res, 0, 0));
+    } else {
+        const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (s && strcmp(s, "42P01") == 0)
+            found = 0; /* no schema_migrations: nothing applied */
+    }
+    if (found < 0) {
+        char buf[512];
+        const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        one_line(msg ? msg : PQerrorMessage(c->pg), buf, sizeof buf);
+        PQclear(res);
+        conn_fail(c, "db_schema_check_failed", buf);
+        return;
+    }
+    PQclear(res);
+    int latest = cg_migrations_latest();
+    if (found != latest) {
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_ERROR, "db_schema_mismatch");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_int(&l, "found", found);
+        cg_log_int(&l, "expected", latest);
+        cg_log_end(&l);
+        /* Close first: the callback may close the pool. */
+        conn_close(c);
+        if (db->on_schema_mismatch)
+            db->on_schema_mismatch(db->arg, found);
+        return;
+    }
+    uv_timer_stop(&c->timer);
+    c->backoff_ms = BACKOFF_MIN_MS;
+    set_state(c, CONN_IDLE);
+    {
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_INFO, "db_connected");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_int(&l, "schema", found);
+        cg_log_int(&l, "server_version", PQserverVersion(c->pg));
+        cg_log_int(&l, "ready", db->ready);
+        cg_log_end(&l);
+    }
+    pump(db);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Sends r on the idle connection c. On failure r stays with c and is failed
+ * with CG_EUNAVAILABLE once c is closed; never calls a callback itself. */
+static void send_req(db_conn *c, db_req *r)
+{
+    c->req = r;
+    set_state(c, CONN_BUSY);
+    if (!PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0)) {
+        conn_fail_pg(c);
+        return;
+    }
+    flush(c);
+}
+
+/* Sends queued queries while a connection is idle. */
+static void pump(cg_db *db)
+{
+    db_conn *c;
+    while (!db->closing && db->qhead && (c = find_idle(db)) != NULL)
+        send_req(c, queue_pop(db));
+}
+
+/* The caller's statement finished (c->last is its final result, or NULL). */
+static void req_done(db_conn *c)
+{
+    cg_db *db = c->db;
+    PGresult *res = c->last;
+    db_req *r = c->req;
+    c->last = NULL;
+    ExecStatusType st = PQresultStatus(res); /* PGRES_FATAL_ERROR for NULL */
+    int ok = res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
+    int broken = PQstatus(c->pg) == CONNECTION_BAD;
+    if (!ok && (broken || res == NULL ||
+                sqlstate_is_disconnect(PQresultErrorField(res, PG_DIAG_SQLSTATE)))) {
+        /* r stays in c->req and gets CG_EUNAVAILABLE when c is closed. */
+        char buf[512];
+        const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+        if (msg)
+            one_line(msg, buf, sizeof buf);
+        else
+            pg_reason(c, buf, sizeof buf);
+        PQclear(res);
+        conn_fail(c, "db_disconnected", buf);
+        return;
+    }
+    /* A result that came complete is delivered even when the connection
+     * broke right after it. */
+    c->req = NULL;
+    if (broken)
+        conn_fail_pg(c);
+    else if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        /* Never hand a session with an open transaction to another query. */
+        conn_fail(c, "db_disconnected", "a statement left a transaction open");
+    else
+        set_state(c, CONN_IDLE);
+    /* The callback may query again or close the pool: c's state is settled
+     * and nothing below relies on what the callback can change. */
+    req_finish(r, ok ? 0 : cg_db_status_of(res), res);
+    PQclear(res);
+    if (c->state == CONN_IDLE && db->closing)
+        conn_close(c);
+    pump(db);
+}
+
+/* Collects results until the statement in flight is complete. */
+static void collect(db_conn *c)
+{
+    while (!PQisBusy(c->pg)) {
+        PGresult *res = PQgetResult(c->pg);
+        if (res == NULL) {
+            if (c->state == CONN_CHECKING_SCHEMA && c->last)
+                schema_checked(c);
+            else if (c->state == CONN_CHECKING_SCHEMA)
+                conn_fail_pg(c);
+            else
+                req_done(c);
+            return;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+            /* COPY is not spoken here; PQgetResult would return it forever. */
+            PQclear(res);
+            conn_fail(c, "db_disconnected", "COPY is not supported on the pool");
+            return;
+        }
+        PQclear(c->last);
+        c->last = res;
+    }
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        conn_fail_pg(c);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    db_conn *c = h->data;
+    if (status < 0) {
+        conn_fail(c, is_ready(c->state) ? "db_disconnected" : "db_connect_failed",
+                  uv_strerror(status));
+        return;
+    }
+    if (c->state == CONN_CONNECTING) {
+        connect_step(c);
+        return;
+    }
+    if (events & UV_READABLE) {
+        if (!PQconsumeInput(c->pg)) {
+            conn_fail_pg(c);
+            return;
+        }
+        /* Notifications: no connection LISTENs yet. The event fan-out's
+         * listening connection will hand them to its doorbell here; until
+         * then they are only freed. */
+        PGnotify *n;
+        while ((n = PQnotifies(c->pg)) != NULL)
+            PQfreemem(n);
+    }
+    if ((c->poll_events & UV_WRITABLE) && flush(c) != 0)
+        return;
+    if (c->state == CONN_IDLE) {
+        /* Nothing in flight: readable here means an error or EOF. */
+        if (PQstatus(c->pg) == CONNECTION_BAD)
+            conn_fail_pg(c);
+        return;
+    }
+    collect(c);
+}
+
+/* ---- the interface ------------------------------------------------------ */
+
+cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt)
+{
+    cg_db *db = calloc(1, sizeof *db);
+    if (db == NULL)
+        return NULL;
+    db->loop = loop;
+    db->pool_size = opt->pool_size >= 1 ? opt->pool_size : 1;
+    db->queue_size = opt->queue_size >= 1 ? opt->queue_size : 1;
+    db->on_schema_mismatch = opt->on_schema_mismatch;
+    db->arg = opt->arg;
+    db->conninfo = strdup(opt->conninfo ? opt->conninfo : "");
+    db->conns = calloc((size_t)db->pool_size, sizeof *db->conns);
+    if (db->conninfo == NULL || db->conns == NULL) {
+        free(db->conninfo);
+        free(db->conns);
+        free(db);
+        return NULL;
+    }
+    /* Every connection starts from the timer, so cg_db_new never runs libpq
+     * on the caller's stack. */
+    for (int i = 0; i < db->pool_size; i++) {
+        db_conn *c = &db->conns[i];
+        c->db = db;
+        c->id = i;
+        c->state = CONN_BACKOFF;
+        c->poll_fd = -1;
+        c->backoff_ms = BACKOFF_MIN_MS;
+        uv_timer_init(loop, &c->timer);
+        c->timer.data = c;
+        uv_timer_start(&c->timer, on_timer, 0, 0);
+    }
+    return db;
+}
+
+int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                void *arg)
+{
+    if (nparams < 0 || nparams > MAX_PARAMS || (nparams > 0 && params == NULL) || sql == NULL ||
+        cb == NULL)
+        return CG_EUSAGE;
+    if (db->closing || db->ready == 0)
+        return CG_EUNAVAILABLE;
+    db_conn *c = db->qhead == NULL ? find_idle(db) : NULL;
+    if (c == NULL && db->qlen >= db->queue_size)
+        return CG_ERESOURCE_EXHAUSTED;
+    db_req *r = req_new(sql, nparams, params, cb, arg);
+    if (r == NULL)
+        return CG_ENOMEM;
+    if (c) {
+        send_req(c, r);
+    } else {
+        if (db->qtail)
+            db->qtail->next = r;
+        else
+            db->qhead = r;
+        db->qtail = r;
+        db->qlen++;
+    }
+    return 0;
+}
+
+int cg_db_ready(const cg_db *db)
+{
+    return db->closing ? 0 : db->ready;
+}
+
+void cg_db_close(cg_db *db, void (*done)(void *arg), void *arg)
+{
+    if (db->closing)
+        return;
+    db->closing = 1;
+    db->done = done;
+    db->done_arg = arg;
+    queue_fail_all(db);
+    for (int i = 0; i < db->pool_size; i++) {
+        db_conn *c = &db->conns[i];
+        switch (c->state) {
+        case CONN_BACKOFF:
+            uv_timer_stop(&c->timer);
+            set_state(c, CONN_DOWN);
+            break;
+        case CONN_CONNECTING:
+        case CONN_CHECKING_SCHEMA:
+        case CONN_IDLE:
+            conn_close(c);
+            break;
+        case CONN_BUSY:    /* closes when its query completes */
+        case CONN_CLOSING: /* DOWN once its handles are closed */
+        case CONN_DOWN:
+            break;
+        }
+    }
+    check_done(db);
+}

@@ -1,0 +1,262 @@
+/*
+ * Applying the embedded migrations (see migrate.h). Start-up only, so this
+ * file uses blocking libpq (PQconnectdbParams, PQexec) on purpose.
+ */
+#include "db/migrate.h"
+
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/migrations.h"
+#include "error.h"
+#include "log.h"
+
+/* pg_advisory_lock key held while migrating: "cgmigrat" in ASCII. */
+#define MIGRATE_LOCK_SQL "SELECT pg_advisory_lock(7162814031830606196)"
+
+static const char create_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                 " version int PRIMARY KEY,"
+                                 " name text NOT NULL,"
+                                 " applied_at timestamptz NOT NULL DEFAULT now())";
+
+/* Writes a message to err on one line (libpq's messages end in newlines and
+ * may continue on indented lines). */
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    size_t n = 0;
+    int space = 0;
+    for (const char *p = err; *p; p++) {
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+            space = 1;
+            continue;
+        }
+        if (space && n > 0)
+            err[n++] = ' ';
+        space = 0;
+        err[n++] = *p;
+    }
+    err[n] = '\0';
+}
+
+static void on_notice(void *arg, const PGresult *res)
+{
+    (void)arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    int loud = sev && strcmp(sev, "NOTICE") != 0 && strcmp(sev, "INFO") != 0 &&
+               strcmp(sev, "DEBUG") != 0 && strcmp(sev, "LOG") != 0;
+    cg_log_kv(loud ? CG_LOG_WARN : CG_LOG_DEBUG, "db_notice", "severity", sev, "message",
+              PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), NULL);
+}
+
+static PGconn *open_db(const char *conninfo, char *err, size_t errlen)
+{
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const vals[] = {conninfo, "chengguand-migrate", NULL};
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (pg == NULL) {
+        set_err(err, errlen, "could not connect to the database: out of memory");
+        return NULL;
+    }
+    if (PQstatus(pg) != CONNECTION_OK) {
+        set_err(err, errlen, "could not connect to the database: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    PQsetNoticeReceiver(pg, on_notice, NULL);
+    return pg;
+}
+
+/* The line (1-based) of sql that PostgreSQL's character position pos
+ * (1-based, in characters) falls on. */
+static int line_of(const char *sql, const char *pos)
+{
+    long chars = pos ? atol(pos) : 0;
+    int line = 1;
+    for (const unsigned char *p = (const unsigned char *)sql; *p && chars > 1; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue; /* a UTF-8 continuation byte is not a character */
+        if (*p == '\n')
+            line++;
+        chars--;
+    }
+    return line;
+}
+
+/* Reports a failed statement: "<what>: <message> (SQLSTATE xxxxx)". Returns
+ * CG_ECONNECT when the connection itself is gone, else CG_EINTERNAL. */
+static int fail(PGconn *pg, PGresult *res, const char *what, const char *sql, char *err,
+                size_t errlen)
+{
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+    char where[32] = "";
+    if (sql && pos)
+        snprintf(where, sizeof where, " at line %d", line_of(sql, pos));
+    set_err(err, errlen, "%s%s: %s%s%s (SQLSTATE %s)", what, where, msg ? msg : PQerrorMessage(pg),
+            detail ? " DETAIL: " : "", detail ? detail : "", state ? state : "none");
+    return PQstatus(pg) == CONNECTION_BAD ? CG_ECONNECT : CG_EINTERNAL;
+}
+
+/* Runs sql (one or more statements); 0 or fail(). */
+static int run(PGconn *pg, const char *sql, const char *what, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+        PQclear(res);
+        return 0;
+    }
+    int rc = fail(pg, res, what, sql, err, errlen);
+    PQclear(res);
+    return rc;
+}
+
+/* The newest version in schema_migrations, 0 when the table is missing, or
+ * a negative CG_E* code. */
+static int current_version(PGconn *pg, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(pg, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    int rc;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        rc = atoi(PQgetvalue(res, 0, 0));
+    } else {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (state && strcmp(state, "42P01") == 0)
+            rc = 0;
+        else
+            rc = fail(pg, res, "reading schema_migrations", NULL, err, errlen);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Applies migration m in one transaction with its schema_migrations row. */
+static int apply_one(PGconn *pg, const cg_migration *m, char *err, size_t errlen)
+{
+    char what[160];
+    snprintf(what, sizeof what, "migration %s failed", m->name);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = run(pg, "BEGIN", what, err, errlen);
+    if (rc == 0)
+        rc = run(pg, m->sql, what, err, errlen);
+    if (rc == 0) {
+        char version[16];
+        snprintf(version, sizeof version, "%d", m->version);
+        const char *const params[] = {version, m->name};
+        PGresult *res =
+            PQexecParams(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
+                         NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = fail(pg, res, what, NULL, err, errlen);
+        PQclear(res);
+    }
+    if (rc == 0)
+        rc = run(pg, "COMMIT", what, err, errlen);
+    if (rc != 0) {
+        PQclear(PQexec(pg, "ROLLBACK"));
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_INFO, "migration_applied");
+    cg_log_int(&l, "version", m->version);
+    cg_log_str(&l, "name", m->name);
+    cg_log_int(&l, "ms", (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    cg_log_end(&l);
+    return 0;
+}
+
+/* Whether version is recorded; applied is the result of
+ * SELECT version, name FROM schema_migrations. Warns when the recorded name
+ * differs from the embedded one. */
+static int is_applied(const PGresult *applied, const cg_migration *m)
+{
+    for (int i = 0; i < PQntuples(applied); i++) {
+        if (atoi(PQgetvalue(applied, i, 0)) != m->version)
+            continue;
+        const char *name = PQgetvalue(applied, i, 1);
+        if (strcmp(name, m->name) != 0)
+            cg_log_kv(CG_LOG_WARN, "migration_name_differs", "recorded", name, "embedded", m->name,
+                      NULL);
+        return 1;
+    }
+    return 0;
+}
+
+static int migrate(PGconn *pg, char *err, size_t errlen)
+{
+    int rc = run(pg, MIGRATE_LOCK_SQL, "taking the migration lock", err, errlen);
+    if (rc == 0)
+        rc = run(pg, create_sql, "creating schema_migrations", err, errlen);
+    if (rc != 0)
+        return rc;
+    int current = current_version(pg, err, errlen);
+    if (current < 0)
+        return current;
+    int latest = cg_migrations_latest();
+    if (current > latest) {
+        set_err(err, errlen,
+                "the database schema is at version %d, newer than the newest this chengguand "
+                "knows (%d); refusing to migrate",
+                current, latest);
+        return CG_EFAILED_PRECONDITION;
+    }
+    PGresult *applied = PQexec(pg, "SELECT version, name FROM schema_migrations");
+    if (PQresultStatus(applied) != PGRES_TUPLES_OK) {
+        rc = fail(pg, applied, "reading schema_migrations", NULL, err, errlen);
+        PQclear(applied);
+        return rc;
+    }
+    int count = 0;
+    for (int i = 0; i < cg_migrations_count && rc == 0; i++) {
+        if (is_applied(applied, &cg_migrations[i]))
+            continue;
+        rc = apply_one(pg, &cg_migrations[i], err, errlen);
+        count += rc == 0;
+    }
+    PQclear(applied);
+    if (rc != 0)
+        return rc;
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_INFO, "migrate_done");
+    cg_log_int(&l, "version", latest);
+    cg_log_int(&l, "applied", count);
+    cg_log_end(&l);
+    return 0;
+}
+
+int cg_migrate_apply(const char *conninfo, char *err, size_t errlen)
+{
+    PGconn *pg = open_db(conninfo, err, errlen);
+    if (pg == NULL)
+        return CG_ECONNECT;
+    int rc = migrate(pg, err, errlen);
+    PQfinish(pg); /* also releases the advisory lock */
+    return rc;
+}
+
+int cg_migrate_status(const char *conninfo, int *current, char *err, size_t errlen)
+{
+    PGconn *pg = open_db(conninfo, err, errlen);
+    if (pg == NULL)
+        return CG_ECONNECT;
+    int rc = current_version(pg, err, errlen);
+    PQfinish(pg);
+    if (rc < 0)
+        return rc;
+    *current = rc;
+    return 0;
+}
