@@ -1,0 +1,434 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "harness: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+long long cg_test_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* A port nobody listens on right now (the kernel's choice for port 0). */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        die("cannot find a free port: %s", strerror(errno));
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+void cg_test_pg_stop(cg_test_server *t)
+{
+    if (sh("%s/scripts/dev-db.sh '%s' stop >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
+        die("cannot stop the cluster in %s", t->pg_dir);
+}
+
+void cg_test_pg_start(cg_test_server *t)
+{
+    if (sh("%s/scripts/dev-db.sh '%s' start >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
+        die("cannot start the cluster in %s", t->pg_dir);
+}
+
+int cg_test_sql(cg_test_server *t, const char *sql)
+{
+    char path[800];
+    snprintf(path, sizeof path, "%s/query.sql", t->dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("cannot write %s", path);
+    fputs(sql, f);
+    fclose(f);
+    return sh("psql -q -X -v ON_ERROR_STOP=1 '%s' -f '%s' >/dev/null", t->conninfo, path);
+}
+
+static void write_config(cg_test_server *t, const char *extra_ini);
+
+void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster)
+{
+    memset(t, 0, sizeof *t);
+    const char *env = getenv("CG_TEST_ENV");
+    if (env == NULL)
+        die("CG_TEST_ENV is not set (run the tests through ctest)");
+    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->env_dir, sizeof t->env_dir, "%s", env);
+    snprintf(t->dir, sizeof t->dir, "%s/t/%s", env, name);
+    if (sh("rm -rf '%s' && mkdir -p '%s'", t->dir, t->dir) != 0)
+        die("cannot create %s", t->dir);
+    if (private_cluster) {
+        /* Short path: the socket path must fit in sun_path. */
+        snprintf(t->pg_dir, sizeof t->pg_dir, "%s/pg", t->dir);
+        if (sh("%s/scripts/dev-db.sh '%s' init >/dev/null && %s/scripts/dev-db.sh '%s' start "
+               ">/dev/null",
+               CG_SOURCE_DIR, t->pg_dir, CG_SOURCE_DIR, t->pg_dir) != 0)
+            die("cannot set up a private cluster in %s", t->pg_dir);
+    } else {
+        snprintf(t->pg_dir, sizeof t->pg_dir, "%s/pg", env);
+    }
+    snprintf(t->conninfo, sizeof t->conninfo, "host=%s/run port=5432 user=postgres dbname=%s",
+             t->pg_dir, name);
+    if (sh("psql -q -X 'host=%s/run port=5432 user=postgres dbname=postgres' "
+           "-c 'DROP DATABASE IF EXISTS \"%s\"' -c 'CREATE DATABASE \"%s\"' >/dev/null",
+           t->pg_dir, name, name) != 0)
+        die("cannot create database %s", name);
+    snprintf(t->config, sizeof t->config, "%s/chengguand.ini", t->dir);
+    snprintf(t->log, sizeof t->log, "%s/server.log", t->dir);
+    t->port = free_port();
+    write_config(t, NULL);
+    if (cg_test_server_run(t, "--migrate") != 0)
+        die("chengguand --migrate failed (see %s)", t->log);
+    char accounts[700];
+    snprintf(accounts, sizeof accounts, "\\i %s/sql/dev/accounts.sql\n", CG_SOURCE_DIR);
+    if (cg_test_sql(t, accounts) != 0)
+        die("cannot load the dev accounts");
+}
+
+static void write_config(cg_test_server *t, const char *extra_ini)
+{
+    FILE *f = fopen(t->config, "w");
+    if (f == NULL)
+        die("cannot write %s", t->config);
+    fprintf(f,
+            "[chengguand]\n"
+            "listen = 127.0.0.1:%d\n"
+            "tls_cert = %s/pki/server.crt\n"
+            "tls_key = %s/pki/server.key\n"
+            "tls_ca = %s/pki/ca.crt\n"
+            "database = %s\n"
+            "db_pool_size = 2\n"
+            "log_level = debug\n"
+            "%s\n",
+            t->port, t->env_dir, t->env_dir, t->env_dir, t->conninfo, extra_ini ? extra_ini : "");
+    fclose(f);
+}
+
+static pid_t spawn_server(cg_test_server *t, const char *extra_arg)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        FILE *log = fopen(t->log, "a");
+        if (log == NULL)
+            _exit(127);
+        dup2(fileno(log), 2);
+        dup2(fileno(log), 1);
+        execl(CG_SERVER_BIN, "chengguand", "--config", t->config, extra_arg, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+int cg_test_server_run(cg_test_server *t, const char *args)
+{
+    pid_t pid = spawn_server(t, args);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void cg_test_server_start(cg_test_server *t, const char *extra_ini)
+{
+    t->port = free_port();
+    write_config(t, extra_ini);
+    t->pid = spawn_server(t, NULL);
+    long long deadline = cg_test_now_ms() + 20000;
+    while (cg_test_now_ms() < deadline) {
+        int status;
+        if (waitpid(t->pid, &status, WNOHANG) == t->pid)
+            die("chengguand exited early (status %d); see %s", status, t->log);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)t->port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (ok)
+            return;
+        usleep(20000);
+    }
+    die("chengguand did not listen on port %d within 20 s; see %s", t->port, t->log);
+}
+
+int cg_test_server_stop(cg_test_server *t)
+{
+    if (t->pid <= 0)
+        return -1;
+    kill(t->pid, SIGTERM);
+    long long deadline = cg_test_now_ms() + 20000;
+    int status = 0;
+    while (waitpid(t->pid, &status, WNOHANG) == 0) {
+        if (cg_test_now_ms() > deadline) {
+            kill(t->pid, SIGKILL);
+            waitpid(t->pid, &status, 0);
+            t->pid = 0;
+            return -1;
+        }
+        usleep(10000);
+    }
+    t->pid = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+const char *cg_test_pki(const cg_test_server *t, const char *rel, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/pki/%s", t->env_dir, rel);
+    return buf;
+}
+
+cg_client_options cg_test_options(const cg_test_server *t, const char *account)
+{
+    static char server[64], cert[700], key[700], ca[700];
+    const char *sub = strncmp(account, "test/", 5) == 0 ? "" : "clients/";
+    snprintf(server, sizeof server, "127.0.0.1:%d", t->port);
+    snprintf(cert, sizeof cert, "%s/pki/%s%s.crt", t->env_dir, sub, account);
+    snprintf(key, sizeof key, "%s/pki/%s%s.key", t->env_dir, sub, account);
+    snprintf(ca, sizeof ca, "%s/pki/ca.crt", t->env_dir);
+    cg_client_options o = {
+        .server = server, .cert_file = cert, .key_file = key, .ca_file = ca, .timeout_ms = 10000};
+    return o;
+}
+
+cg_client *cg_test_connect(const cg_test_server *t, const char *account)
+{
+    cg_client_options o = cg_test_options(t, account);
+    cg_client *c = NULL;
+    int rc = cg_client_connect(&c, &o);
+    if (rc != 0)
+        die("connect as %s: %s: %s", account, cg_err_name(rc), c ? cg_client_error(c) : "");
+    return c;
+}
+
+int cg_test_log_has(const cg_test_server *t, ...)
+{
+    FILE *f = fopen(t->log, "r");
+    if (f == NULL)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        va_list ap;
+        va_start(ap, t);
+        found = 1;
+        const char *needle;
+        while ((needle = va_arg(ap, const char *)) != NULL)
+            if (strstr(line, needle) == NULL)
+                found = 0;
+        va_end(ap);
+    }
+    fclose(f);
+    return found;
+}
+
+int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "CHENGGUAN_PKI='%s/pki' CHENGGUAN_SERVER=127.0.0.1:%d %s %s 2>>'%s/cli.err'",
+             t->env_dir, t->port, CG_CLI_BIN, args, t->dir);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        die("popen: %s", strerror(errno));
+    size_t n = 0;
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, p)) > 0) {
+        if (out != NULL && n + 1 < outlen) {
+            size_t take = got < outlen - 1 - n ? got : outlen - 1 - n;
+            memcpy(out + n, buf, take);
+            n += take;
+        }
+    }
+    if (out != NULL)
+        out[n] = '\0';
+    int rc = pclose(p);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int tcp_connect(cg_test_raw *r, const cg_test_server *t)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)t->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (r->fd < 0 || connect(r->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        snprintf(r->err, sizeof r->err, "connect: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cg_test_raw_open_tcp(cg_test_raw *r, const cg_test_server *t)
+{
+    return tcp_connect(r, t);
+}
+
+int cg_test_raw_open(cg_test_raw *r, const cg_test_server *t, const char *cert, const char *key)
+{
+    if (tcp_connect(r, t) != 0)
+        return -1;
+    char ca[700];
+    cg_test_pki(t, "ca.crt", ca, sizeof ca);
+    r->ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_load_verify_locations(r->ctx, ca, NULL);
+    SSL_CTX_set_verify(r->ctx, SSL_VERIFY_PEER, NULL);
+    if (cert != NULL && (SSL_CTX_use_certificate_chain_file(r->ctx, cert) != 1 ||
+                         SSL_CTX_use_PrivateKey_file(r->ctx, key, SSL_FILETYPE_PEM) != 1)) {
+        snprintf(r->err, sizeof r->err, "cannot load %s", cert);
+        return -1;
+    }
+    r->ssl = SSL_new(r->ctx);
+    SSL_set_fd(r->ssl, r->fd);
+    if (SSL_connect(r->ssl) != 1) {
+        snprintf(r->err, sizeof r->err, "handshake failed");
+        return -1;
+    }
+    return 0;
+}
+
+int cg_test_raw_send(cg_test_raw *r, const void *bytes, size_t n)
+{
+    if (r->ssl == NULL)
+        return (size_t)write(r->fd, bytes, n) == n ? 0 : -1;
+    return SSL_write(r->ssl, bytes, (int)n) == (int)n ? 0 : -1;
+}
+
+int cg_test_raw_send_env(cg_test_raw *r, const cg_envelope *env)
+{
+    cg_buf out = CG_BUF_INIT;
+    int rc = cg_envelope_write(&out, env, 64u * 1024 * 1024);
+    if (rc == 0)
+        rc = cg_test_raw_send(r, cg_buf_head(&out), cg_buf_pending(&out));
+    cg_buf_free(&out);
+    return rc;
+}
+
+static int wait_readable(cg_test_raw *r, int timeout_ms)
+{
+    if (r->ssl != NULL && SSL_pending(r->ssl) > 0)
+        return 1;
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(r->fd, &fds);
+    return select(r->fd + 1, &fds, NULL, NULL, &tv) > 0;
+}
+
+/* Reads exactly n bytes; 0 or -1 on close, error or timeout. */
+static int read_exact(cg_test_raw *r, uint8_t *buf, size_t n, long long deadline)
+{
+    size_t got = 0;
+    while (got < n) {
+        long long left = deadline - cg_test_now_ms();
+        if (left <= 0 || !wait_readable(r, (int)left))
+            return -1;
+        int k = SSL_read(r->ssl, buf + got, (int)(n - got));
+        if (k <= 0) {
+            int e = SSL_get_error(r->ssl, k);
+            if (e == SSL_ERROR_WANT_READ)
+                continue;
+            return -1;
+        }
+        got += (size_t)k;
+    }
+    return 0;
+}
+
+cg_envelope *cg_test_raw_recv(cg_test_raw *r, int timeout_ms)
+{
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    uint8_t hdr[4];
+    if (read_exact(r, hdr, 4, deadline) != 0)
+        return NULL;
+    uint32_t n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+    uint8_t *payload = malloc(n ? n : 1);
+    cg_envelope *env = NULL;
+    if (read_exact(r, payload, n, deadline) == 0)
+        env = cg_envelope_read(payload, n, NULL);
+    free(payload);
+    return env;
+}
+
+int cg_test_raw_hello(cg_test_raw *r)
+{
+    Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
+    hello.protocol_version = 1;
+    hello.client_name = "harness";
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 1;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
+    env.hello = &hello;
+    if (cg_test_raw_send_env(r, &env) != 0)
+        return 0;
+    cg_envelope *reply = cg_test_raw_recv(r, 10000);
+    int ok = reply != NULL && reply->id == 1 &&
+             reply->body_case == CHENGGUAN__V1__ENVELOPE__BODY_WELCOME;
+    cg_envelope_free(reply, NULL);
+    return ok;
+}
+
+int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms)
+{
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - cg_test_now_ms();
+        if (left <= 0 || !wait_readable(r, (int)left))
+            return 0;
+        char buf[4096];
+        int k = r->ssl ? SSL_read(r->ssl, buf, sizeof buf) : (int)read(r->fd, buf, sizeof buf);
+        if (k <= 0) {
+            if (r->ssl && SSL_get_error(r->ssl, k) == SSL_ERROR_WANT_READ)
+                continue;
+            return 1;
+        }
+    }
+}
+
+void cg_test_raw_close(cg_test_raw *r)
+{
+    SSL_free(r->ssl);
+    SSL_CTX_free(r->ctx);
+    if (r->fd > 0)
+        close(r->fd);
+    memset(r, 0, sizeof *r);
+}

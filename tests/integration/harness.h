@@ -1,0 +1,112 @@
+/*
+ * Integration-test harness: a real PostgreSQL, real certificates and a real
+ * chengguand, one database and one server per test program.
+ *
+ * The shared environment (dev PKI with test certificates, a throwaway
+ * PostgreSQL cluster) is made by the ctest fixture env.setup in the
+ * directory $CG_TEST_ENV; each test creates its own database in it, migrates
+ * it, loads the dev accounts, and runs its own server on a free port.
+ */
+#ifndef CG_TEST_HARNESS_H
+#define CG_TEST_HARNESS_H
+
+#include "chengguan/client.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    char name[64];
+    char env_dir[512]; /* $CG_TEST_ENV */
+    char dir[600];     /* scratch directory of this test */
+    char pg_dir[640];  /* the cluster this test uses */
+    char conninfo[1024];
+    char config[700];
+    char log[700]; /* the server's stderr */
+    int port;
+    pid_t pid;
+} cg_test_server;
+
+/*
+ * Creates a fresh database named after the test in the shared cluster (or,
+ * with private_cluster, initdb's a cluster of the test's own that it may stop
+ * and start), migrates it and loads the dev accounts. Aborts the test
+ * program on failure.
+ */
+void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster);
+
+/* Writes the config (extra_ini lines appended to [chengguand]) and starts
+ * chengguand; returns once it accepts connections. */
+void cg_test_server_start(cg_test_server *t, const char *extra_ini);
+
+/* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
+int cg_test_server_stop(cg_test_server *t);
+
+/* Runs chengguand in the foreground with args; returns its exit status. */
+int cg_test_server_run(cg_test_server *t, const char *args);
+
+/* Runs SQL on the test's database with psql; returns psql's exit status. */
+int cg_test_sql(cg_test_server *t, const char *sql);
+
+/* Stops / starts the test's private cluster. */
+void cg_test_pg_stop(cg_test_server *t);
+void cg_test_pg_start(cg_test_server *t);
+
+/* "path/to/pki/<rel>" in buf. */
+const char *cg_test_pki(const cg_test_server *t, const char *rel, char *buf, size_t len);
+
+/* Client options for dev account (or a test certificate under pki/test/
+ * when account starts with "test/"). Paths live in the static storage of
+ * this call until the next one. */
+cg_client_options cg_test_options(const cg_test_server *t, const char *account);
+
+/* Connects as account; aborts on failure. */
+cg_client *cg_test_connect(const cg_test_server *t, const char *account);
+
+/* 1 when the server's log has a line containing every one of the given
+ * strings (NULL-terminated list). */
+int cg_test_log_has(const cg_test_server *t, ...);
+
+/* Runs the CLI with args (a shell string), capturing stdout into out (may be
+ * NULL); returns its exit status. */
+int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen);
+
+/* Milliseconds on a monotonic clock. */
+long long cg_test_now_ms(void);
+
+#endif
+
+/*
+ * A raw TLS connection for sending what no well-behaved client sends: bad
+ * frames, garbage, nothing at all. Blocking OpenSSL on a socket.
+ */
+#include "envelope.h"
+#include <openssl/ssl.h>
+
+typedef struct {
+    int fd;
+    SSL_CTX *ctx;
+    SSL *ssl;
+    char err[512];
+} cg_test_raw;
+
+/* TCP connect and TLS handshake with cert/key (both NULL: no client
+ * certificate). 0, or -1 with r->err set. Always call cg_test_raw_close. */
+int cg_test_raw_open(cg_test_raw *r, const cg_test_server *t, const char *cert, const char *key);
+
+/* TCP connect only (no TLS): for peers that say nothing. */
+int cg_test_raw_open_tcp(cg_test_raw *r, const cg_test_server *t);
+
+int cg_test_raw_send(cg_test_raw *r, const void *bytes, size_t n);
+int cg_test_raw_send_env(cg_test_raw *r, const cg_envelope *env);
+
+/* Next envelope, or NULL on close, error or after timeout_ms. */
+cg_envelope *cg_test_raw_recv(cg_test_raw *r, int timeout_ms);
+
+/* Sends Hello (id 1) and returns 1 when Welcome comes back. */
+int cg_test_raw_hello(cg_test_raw *r);
+
+/* 1 when the peer closes the connection within timeout_ms. */
+int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms);
+
+void cg_test_raw_close(cg_test_raw *r);
