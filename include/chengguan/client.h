@@ -32,7 +32,8 @@ typedef struct {
     const char *key_file;    /* its private key (PEM), required */
     const char *ca_file;     /* CA that signed the server certificate, required */
     const char *client_name; /* sent in Hello; NULL means "libchengguan/VERSION" */
-    int timeout_ms;          /* connect, handshake and each request; 0 means 10000 */
+    int timeout_ms;          /* bounds cg_client_connect as a whole (TCP, TLS, Hello) and each
+                                request; 0 means 10000 */
 } cg_client_options;
 
 /* What the server said in Welcome: who this connection is. */
@@ -60,8 +61,11 @@ typedef struct {
  * Connects, completes the TLS handshake and the Hello/Welcome exchange.
  * On success *out is a ready client. On failure *out is still set (unless
  * memory ran out, then NULL) so that cg_client_error(*out) can explain; free
- * it with cg_client_free. Returns 0, CG_ECONNECT, CG_ETLS, CG_ETIMEOUT, or
- * the code the server refused Hello with (e.g. CG_EUNAUTHENTICATED).
+ * it with cg_client_free. Returns 0, CG_EUSAGE (options missing, a bad server
+ * address, or a certificate, key or CA that cannot be loaded), CG_ECONNECT,
+ * CG_ETLS (handshake or certificate failure, the reason in cg_client_error),
+ * CG_ETIMEOUT, CG_ECLOSED, CG_EPROTOCOL, or the code the server refused Hello
+ * with (e.g. CG_EUNAUTHENTICATED).
  */
 CG_EXTERN int cg_client_connect(cg_client **out, const cg_client_options *opt);
 
@@ -80,12 +84,36 @@ CG_EXTERN void cg_client_free(cg_client *c);
 /*
  * Ping: sends len bytes of payload (at most 65536), waits for the echo.
  * server_time_us (may be NULL) receives the server's clock. The payload that
- * comes back is checked to be the one that was sent.
+ * comes back is checked to be the one that was sent: CG_EPROTOCOL if not.
+ * CG_EINVALID_ARGUMENT for a payload over 65536 bytes.
+ *
+ * Any request may also fail with the server's refusal, CG_ETIMEOUT (no reply
+ * within timeout_ms: the request is abandoned, the connection stays usable),
+ * or a failure of the connection (CG_ECLOSED, CG_ETLS, CG_EPROTOCOL), after
+ * which every later call fails the same way.
  */
 CG_EXTERN int cg_ping(cg_client *c, const void *payload, size_t len, int64_t *server_time_us);
 
+/*
+ * Pipelining check: sends count Pings of payload_len bytes back to back, each
+ * with a different payload, then collects the replies, matched by id in
+ * whatever order they come. *ok receives how many came back with their own
+ * payload. Returns 0 when all did, else the first failure seen: a refusal
+ * (e.g. CG_ERESOURCE_EXHAUSTED when the server limits requests in flight),
+ * CG_EPROTOCOL for a wrong echo, CG_ETIMEOUT when replies are missing after
+ * timeout_ms (for the whole batch), or the connection's failure.
+ */
+CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int *ok);
+
 /* WhoAmI: the account behind this connection, read from the database. */
 CG_EXTERN int cg_whoami(cg_client *c, cg_whoami_reply *out);
+
+/*
+ * Parses a duration as the server's settings write them: "250ms", "30s",
+ * "15min", "4h", "3d"; a bare number is seconds. 0 with *ms set, or
+ * CG_EINVALID_ARGUMENT. Needs no client.
+ */
+CG_EXTERN int cg_parse_duration(const char *s, uint64_t *ms);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,169 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROG "chengguan"
+
+int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, PROG "%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '" PROG "%s%s --help'.\n", cmd ? " " : "", cmd ? cmd->name : "");
+    return CG_EXIT_USAGE;
+}
+
+void cg_cli_print_help(const cg_cli_command *cmd)
+{
+    printf("Usage: " PROG " [GLOBAL OPTIONS] %s %s\n\n%s\n\n%s", cmd->name, cmd->args, cmd->summary,
+           cmd->help);
+    printf("  -h, --help            show this help\n\n"
+           "Global options: see '" PROG " --help'.\n");
+}
+
+int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, int (*on_opt)(int opt, const char *arg, void *ctx),
+                  void *ctx, int *operands)
+{
+    size_t n = 0;
+    while (longopts != NULL && longopts[n].name != NULL)
+        n++;
+    struct option *opts = calloc(n + 2, sizeof *opts);
+    char *optstring = malloc(strlen(shortopts) + 3);
+    if (opts == NULL || optstring == NULL) {
+        free(opts);
+        free(optstring);
+        fprintf(stderr, PROG ": out of memory\n");
+        return CG_EXIT_USAGE;
+    }
+    if (n > 0)
+        memcpy(opts, longopts, n * sizeof *opts);
+    opts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    /* ':' first: a missing argument is reported as ':', not '?'. */
+    snprintf(optstring, strlen(shortopts) + 3, ":h%s", shortopts);
+
+    int rc = -1, opt;
+    optind = 0; /* glibc: start a fresh scan (the global options used getopt before) */
+    opterr = 0;
+    while (rc < 0 && (opt = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+        if (opt == 'h') {
+            cg_cli_print_help(cmd);
+            rc = CG_EXIT_OK;
+        } else if (opt == ':') {
+            rc = cg_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        } else if (opt == '?') {
+            rc = optopt ? cg_cli_usage_error(cmd, "unknown option '-%c'", optopt)
+                        : cg_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        } else if (on_opt(opt, optarg, ctx) != 0) {
+            rc = CG_EXIT_USAGE;
+        }
+    }
+    *operands = optind;
+    free(opts);
+    free(optstring);
+    return rc;
+}
+
+int cg_cli_parse_int(const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cg_cli_exit_code(int err)
+{
+    if (err == 0)
+        return CG_EXIT_OK;
+    if (err == CG_EUSAGE)
+        return CG_EXIT_USAGE;
+    if (err <= CG_ECANCELLED && err >= CG_EUNAUTHENTICATED)
+        return CG_EXIT_REFUSED;
+    return CG_EXIT_CONNECT;
+}
+
+int cg_cli_fail(cg_client *c, int err)
+{
+    const char *msg = cg_client_error(c);
+    if (msg[0] == '\0')
+        msg = cg_strerror(err);
+    int code = cg_cli_exit_code(err);
+    if (code == CG_EXIT_REFUSED) {
+        const char *field = cg_client_error_field(c);
+        fprintf(stderr, PROG ": %s: %s", cg_err_name(err), msg);
+        if (field[0] != '\0')
+            fprintf(stderr, " (field: %s)", field);
+        fputc('\n', stderr);
+    } else {
+        fprintf(stderr, PROG ": %s\n", msg);
+    }
+    return code;
+}
+
+/* CG_EXIT_USAGE with a message when file is not set or cannot be read. */
+static int check_file(const char *file, const char *what)
+{
+    if (file == NULL)
+        return cg_cli_usage_error(NULL,
+                                  "no %s: use --as ACCOUNT, or --cert, --key and --ca "
+                                  "(or CHENGGUAN_CERT, CHENGGUAN_KEY, CHENGGUAN_CA)",
+                                  what);
+    if (access(file, R_OK) != 0)
+        return cg_cli_usage_error(NULL, "cannot read %s %s: %s", what, file, strerror(errno));
+    return 0;
+}
+
+int cg_cli_connect(const cg_cli *cli, cg_client **out)
+{
+    *out = NULL;
+    int rc = check_file(cli->cert, "client certificate");
+    if (rc == 0)
+        rc = check_file(cli->key, "client key");
+    if (rc == 0)
+        rc = check_file(cli->ca, "CA certificate");
+    if (rc != 0)
+        return rc;
+    cg_client_options opt = {
+        .server = cli->server,
+        .cert_file = cli->cert,
+        .key_file = cli->key,
+        .ca_file = cli->ca,
+        .client_name = "chengguan-cli/" CG_VERSION,
+        .timeout_ms = cli->timeout_ms,
+    };
+    cg_client *c;
+    int err = cg_client_connect(&c, &opt);
+    if (err != 0) {
+        rc = cg_cli_fail(c, err);
+        cg_client_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void cg_cli_format_time(int64_t us, char *buf, size_t len)
+{
+    time_t secs = (time_t)(us / 1000000);
+    long ms = (long)(us % 1000000) / 1000;
+    if (ms < 0) {
+        secs--;
+        ms += 1000;
+    }
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, len - n, ".%03ldZ", ms);
+}

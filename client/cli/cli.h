@@ -1,0 +1,89 @@
+/*
+ * The command framework of the chengguan CLI. main.c parses the global
+ * options into a cg_cli and runs one command from its table. A command group
+ * lives in its own file (cli_ping.c, cli_whoami.c, ...), exports one
+ * cg_cli_command declared at the end of this header, and is listed once in
+ * main.c's table.
+ */
+#ifndef CG_CLI_H
+#define CG_CLI_H
+
+#include "chengguan/client.h"
+
+#include <getopt.h>
+#include <stdint.h>
+
+/* Exit codes (contract, docs/cli.md). */
+enum {
+    CG_EXIT_OK = 0,
+    CG_EXIT_USAGE = 1,   /* bad option or value, unreadable certificate file */
+    CG_EXIT_REFUSED = 2, /* the server refused: its error code name is printed */
+    CG_EXIT_CONNECT = 3  /* could not connect, TLS failed, or the connection broke */
+};
+
+/* The global options, resolved from options, environment and defaults. */
+typedef struct {
+    const char *server;
+    const char *cert; /* NULL when nothing named one */
+    const char *key;
+    const char *ca;
+    int json;
+    int timeout_ms; /* 0: the library's default */
+} cg_cli;
+
+typedef struct cg_cli_command {
+    const char *name;
+    const char *args;    /* synopsis after the name, e.g. "[--count N]" */
+    const char *summary; /* one line for `chengguan --help` */
+    const char *help;    /* the options, for `chengguan NAME --help` */
+    /* Runs the command; argv[0] is its name. Returns an exit code. */
+    int (*run)(const cg_cli *cli, const struct cg_cli_command *cmd, int argc, char **argv);
+} cg_cli_command;
+
+/*
+ * Parses a command's options with getopt_long; --help/-h is added to opts.
+ * Calls on_opt(opt, optarg, ctx) for each option, which returns 0 or
+ * CG_EXIT_USAGE (after cg_cli_usage_error). Returns -1 to run the command,
+ * with *operands set to the index of the first operand, or an exit code to
+ * stop with: CG_EXIT_OK after --help, CG_EXIT_USAGE after a mistake.
+ */
+int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, int (*on_opt)(int opt, const char *arg, void *ctx),
+                  void *ctx, int *operands);
+
+/* Prints "chengguan CMD: MESSAGE" and a pointer to --help on stderr; returns
+ * CG_EXIT_USAGE. cmd may be NULL for the global options. */
+int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints the help of cmd on stdout. */
+void cg_cli_print_help(const cg_cli_command *cmd);
+
+/* Parses a decimal integer in [min, max]. 0 or -1. */
+int cg_cli_parse_int(const char *s, long long min, long long max, long long *out);
+
+/*
+ * Connects with the global options. Checks the certificate files first
+ * (CG_EXIT_USAGE when one is missing). On failure prints why, frees the client
+ * and returns the exit code; on success returns 0 with *out set.
+ */
+int cg_cli_connect(const cg_cli *cli, cg_client **out);
+
+/*
+ * Prints the failure err of a library call on stderr: "chengguan: NAME:
+ * message" for a refusal by the server, "chengguan: message" otherwise.
+ * Returns the exit code for err.
+ */
+int cg_cli_fail(cg_client *c, int err);
+
+/* The exit code for a CG_E* error. */
+int cg_cli_exit_code(int err);
+
+/* "2026-11-30T08:00:00.123Z" for microseconds since the epoch. */
+void cg_cli_format_time(int64_t us, char *buf, size_t len);
+
+/* The commands, one per file. */
+extern const cg_cli_command cg_cli_cmd_ping;
+extern const cg_cli_command cg_cli_cmd_whoami;
+
+#endif
