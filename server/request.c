@@ -45,7 +45,8 @@ static void log_request(const cg_request *r, const cg_session *s, int code, cons
     cg_log_begin(&l, code == 0 ? CG_LOG_INFO : CG_LOG_WARN, "request");
     if (s != NULL) {
         cg_log_int(&l, "conn", (long long)s->id);
-        cg_log_str(&l, "account", s->account);
+        if (s->account[0] != '\0')
+            cg_log_str(&l, "account", s->account);
     }
     cg_log_int(&l, "id", (long long)r->id);
     cg_log_str(&l, "method", r->method);

@@ -106,7 +106,8 @@ void cg_test_server_init(cg_test_server *t, const char *name, int private_cluste
     }
     snprintf(t->conninfo, sizeof t->conninfo, "host=%s/run port=5432 user=postgres dbname=%s",
              t->pg_dir, name);
-    if (sh("psql -q -X 'host=%s/run port=5432 user=postgres dbname=postgres' "
+    if (sh("PGOPTIONS='-c client_min_messages=warning' psql -q -X 'host=%s/run port=5432 "
+           "user=postgres dbname=postgres' "
            "-c 'DROP DATABASE IF EXISTS \"%s\"' -c 'CREATE DATABASE \"%s\"' >/dev/null",
            t->pg_dir, name, name) != 0)
         die("cannot create database %s", name);

@@ -1,0 +1,216 @@
+/*
+ * What a misbehaving peer gets: an oversize frame (one RESOURCE_EXHAUSTED
+ * error, then close), bytes that are not an Envelope and messages the server
+ * does not know (INVALID_ARGUMENT, connection stays usable), requests before
+ * Hello, a second Hello, and peers that say nothing (handshake timeout) or
+ * fall silent (idle timeout).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "frame.h"
+#include "harness.h"
+
+static cg_test_server server;
+
+static void open_as(cg_test_raw *r, const char *account)
+{
+    char cert[700], key[700], rel[128];
+    snprintf(rel, sizeof rel, "clients/%s.crt", account);
+    cg_test_pki(&server, rel, cert, sizeof cert);
+    snprintf(rel, sizeof rel, "clients/%s.key", account);
+    cg_test_pki(&server, rel, key, sizeof key);
+    assert_int_equal(cg_test_raw_open(r, &server, cert, key), 0);
+}
+
+static void send_ping(cg_test_raw *r, uint64_t id)
+{
+    Chengguan__V1__Ping ping = CHENGGUAN__V1__PING__INIT;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = id;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_PING;
+    env.ping = &ping;
+    assert_int_equal(cg_test_raw_send_env(r, &env), 0);
+}
+
+/* Receives the next envelope and checks it is an Error with code and id. */
+static void expect_error(cg_test_raw *r, uint64_t id, int code)
+{
+    cg_envelope *env = cg_test_raw_recv(r, 10000);
+    assert_non_null(env);
+    assert_int_equal(env->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(env->id, id);
+    assert_int_equal(env->error->code, -code);
+    assert_true(strlen(env->error->message) > 0);
+    cg_envelope_free(env, NULL);
+}
+
+static void expect_pong(cg_test_raw *r, uint64_t id)
+{
+    send_ping(r, id);
+    cg_envelope *env = cg_test_raw_recv(r, 10000);
+    assert_non_null(env);
+    assert_int_equal(env->id, id);
+    assert_int_equal(env->body_case, CHENGGUAN__V1__ENVELOPE__BODY_PONG);
+    cg_envelope_free(env, NULL);
+}
+
+static void test_oversize_frame_gets_one_error_then_close(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    uint8_t hdr[CG_FRAME_HEADER_BYTES];
+    cg_frame_header_write(hdr, 4u * 1024 * 1024 + 1); /* one byte over the default limit */
+    assert_int_equal(cg_test_raw_send(&r, hdr, sizeof hdr), 0);
+    expect_error(&r, 0, CG_ERESOURCE_EXHAUSTED);
+    assert_true(cg_test_raw_wait_closed(&r, 10000));
+    cg_test_raw_close(&r);
+    assert_true(cg_test_log_has(&server, "event=frame_too_large", "4194305", NULL));
+}
+
+static void test_huge_announced_length_is_refused(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "hq");
+    uint8_t hdr[CG_FRAME_HEADER_BYTES];
+    cg_frame_header_write(hdr, 0xffffffffu);
+    assert_int_equal(cg_test_raw_send(&r, hdr, sizeof hdr), 0);
+    expect_error(&r, 0, CG_ERESOURCE_EXHAUSTED);
+    assert_true(cg_test_raw_wait_closed(&r, 10000));
+    cg_test_raw_close(&r);
+}
+
+static void test_garbage_payload_keeps_connection(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    /* id 42 first (field 1 varint), then a field with an invalid wire type. */
+    static const uint8_t frame[] = {0, 0, 0, 4, 0x08, 42, 0x0f, 0xff};
+    assert_int_equal(cg_test_raw_send(&r, frame, sizeof frame), 0);
+    expect_error(&r, 42, CG_EINVALID_ARGUMENT);
+    expect_pong(&r, 43);
+    cg_test_raw_close(&r);
+}
+
+static void test_unknown_message_keeps_connection(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    /* id 7, then field 999 (a message from a newer protocol) with 3 bytes. */
+    static const uint8_t frame[] = {0, 0, 0, 8, 0x08, 7, 0xba, 0x3e, 3, 'x', 'y', 'z'};
+    assert_int_equal(cg_test_raw_send(&r, frame, sizeof frame), 0);
+    expect_error(&r, 7, CG_EINVALID_ARGUMENT);
+    expect_pong(&r, 8);
+    cg_test_raw_close(&r);
+}
+
+static void test_reply_types_are_not_requests(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    Chengguan__V1__Pong pong = CHENGGUAN__V1__PONG__INIT;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 9;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_PONG;
+    env.pong = &pong;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_error(&r, 9, CG_EINVALID_ARGUMENT);
+    expect_pong(&r, 10);
+    cg_test_raw_close(&r);
+}
+
+static void test_requests_before_hello_and_hello_twice(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "shuangtaizi");
+    send_ping(&r, 5);
+    expect_error(&r, 5, CG_EFAILED_PRECONDITION);
+    assert_true(cg_test_raw_hello(&r));
+    Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
+    hello.protocol_version = 1;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 6;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
+    env.hello = &hello;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_error(&r, 6, CG_EFAILED_PRECONDITION);
+    expect_pong(&r, 7);
+    cg_test_raw_close(&r);
+}
+
+static void test_unsupported_protocol_version(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "shuangtaizi");
+    Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
+    hello.protocol_version = 2;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 1;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
+    env.hello = &hello;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    cg_envelope *reply = cg_test_raw_recv(&r, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(reply->error->code, -CG_EFAILED_PRECONDITION);
+    assert_string_equal(reply->error->field, "protocol_version");
+    cg_envelope_free(reply, NULL);
+    cg_test_raw_close(&r);
+}
+
+static void test_silent_peer_closed_after_handshake_timeout(void **state)
+{
+    cg_test_raw r;
+    assert_int_equal(cg_test_raw_open_tcp(&r, &server), 0);
+    long long t0 = cg_test_now_ms();
+    assert_true(cg_test_raw_wait_closed(&r, 15000));
+    assert_true(cg_test_now_ms() - t0 >= 900); /* handshake_timeout = 1s */
+    cg_test_raw_close(&r);
+    assert_true(cg_test_log_has(&server, "event=handshake_timeout", NULL));
+
+    /* TLS done but no Hello: the same timeout applies. */
+    open_as(&r, "panshan");
+    assert_true(cg_test_raw_wait_closed(&r, 15000));
+    cg_test_raw_close(&r);
+}
+
+static void test_idle_connection_closed_after_idle_timeout(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "panshan");
+    assert_true(cg_test_raw_hello(&r));
+    expect_pong(&r, 2);
+    assert_true(cg_test_raw_wait_closed(&r, 15000)); /* idle_timeout = 2s */
+    cg_test_raw_close(&r);
+    assert_true(cg_test_log_has(&server, "event=idle_timeout", "account=panshan", NULL));
+}
+
+int main(void)
+{
+    cg_test_server_init(&server, "frames", 0);
+    cg_test_server_start(&server, "handshake_timeout = 1s\nidle_timeout = 2s\n");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_oversize_frame_gets_one_error_then_close),
+        cmocka_unit_test(test_huge_announced_length_is_refused),
+        cmocka_unit_test(test_garbage_payload_keeps_connection),
+        cmocka_unit_test(test_unknown_message_keeps_connection),
+        cmocka_unit_test(test_reply_types_are_not_requests),
+        cmocka_unit_test(test_requests_before_hello_and_hello_twice),
+        cmocka_unit_test(test_unsupported_protocol_version),
+        cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
+        cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    if (cg_test_server_stop(&server) != 0)
+        failed++;
+    return failed;
+}
