@@ -13,8 +13,10 @@
  *                          +--PQfinish, pool closing--> DOWN
  *
  * CLOSING waits for every uv_poll_t of the connection to be closed (its
- * memory is freed in the close callback) before PQfinish closes the socket,
- * so libuv never watches a file descriptor that libpq has closed or reused.
+ * memory is freed in the close callback) before PQfinish closes the socket.
+ * When a connection fails, libpq has often closed the socket itself already;
+ * uv_close on a poll handle removes the fd from epoll at once, in the same
+ * call chain, so nothing else on the loop can have reused the number yet.
  * The query that was in flight on a broken connection is failed with
  * CG_EUNAVAILABLE from that close callback, i.e. never from inside
  * cg_db_query; so cg_db_query never calls a callback, neither the caller's
@@ -138,17 +140,6 @@ static const char *pg_reason(db_conn *c, char *buf, size_t size)
 {
     one_line(c->pg ? PQerrorMessage(c->pg) : "out of memory", buf, size);
     return buf[0] ? buf : "unknown";
-}
-
-static void log_conn(cg_log_level level, const char *event, db_conn *c, const char *key,
-                     const char *value)
-{
-    cg_log_line l;
-    cg_log_begin(&l, level, event);
-    cg_log_int(&l, "conn", c->id);
-    if (key)
-        cg_log_str(&l, key, value);
-    cg_log_end(&l);
 }
 
 /* NOTICE, WARNING and the FATAL a backend sends before it is terminated
@@ -372,7 +363,13 @@ static void conn_close(db_conn *c)
  * after the back-off. */
 static void conn_fail(db_conn *c, const char *event, const char *reason)
 {
-    log_conn(CG_LOG_WARN, event, c, "reason", reason);
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_WARN, event);
+    cg_log_int(&l, "conn", c->id);
+    cg_log_str(&l, "reason", reason);
+    if (!c->db->closing)
+        cg_log_int(&l, "retry_ms", (long long)c->backoff_ms);
+    cg_log_end(&l);
     conn_close(c);
 }
 

@@ -11,6 +11,12 @@
  * Each query is a single SQL statement (and so its own transaction unless
  * the caller says otherwise); handlers that change several rows call one
  * SQL function that does it all, so a query never leaves partial state.
+ * A connection that a statement leaves inside a transaction (a bare BEGIN)
+ * is closed and re-opened rather than handed to the next query; COPY is
+ * not supported.
+ *
+ * Host names in conninfo are resolved by libpq with a blocking getaddrinfo
+ * on the loop; use a Unix-socket directory or hostaddr= in production.
  */
 #ifndef CG_DB_H
 #define CG_DB_H
@@ -29,6 +35,8 @@ typedef struct cg_db cg_db;
  *             with res the error result, so the handler can read
  *             PG_DIAG_MESSAGE_PRIMARY and PG_DIAG_COLUMN_NAME.
  * res is owned by the pool and cleared after the callback returns.
+ * The callback may call cg_db_query (e.g. for the next statement) and
+ * cg_db_close.
  */
 typedef void (*cg_db_cb)(void *arg, int status, const PGresult *res);
 
@@ -49,8 +57,11 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt);
 /*
  * Queues one parameterised statement (text parameters, text results).
  * Returns 0 when queued (cb will be called), or, without calling cb:
- * CG_EUNAVAILABLE when no connection is up, CG_ERESOURCE_EXHAUSTED when the
- * queue is full, CG_ENOMEM. params are copied; the caller may free them.
+ * CG_EUNAVAILABLE when no connection is up (or the pool is closing),
+ * CG_ERESOURCE_EXHAUSTED when the queue is full, CG_ENOMEM, CG_EUSAGE when
+ * nparams is outside 0..65535 or sql/cb is NULL. sql must outlive the query
+ * (a string literal); params are copied, the caller may free them; a NULL
+ * param is SQL NULL.
  */
 int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
                 void *arg);
@@ -60,8 +71,11 @@ int cg_db_ready(const cg_db *db);
 
 /*
  * Stops: refuses new queries, lets those already sent finish (their callbacks
- * run), fails queued ones with CG_EUNAVAILABLE, closes every poll handle and
- * connection, frees the pool, then calls done(arg).
+ * run), fails queued ones with CG_EUNAVAILABLE (before returning), closes
+ * every poll handle, timer and connection, frees the pool, then calls
+ * done(arg) (NULL allowed) from a close callback, never from inside
+ * cg_db_close. A second call does nothing. A statement in flight is waited
+ * for however long it runs; bound it with statement_timeout in conninfo.
  */
 void cg_db_close(cg_db *db, void (*done)(void *arg), void *arg);
 
@@ -70,6 +84,7 @@ void cg_db_close(cg_db *db, void (*done)(void *arg), void *arg);
  * functions) map to wire code NN; 23505 -> ALREADY_EXISTS; 23502/23514/22xxx
  * -> INVALID_ARGUMENT; 42501 -> PERMISSION_DENIED; P0002 -> NOT_FOUND;
  * 40001/40P01 -> ABORTED; 08xxx/57Pxx -> UNAVAILABLE; anything else INTERNAL.
+ * A successful result gives 0; NULL gives CG_EUNAVAILABLE.
  */
 int cg_db_status_of(const PGresult *res);
 
