@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# dev-env.sh — the whole development set-up behind `make run`, in VARDIR:
+#   VARDIR/pki              dev PKI (scripts/dev-pki.sh)
+#   VARDIR/pg               private PostgreSQL cluster, database `chengguan` (scripts/dev-db.sh)
+#   VARDIR/chengguand.ini   server configuration (written only if missing)
+# then applies the migrations (chengguand --migrate) and loads sql/dev/accounts.sql.
+# Idempotent. Expects the server built in build/ (override: CG_BUILD_DIR).
+# Usage: scripts/dev-env.sh VARDIR
+set -euo pipefail
+
+usage() { echo "usage: $0 VARDIR" >&2; exit 1; }
+die() { echo "dev-env.sh: $*" >&2; exit 1; }
+say() { echo "dev-env.sh: $*" >&2; }
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then usage; fi
+case "$1" in -*) usage ;; esac
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${CG_BUILD_DIR:-$top/build}
+mkdir -p "$1" || die "cannot create $1"
+var=$(cd "$1" && pwd)
+db_name=chengguan
+
+chengguand=$build/chengguand
+[ -x "$chengguand" ] || die "$chengguand not found: build first (make build)"
+
+# 1. PKI
+"$top/scripts/dev-pki.sh" "$var/pki" >&2
+
+# 2. PostgreSQL
+"$top/scripts/dev-db.sh" "$var/pg" init >/dev/null
+"$top/scripts/dev-db.sh" "$var/pg" start >/dev/null
+conninfo=$("$top/scripts/dev-db.sh" "$var/pg" createdb "$db_name")
+say "database: $conninfo"
+
+# 3. configuration
+ini=$var/chengguand.ini
+if [ ! -e "$ini" ]; then
+    tmp=$(mktemp "$var/.chengguand.ini.XXXXXX")
+    cat >"$tmp" <<INI
+; chengguand configuration for the dev environment.
+; Written by scripts/dev-env.sh when missing; edit freely, it is not overwritten.
+; Every setting can also be given as an environment variable CHENGGUAN_<NAME>.
+[chengguand]
+listen = 127.0.0.1:7443
+tls_cert = $var/pki/server.crt
+tls_key = $var/pki/server.key
+tls_ca = $var/pki/ca.crt
+database = $conninfo
+db_pool_size = 4
+log_format = logfmt
+log_level = info
+INI
+    chmod 644 "$tmp"
+    mv -f "$tmp" "$ini"
+    say "wrote $ini"
+fi
+
+# 4. schema and reference data
+"$chengguand" --config "$ini" --migrate || die "chengguand --migrate failed"
+
+# 5. dev accounts (ON CONFLICT DO NOTHING: safe to load again)
+PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -q -v ON_ERROR_STOP=1 \
+    -f "$top/sql/dev/accounts.sql" >/dev/null || die "loading sql/dev/accounts.sql failed"
+
+say "dev environment ready in $var"
