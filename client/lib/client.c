@@ -110,8 +110,9 @@ static int do_connect(cg_client *c, const cg_client_options *opt)
         return conn_error(c);
     int rc = cg__io_wait(c->fd, &c->conn, &c->conn.hello.done, deadline);
     if (rc == CG_ETIMEOUT) {
-        cg__conn_fail(&c->conn, CG_ETIMEOUT, "%s: no %s within %d ms", c->server,
-                      c->conn.state == CG__CONN_TLS ? "TLS handshake" : "Welcome", c->timeout_ms);
+        cg__conn_fail(&c->conn, CG_ETIMEOUT, "%s: timed out after %d ms waiting for the %s",
+                      c->server, c->timeout_ms,
+                      c->conn.state == CG__CONN_TLS ? "TLS handshake" : "Welcome");
         return conn_error(c);
     }
     if (c->conn.state != CG__CONN_READY) {
@@ -220,7 +221,7 @@ static int call(cg_client *c, cg__req *req, cg_envelope *env, int expect)
     rc = cg__io_wait(c->fd, &c->conn, &req->done, cg__now_ms() + c->timeout_ms);
     if (rc == CG_ETIMEOUT) {
         cg__conn_cancel(&c->conn, req);
-        return set_error(c, rc, "no reply within %d ms", c->timeout_ms);
+        return set_error(c, rc, "timed out after %d ms waiting for the reply", c->timeout_ms);
     }
     if (req->status != 0) {
         rc = request_error(c, req);
