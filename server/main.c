@@ -128,6 +128,7 @@ int main(int argc, char **argv)
         uv_loop_t *loop = uv_default_loop();
         cg_server server;
         if (cg_server_start(&server, loop, &cfg) != 0) {
+            uv_run(loop, UV_RUN_DEFAULT); /* lets the handles it opened finish closing */
             status = 1;
         } else {
             cg_log_kv(CG_LOG_INFO, "started", "version", CG_VERSION, NULL);
