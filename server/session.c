@@ -127,9 +127,13 @@ static int flush(cg_session *s)
     }
     size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp);
     if (queued > (size_t)s->server->cfg->max_output_bytes) {
-        char why[64];
-        snprintf(why, sizeof why, "%zu bytes unsent", queued);
-        log_event(s, CG_LOG_WARN, "slow_reader_cut_off", "queued", why);
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_WARN, "slow_reader_cut_off");
+        cg_log_int(&l, "conn", (long long)s->id);
+        cg_log_str(&l, "peer", s->peer);
+        cg_log_str(&l, "account", s->account);
+        cg_log_int(&l, "unsent_bytes", (long long)queued);
+        cg_log_end(&l);
         cg_session_close(s);
         return CG_ERESOURCE_EXHAUSTED;
     }

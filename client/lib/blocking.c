@@ -34,13 +34,13 @@ static int connect_wait(int fd, int64_t deadline_ms)
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int timeout = poll_timeout(deadline_ms);
-        if (timeout == 0)
-            return -1;
         int r = poll(&p, 1, timeout);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
             return errno;
+        if (r == 0 && timeout == 0)
+            return -1;
         if (r == 0)
             continue;
         int soerr = 0;
@@ -119,20 +119,25 @@ int cg__io_wait(int fd, cg__conn *c, const int *done, int64_t deadline_ms)
         flush_out(fd, c);
         if (done ? *done : cg_buf_pending(&c->out) == 0)
             return 0;
-        if (c->state == CG__CONN_FAILED)
+        if (done != NULL && c->state == CG__CONN_FAILED)
             return c->failure;
+        /* Past the deadline, one last look (timeout 0) at the socket. */
         int timeout = poll_timeout(deadline_ms);
-        if (timeout == 0)
-            return CG_ETIMEOUT;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
+        struct pollfd p = {.fd = fd, .events = 0};
+        if (done != NULL)
+            p.events |= POLLIN;
         if (cg_buf_pending(&c->out) > 0)
             p.events |= POLLOUT;
         int r = poll(&p, 1, timeout);
         if (r < 0 && errno != EINTR) {
             cg__conn_fail(c, CG_EIO, "poll: %s", strerror(errno));
-            continue;
+            return c->failure;
         }
-        if (r <= 0 || (p.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+        if (r == 0 && timeout == 0)
+            return CG_ETIMEOUT;
+        /* Only read while waiting for a reply: a flush ends on the next send
+         * when the peer is gone. */
+        if (r <= 0 || done == NULL || (p.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
             continue;
         uint8_t buf[65536];
         ssize_t n = recv(fd, buf, sizeof buf, 0);

@@ -22,10 +22,11 @@ int cg__tcp_connect(const char *host, const char *port, int64_t deadline_ms, cha
                     size_t errlen);
 
 /*
- * Moves bytes between fd and c until *done is non-zero (done == NULL: until
- * all of c->out is written), c fails, or deadline_ms passes. Socket errors
- * fail c. Returns 0 when the wait is over, c's failure, or CG_ETIMEOUT (c
- * is left as it is).
+ * Moves bytes between fd and c until *done is non-zero, c fails, or
+ * deadline_ms passes. With done == NULL it waits until all of c->out is
+ * written (also on a failed c: close_notify after an Error), or the socket
+ * breaks. Socket errors fail c. Returns 0 when the wait is over, c's failure,
+ * or CG_ETIMEOUT (c is left as it is).
  */
 int cg__io_wait(int fd, cg__conn *c, const int *done, int64_t deadline_ms);
 

@@ -149,6 +149,7 @@ static int ssl_trouble(cg__conn *c, int r, const char *what)
         cg__conn_fail(c, CG_ECLOSED, "the server closed the connection");
         return -1;
     }
+    c->tls_broken = 1;
     char why[256];
     cg_tls_error_string(why, sizeof why);
     long verify = SSL_get_verify_result(c->ssl);
@@ -426,13 +427,16 @@ void cg__conn_cancel(cg__conn *c, cg__req *req)
 
 void cg__conn_shutdown(cg__conn *c)
 {
-    if (c->state != CG__CONN_HELLO && c->state != CG__CONN_READY)
+    if (c->ssl == NULL || c->tls_broken || !SSL_is_init_finished(c->ssl) ||
+        (SSL_get_shutdown(c->ssl) & SSL_SENT_SHUTDOWN))
         return;
     ERR_clear_error();
     SSL_shutdown(c->ssl);
     drain(c);
-    c->state = CG__CONN_CLOSING;
-    table_fail_all(c, CG_ECLOSED);
+    if (c->state != CG__CONN_FAILED) {
+        c->state = CG__CONN_CLOSING;
+        table_fail_all(c, CG_ECLOSED);
+    }
 }
 
 void cg__req_release(cg__req *req)

@@ -60,6 +60,7 @@ typedef struct {
     cg__req hello;
     int welcomed;
     cg_welcome welcome;
+    int tls_broken;        /* OpenSSL failed fatally: no close_notify can be sent */
     int failure;           /* 0 or the CG_E* that ended the connection */
     char error[512];       /* what failed, in words */
     char error_field[128]; /* field named by a connection-level Error */
@@ -106,7 +107,8 @@ int cg__conn_send(cg__conn *c, cg__req *req, cg_envelope *env, int expect);
  * a late reply to it is dropped. */
 void cg__conn_cancel(cg__conn *c, cg__req *req);
 
-/* Queues close_notify when the connection is up; later input is ignored. */
+/* Queues close_notify when the TLS session is intact (also after a failure
+ * above TLS, such as a connection-level Error); later input is ignored. */
 void cg__conn_shutdown(cg__conn *c);
 
 /* Frees the reply of a completed request. */
