@@ -1,6 +1,9 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdint.h>
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 static void die(const char *fmt, ...)
 {
@@ -86,6 +91,7 @@ static void write_config(cg_test_server *t, const char *extra_ini);
 void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster)
 {
     memset(t, 0, sizeof *t);
+    signal(SIGPIPE, SIG_IGN); /* raw peers write to sockets the server closes */
     const char *env = getenv("CG_TEST_ENV");
     if (env == NULL)
         die("CG_TEST_ENV is not set (run the tests through ctest)");
@@ -239,7 +245,7 @@ cg_client *cg_test_connect(const cg_test_server *t, const char *account)
     return c;
 }
 
-int cg_test_log_has(const cg_test_server *t, ...)
+static int log_has(const cg_test_server *t, va_list needles)
 {
     FILE *f = fopen(t->log, "r");
     if (f == NULL)
@@ -248,7 +254,7 @@ int cg_test_log_has(const cg_test_server *t, ...)
     int found = 0;
     while (!found && fgets(line, sizeof line, f) != NULL) {
         va_list ap;
-        va_start(ap, t);
+        va_copy(ap, needles);
         found = 1;
         const char *needle;
         while ((needle = va_arg(ap, const char *)) != NULL)
@@ -258,6 +264,30 @@ int cg_test_log_has(const cg_test_server *t, ...)
     }
     fclose(f);
     return found;
+}
+
+int cg_test_log_has(const cg_test_server *t, ...)
+{
+    va_list ap;
+    va_start(ap, t);
+    int found = log_has(t, ap);
+    va_end(ap);
+    return found;
+}
+
+int cg_test_log_wait(const cg_test_server *t, ...)
+{
+    long long deadline = cg_test_now_ms() + 10000;
+    int found;
+    for (;;) {
+        va_list ap;
+        va_start(ap, t);
+        found = log_has(t, ap);
+        va_end(ap);
+        if (found || cg_test_now_ms() > deadline)
+            return found;
+        usleep(10000);
+    }
 }
 
 int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen)
@@ -432,4 +462,17 @@ void cg_test_raw_close(cg_test_raw *r)
     if (r->fd > 0)
         close(r->fd);
     memset(r, 0, sizeof *r);
+}
+
+int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
+                            const struct CMUnitTest *tests, size_t count)
+{
+    cg_test_server_start(t, extra_ini);
+    int failed = _cmocka_run_group_tests(t->name, tests, count, NULL, NULL);
+    int status = cg_test_server_stop(t);
+    if (status != 0) {
+        fprintf(stderr, "chengguand exited %d after SIGTERM (want 0); see %s\n", status, t->log);
+        failed++;
+    }
+    return failed;
 }

@@ -67,9 +67,24 @@ cg_client *cg_test_connect(const cg_test_server *t, const char *account);
  * strings (NULL-terminated list). */
 int cg_test_log_has(const cg_test_server *t, ...);
 
+/* The same, waiting up to 10 s for the line: the server may log an event
+ * after the client has already seen its effect. */
+int cg_test_log_wait(const cg_test_server *t, ...);
+
 /* Runs the CLI with args (a shell string), capturing stdout into out (may be
  * NULL); returns its exit status. */
 int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen);
+
+/*
+ * Starts the server with extra_ini, runs the cmocka tests, stops the server;
+ * returns the number of failures, counting a non-zero exit after SIGTERM as
+ * one more. CG_TEST_RUN passes the array's length.
+ */
+struct CMUnitTest;
+int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
+                            const struct CMUnitTest *tests, size_t count);
+#define CG_TEST_RUN(t, extra_ini, tests)                                                           \
+    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0])
 
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);

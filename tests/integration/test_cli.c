@@ -103,15 +103,11 @@ static void test_exit_codes(void **state)
 int main(void)
 {
     cg_test_server_init(&server, "cli", 0);
-    cg_test_server_start(&server, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whoami_table_lines_up_chinese),
         cmocka_unit_test(test_whoami_json),
         cmocka_unit_test(test_ping_json_lines),
         cmocka_unit_test(test_exit_codes),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    if (cg_test_server_stop(&server) != 0)
-        failed++;
-    return failed;
+    return CG_TEST_RUN(&server, NULL, tests);
 }

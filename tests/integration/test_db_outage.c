@@ -59,7 +59,7 @@ static void test_outage_while_running(void **state)
     cg_client_free(c);
     d = cg_test_connect(&server, "dawa");
     cg_client_free(d);
-    assert_true(cg_test_log_has(&server, "event=db_disconnected", NULL));
+    assert_true(cg_test_log_wait(&server, "event=db_disconnected", NULL));
     assert_int_equal(cg_test_server_stop(&server), 0);
 }
 
@@ -67,7 +67,7 @@ static void test_database_down_at_start(void **state)
 {
     cg_test_pg_stop(&server);
     cg_test_server_start(&server, NULL);
-    assert_true(cg_test_log_has(&server, "event=db_unreachable_at_start", NULL));
+    assert_true(cg_test_log_wait(&server, "event=db_unreachable_at_start", NULL));
     cg_client_options o = cg_test_options(&server, "hq");
     cg_client *c = NULL;
     assert_int_equal(cg_client_connect(&c, &o), CG_EUNAVAILABLE);
@@ -96,7 +96,7 @@ static void test_newer_schema_refuses_to_start(void **state)
                                           "VALUES (9999, '9999_from_the_future')"),
                      0);
     assert_int_equal(cg_test_server_run(&server, NULL), 1);
-    assert_true(cg_test_log_has(&server, "event=schema_too_new", "found=9999", NULL));
+    assert_true(cg_test_log_wait(&server, "event=schema_too_new", "found=9999", NULL));
     /* --migrate refuses as well, and changes nothing. */
     assert_int_equal(cg_test_server_run(&server, "--migrate"), 1);
     assert_int_equal(cg_test_sql(&server, "DELETE FROM schema_migrations WHERE version = 9999"), 0);

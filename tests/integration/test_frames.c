@@ -71,7 +71,7 @@ static void test_oversize_frame_gets_one_error_then_close(void **state)
     expect_error(&r, 0, CG_ERESOURCE_EXHAUSTED);
     assert_true(cg_test_raw_wait_closed(&r, 10000));
     cg_test_raw_close(&r);
-    assert_true(cg_test_log_has(&server, "event=frame_too_large", "4194305", NULL));
+    assert_true(cg_test_log_wait(&server, "event=frame_too_large", "4194305", NULL));
 }
 
 static void test_huge_announced_length_is_refused(void **state)
@@ -175,7 +175,7 @@ static void test_silent_peer_closed_after_handshake_timeout(void **state)
     assert_true(cg_test_raw_wait_closed(&r, 15000));
     assert_true(cg_test_now_ms() - t0 >= 900); /* handshake_timeout = 1s */
     cg_test_raw_close(&r);
-    assert_true(cg_test_log_has(&server, "event=handshake_timeout", NULL));
+    assert_true(cg_test_log_wait(&server, "event=handshake_timeout", NULL));
 
     /* TLS done but no Hello: the same timeout applies. */
     open_as(&r, "panshan");
@@ -191,13 +191,12 @@ static void test_idle_connection_closed_after_idle_timeout(void **state)
     expect_pong(&r, 2);
     assert_true(cg_test_raw_wait_closed(&r, 15000)); /* idle_timeout = 2s */
     cg_test_raw_close(&r);
-    assert_true(cg_test_log_has(&server, "event=idle_timeout", "account=panshan", NULL));
+    assert_true(cg_test_log_wait(&server, "event=idle_timeout", "account=panshan", NULL));
 }
 
 int main(void)
 {
     cg_test_server_init(&server, "frames", 0);
-    cg_test_server_start(&server, "handshake_timeout = 1s\nidle_timeout = 2s\n");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oversize_frame_gets_one_error_then_close),
         cmocka_unit_test(test_huge_announced_length_is_refused),
@@ -209,8 +208,5 @@ int main(void)
         cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
         cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    if (cg_test_server_stop(&server) != 0)
-        failed++;
-    return failed;
+    return CG_TEST_RUN(&server, "handshake_timeout = 1s\nidle_timeout = 2s\n", tests);
 }

@@ -100,16 +100,15 @@ static void test_requests_are_logged_one_line_each(void **state)
     cg_whoami_reply me;
     assert_int_equal(cg_whoami(c, &me), 0);
     cg_client_free(c);
-    assert_true(cg_test_log_has(&server, "event=connect", "peer=127.0.0.1:", NULL));
-    assert_true(cg_test_log_has(&server, "event=request", "account=dawa", "method=whoami",
-                                "status=OK", NULL));
-    assert_true(cg_test_log_has(&server, "event=handshake", "CN=dawa,O=chengguan dev", NULL));
+    assert_true(cg_test_log_wait(&server, "event=connect", "peer=127.0.0.1:", NULL));
+    assert_true(cg_test_log_wait(&server, "event=request", "account=dawa", "method=whoami",
+                                 "status=OK", NULL));
+    assert_true(cg_test_log_wait(&server, "event=handshake", "CN=dawa,O=chengguan dev", NULL));
 }
 
 int main(void)
 {
     cg_test_server_init(&server, "system", 0);
-    cg_test_server_start(&server, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_dev_account_maps_to_its_role_and_unit),
         cmocka_unit_test(test_unit_names_are_chinese_and_round_trip),
@@ -117,11 +116,5 @@ int main(void)
         cmocka_unit_test(test_thousand_pipelined_pings),
         cmocka_unit_test(test_requests_are_logged_one_line_each),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    int status = cg_test_server_stop(&server);
-    if (status != 0) {
-        fprintf(stderr, "chengguand exited %d after SIGTERM (want 0)\n", status);
-        failed++;
-    }
-    return failed;
+    return CG_TEST_RUN(&server, NULL, tests);
 }

@@ -38,7 +38,7 @@ static void expect_still_serving(void)
 static void test_no_client_certificate(void **state)
 {
     expect_refused(NULL, NULL);
-    assert_true(cg_test_log_has(&server, "event=handshake_failed", "certificate", NULL));
+    assert_true(cg_test_log_wait(&server, "event=handshake_failed", "certificate", NULL));
     expect_still_serving();
 }
 
@@ -47,8 +47,8 @@ static void test_certificate_from_another_ca(void **state)
     char cert[700], key[700];
     expect_refused(cg_test_pki(&server, "test/foreign.crt", cert, sizeof cert),
                    cg_test_pki(&server, "test/foreign.key", key, sizeof key));
-    assert_true(cg_test_log_has(&server, "event=handshake_failed",
-                                "unable to get local issuer certificate", NULL));
+    assert_true(cg_test_log_wait(&server, "event=handshake_failed",
+                                 "unable to get local issuer certificate", NULL));
     expect_still_serving();
 }
 
@@ -58,7 +58,7 @@ static void test_expired_certificate(void **state)
     expect_refused(cg_test_pki(&server, "test/expired.crt", cert, sizeof cert),
                    cg_test_pki(&server, "test/expired.key", key, sizeof key));
     assert_true(
-        cg_test_log_has(&server, "event=handshake_failed", "certificate has expired", NULL));
+        cg_test_log_wait(&server, "event=handshake_failed", "certificate has expired", NULL));
     expect_still_serving();
 }
 
@@ -79,7 +79,7 @@ static void test_certificate_without_account(void **state)
     assert_int_equal(cg_client_connect(&c, &o), CG_EUNAUTHENTICATED);
     assert_non_null(strstr(cg_client_error(c), "CN=stranger"));
     cg_client_free(c);
-    assert_true(cg_test_log_has(&server, "event=unknown_account", "CN=stranger", NULL));
+    assert_true(cg_test_log_wait(&server, "event=unknown_account", "CN=stranger", NULL));
     expect_still_serving();
 }
 
@@ -116,7 +116,6 @@ static void test_disabling_takes_effect_for_open_connections(void **state)
 int main(void)
 {
     cg_test_server_init(&server, "tls", 0);
-    cg_test_server_start(&server, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_client_certificate),
         cmocka_unit_test(test_certificate_from_another_ca),
@@ -126,8 +125,5 @@ int main(void)
         cmocka_unit_test(test_disabled_account),
         cmocka_unit_test(test_disabling_takes_effect_for_open_connections),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    if (cg_test_server_stop(&server) != 0)
-        failed++;
-    return failed;
+    return CG_TEST_RUN(&server, NULL, tests);
 }
