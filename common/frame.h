@@ -29,8 +29,9 @@ void cg_frame_decoder_free(cg_frame_decoder *d);
 
 /*
  * Buffers n received bytes. Returns 0, CG_ENOMEM, or the decoder's sticky
- * error. Bytes are only buffered up to the end of the frame in progress plus
- * what the caller passed, so memory stays within max_payload + one read.
+ * error. Everything passed is kept until taken out as frames: the caller
+ * bounds memory by feeding only while it takes frames out (the server stops
+ * reading at max_inflight), so at most one partial frame plus one read stays.
  */
 int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
 

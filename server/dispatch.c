@@ -68,7 +68,9 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
     }
     int code;
     const char *why;
-    if (rt == NULL) {
+    if (env->id == 0) {
+        cg_request_fail(r, CG_EINVALID_ARGUMENT, "request id 0 is reserved for pushes", "id");
+    } else if (rt == NULL) {
         char msg[96];
         if (env->body_case == CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET)
             snprintf(msg, sizeof msg, "empty or unknown message (not in this server's protocol)");

@@ -24,11 +24,12 @@ static void usage(FILE *out)
             "  -c, --config FILE   INI file with a [chengguand] section (see docs/operations.md);\n"
             "                      every setting may also come from CHENGGUAN_<NAME>\n"
             "      --migrate       apply the SQL migrations this binary carries, then exit\n"
-            "      --check-config  load and check the settings, print them, then exit\n"
+            "      --check-config  load and check the settings, then exit\n"
             "  -V, --version       print the version and the schema version, then exit\n"
             "  -h, --help          this text\n"
             "\n"
-            "Signals: SIGTERM or SIGINT stop accepting, finish requests in flight, and exit 0.\n");
+            "Signals: SIGTERM or SIGINT stop accepting, finish requests in flight, and exit 0;\n"
+            "SIGHUP is ignored.\n");
 }
 
 /* Lets many idle workstations connect: lift the soft descriptor limit. */
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 
     int status = 0;
     if (check_only) {
-        printf("configuration is valid: listen=%s database=%s\n", cfg.listen, cfg.database);
+        printf("configuration is valid (listen %s)\n", cfg.listen);
     } else if (migrate) {
         if (cg_migrate_apply(cfg.database, err, sizeof err) != 0) {
             fprintf(stderr, "chengguand: migrate: %s\n", err);
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
         status = 1;
     } else {
         signal(SIGPIPE, SIG_IGN);
+        signal(SIGHUP, SIG_IGN); /* no reload yet: a closed terminal must not stop the server */
         raise_fd_limit();
         uv_loop_t *loop = uv_default_loop();
         cg_server server;

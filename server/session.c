@@ -236,7 +236,10 @@ static void process_frames(cg_session *s)
         return;
     s->processing = 1;
     const int64_t max_inflight = s->server->cfg->max_inflight;
-    while (s->state != CG_SESSION_CLOSING && s->inflight < max_inflight) {
+    /* While Hello looks up the account, later frames wait in the decoder:
+     * a client may pipeline its first requests right behind Hello. */
+    while (s->state != CG_SESSION_CLOSING && s->state != CG_SESSION_HELLO_PENDING &&
+           s->inflight < max_inflight) {
         const uint8_t *payload;
         size_t len;
         int rc = cg_frame_decoder_next(&s->frames, &payload, &len);

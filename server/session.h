@@ -52,6 +52,7 @@ typedef struct cg_session {
     /* Identity: certificate after the handshake, account after Hello. */
     char cert_subject[256];
     char cert_fingerprint[65];
+    char client_name[64]; /* from Hello, for logs */
     char account[64];
     char unit[32];
     cg_role role;

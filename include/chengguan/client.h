@@ -99,8 +99,7 @@ CG_EXTERN int cg_ping(cg_client *c, const void *payload, size_t len, int64_t *se
  * with a different payload, then collects the replies, matched by id in
  * whatever order they come. *ok receives how many came back with their own
  * payload. Returns 0 when all did, else the first failure seen: a refusal
- * (e.g. CG_ERESOURCE_EXHAUSTED when the server limits requests in flight),
- * CG_EPROTOCOL for a wrong echo, CG_ETIMEOUT when replies are missing after
+ * by the server, CG_EPROTOCOL for a wrong echo, CG_ETIMEOUT when replies are missing after
  * timeout_ms (for the whole batch), or the connection's failure.
  */
 CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int *ok);

@@ -1,5 +1,5 @@
 /*
- * Schema migrations for `chengguand --migrate` and `--check`, run once at
+ * Schema migrations for `chengguand --migrate` and the start-up schema check, run once at
  * start-up before the loop: these calls use blocking libpq and must never be
  * called on the loop.
  *

@@ -20,16 +20,21 @@
 
 enum { COL_NAME, COL_ROLE, COL_UNIT, COL_UNIT_NAME, COL_DISPLAY, COL_DISABLED };
 
-/* A failed lookup: UNAVAILABLE when the database is away, INTERNAL otherwise
- * (details stay in the server log). */
+/* A failed lookup: the pool's own refusals (database away, queue full) go to
+ * the client as they are; anything else is INTERNAL, with the details only
+ * in the server log. */
 static void fail_lookup(cg_request *r, int status, const PGresult *res)
 {
     if (status == CG_EUNAVAILABLE) {
-        cg_request_fail(r, CG_EUNAVAILABLE, "database unavailable, try again shortly", NULL);
+        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
+        return;
+    }
+    if (status == CG_ERESOURCE_EXHAUSTED) {
+        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
         return;
     }
     cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->method, "error",
-              res ? PQresultErrorMessage(res) : "", NULL);
+              res ? PQresultErrorMessage(res) : cg_strerror(status), NULL);
     cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
 }
 
@@ -72,6 +77,8 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
         return;
     }
     snprintf(s->account, sizeof s->account, "%s", name);
+    cg_log_kv(CG_LOG_INFO, "hello", "account", name, "client", s->client_name, "peer", s->peer,
+              NULL);
     snprintf(s->unit, sizeof s->unit, "%s", PQgetvalue(res, 0, COL_UNIT));
     s->role = cg_role_parse(PQgetvalue(res, 0, COL_ROLE));
     cg_session_hello_done(s);
@@ -100,6 +107,7 @@ void cg_system_hello(cg_request *r, const cg_envelope *env)
         cg_request_fail(r, CG_EFAILED_PRECONDITION, msg, "protocol_version");
         return;
     }
+    snprintf(s->client_name, sizeof s->client_name, "%s", h->client_name);
     const char *params[] = {s->cert_subject, s->cert_fingerprint};
     s->state = CG_SESSION_HELLO_PENDING;
     int rc =

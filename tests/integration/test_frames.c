@@ -147,6 +147,41 @@ static void test_requests_before_hello_and_hello_twice(void **state)
     cg_test_raw_close(&r);
 }
 
+static void test_requests_pipelined_behind_hello_wait_for_it(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "shuangtaizi");
+    Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
+    hello.protocol_version = 1;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 1;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
+    env.hello = &hello;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    send_ping(&r, 2); /* before the Welcome has come back */
+    cg_envelope *welcome = cg_test_raw_recv(&r, 10000);
+    assert_non_null(welcome);
+    assert_int_equal(welcome->body_case, CHENGGUAN__V1__ENVELOPE__BODY_WELCOME);
+    cg_envelope_free(welcome, NULL);
+    cg_envelope *pong = cg_test_raw_recv(&r, 10000);
+    assert_non_null(pong);
+    assert_int_equal(pong->id, 2);
+    assert_int_equal(pong->body_case, CHENGGUAN__V1__ENVELOPE__BODY_PONG);
+    cg_envelope_free(pong, NULL);
+    cg_test_raw_close(&r);
+}
+
+static void test_request_id_zero_is_refused(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "shuangtaizi");
+    assert_true(cg_test_raw_hello(&r));
+    send_ping(&r, 0);
+    expect_error(&r, 0, CG_EINVALID_ARGUMENT);
+    expect_pong(&r, 3);
+    cg_test_raw_close(&r);
+}
+
 static void test_unsupported_protocol_version(void **state)
 {
     cg_test_raw r;
@@ -204,6 +239,8 @@ int main(void)
         cmocka_unit_test(test_unknown_message_keeps_connection),
         cmocka_unit_test(test_reply_types_are_not_requests),
         cmocka_unit_test(test_requests_before_hello_and_hello_twice),
+        cmocka_unit_test(test_requests_pipelined_behind_hello_wait_for_it),
+        cmocka_unit_test(test_request_id_zero_is_refused),
         cmocka_unit_test(test_unsupported_protocol_version),
         cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
         cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),
