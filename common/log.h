@@ -30,7 +30,11 @@ void cg_log_str(cg_log_line *l, const char *key, const char *value);
 void cg_log_int(cg_log_line *l, const char *key, long long value);
 void cg_log_end(cg_log_line *l);
 
-/* cg_log_kv(level, event, key1, value1, key2, value2, ..., NULL) */
-void cg_log_kv(cg_log_level level, const char *event, ...);
+/* Ends the key/value list of cg_log_kv: a typed null pointer, because a bare
+ * NULL may be an int, which a variadic function must not read as a pointer. */
+#define CG_LOG_END ((const char *)NULL)
+
+/* cg_log_kv(level, event, key1, value1, key2, value2, ..., CG_LOG_END) */
+void cg_log_kv(cg_log_level level, const char *event, ...) __attribute__((sentinel));
 
 #endif

@@ -51,7 +51,7 @@ static int check_schema(const cg_config *cfg)
     int rc = cg_migrate_status(cfg->database, &current, err, sizeof err);
     if (rc != 0) {
         cg_log_kv(CG_LOG_WARN, "db_unreachable_at_start", "error", err, "action",
-                  "serving; requests get UNAVAILABLE until it is back", NULL);
+                  "serving; requests get UNAVAILABLE until it is back", CG_LOG_END);
         return 0;
     }
     if (current == cg_migrations_latest())
@@ -62,7 +62,7 @@ static int check_schema(const cg_config *cfg)
     cg_log_kv(CG_LOG_ERROR, current > cg_migrations_latest() ? "schema_too_new" : "schema_too_old",
               "found", have, "known", want, "action",
               current > cg_migrations_latest() ? "upgrade chengguand" : "run chengguand --migrate",
-              NULL);
+              CG_LOG_END);
     return -1;
 }
 
@@ -133,12 +133,12 @@ int main(int argc, char **argv)
             uv_run(loop, UV_RUN_DEFAULT); /* lets the handles it opened finish closing */
             status = 1;
         } else {
-            cg_log_kv(CG_LOG_INFO, "started", "version", CG_VERSION, NULL);
+            cg_log_kv(CG_LOG_INFO, "started", "version", CG_VERSION, CG_LOG_END);
             uv_run(loop, UV_RUN_DEFAULT);
             status = server.exit_code;
         }
         if (uv_loop_close(loop) != 0)
-            cg_log_kv(CG_LOG_WARN, "loop_not_empty_at_exit", NULL);
+            cg_log_kv(CG_LOG_WARN, "loop_not_empty_at_exit", CG_LOG_END);
     }
     cg_config_free(&cfg);
     return status;

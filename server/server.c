@@ -17,11 +17,11 @@ static void on_schema_mismatch(void *arg, int found)
     snprintf(want, sizeof want, "%d", cg_migrations_latest());
     if (found > cg_migrations_latest()) {
         cg_log_kv(CG_LOG_ERROR, "schema_too_new", "found", have, "known", want, "action",
-                  "stopping: upgrade chengguand", NULL);
+                  "stopping: upgrade chengguand", CG_LOG_END);
         cg_server_stop(s, 1);
     } else {
         cg_log_kv(CG_LOG_ERROR, "schema_too_old", "found", have, "known", want, "action",
-                  "run chengguand --migrate", NULL);
+                  "run chengguand --migrate", CG_LOG_END);
     }
 }
 
@@ -31,12 +31,12 @@ static void on_connection(uv_stream_t *listener, int status)
 {
     cg_server *s = listener->data;
     if (status < 0) {
-        cg_log_kv(CG_LOG_WARN, "accept_failed", "error", uv_strerror(status), NULL);
+        cg_log_kv(CG_LOG_WARN, "accept_failed", "error", uv_strerror(status), CG_LOG_END);
         return;
     }
     cg_session *session = cg_session_new(s);
     if (session == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "accept_failed", "error", "out of memory", NULL);
+        cg_log_kv(CG_LOG_ERROR, "accept_failed", "error", "out of memory", CG_LOG_END);
         return;
     }
     session->next = s->sessions;
@@ -50,7 +50,7 @@ static void on_connection(uv_stream_t *listener, int status)
     }
     if (s->stopping || s->nsessions > s->cfg->max_connections) {
         cg_log_kv(CG_LOG_WARN, "connection_refused", "reason",
-                  s->stopping ? "shutting down" : "max_connections reached", NULL);
+                  s->stopping ? "shutting down" : "max_connections reached", CG_LOG_END);
         cg_session_close(session);
         return;
     }
@@ -81,7 +81,8 @@ int cg_server_sessions_of(const cg_server *s, const char *account)
 static void on_signal(uv_signal_t *h, int signum)
 {
     cg_server *s = h->data;
-    cg_log_kv(CG_LOG_INFO, "signal", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
+    cg_log_kv(CG_LOG_INFO, "signal", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT",
+              CG_LOG_END);
     cg_server_stop(s, 0);
 }
 
@@ -94,7 +95,7 @@ static int listen_on(cg_server *s)
     if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
         uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
         cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error",
-                  "not a numeric IP address", NULL);
+                  "not a numeric IP address", CG_LOG_END);
         return -1;
     }
     uv_tcp_init(s->loop, &s->listener);
@@ -104,11 +105,11 @@ static int listen_on(cg_server *s)
         rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
     if (rc != 0) {
         cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error", uv_strerror(rc),
-                  NULL);
+                  CG_LOG_END);
         uv_close((uv_handle_t *)&s->listener, NULL);
         return -1;
     }
-    cg_log_kv(CG_LOG_INFO, "listening", "listen", s->cfg->listen, NULL);
+    cg_log_kv(CG_LOG_INFO, "listening", "listen", s->cfg->listen, CG_LOG_END);
     return 0;
 }
 
@@ -121,7 +122,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     s->tls =
         cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);
     if (s->tls == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, NULL);
+        cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, CG_LOG_END);
         return -1;
     }
     if (listen_on(s) != 0) {
@@ -137,7 +138,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     };
     s->db = cg_db_new(loop, &dbo);
     if (s->db == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", NULL);
+        cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", CG_LOG_END);
         uv_close((uv_handle_t *)&s->listener, NULL);
         SSL_CTX_free(s->tls);
         return -1;
@@ -159,14 +160,15 @@ static void on_db_closed(void *arg)
     uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
     SSL_CTX_free(s->tls);
     s->tls = NULL;
-    cg_log_kv(CG_LOG_INFO, "stopped", NULL);
+    cg_log_kv(CG_LOG_INFO, "stopped", CG_LOG_END);
 }
 
 /* Sessions that outlive shutdown_timeout are closed without waiting. */
 static void on_shutdown_timeout(uv_timer_t *t)
 {
     cg_server *s = t->data;
-    cg_log_kv(CG_LOG_WARN, "shutdown_timeout", "action", "closing remaining connections", NULL);
+    cg_log_kv(CG_LOG_WARN, "shutdown_timeout", "action", "closing remaining connections",
+              CG_LOG_END);
     for (cg_session *x = s->sessions; x != NULL; x = x->next)
         cg_session_close(x);
 }
@@ -189,7 +191,7 @@ void cg_server_stop(cg_server *s, int exit_code)
     if (s->stopping)
         return;
     s->stopping = 1;
-    cg_log_kv(CG_LOG_INFO, "stopping", NULL);
+    cg_log_kv(CG_LOG_INFO, "stopping", CG_LOG_END);
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);

@@ -278,7 +278,7 @@ static void on_timer_closed(uv_handle_t *h)
         return;
     void (*done)(void *) = db->done;
     void *done_arg = db->done_arg;
-    cg_log_kv(CG_LOG_INFO, "db_closed", NULL);
+    cg_log_kv(CG_LOG_INFO, "db_closed", CG_LOG_END);
     free(db->conns);
     free(db->conninfo);
     free(db);

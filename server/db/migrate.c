@@ -55,7 +55,7 @@ static void on_notice(void *arg, const PGresult *res)
     int loud = sev && strcmp(sev, "NOTICE") != 0 && strcmp(sev, "INFO") != 0 &&
                strcmp(sev, "DEBUG") != 0 && strcmp(sev, "LOG") != 0;
     cg_log_kv(loud ? CG_LOG_WARN : CG_LOG_DEBUG, "db_notice", "severity", sev, "message",
-              PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), NULL);
+              PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), CG_LOG_END);
 }
 
 static PGconn *open_db(const char *conninfo, char *err, size_t errlen)
@@ -190,7 +190,7 @@ static int is_applied(const PGresult *applied, const cg_migration *m)
         const char *name = PQgetvalue(applied, i, 1);
         if (strcmp(name, m->name) != 0)
             cg_log_kv(CG_LOG_WARN, "migration_name_differs", "recorded", name, "embedded", m->name,
-                      NULL);
+                      CG_LOG_END);
         return 1;
     }
     return 0;

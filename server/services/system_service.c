@@ -34,7 +34,7 @@ static void fail_lookup(cg_request *r, int status, const PGresult *res)
         return;
     }
     cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->method, "error",
-              res ? PQresultErrorMessage(res) : cg_strerror(status), NULL);
+              res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
     cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
 }
 
@@ -55,7 +55,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
     if (PQntuples(res) == 0) {
         snprintf(msg, sizeof msg, "no account for certificate subject '%s'", s->cert_subject);
         cg_log_kv(CG_LOG_WARN, "unknown_account", "subject", s->cert_subject, "peer", s->peer,
-                  NULL);
+                  CG_LOG_END);
         cg_request_fail(r, CG_EUNAUTHENTICATED, msg, NULL);
         cg_session_close_gracefully(s);
         return;
@@ -63,7 +63,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
     const char *name = PQgetvalue(res, 0, COL_NAME);
     if (strcmp(PQgetvalue(res, 0, COL_DISABLED), "t") == 0) {
         snprintf(msg, sizeof msg, "account '%s' is disabled", name);
-        cg_log_kv(CG_LOG_WARN, "disabled_account", "account", name, "peer", s->peer, NULL);
+        cg_log_kv(CG_LOG_WARN, "disabled_account", "account", name, "peer", s->peer, CG_LOG_END);
         cg_request_fail(r, CG_EPERMISSION_DENIED, msg, NULL);
         cg_session_close_gracefully(s);
         return;
@@ -78,7 +78,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
     }
     snprintf(s->account, sizeof s->account, "%s", name);
     cg_log_kv(CG_LOG_INFO, "hello", "account", name, "client", s->client_name, "peer", s->peer,
-              NULL);
+              CG_LOG_END);
     snprintf(s->unit, sizeof s->unit, "%s", PQgetvalue(res, 0, COL_UNIT));
     s->role = cg_role_parse(PQgetvalue(res, 0, COL_ROLE));
     cg_session_hello_done(s);
