@@ -50,17 +50,24 @@ int cg_tls_session_feed(cg_tls_session *t, const void *data, size_t n)
     return 0;
 }
 
+const char *cg_tls_session_verify_error(const cg_tls_session *t)
+{
+    long verify = t->ssl != NULL ? SSL_get_verify_result(t->ssl) : X509_V_OK;
+    return verify != X509_V_OK ? X509_verify_cert_error_string(verify) : NULL;
+}
+
 /* Turns a failed SSL call into CG_ETLS with the most useful reason we have:
- * the certificate verification result first, then OpenSSL's error queue. */
+ * the certificate verification result first, then OpenSSL's error queue.
+ * The session is broken from then on. */
 static int tls_failure(cg_tls_session *t, int ret, char *err, size_t errlen)
 {
     int ssl_err = SSL_get_error(t->ssl, ret);
-    long verify = SSL_get_verify_result(t->ssl);
+    const char *verify = cg_tls_session_verify_error(t);
     char queue[256];
     cg_tls_error_string(queue, sizeof queue);
-    if (verify != X509_V_OK)
-        snprintf(err, errlen, "certificate verify failed: %s",
-                 X509_verify_cert_error_string(verify));
+    t->broken = 1;
+    if (verify != NULL)
+        snprintf(err, errlen, "certificate verify failed: %s", verify);
     else if (queue[0] != '\0')
         snprintf(err, errlen, "%s", queue);
     else if (ssl_err == SSL_ERROR_SYSCALL || ssl_err == SSL_ERROR_ZERO_RETURN)
@@ -107,20 +114,23 @@ int cg_tls_session_write(cg_tls_session *t, const void *data, size_t n)
     while (n > 0) {
         int chunk = n > INT32_MAX ? INT32_MAX : (int)n;
         int ret = SSL_write(t->ssl, data, chunk);
-        if (ret <= 0)
-            return CG_ETLS; /* memory BIOs never want I/O on write */
+        if (ret <= 0) {
+            t->broken = 1; /* memory BIOs never want I/O on write */
+            return CG_ETLS;
+        }
         data = (const char *)data + ret;
         n -= (size_t)ret;
     }
     return 0;
 }
 
-void cg_tls_session_shutdown(cg_tls_session *t)
+int cg_tls_session_shutdown(cg_tls_session *t)
 {
-    if (t->established) {
-        ERR_clear_error();
-        SSL_shutdown(t->ssl);
-    }
+    if (!t->established || t->broken || (SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN))
+        return 0;
+    ERR_clear_error();
+    SSL_shutdown(t->ssl);
+    return 1;
 }
 
 size_t cg_tls_session_output_pending(const cg_tls_session *t)

@@ -16,9 +16,10 @@
 
 typedef struct {
     SSL *ssl;
-    BIO *in;  /* network -> OpenSSL */
-    BIO *out; /* OpenSSL -> network */
-    int established;
+    BIO *in;         /* network -> OpenSSL */
+    BIO *out;        /* OpenSSL -> network */
+    int established; /* the handshake completed */
+    int broken;      /* a fatal TLS error: no close_notify can follow */
 } cg_tls_session;
 
 /* server: 1 to accept, 0 to connect. 0 or CG_ENOMEM. */
@@ -42,11 +43,17 @@ int cg_tls_session_handshake(cg_tls_session *t, char *err, size_t errlen);
  */
 int cg_tls_session_read(cg_tls_session *t, void *buf, size_t cap, char *err, size_t errlen);
 
-/* Encrypts all n bytes into the output BIO. 0 or CG_ETLS. */
+/* Encrypts all n bytes into the output BIO. 0 or CG_ETLS (OpenSSL's words
+ * left in its error queue). */
 int cg_tls_session_write(cg_tls_session *t, const void *data, size_t n);
 
-/* Queues close_notify. */
-void cg_tls_session_shutdown(cg_tls_session *t);
+/* Queues close_notify when the handshake completed, no fatal error happened
+ * and none was queued before. Returns 1 when it queued one, else 0. */
+int cg_tls_session_shutdown(cg_tls_session *t);
+
+/* Why the peer certificate failed verification ("certificate has expired"),
+ * or NULL when it did not fail. */
+const char *cg_tls_session_verify_error(const cg_tls_session *t);
 
 /* Bytes waiting in the output BIO. */
 size_t cg_tls_session_output_pending(const cg_tls_session *t);

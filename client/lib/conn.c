@@ -2,8 +2,6 @@
 #include "error.h"
 #include "tls_context.h"
 
-#include <limits.h>
-#include <openssl/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,47 +116,38 @@ static void fail_field(cg__conn *c, int err, const char *field, const char *fmt,
 
 /* --- TLS ------------------------------------------------------------------ */
 
-/* Moves everything OpenSSL wrote into the output buffer. */
+/* Moves everything the TLS session produced into the output buffer. */
 static void drain(cg__conn *c)
 {
     size_t n;
-    while ((n = BIO_ctrl_pending(c->net_out)) > 0) {
-        if (n > INT_MAX)
-            n = INT_MAX;
+    while ((n = cg_tls_session_output_pending(&c->tls)) > 0) {
         if (cg_buf_reserve(&c->out, n) != 0) {
             cg__conn_fail(c, CG_ENOMEM, "out of memory for TLS output");
             return;
         }
-        int r = BIO_read(c->net_out, c->out.data + c->out.len, (int)n);
-        if (r <= 0)
+        size_t got = cg_tls_session_take_output(&c->tls, c->out.data + c->out.len, n);
+        if (got == 0)
             return;
-        c->out.len += (size_t)r;
+        c->out.len += got;
     }
 }
 
 /*
- * Interprets r <= 0 from an SSL call. Returns 0 when OpenSSL just needs more
- * input (WANT_READ means wait), -1 after failing the connection.
+ * Fails the connection after the TLS call what returned rc < 0 with the
+ * session's reason why: CG_ECLOSED for the server's close_notify, else
+ * CG_ETLS naming what failed and, when the server certificate did not
+ * verify, why not.
  */
-static int ssl_trouble(cg__conn *c, int r, const char *what)
+static void tls_fail(cg__conn *c, int rc, const char *what, const char *why)
 {
-    int e = SSL_get_error(c->ssl, r);
-    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return 0;
-    if (e == SSL_ERROR_ZERO_RETURN) {
+    const char *verify = cg_tls_session_verify_error(&c->tls);
+    if (rc == CG_ECLOSED)
         cg__conn_fail(c, CG_ECLOSED, "the server closed the connection");
-        return -1;
-    }
-    c->tls_broken = 1;
-    char why[256];
-    cg_tls_error_string(why, sizeof why);
-    long verify = SSL_get_verify_result(c->ssl);
-    if (verify != X509_V_OK)
-        cg__conn_fail(c, CG_ETLS, "%s failed: %s (server certificate: %s)", what,
-                      why[0] ? why : "error", X509_verify_cert_error_string(verify));
+    else if (verify != NULL)
+        cg__conn_fail(c, CG_ETLS, "%s failed: certificate verify failed (server certificate: %s)",
+                      what, verify);
     else
-        cg__conn_fail(c, CG_ETLS, "%s failed: %s", what, why[0] ? why : "error");
-    return -1;
+        cg__conn_fail(c, CG_ETLS, "%s failed: %s", what, why);
 }
 
 /* --- frames in -------------------------------------------------------------- */
@@ -269,44 +258,43 @@ static void read_frames(cg__conn *c)
 /* --- the cycle ------------------------------------------------------------ */
 
 /*
- * One pass, as node's TLSWrap does it: finish the handshake if needed, hand
- * pending frames to SSL_write, then SSL_read until OpenSSL wants more input.
- * The write BIO is drained after every SSL call.
+ * One pass, as node's TLSWrap does it: finish the handshake if needed, encrypt
+ * pending frames, then read until the session wants more input. The TLS
+ * output is drained after every call.
  */
 static void cycle(cg__conn *c)
 {
     if (c->state == CG__CONN_FAILED || c->state == CG__CONN_CLOSING)
         return;
-    ERR_clear_error();
+    char why[256];
     if (c->state == CG__CONN_TLS) {
-        int r = SSL_do_handshake(c->ssl);
+        int rc = cg_tls_session_handshake(&c->tls, why, sizeof why);
         drain(c);
-        if (r != 1) {
-            ssl_trouble(c, r, "TLS handshake");
+        if (rc < 0)
+            tls_fail(c, rc, "TLS handshake", why);
+        if (rc <= 0)
             return;
-        }
         c->state = CG__CONN_HELLO;
     }
-    while (cg_buf_pending(&c->plain) > 0) {
-        size_t n = cg_buf_pending(&c->plain);
-        int r = SSL_write(c->ssl, cg_buf_head(&c->plain), n > INT_MAX ? INT_MAX : (int)n);
+    if (cg_buf_pending(&c->plain) > 0) {
+        int rc = cg_tls_session_write(&c->tls, cg_buf_head(&c->plain), cg_buf_pending(&c->plain));
         drain(c);
-        if (r <= 0) {
-            if (ssl_trouble(c, r, "TLS write") < 0)
-                return;
-            break;
+        if (rc != 0) {
+            cg_tls_error_string(why, sizeof why);
+            cg__conn_fail(c, CG_ETLS, "TLS write failed: %s", why[0] ? why : "error");
+            return;
         }
-        cg_buf_consume(&c->plain, (size_t)r);
+        cg_buf_consume(&c->plain, cg_buf_pending(&c->plain));
     }
     for (;;) {
         uint8_t buf[16384];
-        int r = SSL_read(c->ssl, buf, sizeof buf);
+        int n = cg_tls_session_read(&c->tls, buf, sizeof buf, why, sizeof why);
         drain(c);
-        if (r <= 0) {
-            ssl_trouble(c, r, "TLS");
+        if (n < 0)
+            tls_fail(c, n, "TLS", why);
+        if (n <= 0)
             return;
-        }
-        if (cg_frame_decoder_feed(&c->in, buf, (size_t)r) != 0) {
+        if (cg_frame_decoder_feed(&c->in, buf, (size_t)n) != 0) {
             cg__conn_fail(c, CG_ENOMEM, "out of memory for incoming frames");
             return;
         }
@@ -324,22 +312,12 @@ int cg__conn_init(cg__conn *c, SSL_CTX *ctx, const char *host, const char *clien
     c->state = CG__CONN_TLS;
     cg_frame_decoder_init(&c->in, CG__MAX_INBOUND_FRAME);
     c->slots = calloc(INITIAL_SLOTS, sizeof *c->slots);
-    c->ssl = SSL_new(ctx);
-    c->net_in = BIO_new(BIO_s_mem());
-    c->net_out = BIO_new(BIO_s_mem());
-    if (c->slots == NULL || c->ssl == NULL || c->net_in == NULL || c->net_out == NULL) {
-        BIO_free(c->net_in);
-        BIO_free(c->net_out);
-        c->net_in = c->net_out = NULL;
+    if (c->slots == NULL || cg_tls_session_init(&c->tls, ctx, 0) != 0) {
         cg__conn_fail(c, CG_ENOMEM, "out of memory setting up the connection");
         return c->failure;
     }
     c->nslots = INITIAL_SLOTS;
-    /* An empty read BIO means "no input yet", not end of file. */
-    BIO_set_mem_eof_return(c->net_in, -1);
-    SSL_set_bio(c->ssl, c->net_in, c->net_out);
-    SSL_set_connect_state(c->ssl);
-    if (cg_tls_expect_host(c->ssl, host) != 0) {
+    if (cg_tls_expect_host(c->tls.ssl, host) != 0) {
         char why[256];
         cg__conn_fail(c, CG_ETLS, "cannot check the server certificate for '%s': %s", host,
                       cg_tls_error_string(why, sizeof why));
@@ -364,9 +342,7 @@ void cg__conn_free(cg__conn *c)
     cg__req_release(&c->hello);
     free(c->slots);
     c->slots = NULL;
-    SSL_free(c->ssl); /* and both BIOs, attached by cg__conn_init */
-    c->ssl = NULL;
-    c->net_in = c->net_out = NULL;
+    cg_tls_session_free(&c->tls);
     cg_buf_free(&c->out);
     cg_buf_free(&c->plain);
     cg_frame_decoder_free(&c->in);
@@ -378,7 +354,7 @@ int cg__conn_feed(cg__conn *c, const void *data, size_t n)
         return c->failure;
     if (c->state == CG__CONN_CLOSING || n == 0)
         return 0;
-    if (n > INT_MAX || BIO_write(c->net_in, data, (int)n) != (int)n) {
+    if (cg_tls_session_feed(&c->tls, data, n) != 0) {
         cg__conn_fail(c, CG_ENOMEM, "out of memory for TLS input");
         return c->failure;
     }
@@ -427,11 +403,8 @@ void cg__conn_cancel(cg__conn *c, cg__req *req)
 
 void cg__conn_shutdown(cg__conn *c)
 {
-    if (c->ssl == NULL || c->tls_broken || !SSL_is_init_finished(c->ssl) ||
-        (SSL_get_shutdown(c->ssl) & SSL_SENT_SHUTDOWN))
+    if (!cg_tls_session_shutdown(&c->tls))
         return;
-    ERR_clear_error();
-    SSL_shutdown(c->ssl);
     drain(c);
     if (c->state != CG__CONN_FAILED) {
         c->state = CG__CONN_CLOSING;

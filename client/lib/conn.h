@@ -1,12 +1,12 @@
 /*
  * The non-blocking, sans-IO core of a client connection (hiredis style).
  *
- * A cg__conn owns the TLS state (an SSL* on two memory BIOs), the frame
- * decoder, the ciphertext waiting to be written and the table of requests in
- * flight keyed by id. It never touches a socket: a driver (blocking.c now, an
- * event-loop adapter later) hands it the bytes it read with cg__conn_feed,
- * writes out what it finds in cg__conn.out, and learns of completed
- * requests through cg__req.done.
+ * A cg__conn owns the TLS state (a cg_tls_session over two memory BIOs),
+ * the frame decoder, the ciphertext waiting to be written and the table of
+ * requests in flight keyed by id. It never touches a socket: a driver
+ * (blocking.c now, an event-loop adapter later) hands it the bytes it read
+ * with cg__conn_feed, writes out what it finds in cg__conn.out, and learns
+ * of completed requests through cg__req.done.
  *
  * Requests are short-lived objects owned by the caller; while a request is
  * in flight the connection only points at it. Every request sent is
@@ -20,8 +20,8 @@
 #include "chengguan/client.h"
 #include "envelope.h"
 #include "frame.h"
+#include "tls_session.h"
 
-#include <openssl/ssl.h>
 #include <stdint.h>
 
 /* Largest frame the client accepts from the server. Replies such as reports
@@ -47,11 +47,9 @@ typedef enum {
 
 typedef struct {
     cg__conn_state state;
-    SSL *ssl;
-    BIO *net_in;  /* ciphertext read from the socket, consumed by OpenSSL */
-    BIO *net_out; /* ciphertext produced by OpenSSL, drained into out after every SSL call */
-    cg_buf out;   /* ciphertext the driver has to write to the socket */
-    cg_buf plain; /* frames not yet taken by SSL_write (held back during the handshake) */
+    cg_tls_session tls; /* its output is drained into out after every TLS call */
+    cg_buf out;         /* ciphertext the driver has to write to the socket */
+    cg_buf plain;       /* frames not yet encrypted (held back during the handshake) */
     cg_frame_decoder in;
     uint64_t last_id;
     cg__req **slots; /* pending requests, chained by id & (nslots - 1) */
@@ -60,7 +58,6 @@ typedef struct {
     cg__req hello;
     int welcomed;
     cg_welcome welcome;
-    int tls_broken;        /* OpenSSL failed fatally: no close_notify can be sent */
     int failure;           /* 0 or the CG_E* that ended the connection */
     char error[512];       /* what failed, in words */
     char error_field[128]; /* field named by a connection-level Error */
