@@ -6,14 +6,14 @@
 
 #include <stdlib.h>
 
-cg_request *cg_request_new(cg_session *s, uint64_t id, const char *method)
+cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
 {
     cg_request *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
     r->session = s;
     r->id = id;
-    r->method = method;
+    r->route = route;
     r->started_ns = uv_hrtime();
     r->next = s->requests;
     if (s->requests != NULL)
@@ -49,7 +49,7 @@ static void log_request(const cg_request *r, const cg_session *s, int code, cons
             cg_log_str(&l, "account", s->account);
     }
     cg_log_int(&l, "id", (long long)r->id);
-    cg_log_str(&l, "method", r->method);
+    cg_log_str(&l, "method", r->route->name);
     cg_log_str(&l, "status", cg_err_name(code));
     if (code != 0 && message != NULL)
         cg_log_str(&l, "error", message);

@@ -11,6 +11,7 @@
 #define CG_REQUEST_H
 
 #include "envelope.h"
+#include "route.h"
 #include "session.h"
 
 #include <stdint.h>
@@ -18,13 +19,13 @@
 typedef struct cg_request {
     cg_session *session; /* NULL once the session went away */
     struct cg_request *prev, *next;
-    uint64_t id;         /* the client's envelope id */
-    const char *method;  /* route name, for logs */
-    uint64_t started_ns; /* uv_hrtime() at dispatch */
+    uint64_t id;           /* the client's envelope id */
+    const cg_route *route; /* what is asked; its name goes in the logs */
+    uint64_t started_ns;   /* uv_hrtime() at dispatch */
 } cg_request;
 
 /* Allocates a request for envelope id on s and links it in. */
-cg_request *cg_request_new(cg_session *s, uint64_t id, const char *method);
+cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route);
 
 /* Sends reply (its id is set here) and frees the request. */
 void cg_request_reply(cg_request *r, cg_envelope *reply);

@@ -2,9 +2,11 @@
 #include "blocking.h"
 #include "conn.h"
 #include "error.h"
+#include "reply_map.h"
 #include "tls_context.h"
 #include "units.h"
 
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,4 +366,57 @@ int cg_whoami(cg_client *c, cg_whoami_reply *out)
 int cg_parse_duration(const char *s, uint64_t *ms)
 {
     return cg_duration_parse(s, ms);
+}
+
+int cg_idempotency_key(uint8_t key[16])
+{
+    return RAND_bytes(key, 16) == 1 ? 0 : CG_EIO;
+}
+
+/* The request's idempotency_key when it has one and it is empty, else NULL. */
+static ProtobufCBinaryData *empty_key(ProtobufCMessage *m)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "idempotency_key");
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_BYTES || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return NULL;
+    ProtobufCBinaryData *key = (ProtobufCBinaryData *)((char *)m + f->offset);
+    return key->len == 0 ? key : NULL;
+}
+
+int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply)
+{
+    *reply = NULL;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    Chengguan__V1__Envelope__BodyCase expect =
+        cg_reply_case(cg_envelope_case_of(request->descriptor));
+    if (expect == CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET ||
+        cg_envelope_set_body(&env, request) != 0)
+        return set_error(c, CG_EUSAGE, "%s is not a request of the protocol",
+                         request->descriptor->name);
+    uint8_t fresh[16];
+    ProtobufCBinaryData *key = empty_key(request);
+    if (key != NULL) {
+        if (cg_idempotency_key(fresh) != 0)
+            return set_error(c, CG_EIO, "no random bytes for an idempotency key");
+        key->data = fresh;
+        key->len = sizeof fresh;
+    }
+    cg__req req;
+    int rc = call(c, &req, &env, expect);
+    if (key != NULL)
+        *key = (ProtobufCBinaryData){0, NULL};
+    if (rc != 0)
+        return rc;
+    /* Detach the body from the envelope so it outlives it. */
+    *reply = cg_envelope_body(req.reply);
+    req.reply->body_case = CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET;
+    cg__req_release(&req);
+    return 0;
+}
+
+void cg_message_free(ProtobufCMessage *m)
+{
+    if (m != NULL)
+        protobuf_c_message_free_unpacked(m, NULL);
 }

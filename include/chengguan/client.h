@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "chengguan/errors.h"
+#include "chengguan/v1/envelope.pb-c.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,6 +104,34 @@ CG_EXTERN int cg_ping(cg_client *c, const void *payload, size_t len, int64_t *se
  * timeout_ms (for the whole batch), or the connection's failure.
  */
 CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int *ok);
+
+/*
+ * Any request of the protocol (the .proto files of chengguan/v1), e.g.
+ *
+ *     Chengguan__V1__CompoundGet get = CHENGGUAN__V1__COMPOUND_GET__INIT;
+ *     get.id = 42;
+ *     ProtobufCMessage *reply;
+ *     if (cg_call(c, &get.base, &reply) == 0) {
+ *         Chengguan__V1__Compound *compound = (Chengguan__V1__Compound *)reply;
+ *         ...
+ *         cg_message_free(reply);
+ *     }
+ *
+ * On 0, *reply is the reply message (its descriptor says which; see
+ * docs/protocol.md for the reply of each request), owned by the caller. On
+ * failure *reply is NULL and cg_client_error / cg_client_error_field say why.
+ *
+ * A request with an idempotency_key field that is left empty gets 16 random
+ * bytes for the duration of the call; set the key yourself (see
+ * cg_idempotency_key) to retry a mutation safely across calls.
+ */
+CG_EXTERN int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply);
+
+/* Frees a reply of cg_call. NULL is fine. */
+CG_EXTERN void cg_message_free(ProtobufCMessage *m);
+
+/* Fills key with 16 random bytes, a fresh idempotency key. 0 or CG_EIO. */
+CG_EXTERN int cg_idempotency_key(uint8_t key[16]);
 
 /* WhoAmI: the account behind this connection, read from the database. */
 CG_EXTERN int cg_whoami(cg_client *c, cg_whoami_reply *out);

@@ -1,5 +1,7 @@
 #include "system_service.h"
 
+#include "request.h"
+
 #include "db/db.h"
 #include "error.h"
 #include "log.h"
@@ -33,7 +35,7 @@ static void fail_lookup(cg_request *r, int status, const PGresult *res)
         cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
         return;
     }
-    cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->method, "error",
+    cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
               res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
     cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
 }
@@ -96,7 +98,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
     cg_request_reply(r, &reply);
 }
 
-void cg_system_hello(cg_request *r, const cg_envelope *env)
+static void hello(cg_request *r, const cg_envelope *env)
 {
     const Chengguan__V1__Hello *h = env->hello;
     cg_session *s = r->session;
@@ -121,7 +123,7 @@ void cg_system_hello(cg_request *r, const cg_envelope *env)
     }
 }
 
-void cg_system_ping(cg_request *r, const cg_envelope *env)
+static void ping(cg_request *r, const cg_envelope *env)
 {
     const Chengguan__V1__Ping *p = env->ping;
     if (p->payload.len > MAX_PING_PAYLOAD) {
@@ -169,7 +171,7 @@ static void on_whoami_account(void *arg, int status, const PGresult *res)
     cg_request_reply(r, &reply);
 }
 
-void cg_system_whoami(cg_request *r, const cg_envelope *env)
+static void whoami(cg_request *r, const cg_envelope *env)
 {
     const char *params[] = {r->session->account};
     int rc = cg_db_query(r->session->server->db, ACCOUNT_COLUMNS "WHERE a.name = $1", 1, params,
@@ -177,3 +179,11 @@ void cg_system_whoami(cg_request *r, const cg_envelope *env)
     if (rc != 0)
         fail_lookup(r, rc, NULL);
 }
+
+static const cg_route routes[] = {
+    {CHENGGUAN__V1__ENVELOPE__BODY_HELLO, "hello", 0, hello, NULL},
+    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL},
+    {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", CG_ROLES_ALL, whoami, NULL},
+};
+
+const cg_route_table cg_system_routes = CG_ROUTE_TABLE(routes);

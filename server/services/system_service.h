@@ -6,11 +6,8 @@
 #ifndef CG_SYSTEM_SERVICE_H
 #define CG_SYSTEM_SERVICE_H
 
-#include "envelope.h"
-#include "request.h"
+#include "route.h"
 
-void cg_system_hello(cg_request *r, const cg_envelope *env);
-void cg_system_ping(cg_request *r, const cg_envelope *env);
-void cg_system_whoami(cg_request *r, const cg_envelope *env);
+extern const cg_route_table cg_system_routes;
 
 #endif

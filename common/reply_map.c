@@ -1,0 +1,70 @@
+#include "reply_map.h"
+
+#define B(name) CHENGGUAN__V1__ENVELOPE__BODY_##name
+
+static const struct {
+    Chengguan__V1__Envelope__BodyCase request, reply;
+} pairs[] = {
+    {B(HELLO), B(WELCOME)},
+    {B(PING), B(PONG)},
+    {B(WHO_AM_I), B(WHO_AM_I_REPLY)},
+    {B(COMPOUND_ADD), B(COMPOUND)},
+    {B(COMPOUND_UPDATE), B(COMPOUND)},
+    {B(COMPOUND_GET), B(COMPOUND)},
+    {B(COMPOUND_LIST), B(COMPOUND_LIST_REPLY)},
+    {B(COMPOUND_HISTORY), B(COMPOUND_HISTORY_REPLY)},
+    {B(COMPOUND_IMPORT), B(COMPOUND_IMPORT_REPLY)},
+    {B(COMPOUND_ENTER), B(COMPOUND)},
+    {B(COMPOUND_CLOSE), B(COMPOUND)},
+    {B(COMPOUND_DEMO), B(COMPOUND)},
+    {B(BOARD_SET), B(COMPOUND)},
+    {B(OFFICER_ADD), B(OFFICER)},
+    {B(OFFICER_LIST), B(OFFICER_LIST_REPLY)},
+    {B(GRID_ASSIGN), B(COMPOUND)},
+    {B(GRID_SHOW), B(GRID_SHOW_REPLY)},
+    {B(PUBLICITY_RECORD), B(PUBLICITY)},
+    {B(PUBLICITY_LIST), B(PUBLICITY_LIST_REPLY)},
+    {B(LEDGER_SUMMARY), B(LEDGER_SUMMARY_REPLY)},
+};
+
+Chengguan__V1__Envelope__BodyCase cg_reply_case(Chengguan__V1__Envelope__BodyCase request)
+{
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (pairs[i].request == request)
+            return pairs[i].reply;
+    return CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET;
+}
+
+const ProtobufCFieldDescriptor *cg_envelope_field(Chengguan__V1__Envelope__BodyCase body)
+{
+    if (body == CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET)
+        return NULL;
+    return protobuf_c_message_descriptor_get_field(&chengguan__v1__envelope__descriptor,
+                                                   (unsigned)body);
+}
+
+Chengguan__V1__Envelope__BodyCase cg_envelope_case_of(const ProtobufCMessageDescriptor *desc)
+{
+    const ProtobufCMessageDescriptor *env = &chengguan__v1__envelope__descriptor;
+    for (unsigned i = 0; i < env->n_fields; i++)
+        if (env->fields[i].type == PROTOBUF_C_TYPE_MESSAGE && env->fields[i].descriptor == desc)
+            return (Chengguan__V1__Envelope__BodyCase)env->fields[i].id;
+    return CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET;
+}
+
+ProtobufCMessage *cg_envelope_body(const Chengguan__V1__Envelope *env)
+{
+    const ProtobufCFieldDescriptor *f = cg_envelope_field(env->body_case);
+    return f ? *(ProtobufCMessage **)((char *)env + f->offset) : NULL;
+}
+
+int cg_envelope_set_body(Chengguan__V1__Envelope *env, ProtobufCMessage *m)
+{
+    Chengguan__V1__Envelope__BodyCase body = cg_envelope_case_of(m->descriptor);
+    const ProtobufCFieldDescriptor *f = cg_envelope_field(body);
+    if (f == NULL)
+        return -1;
+    env->body_case = body;
+    *(ProtobufCMessage **)((char *)env + f->offset) = m;
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * A route: which request body it serves, who may call it, and how it is
+ * answered. Services publish their routes as tables; the dispatcher looks a
+ * request up in them and checks the role before any handler runs.
+ */
+#ifndef CG_ROUTE_H
+#define CG_ROUTE_H
+
+#include "envelope.h"
+#include "role.h"
+
+#include <stddef.h>
+
+struct cg_request;
+
+typedef struct cg_route {
+    Chengguan__V1__Envelope__BodyCase body;
+    const char *name; /* "compound.add", for logs */
+    unsigned roles;   /* CG_ROLE_* that may call it; 0: before Hello (Hello itself) */
+    /* Either a handler in C... */
+    void (*handler)(struct cg_request *r, const cg_envelope *env);
+    /* ...or one SQL function call (services/sql_call.c), e.g.
+     * "SELECT cg_api.compound_add($1, $2::jsonb)": $1 the account, $2 the
+     * request as JSON; it returns the reply as JSON. */
+    const char *sql;
+} cg_route;
+
+typedef struct {
+    const cg_route *routes;
+    size_t count;
+} cg_route_table;
+
+#define CG_ROUTE_TABLE(array)                                                                      \
+    {                                                                                              \
+        array, sizeof array / sizeof array[0]                                                      \
+    }
+
+#endif

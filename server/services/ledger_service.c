@@ -1,0 +1,37 @@
+#include "ledger_service.h"
+
+#include "sql_call.h"
+
+/* Who may do what; the rows each account may touch are decided in SQL. */
+#define READ_ALL (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT)
+#define READ_OWN (READ_ALL | CG_ROLE_PROPERTY | CG_ROLE_INTEGRATION) /* get and list */
+#define EDIT     (CG_ROLE_HQ | CG_ROLE_UNIT) /* supervision inspects, it does not keep ledgers */
+#define DEMO     (CG_ROLE_HQ | CG_ROLE_SUPERVISION)
+
+#define ROUTE(body, name, roles, function)                                                         \
+    {                                                                                              \
+        CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call,                            \
+            "SELECT cg_api." function "($1, $2::jsonb)"                                            \
+    }
+
+static const cg_route routes[] = {
+    ROUTE(COMPOUND_ADD, "compound.add", EDIT, "compound_add"),
+    ROUTE(COMPOUND_UPDATE, "compound.update", EDIT, "compound_update"),
+    ROUTE(COMPOUND_GET, "compound.get", READ_OWN, "compound_get"),
+    ROUTE(COMPOUND_LIST, "compound.list", READ_OWN, "compound_list"),
+    ROUTE(COMPOUND_HISTORY, "compound.history", READ_ALL, "compound_history"),
+    ROUTE(COMPOUND_IMPORT, "compound.import", EDIT, "compound_import"),
+    ROUTE(COMPOUND_ENTER, "compound.enter", EDIT, "compound_enter"),
+    ROUTE(COMPOUND_CLOSE, "compound.close", EDIT, "compound_close"),
+    ROUTE(COMPOUND_DEMO, "compound.demo", DEMO, "compound_demo"),
+    ROUTE(BOARD_SET, "board.set", EDIT, "board_set"),
+    ROUTE(OFFICER_ADD, "officer.add", EDIT, "officer_add"),
+    ROUTE(OFFICER_LIST, "officer.list", READ_ALL, "officer_list"),
+    ROUTE(GRID_ASSIGN, "grid.assign", EDIT, "grid_assign"),
+    ROUTE(GRID_SHOW, "grid.show", READ_ALL, "grid_show"),
+    ROUTE(PUBLICITY_RECORD, "publicity.record", EDIT, "publicity_record"),
+    ROUTE(PUBLICITY_LIST, "publicity.list", READ_ALL, "publicity_list"),
+    ROUTE(LEDGER_SUMMARY, "ledger.summary", READ_ALL, "ledger_summary"),
+};
+
+const cg_route_table cg_ledger_routes = CG_ROUTE_TABLE(routes);

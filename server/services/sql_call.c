@@ -1,0 +1,69 @@
+#include "sql_call.h"
+
+#include "db/db.h"
+#include "error.h"
+#include "log.h"
+#include "proto_json.h"
+#include "reply_map.h"
+#include "route.h"
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void on_result(void *arg, int status, const PGresult *res)
+{
+    cg_request *r = arg;
+    if (status == CG_EUNAVAILABLE) {
+        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
+        return;
+    }
+    if (status == CG_ERESOURCE_EXHAUSTED) {
+        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
+        return;
+    }
+    if (status == CG_EINTERNAL || res == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
+                  res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+        cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
+        return;
+    }
+    if (status != 0) {
+        cg_request_fail(r, status, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY),
+                        PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+        return;
+    }
+
+    const ProtobufCFieldDescriptor *f = cg_envelope_field(cg_reply_case(r->route->body));
+    json_error_t jerr;
+    json_t *j = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, &jerr) : NULL;
+    char why[256] = "not one JSON row";
+    ProtobufCMessage *m = j ? cg_proto_from_json(f->descriptor, j, why, sizeof why) : NULL;
+    json_decref(j);
+    if (m == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "bad_sql_reply", "method", r->route->name, "error", why,
+                  CG_LOG_END);
+        cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
+        return;
+    }
+    cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
+    cg_envelope_set_body(&reply, m);
+    cg_request_reply(r, &reply);
+    protobuf_c_message_free_unpacked(m, NULL);
+}
+
+void cg_sql_call(cg_request *r, const cg_envelope *env)
+{
+    json_t *j = cg_proto_to_json(cg_envelope_body(env));
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (text == NULL) {
+        cg_request_fail(r, CG_ERESOURCE_EXHAUSTED, "out of memory", NULL);
+        return;
+    }
+    const char *params[] = {r->session->account, text};
+    int rc = cg_db_query(r->session->server->db, r->route->sql, 2, params, on_result, r);
+    free(text);
+    if (rc != 0)
+        on_result(r, rc, NULL);
+}

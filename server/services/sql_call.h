@@ -1,0 +1,17 @@
+/*
+ * Requests answered by one SQL function: the request message goes to
+ * PostgreSQL as JSON ($2, keyed by proto field names), with the account name
+ * ($1); the function does the whole change in its one transaction (row
+ * scope, validation, history, idempotency) and returns the reply as JSON.
+ * Errors it raises with SQLSTATE CG0NN reach the client as wire code NN
+ * with the function's message and column (the field at fault).
+ */
+#ifndef CG_SQL_CALL_H
+#define CG_SQL_CALL_H
+
+#include "envelope.h"
+#include "request.h"
+
+void cg_sql_call(cg_request *r, const cg_envelope *env);
+
+#endif
