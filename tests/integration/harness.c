@@ -465,10 +465,11 @@ void cg_test_raw_close(cg_test_raw *r)
 }
 
 int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
-                            const struct CMUnitTest *tests, size_t count)
+                            const struct CMUnitTest *tests, size_t count,
+                            int (*teardown)(void **state))
 {
     cg_test_server_start(t, extra_ini);
-    int failed = _cmocka_run_group_tests(t->name, tests, count, NULL, NULL);
+    int failed = _cmocka_run_group_tests(t->name, tests, count, NULL, teardown);
     int status = cg_test_server_stop(t);
     if (status != 0) {
         fprintf(stderr, "chengguand exited %d after SIGTERM (want 0); see %s\n", status, t->log);

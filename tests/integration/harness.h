@@ -82,9 +82,13 @@ int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t out
  */
 struct CMUnitTest;
 int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
-                            const struct CMUnitTest *tests, size_t count);
+                            const struct CMUnitTest *tests, size_t count,
+                            int (*teardown)(void **state));
 #define CG_TEST_RUN(t, extra_ini, tests)                                                           \
-    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0])
+    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0], NULL)
+/* The same with a group teardown, run before the server stops. */
+#define CG_TEST_RUN_TEARDOWN(t, extra_ini, tests, teardown)                                        \
+    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0], teardown)
 
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
