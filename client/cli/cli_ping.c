@@ -1,6 +1,7 @@
 /* chengguan ping: round trips to the server, reported like ping(8). */
 #include "cli.h"
 #include "output.h"
+#include "units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
                                       MAX_PAYLOAD, arg);
         return 0;
     case 'i':
-        if (cg_parse_duration(arg, &o->interval_ms) != 0)
+        if (cg_duration_parse(arg, &o->interval_ms) != 0)
             return cg_cli_usage_error(&cg_cli_cmd_ping, "bad --interval '%s' (e.g. 200ms, 1s)",
                                       arg);
         return 0;

@@ -1,6 +1,7 @@
 /* chengguan: global options, environment, and dispatch to a command. */
 #include "cli.h"
 #include "output.h"
+#include "units.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
     cli.server = first(server, env("CHENGGUAN_SERVER"), DEFAULT_SERVER, NULL);
     if (timeout != NULL) {
         uint64_t ms;
-        if (cg_parse_duration(timeout, &ms) != 0 || ms == 0 || ms > INT_MAX)
+        if (cg_duration_parse(timeout, &ms) != 0 || ms == 0 || ms > INT_MAX)
             return cg_cli_usage_error(NULL, "bad --timeout '%s' (e.g. 500ms, 5s, 1min)", timeout);
         cli.timeout_ms = (int)ms;
     }

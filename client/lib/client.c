@@ -4,7 +4,6 @@
 #include "error.h"
 #include "reply_map.h"
 #include "tls_context.h"
-#include "units.h"
 
 #include <openssl/rand.h>
 #include <stdarg.h>
@@ -361,11 +360,6 @@ int cg_whoami(cg_client *c, cg_whoami_reply *out)
     copy_str(out->cert_fingerprint, sizeof out->cert_fingerprint, r->cert_fingerprint);
     cg__req_release(&req);
     return 0;
-}
-
-int cg_parse_duration(const char *s, uint64_t *ms)
-{
-    return cg_duration_parse(s, ms);
 }
 
 int cg_idempotency_key(uint8_t key[16])

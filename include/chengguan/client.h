@@ -136,13 +136,6 @@ CG_EXTERN int cg_idempotency_key(uint8_t key[16]);
 /* WhoAmI: the account behind this connection, read from the database. */
 CG_EXTERN int cg_whoami(cg_client *c, cg_whoami_reply *out);
 
-/*
- * Parses a duration as the server's settings write them: "250ms", "30s",
- * "15min", "4h", "3d"; a bare number is seconds. 0 with *ms set, or
- * CG_EINVALID_ARGUMENT. Needs no client.
- */
-CG_EXTERN int cg_parse_duration(const char *s, uint64_t *ms);
-
 #ifdef __cplusplus
 }
 #endif
