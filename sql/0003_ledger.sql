@@ -1,0 +1,1568 @@
+-- Step 2: the compound ledger (建档立卡), officers and the grid (网格), entry
+-- (进驻), notice boards (公示牌), demonstration compounds (示范小区) and
+-- publicity (宣传教育). The contract is proto/chengguan/v1/ledger.proto.
+--
+-- The server does no domain logic: for each ledger request it turns the
+-- protobuf request into JSON (keys = proto field names, every field present)
+-- and calls one function of schema cg_api,
+--
+--     SELECT cg_api.<name>(account_name, request::jsonb)
+--
+-- which returns the reply message as JSON (keys = proto field names, nothing
+-- else). Errors are raised with SQLSTATE 'CG0NN' (NN = wire code) and the
+-- request field at fault in COLUMN:
+--   CG003 INVALID_ARGUMENT, CG005 NOT_FOUND, CG006 ALREADY_EXISTS,
+--   CG007 PERMISSION_DENIED, CG009 FAILED_PRECONDITION, CG010 ABORTED,
+--   CG016 UNAUTHENTICATED.
+-- Role-level authorisation is the server's route table; the row scope (which
+-- compounds an account sees and changes) is decided here, from the account's
+-- role and unit.
+--
+-- Nothing is deleted or edited in place without history: compounds holds the
+-- current state (version +1 per changing transaction), compound_history every
+-- change; grid_assignments, publicity and idempotency_keys only grow. Triggers
+-- refuse anything else.
+
+CREATE SCHEMA cg_internal;
+COMMENT ON SCHEMA cg_internal IS 'Private helpers of the cg_api functions; not called by the server.';
+CREATE SCHEMA cg_api;
+COMMENT ON SCHEMA cg_api IS 'One function per ledger request: (account text, request jsonb) -> reply jsonb.';
+
+-- ---------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE officers (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    unit_code   text NOT NULL REFERENCES units (code),
+    phone       text NOT NULL CHECK (length(phone) BETWEEN 1 AND 30),
+    badge       text NOT NULL DEFAULT '' CHECK (length(badge) <= 50),   -- 执法证号
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    created_by  text NOT NULL REFERENCES accounts (name)
+);
+COMMENT ON TABLE officers IS 'Enforcement officers who can be grid officers (网格员). Never deleted.';
+CREATE UNIQUE INDEX officers_badge_key ON officers (badge) WHERE badge <> '';
+CREATE INDEX officers_unit_idx ON officers (unit_code, id);
+
+CREATE TABLE compounds (
+    id                       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name                     text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    district_code            text NOT NULL REFERENCES districts (code),
+    street                   text NOT NULL DEFAULT '' CHECK (length(street) <= 100),
+    community                text NOT NULL DEFAULT '' CHECK (length(community) <= 100),
+    address                  text NOT NULL DEFAULT '' CHECK (length(address) <= 200),
+    households               integer NOT NULL DEFAULT 0 CHECK (households >= 0),
+    buildings                integer NOT NULL DEFAULT 0 CHECK (buildings >= 0),
+    management_status        text NOT NULL DEFAULT ''
+                             CHECK (management_status IN ('', 'property_company', 'self_managed', 'none')),
+    property_company         text NOT NULL DEFAULT '' CHECK (length(property_company) <= 100),
+    property_manager         text NOT NULL DEFAULT '' CHECK (length(property_manager) <= 100),
+    property_phone           text NOT NULL DEFAULT '' CHECK (length(property_phone) <= 30),
+    street_contact           text NOT NULL DEFAULT '' CHECK (length(street_contact) <= 100),
+    street_phone             text NOT NULL DEFAULT '' CHECK (length(street_phone) <= 30),
+    community_contact        text NOT NULL DEFAULT '' CHECK (length(community_contact) <= 100),
+    community_phone          text NOT NULL DEFAULT '' CHECK (length(community_phone) <= 30),
+    owners_committee_contact text NOT NULL DEFAULT '' CHECK (length(owners_committee_contact) <= 100),
+    owners_committee_phone   text NOT NULL DEFAULT '' CHECK (length(owners_committee_phone) <= 30),
+    property_account         text REFERENCES accounts (name),           -- NULL: none
+    entered_on               date,                                       -- 进驻
+    demo                     boolean NOT NULL DEFAULT false,             -- 示范小区
+    board_installed_on       date,                                       -- 公示牌
+    board_duties             text NOT NULL DEFAULT '' CHECK (length(board_duties) <= 500),
+    board_contact_phone      text NOT NULL DEFAULT '' CHECK (length(board_contact_phone) <= 30),
+    board_supervision_phone  text NOT NULL DEFAULT '' CHECK (length(board_supervision_phone) <= 30),
+    closed_on                date,
+    close_reason             text NOT NULL DEFAULT '' CHECK (length(close_reason) <= 500),
+    version                  integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    created_at               timestamptz NOT NULL DEFAULT now(),
+    created_by               text NOT NULL REFERENCES accounts (name),
+    updated_at               timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE compounds IS 'The ledger (工作台账): the current state of each residential compound; every change is in compound_history. Closed, never deleted.';
+-- One open compound of a name per community of a district.
+CREATE UNIQUE INDEX compounds_open_name_key ON compounds (district_code, community, name) WHERE closed_on IS NULL;
+CREATE INDEX compounds_district_idx ON compounds (district_code, id);
+CREATE INDEX compounds_property_account_idx ON compounds (property_account, id) WHERE property_account IS NOT NULL;
+
+CREATE TABLE compound_history (
+    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    compound_id  bigint NOT NULL REFERENCES compounds (id),
+    at           timestamptz NOT NULL DEFAULT now(),
+    account      text NOT NULL REFERENCES accounts (name),
+    field        text NOT NULL,     -- a Compound field name, 'grid_officer' or 'created'
+    old_value    text NOT NULL DEFAULT '',
+    new_value    text NOT NULL DEFAULT ''
+);
+COMMENT ON TABLE compound_history IS 'Every change to a compound: who, when, which field, old and new value. Append-only.';
+CREATE INDEX compound_history_compound_idx ON compound_history (compound_id, seq);
+
+CREATE TABLE grid_assignments (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    compound_id  bigint NOT NULL REFERENCES compounds (id),
+    officer_id   bigint NOT NULL REFERENCES officers (id),
+    assigned_at  timestamptz NOT NULL DEFAULT now(),
+    assigned_by  text NOT NULL REFERENCES accounts (name)
+);
+COMMENT ON TABLE grid_assignments IS 'Grid officer assignments; the current officer of a compound is its latest row. Append-only.';
+CREATE INDEX grid_assignments_compound_idx ON grid_assignments (compound_id, id);
+CREATE INDEX grid_assignments_officer_idx ON grid_assignments (officer_id);
+
+CREATE TABLE publicity (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    compound_id  bigint NOT NULL REFERENCES compounds (id),
+    date         date NOT NULL,
+    notices      integer NOT NULL CHECK (notices >= 0),    -- 告知书
+    letters      integer NOT NULL CHECK (letters >= 0),    -- 致市民一封信
+    note         text NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+    recorded_by  text NOT NULL REFERENCES accounts (name),
+    recorded_at  timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE publicity IS 'Publicity (宣传教育) delivered per compound. Append-only.';
+CREATE INDEX publicity_compound_idx ON publicity (compound_id, date, id);
+
+CREATE TABLE idempotency_keys (
+    account       text NOT NULL REFERENCES accounts (name),
+    key           bytea NOT NULL CHECK (length(key) BETWEEN 16 AND 64),
+    method        text NOT NULL,       -- the cg_api function, e.g. 'compound_add'
+    request_hash  text NOT NULL,       -- md5 of the request without its key
+    result        jsonb,               -- the reply; NULL only inside the first transaction
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account, key)
+);
+COMMENT ON TABLE idempotency_keys IS 'The first reply to each (account, key); a retry gets it back and changes nothing. Append-only.';
+
+-- ---------------------------------------------------------------------------
+-- Append-only and no-delete triggers. They raise P0001 (INTERNAL on the
+-- wire): the API never does what they refuse.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION cg_internal.refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% on % refused: %', TG_OP, TG_TABLE_NAME, TG_ARGV[0];
+END
+$$;
+
+CREATE TRIGGER compound_history_append_only BEFORE UPDATE OR DELETE ON compound_history
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.refuse_change('the history is append-only');
+CREATE TRIGGER compound_history_no_truncate BEFORE TRUNCATE ON compound_history
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('the history is append-only');
+CREATE TRIGGER grid_assignments_append_only BEFORE UPDATE OR DELETE ON grid_assignments
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.refuse_change('grid assignments are append-only');
+CREATE TRIGGER grid_assignments_no_truncate BEFORE TRUNCATE ON grid_assignments
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('grid assignments are append-only');
+CREATE TRIGGER publicity_append_only BEFORE UPDATE OR DELETE ON publicity
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.refuse_change('publicity records are append-only');
+CREATE TRIGGER publicity_no_truncate BEFORE TRUNCATE ON publicity
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('publicity records are append-only');
+CREATE TRIGGER compounds_no_delete BEFORE DELETE ON compounds
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.refuse_change('compounds are closed, never deleted');
+CREATE TRIGGER compounds_no_truncate BEFORE TRUNCATE ON compounds
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('compounds are closed, never deleted');
+CREATE TRIGGER officers_no_delete BEFORE DELETE ON officers
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.refuse_change('officers are never deleted');
+CREATE TRIGGER officers_no_truncate BEFORE TRUNCATE ON officers
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('officers are never deleted');
+
+-- An idempotency row may change once: its placeholder (result NULL) gets the
+-- reply, and nothing else about it changes.
+CREATE FUNCTION cg_internal.idempotency_fill_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.result IS NULL AND NEW.result IS NOT NULL
+       AND NEW.account = OLD.account AND NEW.key = OLD.key AND NEW.method = OLD.method
+       AND NEW.request_hash = OLD.request_hash AND NEW.created_at = OLD.created_at THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '% on idempotency_keys refused: only the placeholder''s result may be filled in', TG_OP;
+END
+$$;
+
+CREATE TRIGGER idempotency_keys_fill_only BEFORE UPDATE OR DELETE ON idempotency_keys
+    FOR EACH ROW EXECUTE FUNCTION cg_internal.idempotency_fill_only();
+CREATE TRIGGER idempotency_keys_no_truncate BEFORE TRUNCATE ON idempotency_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION cg_internal.refuse_change('idempotency keys are append-only');
+
+-- ---------------------------------------------------------------------------
+-- Small helpers: errors, request values, checks of single values.
+-- The *_problem functions return NULL when the value is fine, else a reason
+-- phrased to follow "field: " ("must not be empty").
+-- ---------------------------------------------------------------------------
+
+-- Raises SQLSTATE p_code with p_message, and COLUMN p_column when given.
+CREATE FUNCTION cg_internal.fail(p_code text, p_column text, p_message text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_column IS NULL OR p_column = '' THEN
+        RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message, COLUMN = p_column;
+END
+$$;
+
+-- CG003 "field: reason" naming field, when reason is not NULL.
+CREATE FUNCTION cg_internal.check(p_field text, p_reason text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_reason IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG003', p_field, p_field || ': ' || p_reason);
+    END IF;
+END
+$$;
+
+-- A request string: NULL -> '', surrounding white space (also U+3000) removed.
+CREATE FUNCTION cg_internal.clean(v text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT btrim(coalesce(v, ''), E' \t\r\n\u3000')
+$$;
+
+-- A JSON whole number (or a string of digits) as numeric; NULL for anything else.
+CREATE FUNCTION cg_internal.json_num(j jsonb) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE jsonb_typeof(j)
+               WHEN 'number' THEN (j #>> '{}')::numeric
+               WHEN 'string' THEN CASE WHEN btrim(j #>> '{}') ~ '^-?[0-9]{1,18}$' THEN btrim(j #>> '{}')::numeric END
+           END
+$$;
+
+-- An id or count of the request (uint64/uint32): absent or null -> 0.
+CREATE FUNCTION cg_internal.req_int(p_req jsonb, p_key text) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    j jsonb := p_req -> p_key;
+    n numeric;
+BEGIN
+    IF j IS NULL OR jsonb_typeof(j) = 'null' THEN
+        RETURN 0;
+    END IF;
+    n := cg_internal.json_num(j);
+    IF n IS NULL OR n <> trunc(n) OR n < -2147483648 OR n > 9223372036854775807 THEN
+        PERFORM cg_internal.fail('CG003', p_key, p_key || ': not a whole number');
+    END IF;
+    RETURN n;
+END
+$$;
+
+-- A value for an error message: quoted, cut at 40 characters.
+CREATE FUNCTION cg_internal.q(v text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT quote_literal(CASE WHEN length(coalesce(v, '')) > 40 THEN left(v, 40) || '…' ELSE coalesce(v, '') END)
+$$;
+
+-- Text of at most max_len characters; single-line unless multiline.
+CREATE FUNCTION cg_internal.text_problem(v text, max_len integer, required boolean, multiline boolean) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
+        WHEN length(v) > max_len THEN format('must be at most %s characters (got %s)', max_len, length(v))
+        WHEN NOT multiline AND v ~ '[[:cntrl:]]' THEN 'must not contain line breaks or control characters'
+    END
+$$;
+
+-- Chinese phone numbers, after removing spaces and dashes: mobile
+-- 1[3-9]xxxxxxxxx, landline with area code 0xx(x)xxxxxxx(x), local
+-- xxxxxxx(x), service 12xxx (12345, 12319). Stored as given.
+CREATE FUNCTION cg_internal.phone_problem(v text, required boolean) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
+        WHEN length(v) > 30
+          OR regexp_replace(v, '[ -]', '', 'g') !~ '^(1[3-9][0-9]{9}|0[0-9]{2,3}[0-9]{7,8}|[0-9]{7,8}|12[0-9]{3})$'
+            THEN format('not a valid phone number: %s', cg_internal.q(v))
+    END
+$$;
+
+-- Today in Asia/Shanghai, the calendar of every rule.
+CREATE FUNCTION cg_internal.today() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date
+$$;
+
+-- A 'YYYY-MM-DD' string as a date; only for strings date_problem accepted.
+CREATE FUNCTION cg_internal.date_of(v text) RETURNS date
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, substr(v, 9, 2)::integer)
+$$;
+
+-- A calendar date 'YYYY-MM-DD' from 2021-01-01 (the programme) to today.
+CREATE FUNCTION cg_internal.date_problem(v text, required boolean) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
+        WHEN v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN format('not a date in the form YYYY-MM-DD: %s', cg_internal.q(v))
+        WHEN substr(v, 1, 4)::integer < 1 OR substr(v, 6, 2)::integer NOT BETWEEN 1 AND 12
+            THEN format('no such date: %s', cg_internal.q(v))
+        WHEN substr(v, 9, 2)::integer NOT BETWEEN 1 AND
+             extract(day FROM make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, 1)
+                              + interval '1 month' - interval '1 day')::integer
+            THEN format('no such date: %s', cg_internal.q(v))
+        WHEN cg_internal.date_of(v) < date '2021-01-01' THEN 'date before the programme began (2021-01-01)'
+        WHEN cg_internal.date_of(v) > cg_internal.today()
+            THEN format('date after today (%s in Asia/Shanghai)', to_char(cg_internal.today(), 'YYYY-MM-DD'))
+    END
+$$;
+
+CREATE FUNCTION cg_internal.date_text(d date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(to_char(d, 'YYYY-MM-DD'), '')
+$$;
+
+-- RFC 3339 in UTC with milliseconds; '' for NULL.
+CREATE FUNCTION cg_internal.instant_text(t timestamptz) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '')
+$$;
+
+-- A unit by code or Chinese name; NULL when there is none.
+CREATE FUNCTION cg_internal.unit_code_of(v text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT u.code FROM units u WHERE u.code = lower(v) OR u.name_zh = v ORDER BY u.code LIMIT 1
+$$;
+
+-- A district by code, Chinese name or the Chinese name of its unit; NULL when there is none.
+CREATE FUNCTION cg_internal.district_code_of(v text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT d.code FROM districts d JOIN units u ON u.code = d.unit_code
+    WHERE d.code = lower(v) OR d.name_zh = v OR u.name_zh = v
+    ORDER BY d.code LIMIT 1
+$$;
+
+-- Paging limit: 0 -> 1000, else 1..5000.
+CREATE FUNCTION cg_internal.page_limit(p_req jsonb) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    n bigint := cg_internal.req_int(p_req, 'limit');
+BEGIN
+    IF n = 0 THEN
+        RETURN 1000;
+    END IF;
+    IF n NOT BETWEEN 1 AND 5000 THEN
+        PERFORM cg_internal.fail('CG003', 'limit', format('limit: must be 0 (1000) or 1 to 5000 (got %s)', n));
+    END IF;
+    RETURN n;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Who is calling, and what they may see and change.
+--   hq                       sees and changes every compound
+--   supervision, section     see every compound, change nothing (supervision
+--                            and hq may toggle demo)
+--   unit                     sees and changes the compounds of the districts
+--                            its unit covers (the detachment covers none)
+--   property                 sees the compounds whose property_account it is
+--   integration              sees every compound (get and list only)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION cg_internal.caller(p_account text) RETURNS accounts
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a accounts;
+BEGIN
+    SELECT * INTO a FROM accounts WHERE name = p_account;
+    IF NOT FOUND THEN
+        PERFORM cg_internal.fail('CG016', NULL, format('unknown account %s', cg_internal.q(p_account)));
+    END IF;
+    IF a.disabled_at IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG016', NULL, format('account %s is disabled', cg_internal.q(p_account)));
+    END IF;
+    RETURN a;
+END
+$$;
+
+CREATE FUNCTION cg_internal.require_role(a accounts, p_roles text[], p_what text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT (a.role = ANY (p_roles)) THEN
+        PERFORM cg_internal.fail('CG007', NULL, format('account %s (role %s) may not %s', a.name, a.role, p_what));
+    END IF;
+END
+$$;
+
+-- May a see a compound of unit p_unit linked to p_property_account?
+CREATE FUNCTION cg_internal.can_see(a accounts, p_unit text, p_property_account text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role IN ('hq', 'supervision', 'section', 'integration')
+                    OR (a.role = 'unit' AND a.unit_code = p_unit)
+                    OR (a.role = 'property' AND a.name = p_property_account), false)
+$$;
+
+-- May a change the ledger of a compound of unit p_unit?
+CREATE FUNCTION cg_internal.can_change(a accounts, p_unit text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role = 'hq' OR (a.role = 'unit' AND a.unit_code = p_unit), false)
+$$;
+
+-- A list filter naming a unit (code or Chinese name): NULL for any; CG003
+-- when unknown; CG007 when a unit account names another unit.
+CREATE FUNCTION cg_internal.unit_filter(a accounts, p_value text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v text := cg_internal.clean(p_value);
+    code text;
+BEGIN
+    IF v = '' THEN
+        RETURN NULL;
+    END IF;
+    code := cg_internal.unit_code_of(v);
+    IF code IS NULL THEN
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unknown unit %s', cg_internal.q(v)));
+    END IF;
+    IF a.role = 'unit' AND code <> a.unit_code THEN
+        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', code));
+    END IF;
+    RETURN code;
+END
+$$;
+
+-- The same for a district filter.
+CREATE FUNCTION cg_internal.district_filter(a accounts, p_value text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v text := cg_internal.clean(p_value);
+    d districts;
+BEGIN
+    IF v = '' THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO d FROM districts WHERE code = cg_internal.district_code_of(v);
+    IF NOT FOUND THEN
+        PERFORM cg_internal.fail('CG003', 'district', format('district: unknown district %s', cg_internal.q(v)));
+    END IF;
+    IF a.role = 'unit' AND d.unit_code <> a.unit_code THEN
+        PERFORM cg_internal.fail('CG007', 'district', format('district %s is outside your scope', d.code));
+    END IF;
+    RETURN d.code;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Idempotency. idem_begin inserts a placeholder for (account, key); when the
+-- key was used before it returns that first reply (or refuses a different
+-- request). A concurrent duplicate waits on the primary key until the first
+-- transaction ends. idem_end stores the reply in the placeholder. When the
+-- work raises, the transaction rolls back, placeholder included.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION cg_internal.idem_key(p_req jsonb) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v text := coalesce(p_req ->> 'idempotency_key', '');
+BEGIN
+    IF v = '' THEN
+        PERFORM cg_internal.fail('CG003', 'idempotency_key',
+                                 'idempotency_key: missing (every change needs a key of 16 to 64 bytes)');
+    END IF;
+    IF v !~ '^([0-9a-fA-F]{2})+$' THEN
+        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key: not a hex string');
+    END IF;
+    IF length(v) NOT BETWEEN 32 AND 128 THEN
+        PERFORM cg_internal.fail('CG003', 'idempotency_key',
+                                 format('idempotency_key: must be 16 to 64 bytes (got %s)', length(v) / 2));
+    END IF;
+    RETURN decode(v, 'hex');
+END
+$$;
+
+CREATE FUNCTION cg_internal.idem_begin(a accounts, p_method text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_key bytea := cg_internal.idem_key(p_req);
+    v_hash text := md5((p_req - 'idempotency_key')::text);
+    r idempotency_keys;
+BEGIN
+    INSERT INTO idempotency_keys (account, key, method, request_hash)
+    VALUES (a.name, v_key, p_method, v_hash)
+    ON CONFLICT (account, key) DO NOTHING;
+    IF FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO r FROM idempotency_keys WHERE account = a.name AND key = v_key;
+    IF r.method <> p_method OR r.request_hash <> v_hash THEN
+        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key was already used for a different request');
+    END IF;
+    IF r.result IS NULL THEN
+        PERFORM cg_internal.fail('CG010', 'idempotency_key', 'the request with this idempotency_key is still in progress');
+    END IF;
+    RETURN r.result;
+END
+$$;
+
+CREATE FUNCTION cg_internal.idem_end(a accounts, p_req jsonb, p_result jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE idempotency_keys SET result = p_result
+    WHERE account = a.name AND key = cg_internal.idem_key(p_req);
+    RETURN p_result;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Rendering. Each reply object is built in one place:
+--   compound_docs   a Compound per compound (the only place a Compound is
+--                   rendered; compound_doc(id) is one of them)
+--   officer_docs    an Officer per officer
+--   publicity_docs  a Publicity per record
+-- with the columns the list filters and scopes need beside the JSON.
+-- ---------------------------------------------------------------------------
+
+-- The current grid officer of each compound: its latest assignment.
+CREATE VIEW cg_internal.grid_current AS
+SELECT ga.id, ga.compound_id, ga.officer_id, ga.assigned_at
+FROM grid_assignments ga
+WHERE NOT EXISTS (SELECT 1 FROM grid_assignments newer
+                  WHERE newer.compound_id = ga.compound_id AND newer.id > ga.id);
+
+CREATE VIEW cg_internal.compound_docs AS
+SELECT c.id, c.district_code, d.unit_code, c.property_account, c.closed_on, c.entered_on, c.demo,
+       g.officer_id AS grid_officer_id, g.officer_name AS grid_officer_name, c.version,
+       s.board_missing, cardinality(s.missing) = 0 AS complete,
+       jsonb_build_object(
+           'id', c.id,
+           'name', c.name,
+           'district', c.district_code,
+           'unit', d.unit_code,
+           'street', c.street,
+           'community', c.community,
+           'address', c.address,
+           'households', c.households,
+           'buildings', c.buildings,
+           'management_status', c.management_status,
+           'property_company', c.property_company,
+           'property_manager', c.property_manager,
+           'property_phone', c.property_phone,
+           'street_contact', c.street_contact,
+           'street_phone', c.street_phone,
+           'community_contact', c.community_contact,
+           'community_phone', c.community_phone,
+           'owners_committee_contact', c.owners_committee_contact,
+           'owners_committee_phone', c.owners_committee_phone,
+           'property_account', coalesce(c.property_account, ''),
+           'grid_officer_id', coalesce(g.officer_id, 0),
+           'grid_officer_name', coalesce(g.officer_name, ''),
+           'grid_officer_phone', coalesce(g.officer_phone, ''),
+           'entered_on', cg_internal.date_text(c.entered_on),
+           'demo', c.demo,
+           'board_installed_on', cg_internal.date_text(c.board_installed_on),
+           'board_duties', c.board_duties,
+           'board_contact_phone', c.board_contact_phone,
+           'board_supervision_phone', c.board_supervision_phone,
+           'board_missing', s.board_missing,
+           'missing', to_jsonb(s.missing),
+           'complete', cardinality(s.missing) = 0,
+           'closed_on', cg_internal.date_text(c.closed_on),
+           'close_reason', c.close_reason,
+           'version', c.version,
+           'created_at', cg_internal.instant_text(c.created_at),
+           'updated_at', cg_internal.instant_text(c.updated_at)
+       ) AS doc
+FROM compounds c
+JOIN districts d ON d.code = c.district_code
+LEFT JOIN (SELECT gc.compound_id, gc.officer_id, o.name AS officer_name, o.phone AS officer_phone
+           FROM cg_internal.grid_current gc JOIN officers o ON o.id = gc.officer_id) g ON g.compound_id = c.id
+CROSS JOIN LATERAL (
+    SELECT c.board_installed_on IS NULL OR c.board_duties = '' OR c.board_contact_phone = ''
+               OR c.board_supervision_phone = '' AS board_missing,
+           -- The required ledger fields (DOMAIN.md, mechanism 2) that are empty, in this order.
+           array_remove(ARRAY[
+               CASE WHEN c.name = '' THEN 'name' END,
+               CASE WHEN c.district_code = '' THEN 'district' END,
+               CASE WHEN c.street = '' THEN 'street' END,
+               CASE WHEN c.community = '' THEN 'community' END,
+               CASE WHEN c.address = '' THEN 'address' END,
+               CASE WHEN c.households = 0 THEN 'households' END,
+               CASE WHEN c.buildings = 0 THEN 'buildings' END,
+               CASE WHEN c.management_status = '' THEN 'management_status' END,
+               CASE WHEN c.street_contact = '' THEN 'street_contact' END,
+               CASE WHEN c.street_phone = '' THEN 'street_phone' END,
+               CASE WHEN c.community_contact = '' THEN 'community_contact' END,
+               CASE WHEN c.community_phone = '' THEN 'community_phone' END,
+               CASE WHEN c.management_status = 'property_company' AND c.property_company = '' THEN 'property_company' END,
+               CASE WHEN c.management_status = 'property_company' AND c.property_manager = '' THEN 'property_manager' END,
+               CASE WHEN c.management_status = 'property_company' AND c.property_phone = '' THEN 'property_phone' END
+           ], NULL) AS missing
+) s;
+
+-- One compound as a Compound (NULL when there is none).
+CREATE FUNCTION cg_internal.compound_doc(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT d.doc FROM cg_internal.compound_docs d WHERE d.id = p_id
+$$;
+
+CREATE VIEW cg_internal.officer_docs AS
+SELECT o.id, o.unit_code,
+       jsonb_build_object(
+           'id', o.id,
+           'name', o.name,
+           'unit', o.unit_code,
+           'phone', o.phone,
+           'badge', o.badge,
+           'created_at', cg_internal.instant_text(o.created_at),
+           'compounds', (SELECT count(*) FROM cg_internal.grid_current gc
+                         JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL
+                         WHERE gc.officer_id = o.id)
+       ) AS doc
+FROM officers o;
+
+CREATE VIEW cg_internal.publicity_docs AS
+SELECT p.id, p.compound_id, d.unit_code, c.property_account, p.date,
+       jsonb_build_object(
+           'id', p.id,
+           'compound_id', p.compound_id,
+           'compound_name', c.name,
+           'unit', d.unit_code,
+           'date', cg_internal.date_text(p.date),
+           'notices', p.notices,
+           'letters', p.letters,
+           'note', p.note,
+           'recorded_by', p.recorded_by,
+           'recorded_at', cg_internal.instant_text(p.recorded_at)
+       ) AS doc
+FROM publicity p
+JOIN compounds c ON c.id = p.compound_id
+JOIN districts d ON d.code = c.district_code;
+
+-- The compound p_id for a request by a, or an error: CG003 when p_id is 0,
+-- CG005 when there is none, CG007 when a may not (p_mode 'see': see it;
+-- 'change': change its ledger; 'demo': see it). For 'change' and 'demo' the
+-- row is locked first, so that the checks and the change see the same state.
+CREATE FUNCTION cg_internal.compound_target(a accounts, p_id bigint, p_column text, p_mode text)
+RETURNS cg_internal.compound_docs
+LANGUAGE plpgsql AS $$
+DECLARE
+    r cg_internal.compound_docs;
+BEGIN
+    IF p_id = 0 THEN
+        PERFORM cg_internal.fail('CG003', p_column, p_column || ': must be given');
+    END IF;
+    IF p_mode <> 'see' THEN
+        PERFORM 1 FROM compounds WHERE id = p_id FOR NO KEY UPDATE;
+    END IF;
+    SELECT * INTO r FROM cg_internal.compound_docs WHERE id = p_id;
+    IF NOT FOUND THEN
+        PERFORM cg_internal.fail('CG005', p_column, format('compound %s not found', p_id));
+    END IF;
+    IF (p_mode = 'change' AND NOT cg_internal.can_change(a, r.unit_code))
+       OR (p_mode <> 'change' AND NOT cg_internal.can_see(a, r.unit_code, r.property_account)) THEN
+        PERFORM cg_internal.fail('CG007', p_column, format('compound %s is outside your scope', p_id));
+    END IF;
+    RETURN r;
+END
+$$;
+
+CREATE FUNCTION cg_internal.require_open(r cg_internal.compound_docs) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF r.closed_on IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG009', NULL,
+                                 format('compound %s was closed on %s', r.id, cg_internal.date_text(r.closed_on)));
+    END IF;
+END
+$$;
+
+-- Appends a history row for each [field, old, new] of p_changes whose value
+-- changes; returns how many. The caller bumps the version when it is > 0.
+CREATE FUNCTION cg_internal.log_changes(p_id bigint, p_account text, p_changes jsonb) RETURNS integer
+LANGUAGE sql AS $$
+    WITH ins AS (
+        INSERT INTO compound_history (compound_id, account, field, old_value, new_value)
+        SELECT p_id, p_account, e.v ->> 0, e.v ->> 1, e.v ->> 2
+        FROM jsonb_array_elements(p_changes) WITH ORDINALITY AS e(v, o)
+        WHERE (e.v ->> 1) IS DISTINCT FROM (e.v ->> 2)
+        ORDER BY e.o
+        RETURNING 1
+    )
+    SELECT count(*)::integer FROM ins
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Ledger rows in: one path for add, update and import.
+--   compound_parse   request rows -> cleaned, resolved values + problems of
+--                    each field (set-based: one call for a whole file)
+--   compound_checks  everything wrong with a set of rows for account a, with
+--                    the error code a single request would get
+--   compounds_write  creates rows without id, updates rows with id (history
+--                    for each changed field, version +1)
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE cg_internal.compound_in AS (
+    line                     integer,   -- file line (import) or 0
+    ord                      integer,   -- position in the request
+    id                       bigint,    -- NULL: create
+    name                     text,
+    district                 text,      -- district code; NULL when empty or unknown
+    street                   text,
+    community                text,
+    address                  text,
+    households               integer,
+    buildings                integer,
+    management_status        text,
+    property_company         text,
+    property_manager         text,
+    property_phone           text,
+    street_contact           text,
+    street_phone             text,
+    community_contact        text,
+    community_phone          text,
+    owners_committee_contact text,
+    owners_committee_phone   text,
+    property_account         text,      -- NULL: none
+    problems                 jsonb      -- [[field, reason], ...] in field order
+);
+
+-- p_rows: a JSON array of ImportRow ({line, compound}).
+CREATE FUNCTION cg_internal.compound_parse(p_rows jsonb) RETURNS SETOF cg_internal.compound_in
+LANGUAGE sql STABLE AS $$
+WITH raw AS MATERIALIZED (
+    SELECT e.ord::integer AS ord,
+           coalesce(cg_internal.json_num(e.r -> 'line'), 0)::integer AS line,
+           nullif(coalesce(cg_internal.json_num(c.c -> 'id'), 0), 0)::bigint AS id,
+           cg_internal.clean(c.c ->> 'name') AS name,
+           cg_internal.clean(c.c ->> 'district') AS district_in,
+           cg_internal.clean(c.c ->> 'street') AS street,
+           cg_internal.clean(c.c ->> 'community') AS community,
+           cg_internal.clean(c.c ->> 'address') AS address,
+           c.c -> 'households' AS households_j,
+           cg_internal.json_num(c.c -> 'households') AS households_n,
+           c.c -> 'buildings' AS buildings_j,
+           cg_internal.json_num(c.c -> 'buildings') AS buildings_n,
+           cg_internal.clean(c.c ->> 'management_status') AS management_status,
+           cg_internal.clean(c.c ->> 'property_company') AS property_company,
+           cg_internal.clean(c.c ->> 'property_manager') AS property_manager,
+           cg_internal.clean(c.c ->> 'property_phone') AS property_phone,
+           cg_internal.clean(c.c ->> 'street_contact') AS street_contact,
+           cg_internal.clean(c.c ->> 'street_phone') AS street_phone,
+           cg_internal.clean(c.c ->> 'community_contact') AS community_contact,
+           cg_internal.clean(c.c ->> 'community_phone') AS community_phone,
+           cg_internal.clean(c.c ->> 'owners_committee_contact') AS owners_committee_contact,
+           cg_internal.clean(c.c ->> 'owners_committee_phone') AS owners_committee_phone,
+           cg_internal.clean(c.c ->> 'property_account') AS property_account_in
+    FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS e(r, ord)
+    CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(e.r -> 'compound') = 'object'
+                                    THEN e.r -> 'compound' ELSE '{}'::jsonb END AS c) c
+),
+resolved AS MATERIALIZED (
+    SELECT raw.*,
+           (SELECT d.code FROM districts d JOIN units u ON u.code = d.unit_code
+            WHERE raw.district_in <> ''
+              AND (d.code = lower(raw.district_in) OR d.name_zh = raw.district_in OR u.name_zh = raw.district_in)
+            ORDER BY d.code LIMIT 1) AS district,
+           pa.name AS pa_name, pa.role AS pa_role, pa.disabled_at AS pa_disabled_at,
+           -- for households and buildings: NULL when fine, else the reason
+           CASE WHEN raw.households_j IS NULL OR jsonb_typeof(raw.households_j) = 'null' THEN NULL
+                WHEN raw.households_n IS NULL OR raw.households_n <> trunc(raw.households_n) THEN 'must be a whole number'
+                WHEN raw.households_n < 0 THEN format('must be 0 or more (got %s)', raw.households_n)
+                WHEN raw.households_n > 2147483647 THEN format('too large (got %s)', raw.households_n)
+           END AS households_problem,
+           CASE WHEN raw.buildings_j IS NULL OR jsonb_typeof(raw.buildings_j) = 'null' THEN NULL
+                WHEN raw.buildings_n IS NULL OR raw.buildings_n <> trunc(raw.buildings_n) THEN 'must be a whole number'
+                WHEN raw.buildings_n < 0 THEN format('must be 0 or more (got %s)', raw.buildings_n)
+                WHEN raw.buildings_n > 2147483647 THEN format('too large (got %s)', raw.buildings_n)
+           END AS buildings_problem
+    FROM raw
+    LEFT JOIN accounts pa ON pa.name = raw.property_account_in
+)
+SELECT v.line, v.ord, v.id, v.name, v.district, v.street, v.community, v.address,
+       CASE WHEN v.households_problem IS NULL THEN coalesce(v.households_n, 0)::integer END,
+       CASE WHEN v.buildings_problem IS NULL THEN coalesce(v.buildings_n, 0)::integer END,
+       v.management_status, v.property_company, v.property_manager, v.property_phone,
+       v.street_contact, v.street_phone, v.community_contact, v.community_phone,
+       v.owners_committee_contact, v.owners_committee_phone,
+       nullif(v.property_account_in, ''),
+       (SELECT coalesce(jsonb_agg(jsonb_build_array(p.f, p.reason) ORDER BY p.o), '[]'::jsonb)
+        FROM (VALUES
+            (1, 'name', cg_internal.text_problem(v.name, 100, true, false)),
+            (2, 'district', CASE WHEN v.district_in = '' THEN 'must not be empty'
+                                 WHEN v.district IS NULL THEN format('unknown district %s', cg_internal.q(v.district_in)) END),
+            (3, 'street', cg_internal.text_problem(v.street, 100, false, false)),
+            (4, 'community', cg_internal.text_problem(v.community, 100, false, false)),
+            (5, 'address', cg_internal.text_problem(v.address, 200, false, false)),
+            (6, 'households', v.households_problem),
+            (7, 'buildings', v.buildings_problem),
+            (8, 'management_status',
+                CASE WHEN v.management_status NOT IN ('', 'property_company', 'self_managed', 'none')
+                     THEN format('must be property_company, self_managed or none (got %s)', cg_internal.q(v.management_status)) END),
+            (9, 'property_company', cg_internal.text_problem(v.property_company, 100, false, false)),
+            (10, 'property_manager', cg_internal.text_problem(v.property_manager, 100, false, false)),
+            (11, 'property_phone', cg_internal.phone_problem(v.property_phone, false)),
+            (12, 'street_contact', cg_internal.text_problem(v.street_contact, 100, false, false)),
+            (13, 'street_phone', cg_internal.phone_problem(v.street_phone, false)),
+            (14, 'community_contact', cg_internal.text_problem(v.community_contact, 100, false, false)),
+            (15, 'community_phone', cg_internal.phone_problem(v.community_phone, false)),
+            (16, 'owners_committee_contact', cg_internal.text_problem(v.owners_committee_contact, 100, false, false)),
+            (17, 'owners_committee_phone', cg_internal.phone_problem(v.owners_committee_phone, false)),
+            (18, 'property_account',
+                CASE WHEN v.property_account_in = '' THEN NULL
+                     WHEN v.pa_name IS NULL THEN format('unknown account %s', cg_internal.q(v.property_account_in))
+                     WHEN v.pa_role <> 'property'
+                         THEN format('account %s is not a property-company account (role %s)', cg_internal.q(v.pa_name), v.pa_role)
+                     WHEN v.pa_disabled_at IS NOT NULL THEN format('account %s is disabled', cg_internal.q(v.pa_name))
+                END)
+        ) AS p(o, f, reason)
+        WHERE p.reason IS NOT NULL)
+FROM resolved v
+ORDER BY v.ord
+$$;
+
+-- Everything wrong with p_rows for account a (field problems only for the
+-- fields in p_mask; NULL: all). prio orders the errors of one row as a single
+-- request meets them; code is the SQLSTATE a single request raises.
+CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, reason text)
+LANGUAGE sql STABLE AS $$
+WITH r AS MATERIALIZED (
+    SELECT * FROM unnest(p_rows)
+),
+cur AS MATERIALIZED (
+    SELECT r.ord, r.line, r.id, r.district, c.district_code AS old_district, c.closed_on, d.unit_code AS old_unit,
+           EXISTS (SELECT 1 FROM grid_assignments ga WHERE ga.compound_id = c.id) AS has_officer
+    FROM r
+    JOIN compounds c ON c.id = r.id
+    JOIN districts d ON d.code = c.district_code
+),
+keyed AS MATERIALIZED (
+    SELECT r.ord, r.line, r.id, r.name, r.community, r.district,
+           first_value(r.line) OVER (PARTITION BY r.id ORDER BY r.ord) AS id_first_line,
+           row_number() OVER (PARTITION BY r.id ORDER BY r.ord) AS id_n,
+           first_value(r.line) OVER (PARTITION BY r.district, r.community, r.name ORDER BY r.ord) AS key_first_line,
+           row_number() OVER (PARTITION BY r.district, r.community, r.name ORDER BY r.ord) AS key_n
+    FROM r
+)
+SELECT r.ord, r.line, 1, 0, 'CG005', 'id', format('compound %s not found', r.id)
+FROM r
+WHERE r.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.id = r.id)
+UNION ALL
+SELECT cur.ord, cur.line, 2, 0, 'CG007', 'id', format('compound %s is outside your scope', cur.id)
+FROM cur
+WHERE NOT cg_internal.can_change(a, cur.old_unit)
+UNION ALL
+SELECT cur.ord, cur.line, 3, 0, 'CG009', 'id',
+       format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on))
+FROM cur
+WHERE cur.closed_on IS NOT NULL
+UNION ALL
+SELECT r.ord, r.line, 4, p.o::integer, 'CG003', p.v ->> 0, p.v ->> 1
+FROM r
+CROSS JOIN LATERAL jsonb_array_elements(r.problems) WITH ORDINALITY AS p(v, o)
+WHERE p_mask IS NULL OR (p.v ->> 0) = ANY (p_mask)
+UNION ALL
+SELECT r.ord, r.line, 5, 0, 'CG007', 'district', format('district %s is outside your scope', r.district)
+FROM r
+JOIN districts d ON d.code = r.district
+WHERE NOT cg_internal.can_change(a, d.unit_code)
+UNION ALL
+SELECT cur.ord, cur.line, 6, 0, 'CG009', 'district',
+       format('the district of compound %s cannot change while it has a grid officer', cur.id)
+FROM cur
+WHERE cur.district IS NOT NULL AND cur.district <> cur.old_district AND cur.has_officer
+UNION ALL
+SELECT k.ord, k.line, 7, 0, 'CG003', 'id', format('compound %s is also on line %s', k.id, k.id_first_line)
+FROM keyed k
+WHERE k.id IS NOT NULL AND k.id_n > 1
+UNION ALL
+SELECT k.ord, k.line, 8, 0, 'CG003', 'name',
+       format('compound %s in community %s is also on line %s', cg_internal.q(k.name), cg_internal.q(k.community), k.key_first_line)
+FROM keyed k
+WHERE k.district IS NOT NULL AND k.name <> '' AND k.key_n > 1
+UNION ALL
+-- an open compound of the same district, community and name that this
+-- request does not touch
+SELECT r.ord, r.line, 9, 0, 'CG006', 'name',
+       format('compound %s already exists in community %s (id %s)', cg_internal.q(r.name), cg_internal.q(r.community), c.id)
+FROM r
+JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
+                AND c.closed_on IS NULL
+WHERE NOT EXISTS (SELECT 1 FROM r r2 WHERE r2.id = c.id)
+$$;
+
+-- Raises the first error compound_checks finds for a single-row request.
+CREATE FUNCTION cg_internal.compound_check_one(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    k record;
+BEGIN
+    SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask) ORDER BY prio, fo LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail(k.code, k.field,
+                                 CASE WHEN k.code = 'CG003' THEN k.field || ': ' || k.reason ELSE k.reason END);
+    END IF;
+END
+$$;
+
+-- Writes checked rows: creates those without id (history 'created'),
+-- updates those with id (a history row per changed field, version +1 when
+-- something changed). Returns each row's id and 'created', 'updated' or
+-- 'unchanged'.
+CREATE FUNCTION cg_internal.compounds_write(p_account text, p_rows cg_internal.compound_in[])
+RETURNS TABLE (id bigint, action text)
+LANGUAGE sql AS $$
+WITH r AS MATERIALIZED (
+    SELECT * FROM unnest(p_rows)
+),
+ins AS (
+    INSERT INTO compounds (name, district_code, street, community, address, households, buildings,
+                           management_status, property_company, property_manager, property_phone,
+                           street_contact, street_phone, community_contact, community_phone,
+                           owners_committee_contact, owners_committee_phone, property_account, created_by)
+    SELECT r.name, r.district, r.street, r.community, r.address, r.households, r.buildings,
+           r.management_status, r.property_company, r.property_manager, r.property_phone,
+           r.street_contact, r.street_phone, r.community_contact, r.community_phone,
+           r.owners_committee_contact, r.owners_committee_phone, r.property_account, p_account
+    FROM r
+    WHERE r.id IS NULL
+    ORDER BY r.ord
+    RETURNING compounds.id, compounds.name
+),
+ins_history AS (
+    INSERT INTO compound_history (compound_id, account, field, old_value, new_value)
+    SELECT ins.id, p_account, 'created', '', ins.name FROM ins ORDER BY ins.id
+),
+changes AS MATERIALIZED (
+    SELECT c.id, f.o, f.field, f.old_value, f.new_value
+    FROM r
+    JOIN compounds c ON c.id = r.id
+    CROSS JOIN LATERAL (VALUES
+        (1, 'name', c.name, r.name),
+        (2, 'district', c.district_code, r.district),
+        (3, 'street', c.street, r.street),
+        (4, 'community', c.community, r.community),
+        (5, 'address', c.address, r.address),
+        (6, 'households', c.households::text, r.households::text),
+        (7, 'buildings', c.buildings::text, r.buildings::text),
+        (8, 'management_status', c.management_status, r.management_status),
+        (9, 'property_company', c.property_company, r.property_company),
+        (10, 'property_manager', c.property_manager, r.property_manager),
+        (11, 'property_phone', c.property_phone, r.property_phone),
+        (12, 'street_contact', c.street_contact, r.street_contact),
+        (13, 'street_phone', c.street_phone, r.street_phone),
+        (14, 'community_contact', c.community_contact, r.community_contact),
+        (15, 'community_phone', c.community_phone, r.community_phone),
+        (16, 'owners_committee_contact', c.owners_committee_contact, r.owners_committee_contact),
+        (17, 'owners_committee_phone', c.owners_committee_phone, r.owners_committee_phone),
+        (18, 'property_account', coalesce(c.property_account, ''), coalesce(r.property_account, ''))
+    ) AS f(o, field, old_value, new_value)
+    WHERE f.old_value IS DISTINCT FROM f.new_value
+),
+upd_history AS (
+    INSERT INTO compound_history (compound_id, account, field, old_value, new_value)
+    SELECT ch.id, p_account, ch.field, ch.old_value, ch.new_value FROM changes ch ORDER BY ch.id, ch.o
+),
+upd AS (
+    UPDATE compounds c
+    SET name = r.name, district_code = r.district, street = r.street, community = r.community,
+        address = r.address, households = r.households, buildings = r.buildings,
+        management_status = r.management_status, property_company = r.property_company,
+        property_manager = r.property_manager, property_phone = r.property_phone,
+        street_contact = r.street_contact, street_phone = r.street_phone,
+        community_contact = r.community_contact, community_phone = r.community_phone,
+        owners_committee_contact = r.owners_committee_contact, owners_committee_phone = r.owners_committee_phone,
+        property_account = r.property_account,
+        version = c.version + 1, updated_at = now()
+    FROM r
+    WHERE c.id = r.id AND c.id IN (SELECT ch.id FROM changes ch)
+    RETURNING c.id
+)
+SELECT ins.id, 'created' FROM ins
+UNION ALL
+SELECT r.id, CASE WHEN u.id IS NULL THEN 'unchanged' ELSE 'updated' END
+FROM r LEFT JOIN upd u ON u.id = r.id
+WHERE r.id IS NOT NULL
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The API. Each function: (account name, request JSON) -> reply JSON.
+-- ---------------------------------------------------------------------------
+
+-- CompoundAdd -> Compound
+CREATE FUNCTION cg_api.compound_add(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_rows cg_internal.compound_in[];
+    v_id bigint;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_add', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(jsonb_build_array(jsonb_build_object(
+                  'line', 0,
+                  'compound', CASE WHEN jsonb_typeof(p_req -> 'compound') = 'object'
+                                   THEN (p_req -> 'compound') - 'id' ELSE '{}'::jsonb END))) p);
+    PERFORM cg_internal.compound_check_one(a, v_rows, NULL);
+    SELECT w.id INTO v_id FROM cg_internal.compounds_write(a.name, v_rows) w;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(v_id));
+END
+$$;
+
+-- CompoundUpdate -> Compound
+CREATE FUNCTION cg_api.compound_update(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_editable constant text[] := '{name,district,street,community,address,households,buildings,management_status,'
+        'property_company,property_manager,property_phone,street_contact,street_phone,community_contact,'
+        'community_phone,owners_committee_contact,owners_committee_phone,property_account}';
+    v_fields text[];
+    v_bad text;
+    v_expected bigint;
+    cur cg_internal.compound_docs;
+    v_merged jsonb;
+    v_rows cg_internal.compound_in[];
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_update', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+
+    IF jsonb_typeof(p_req -> 'fields') = 'array' THEN
+        v_fields := ARRAY(SELECT DISTINCT f FROM jsonb_array_elements_text(p_req -> 'fields') AS f);
+    END IF;
+    IF coalesce(cardinality(v_fields), 0) = 0 THEN
+        PERFORM cg_internal.fail('CG003', 'fields', 'fields: name at least one field to change');
+    END IF;
+    SELECT f INTO v_bad FROM unnest(v_fields) AS f WHERE f <> ALL (v_editable) ORDER BY f LIMIT 1;
+    IF v_bad IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG003', 'fields', CASE
+            WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone', 'entered_on',
+                           'demo', 'board_installed_on', 'board_duties', 'board_contact_phone',
+                           'board_supervision_phone', 'board_missing', 'missing', 'complete', 'closed_on',
+                           'close_reason', 'version', 'created_at', 'updated_at')
+                THEN format('fields: %s cannot be changed by an update', cg_internal.q(v_bad))
+            ELSE format('fields: unknown field %s', cg_internal.q(v_bad)) END);
+    END IF;
+    v_expected := cg_internal.req_int(p_req, 'expected_version');
+
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    IF v_expected <> 0 AND v_expected <> cur.version THEN
+        PERFORM cg_internal.fail('CG010', 'expected_version',
+                                 format('compound %s is at version %s, not %s', cur.id, cur.version, v_expected));
+    END IF;
+
+    -- The current record with the named fields replaced, checked as a whole
+    -- row (field problems only for the named fields).
+    SELECT cur.doc || coalesce(jsonb_object_agg(f, coalesce(p_req -> 'values' -> f, 'null'::jsonb)), '{}'::jsonb)
+    INTO v_merged
+    FROM unnest(v_fields) AS f;
+    v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(
+                  jsonb_build_array(jsonb_build_object('line', 0, 'compound', v_merged))) p);
+    PERFORM cg_internal.compound_check_one(a, v_rows, v_fields);
+    PERFORM cg_internal.compounds_write(a.name, v_rows);
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- CompoundGet -> Compound
+CREATE FUNCTION cg_api.compound_get(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+BEGIN
+    RETURN (cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'see')).doc;
+END
+$$;
+
+-- CompoundList -> CompoundListReply
+CREATE FUNCTION cg_api.compound_list(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_unit text := cg_internal.unit_filter(a, p_req ->> 'unit');
+    v_district text := cg_internal.district_filter(a, p_req ->> 'district');
+    v_entered text := lower(cg_internal.clean(p_req ->> 'entered'));
+    v_demo boolean := coalesce((p_req ->> 'demo')::boolean, false);
+    v_missing_board boolean := coalesce((p_req ->> 'missing_board')::boolean, false);
+    v_incomplete boolean := coalesce((p_req ->> 'incomplete')::boolean, false);
+    v_closed boolean := coalesce((p_req ->> 'include_closed')::boolean, false);
+    v_after bigint := cg_internal.req_int(p_req, 'after_id');
+    v_limit integer := cg_internal.page_limit(p_req);
+    v_result jsonb;
+BEGIN
+    IF v_entered NOT IN ('', 'yes', 'no') THEN
+        PERFORM cg_internal.fail('CG003', 'entered',
+                                 format('entered: must be "", yes or no (got %s)', cg_internal.q(v_entered)));
+    END IF;
+    WITH page AS (
+        SELECT d.id, d.doc, row_number() OVER (ORDER BY d.id) AS n
+        FROM cg_internal.compound_docs d
+        WHERE d.id > v_after
+          AND cg_internal.can_see(a, d.unit_code, d.property_account)
+          AND (v_closed OR d.closed_on IS NULL)
+          AND (v_unit IS NULL OR d.unit_code = v_unit)
+          AND (v_district IS NULL OR d.district_code = v_district)
+          AND (v_entered = '' OR (d.entered_on IS NOT NULL) = (v_entered = 'yes'))
+          AND (NOT v_demo OR d.demo)
+          AND (NOT v_missing_board OR d.board_missing)
+          AND (NOT v_incomplete OR NOT d.complete)
+        ORDER BY d.id
+        LIMIT v_limit + 1
+    )
+    SELECT jsonb_build_object(
+               'compounds', coalesce(jsonb_agg(page.doc ORDER BY page.id) FILTER (WHERE page.n <= v_limit), '[]'::jsonb),
+               'next_after_id', CASE WHEN count(*) > v_limit THEN max(page.id) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+    INTO v_result
+    FROM page;
+    RETURN v_result;
+END
+$$;
+
+-- CompoundHistory -> CompoundHistoryReply
+CREATE FUNCTION cg_api.compound_history(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_after bigint := cg_internal.req_int(p_req, 'after_seq');
+    v_limit integer := cg_internal.page_limit(p_req);
+    cur cg_internal.compound_docs;
+    v_result jsonb;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read compound history');
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'see');
+    WITH page AS (
+        SELECT h.*, row_number() OVER (ORDER BY h.seq) AS n
+        FROM compound_history h
+        WHERE h.compound_id = cur.id AND h.seq > v_after
+        ORDER BY h.seq
+        LIMIT v_limit + 1
+    )
+    SELECT jsonb_build_object(
+               'entries', coalesce(jsonb_agg(jsonb_build_object(
+                              'seq', page.seq,
+                              'at', cg_internal.instant_text(page.at),
+                              'account', page.account,
+                              'field', page.field,
+                              'old_value', page.old_value,
+                              'new_value', page.new_value) ORDER BY page.seq) FILTER (WHERE page.n <= v_limit),
+                          '[]'::jsonb),
+               'next_after_seq', CASE WHEN count(*) > v_limit THEN max(page.seq) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+    INTO v_result
+    FROM page;
+    RETURN v_result;
+END
+$$;
+
+-- CompoundImport -> CompoundImportReply. Every row is checked first; any
+-- error: CG003 on 'rows' listing "line N: field: reason" (at most 200 lines),
+-- nothing applied. Else all rows are applied together.
+CREATE FUNCTION cg_api.compound_import(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_rows cg_internal.compound_in[];
+    v_errors text[];
+    v_count integer;
+    v_result jsonb;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_import', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    IF jsonb_typeof(p_req -> 'rows') IS DISTINCT FROM 'array' OR jsonb_array_length(p_req -> 'rows') = 0 THEN
+        PERFORM cg_internal.fail('CG003', 'rows', 'rows: the file has no rows');
+    END IF;
+
+    v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(p_req -> 'rows') p);
+    -- Lock the compounds the file updates, in id order, before checking them.
+    PERFORM 1 FROM compounds c WHERE c.id IN (SELECT r.id FROM unnest(v_rows) r) ORDER BY c.id FOR NO KEY UPDATE;
+
+    SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.reason) ORDER BY k.line, k.ord, k.prio, k.fo),
+           count(*)
+    INTO v_errors, v_count
+    FROM cg_internal.compound_checks(a, v_rows, NULL) k;
+    IF v_count > 0 THEN
+        PERFORM cg_internal.fail('CG003', 'rows',
+            array_to_string(v_errors[1:200], E'\n')
+            || CASE WHEN v_count > 200 THEN format(E'\nand %s more errors', v_count - 200) ELSE '' END);
+    END IF;
+
+    SELECT jsonb_build_object('created', count(*) FILTER (WHERE w.action = 'created'),
+                              'updated', count(*) FILTER (WHERE w.action = 'updated'),
+                              'unchanged', count(*) FILTER (WHERE w.action = 'unchanged'))
+    INTO v_result
+    FROM cg_internal.compounds_write(a.name, v_rows) w;
+    RETURN cg_internal.idem_end(a, p_req, v_result);
+END
+$$;
+
+-- CompoundEnter -> Compound (进驻: once, and only with a grid officer)
+CREATE FUNCTION cg_api.compound_enter(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_date text := cg_internal.clean(p_req ->> 'date');
+    cur cg_internal.compound_docs;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_enter', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('date', cg_internal.date_problem(v_date, true));
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    IF cur.entered_on IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG009', NULL, format('compound %s was already entered on %s',
+                                                       cur.id, cg_internal.date_text(cur.entered_on)));
+    END IF;
+    IF cur.grid_officer_id IS NULL THEN
+        PERFORM cg_internal.fail('CG009', NULL, 'assign a grid officer before entering');
+    END IF;
+    PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array('entered_on', '', v_date)));
+    UPDATE compounds SET entered_on = cg_internal.date_of(v_date), version = version + 1, updated_at = now()
+    WHERE id = cur.id;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- CompoundClose -> Compound (a compound that no longer exists)
+CREATE FUNCTION cg_api.compound_close(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_date text := cg_internal.clean(p_req ->> 'date');
+    v_reason text := cg_internal.clean(p_req ->> 'reason');
+    cur cg_internal.compound_docs;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_close', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('date', cg_internal.date_problem(v_date, true));
+    PERFORM cg_internal.check('reason', cg_internal.text_problem(v_reason, 500, false, true));
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(
+        jsonb_build_array('closed_on', '', v_date),
+        jsonb_build_array('close_reason', '', v_reason)));
+    UPDATE compounds SET closed_on = cg_internal.date_of(v_date), close_reason = v_reason,
+                         version = version + 1, updated_at = now()
+    WHERE id = cur.id;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- CompoundDemo -> Compound (示范小区: hq and supervision only)
+CREATE FUNCTION cg_api.compound_demo(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_demo boolean := coalesce((p_req ->> 'demo')::boolean, false);
+    cur cg_internal.compound_docs;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision}', 'mark demonstration compounds');
+    v_prev := cg_internal.idem_begin(a, 'compound_demo', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'demo');
+    PERFORM cg_internal.require_open(cur);
+    IF cg_internal.log_changes(cur.id, a.name, jsonb_build_array(
+           jsonb_build_array('demo', cur.demo::text, v_demo::text))) > 0 THEN
+        UPDATE compounds SET demo = v_demo, version = version + 1, updated_at = now() WHERE id = cur.id;
+    END IF;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- BoardSet -> Compound (公示牌: all four values required)
+CREATE FUNCTION cg_api.board_set(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_installed text := cg_internal.clean(p_req ->> 'installed_on');
+    v_duties text := cg_internal.clean(p_req ->> 'duties');
+    v_contact text := cg_internal.clean(p_req ->> 'contact_phone');
+    v_supervision text := cg_internal.clean(p_req ->> 'supervision_phone');
+    cur cg_internal.compound_docs;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'board_set', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('installed_on', cg_internal.date_problem(v_installed, true));
+    PERFORM cg_internal.check('duties', cg_internal.text_problem(v_duties, 500, true, true));
+    PERFORM cg_internal.check('contact_phone', cg_internal.phone_problem(v_contact, true));
+    PERFORM cg_internal.check('supervision_phone', cg_internal.phone_problem(v_supervision, true));
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    IF cg_internal.log_changes(cur.id, a.name, jsonb_build_array(
+           jsonb_build_array('board_installed_on', cur.doc ->> 'board_installed_on', v_installed),
+           jsonb_build_array('board_duties', cur.doc ->> 'board_duties', v_duties),
+           jsonb_build_array('board_contact_phone', cur.doc ->> 'board_contact_phone', v_contact),
+           jsonb_build_array('board_supervision_phone', cur.doc ->> 'board_supervision_phone', v_supervision))) > 0 THEN
+        UPDATE compounds SET board_installed_on = cg_internal.date_of(v_installed), board_duties = v_duties,
+                             board_contact_phone = v_contact, board_supervision_phone = v_supervision,
+                             version = version + 1, updated_at = now()
+        WHERE id = cur.id;
+    END IF;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- OfficerAdd -> Officer
+CREATE FUNCTION cg_api.officer_add(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    o jsonb := CASE WHEN jsonb_typeof(p_req -> 'officer') = 'object' THEN p_req -> 'officer' ELSE '{}'::jsonb END;
+    v_name text := cg_internal.clean(o ->> 'name');
+    v_unit_in text := cg_internal.clean(o ->> 'unit');
+    v_phone text := cg_internal.clean(o ->> 'phone');
+    v_badge text := cg_internal.clean(o ->> 'badge');
+    v_unit units;
+    v_other bigint;
+    v_id bigint;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'add officers');
+    v_prev := cg_internal.idem_begin(a, 'officer_add', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('name', cg_internal.text_problem(v_name, 100, true, false));
+    -- A unit account adds to its own unit when it names none.
+    IF v_unit_in = '' AND a.role = 'unit' THEN
+        v_unit_in := a.unit_code;
+    END IF;
+    PERFORM cg_internal.check('unit', CASE WHEN v_unit_in = '' THEN 'must not be empty' END);
+    SELECT * INTO v_unit FROM units WHERE code = cg_internal.unit_code_of(v_unit_in);
+    IF NOT FOUND THEN
+        PERFORM cg_internal.check('unit', format('unknown unit %s', cg_internal.q(v_unit_in)));
+    END IF;
+    IF v_unit.kind NOT IN ('district_unit', 'detachment') THEN
+        PERFORM cg_internal.check('unit', format('unit %s has no enforcement officers', v_unit.code));
+    END IF;
+    PERFORM cg_internal.check('phone', cg_internal.phone_problem(v_phone, true));
+    PERFORM cg_internal.check('badge', cg_internal.text_problem(v_badge, 50, false, false));
+    IF NOT cg_internal.can_change(a, v_unit.code) THEN
+        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code));
+    END IF;
+    IF v_badge <> '' THEN
+        SELECT id INTO v_other FROM officers WHERE badge = v_badge;
+        IF FOUND THEN
+            PERFORM cg_internal.fail('CG006', 'badge', format('badge %s already belongs to officer %s',
+                                                              cg_internal.q(v_badge), v_other));
+        END IF;
+    END IF;
+    INSERT INTO officers (name, unit_code, phone, badge, created_by)
+    VALUES (v_name, v_unit.code, v_phone, v_badge, a.name)
+    RETURNING id INTO v_id;
+    RETURN cg_internal.idem_end(a, p_req, (SELECT d.doc FROM cg_internal.officer_docs d WHERE d.id = v_id));
+END
+$$;
+
+-- OfficerList -> OfficerListReply
+CREATE FUNCTION cg_api.officer_list(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_unit text;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'list officers');
+    v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
+    RETURN jsonb_build_object('officers', coalesce((
+        SELECT jsonb_agg(d.doc ORDER BY d.id)
+        FROM cg_internal.officer_docs d
+        WHERE (a.role <> 'unit' OR d.unit_code = a.unit_code)
+          AND (v_unit IS NULL OR d.unit_code = v_unit)), '[]'::jsonb));
+END
+$$;
+
+-- GridAssign -> Compound
+CREATE FUNCTION cg_api.grid_assign(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_officer_id bigint := cg_internal.req_int(p_req, 'officer_id');
+    cur cg_internal.compound_docs;
+    o officers;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'grid_assign', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN 'must be given' END);
+    SELECT * INTO o FROM officers WHERE id = v_officer_id;
+    IF NOT FOUND THEN
+        PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer_id));
+    END IF;
+    IF o.unit_code <> cur.unit_code THEN
+        PERFORM cg_internal.fail('CG003', 'officer_id',
+                                 format('officer %s belongs to unit %s, not %s', o.id, o.unit_code, cur.unit_code));
+    END IF;
+    IF cur.grid_officer_id IS DISTINCT FROM o.id THEN
+        INSERT INTO grid_assignments (compound_id, officer_id, assigned_by) VALUES (cur.id, o.id, a.name);
+        PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array(
+            'grid_officer',
+            CASE WHEN cur.grid_officer_id IS NULL THEN '' ELSE format('%s (%s)', cur.grid_officer_name, cur.grid_officer_id) END,
+            format('%s (%s)', o.name, o.id))));
+        UPDATE compounds SET version = version + 1, updated_at = now() WHERE id = cur.id;
+    END IF;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- GridShow -> GridShowReply: each officer in scope with the open compounds
+-- on their grid (one entry with compound_id 0 for an officer without any).
+CREATE FUNCTION cg_api.grid_show(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_unit text;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'show the grid');
+    v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
+    RETURN jsonb_build_object('entries', coalesce((
+        SELECT jsonb_agg(jsonb_build_object(
+                   'officer_id', o.id,
+                   'officer_name', o.name,
+                   'officer_phone', o.phone,
+                   'unit', o.unit_code,
+                   'compound_id', coalesce(g.compound_id, 0),
+                   'compound_name', coalesce(g.compound_name, ''),
+                   'assigned_at', cg_internal.instant_text(g.assigned_at))
+                   ORDER BY o.id, g.compound_id)
+        FROM officers o
+        LEFT JOIN (SELECT gc.officer_id, gc.compound_id, gc.assigned_at, c.name AS compound_name
+                   FROM cg_internal.grid_current gc
+                   JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL) g ON g.officer_id = o.id
+        WHERE (a.role <> 'unit' OR o.unit_code = a.unit_code)
+          AND (v_unit IS NULL OR o.unit_code = v_unit)), '[]'::jsonb));
+END
+$$;
+
+-- PublicityRecord -> Publicity
+CREATE FUNCTION cg_api.publicity_record(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_date text := cg_internal.clean(p_req ->> 'date');
+    v_notices bigint := cg_internal.req_int(p_req, 'notices');
+    v_letters bigint := cg_internal.req_int(p_req, 'letters');
+    v_note text := cg_internal.clean(p_req ->> 'note');
+    cur cg_internal.compound_docs;
+    v_id bigint;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record publicity');
+    v_prev := cg_internal.idem_begin(a, 'publicity_record', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('date', cg_internal.date_problem(v_date, true));
+    PERFORM cg_internal.check('notices', CASE WHEN v_notices < 0 THEN format('must be 0 or more (got %s)', v_notices)
+                                              WHEN v_notices > 2147483647 THEN 'too large' END);
+    PERFORM cg_internal.check('letters', CASE WHEN v_letters < 0 THEN format('must be 0 or more (got %s)', v_letters)
+                                              WHEN v_letters > 2147483647 THEN 'too large' END);
+    PERFORM cg_internal.check('notices', CASE WHEN v_notices = 0 AND v_letters = 0
+                                              THEN 'notices and letters are both 0: nothing was delivered' END);
+    PERFORM cg_internal.check('note', cg_internal.text_problem(v_note, 1000, false, true));
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    INSERT INTO publicity (compound_id, date, notices, letters, note, recorded_by)
+    VALUES (cur.id, cg_internal.date_of(v_date), v_notices, v_letters, v_note, a.name)
+    RETURNING id INTO v_id;
+    RETURN cg_internal.idem_end(a, p_req, (SELECT d.doc FROM cg_internal.publicity_docs d WHERE d.id = v_id));
+END
+$$;
+
+-- PublicityList -> PublicityListReply, ordered by date, then id.
+CREATE FUNCTION cg_api.publicity_list(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
+    v_unit text;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'list publicity');
+    v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
+    IF v_compound <> 0 THEN
+        PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');
+    END IF;
+    RETURN jsonb_build_object('records', coalesce((
+        SELECT jsonb_agg(d.doc ORDER BY d.date, d.id)
+        FROM cg_internal.publicity_docs d
+        WHERE cg_internal.can_see(a, d.unit_code, d.property_account)
+          AND (v_compound = 0 OR d.compound_id = v_compound)
+          AND (v_unit IS NULL OR d.unit_code = v_unit)), '[]'::jsonb));
+END
+$$;
+
+-- LedgerSummary -> LedgerSummaryReply: per district unit in scope, over
+-- open compounds, and a total row (unit '', unit_name '合计').
+CREATE FUNCTION cg_api.ledger_summary(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_unit text;
+    v_result jsonb;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read the ledger summary');
+    v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
+    IF v_unit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM districts WHERE unit_code = v_unit) THEN
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit));
+    END IF;
+    WITH per_unit AS (
+        SELECT u.code, u.name_zh,
+               count(c.id)::integer AS compounds,
+               count(c.entered_on)::integer AS entered,
+               (count(*) FILTER (WHERE c.id IS NOT NULL AND NOT c.board_missing))::integer AS with_board,
+               (count(*) FILTER (WHERE c.complete))::integer AS complete,
+               (count(*) FILTER (WHERE c.demo))::integer AS demo
+        FROM units u
+        JOIN districts d ON d.unit_code = u.code
+        LEFT JOIN cg_internal.compound_docs c ON c.district_code = d.code AND c.closed_on IS NULL
+        WHERE (a.role <> 'unit' OR u.code = a.unit_code)
+          AND (v_unit IS NULL OR u.code = v_unit)
+        GROUP BY u.code, u.name_zh
+    ),
+    all_rows AS (
+        SELECT 0 AS total, code, name_zh, compounds, entered, with_board, complete, demo FROM per_unit
+        UNION ALL
+        SELECT 1, '', '合计', coalesce(sum(compounds), 0)::integer, coalesce(sum(entered), 0)::integer,
+               coalesce(sum(with_board), 0)::integer, coalesce(sum(complete), 0)::integer,
+               coalesce(sum(demo), 0)::integer
+        FROM per_unit
+    ),
+    docs AS (
+        SELECT total, code,
+               jsonb_build_object(
+                   'unit', code,
+                   'unit_name', name_zh,
+                   'compounds', compounds,
+                   'entered', entered,
+                   'with_board', with_board,
+                   'complete', complete,
+                   'demo', demo,
+                   'entered_share', CASE WHEN compounds = 0 THEN 0 ELSE entered::float8 / compounds END,
+                   'board_share', CASE WHEN compounds = 0 THEN 0 ELSE with_board::float8 / compounds END,
+                   'complete_share', CASE WHEN compounds = 0 THEN 0 ELSE complete::float8 / compounds END) AS doc
+        FROM all_rows
+    )
+    SELECT jsonb_build_object(
+               'units', coalesce(jsonb_agg(doc ORDER BY code) FILTER (WHERE total = 0), '[]'::jsonb),
+               'total', (array_agg(doc) FILTER (WHERE total = 1))[1])
+    INTO v_result
+    FROM docs;
+    RETURN v_result;
+END
+$$;
