@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "output.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -166,4 +167,42 @@ void cg_cli_format_time(int64_t us, char *buf, size_t len)
     gmtime_r(&secs, &tm);
     size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf + n, len - n, ".%03ldZ", ms);
+}
+
+const char *cg_cli_subcommand_name(const cg_cli_command *sub)
+{
+    const char *space = strrchr(sub->name, ' ');
+    return space ? space + 1 : sub->name;
+}
+
+static void print_group_help(const cg_cli_command *group)
+{
+    printf("Usage: " PROG " [GLOBAL OPTIONS] %s SUBCOMMAND [OPTIONS]\n\n%s\n\n%sSubcommands:\n",
+           group->name, group->summary, group->help ? group->help : "");
+    cg_table *t = cg_table_new(3, NULL);
+    for (size_t i = 0; t != NULL && group->subcommands[i] != NULL; i++) {
+        const cg_cli_command *sub = group->subcommands[i];
+        const char *row[] = {"", cg_cli_subcommand_name(sub), sub->summary};
+        cg_table_add(t, row);
+    }
+    if (t != NULL)
+        cg_table_print(t, stdout);
+    cg_table_free(t);
+    printf("\nRun '" PROG " %s SUBCOMMAND --help' for the options of one.\n", group->name);
+}
+
+int cg_cli_group_run(const cg_cli *cli, const cg_cli_command *group, int argc, char **argv)
+{
+    if (argc < 2)
+        return cg_cli_usage_error(group, "no subcommand given");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_group_help(group);
+        return CG_EXIT_OK;
+    }
+    for (size_t i = 0; group->subcommands[i] != NULL; i++) {
+        const cg_cli_command *sub = group->subcommands[i];
+        if (strcmp(cg_cli_subcommand_name(sub), argv[1]) == 0)
+            return sub->run(cli, sub, argc - 1, argv + 1);
+    }
+    return cg_cli_usage_error(group, "unknown subcommand '%s'", argv[1]);
 }

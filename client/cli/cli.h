@@ -32,13 +32,23 @@ typedef struct {
 } cg_cli;
 
 typedef struct cg_cli_command {
-    const char *name;
+    const char *name;    /* "whoami"; a subcommand has its group's name first: "compound add" */
     const char *args;    /* synopsis after the name, e.g. "[--count N]" */
     const char *summary; /* one line for `chengguan --help` */
-    const char *help;    /* the options, for `chengguan NAME --help` */
+    const char *help;    /* the options, for `chengguan NAME --help` (a request command:
+                            the text before its generated option list) */
     /* Runs the command; argv[0] is its name. Returns an exit code. */
     int (*run)(const cg_cli *cli, const struct cg_cli_command *cmd, int argc, char **argv);
+    const void *spec; /* what run needs to know, e.g. a cg_request_spec (cli_request.h) */
+    /* A group (run is cg_cli_group_run): its subcommands, NULL-terminated. */
+    const struct cg_cli_command *const *subcommands;
 } cg_cli_command;
+
+/* run of a group: runs the subcommand named by argv[1]; --help lists them. */
+int cg_cli_group_run(const cg_cli *cli, const cg_cli_command *group, int argc, char **argv);
+
+/* The part of a subcommand's name after its group's: "add" of "compound add". */
+const char *cg_cli_subcommand_name(const cg_cli_command *sub);
 
 /*
  * Parses a command's options with getopt_long; --help/-h is added to opts.
@@ -85,5 +95,11 @@ void cg_cli_format_time(int64_t us, char *buf, size_t len);
 /* The commands, one per file. */
 extern const cg_cli_command cg_cli_cmd_ping;
 extern const cg_cli_command cg_cli_cmd_whoami;
+extern const cg_cli_command cg_cli_cmd_compound;
+extern const cg_cli_command cg_cli_cmd_officer;
+extern const cg_cli_command cg_cli_cmd_grid;
+extern const cg_cli_command cg_cli_cmd_board;
+extern const cg_cli_command cg_cli_cmd_publicity;
+extern const cg_cli_command cg_cli_cmd_ledger;
 
 #endif

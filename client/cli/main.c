@@ -12,9 +12,9 @@
 #define DEFAULT_PKI    "./var/pki"
 
 static const cg_cli_command *const commands[] = {
-    &cg_cli_cmd_ping,
-    &cg_cli_cmd_whoami,
-    NULL,
+    &cg_cli_cmd_ping,      &cg_cli_cmd_whoami, &cg_cli_cmd_compound,
+    &cg_cli_cmd_officer,   &cg_cli_cmd_grid,   &cg_cli_cmd_board,
+    &cg_cli_cmd_publicity, &cg_cli_cmd_ledger, NULL,
 };
 
 enum { OPT_SERVER = 256, OPT_CERT, OPT_KEY, OPT_CA, OPT_AS, OPT_JSON, OPT_TIMEOUT, OPT_VERSION };
@@ -48,12 +48,17 @@ static void print_help(void)
            "CHENGGUAN_AS, CHENGGUAN_PKI. Options win over the environment; --cert, --key\n"
            "and --ca win over --as, and --as wins over CHENGGUAN_CERT/KEY/CA.\n\n"
            "Commands:\n");
-    cg_table *t = cg_table_new(2, NULL);
+    cg_table *t = cg_table_new(3, NULL);
     for (size_t i = 0; t != NULL && commands[i] != NULL; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "  %s", commands[i]->name);
-        const char *row[] = {name, commands[i]->summary};
-        cg_table_add(t, row);
+        const cg_cli_command *const *subs = commands[i]->subcommands;
+        for (size_t k = 0; subs != NULL && subs[k] != NULL; k++) {
+            const char *row[] = {"", subs[k]->name, subs[k]->summary};
+            cg_table_add(t, row);
+        }
+        if (subs == NULL) {
+            const char *row[] = {"", commands[i]->name, commands[i]->summary};
+            cg_table_add(t, row);
+        }
     }
     if (t != NULL)
         cg_table_print(t, stdout);

@@ -1,0 +1,512 @@
+/* chengguan compound ...: the compound ledger (建档立卡). */
+#include "cli.h"
+#include "cli_request.h"
+#include "compound_csv.h"
+#include "envelope.h"
+#include "proto_json.h"
+#include "reply_map.h"
+
+#include "chengguan/v1/ledger.pb-c.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE_BYTES (256u << 20) /* the largest max_frame_bytes a server can have */
+#define PROGRESS_ROWS  1000         /* say how many rows a larger file has */
+
+/* The editable fields of a compound: the options of add and update, the
+ * columns of export and import (compound_csv.h). */
+static const cg_opt compound_fields[] = {
+    {.field = "name", .help = "compound name (小区名称), 1-100 characters"},
+    {.field = "district",
+     .arg = "CODE",
+     .help = "xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name"},
+    {.field = "street", .help = "street office (街道)"},
+    {.field = "community", .help = "community (社区)"},
+    {.field = "address", .help = "address"},
+    {.field = "households", .help = "number of households (户数)"},
+    {.field = "buildings", .help = "number of buildings (楼栋数)"},
+    {.field = "management_status",
+     .arg = "STATUS",
+     .help = "property_company, self_managed or none"},
+    {.field = "property_company", .help = "property-management company (物业服务企业)"},
+    {.field = "property_manager", .help = "its person in charge"},
+    {.field = "property_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "street_contact", .help = "person in charge at the street office"},
+    {.field = "street_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "community_contact", .help = "person in charge at the community"},
+    {.field = "community_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "owners_committee_contact",
+     .help = "owners' committee (业主委员会) contact, optional"},
+    {.field = "owners_committee_phone", .arg = "PHONE", .help = "that contact's phone, optional"},
+    {.field = "property_account",
+     .arg = "ACCOUNT",
+     .help = "account of the property company that may report on the compound"},
+    {0},
+};
+
+static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the compound's id"}, {0}};
+
+/* --- add, update, show ---------------------------------------------------- */
+
+static const cg_request_spec add_spec = {
+    .in = {.request = &chengguan__v1__compound_add__descriptor,
+           .values = "compound",
+           .value_opts = compound_fields},
+};
+
+static const cg_opt update_opts[] = {
+    {.field = "expected_version",
+     .arg = "N",
+     .help = "change only if the compound is still at version N (else ABORTED)"},
+    {0},
+};
+
+static const cg_request_spec update_spec = {
+    .in = {.request = &chengguan__v1__compound_update__descriptor,
+           .operands = id_operand,
+           .opts = update_opts,
+           .values = "values",
+           .value_opts = compound_fields,
+           .fields_list = "fields"},
+};
+
+static const cg_request_spec show_spec = {
+    .in = {.request = &chengguan__v1__compound_get__descriptor, .operands = id_operand},
+};
+
+/* --- list and export ------------------------------------------------------ */
+
+static const cg_opt list_filters[] = {
+    {.field = "unit", .arg = "UNIT", .help = "only the compounds of this unit"},
+    {.field = "district", .arg = "CODE", .help = "only the compounds of this district"},
+    {.field = "entered", .set = "yes", .help = "only compounds entered (进驻)"},
+    {.field = "entered",
+     .option = "not-entered",
+     .set = "no",
+     .help = "only compounds not entered"},
+    {.field = "demo", .help = "only demonstration compounds (示范小区)"},
+    {.field = "missing_board", .help = "only compounds whose notice board (公示牌) is incomplete"},
+    {.field = "incomplete", .help = "only compounds whose ledger record is incomplete"},
+    {.field = "include_closed", .option = "closed", .help = "include closed compounds"},
+    {0},
+};
+
+static const cg_column list_columns[] = {
+    {.field = "id"},
+    {.field = "name"},
+    {.field = "district"},
+    {.field = "community"},
+    {.header = "grid officer", .field = "grid_officer_name"},
+    {.header = "entered", .field = "entered_on"},
+    {.header = "board", .field = "board_missing", .fmt = CG_FMT_MISSING},
+    {.field = "complete", .fmt = CG_FMT_YESNO},
+    {0},
+};
+
+static const cg_request_spec list_spec = {
+    .in = {.request = &chengguan__v1__compound_list__descriptor,
+           .opts = list_filters,
+           .preset = "{\"limit\": 1000}"},
+    .cursor = "after_id",
+    .next = "next_after_id",
+    .rows = "compounds",
+    .columns = list_columns,
+};
+
+static const cg_opt export_local[] = {
+    {.option = "format", .arg = "csv|json", .help = "csv (default) or json, one object per line"},
+    {0},
+};
+
+static int write_csv_rows(json_t *reply, void *ctx)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(reply, "compounds"), i, row)
+    {
+        if (cg_compound_csv_write(stdout, row) != 0) {
+            fprintf(stderr, "chengguan: writing standard output: %s\n", strerror(errno));
+            return CG_EXIT_CONNECT;
+        }
+    }
+    return 0;
+}
+
+static int print_json_rows(json_t *reply, void *ctx)
+{
+    return cg_request_print_rows(reply, "compounds") != 0 ? CG_EXIT_CONNECT : 0;
+}
+
+static int run_export(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
+{
+    cg_request_spec spec = list_spec; /* the same request, with --format */
+    spec.in.local_opts = export_local;
+    json_t *req;
+    const char *local[CG_INPUT_MAX_LOCAL];
+    int rc = cg_input_parse(cmd, &spec.in, argc, argv, &req, local);
+    if (rc >= 0)
+        return rc;
+    const char *format = local[0] ? local[0] : cli->json ? "json" : "csv";
+    int csv = strcmp(format, "csv") == 0;
+    if (!csv && strcmp(format, "json") != 0) {
+        json_decref(req);
+        return cg_cli_usage_error(cmd, "--format: csv or json, not '%s'", format);
+    }
+    cg_client *c;
+    rc = cg_cli_connect(cli, &c);
+    if (rc == 0) {
+        if (csv)
+            cg_compound_csv_write_header(stdout);
+        rc = cg_request_pages(c, &spec, req, csv ? write_csv_rows : print_json_rows, NULL);
+        cg_client_free(c);
+    }
+    if (rc == 0 && fflush(stdout) != 0) {
+        fprintf(stderr, "chengguan: writing standard output: %s\n", strerror(errno));
+        rc = CG_EXIT_CONNECT;
+    }
+    json_decref(req);
+    return rc;
+}
+
+/* --- import ----------------------------------------------------------------- */
+
+/* Reads all of file ("-": standard input) into *data. 0 or an exit code. */
+static int read_file(const char *file, const char *name, char **data, size_t *len)
+{
+    FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "chengguan: cannot open %s: %s\n", name, strerror(errno));
+        return CG_EXIT_USAGE;
+    }
+    char err[256];
+    int rc = cg_csv_read(in, MAX_FILE_BYTES, data, len, err, sizeof err);
+    if (in != stdin)
+        fclose(in);
+    if (rc != 0) {
+        fprintf(stderr, "chengguan: %s: %s\n", name, err);
+        return CG_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The rows of the CSV file as JSON ImportRows, or an exit code after saying
+ * what is wrong with the file. */
+static int read_rows(const char *file, const char *name, json_t **rows)
+{
+    char *raw, *text, err[512];
+    size_t rawlen, len;
+    const char *encoding;
+    int rc = read_file(file, name, &raw, &rawlen);
+    if (rc != 0)
+        return rc;
+    int bad = cg_csv_decode(raw, rawlen, &text, &len, &encoding, err, sizeof err);
+    free(raw);
+    cg_csv csv;
+    if (bad == 0) {
+        bad = cg_csv_parse(text, len, &csv, err, sizeof err);
+        free(text);
+    }
+    if (bad != 0) {
+        fprintf(stderr, "chengguan: %s: %s\n", name, err);
+        return CG_EXIT_USAGE;
+    }
+    if (csv.count > CG_COMPOUND_CSV_MAX_ROWS + 1) {
+        fprintf(stderr,
+                "chengguan: %s: %zu rows, more than %d in one import: split the file into "
+                "several\n",
+                name, csv.count - 1, CG_COMPOUND_CSV_MAX_ROWS);
+        cg_csv_free(&csv);
+        return CG_EXIT_USAGE;
+    }
+    json_t *errors = json_array();
+    *rows = errors ? cg_compound_csv_rows(&csv, errors) : NULL;
+    cg_csv_free(&csv);
+    size_t i;
+    json_t *e;
+    json_array_foreach(errors, i, e)
+    {
+        fprintf(stderr, "chengguan: %s: %s\n", name, json_string_value(e));
+    }
+    if (*rows == NULL) {
+        if (json_array_size(errors) > 0)
+            fprintf(stderr, "chengguan: %s: %zu problem%s, nothing imported\n", name,
+                    json_array_size(errors), json_array_size(errors) == 1 ? "" : "s");
+        else
+            fprintf(stderr, "chengguan: %s: out of memory\n", name);
+        rc = CG_EXIT_USAGE;
+    }
+    json_decref(errors);
+    return rc;
+}
+
+/* 0 when the request fits in one frame of the server, else an exit code
+ * after saying how to split the file. */
+static int check_size(cg_client *c, ProtobufCMessage *request, size_t nrows, const char *name)
+{
+    Chengguan__V1__Envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = UINT64_MAX; /* the longest id */
+    if (cg_envelope_set_body(&env, request) != 0)
+        return CG_EXIT_USAGE;
+    size_t size = protobuf_c_message_get_packed_size(&env.base);
+    size_t max = cg_client_welcome(c)->max_frame_bytes;
+    if (size <= max)
+        return 0;
+    fprintf(stderr,
+            "chengguan: %s: the import would be one message of %zu bytes, more than the "
+            "server takes (max_frame_bytes %zu): split the file into parts of at most "
+            "about %zu rows\n",
+            name, size, max, (size_t)((double)nrows * max / size * 0.9));
+    return CG_EXIT_USAGE;
+}
+
+static int print_import(const cg_cli *cli, const char *name, json_t *reply)
+{
+    if (cli->json)
+        return cg_json_print(json_incref(reply)) != 0 ? CG_EXIT_CONNECT : 0;
+    printf("imported %s: %lld created, %lld updated, %lld unchanged\n", name,
+           (long long)json_integer_value(json_object_get(reply, "created")),
+           (long long)json_integer_value(json_object_get(reply, "updated")),
+           (long long)json_integer_value(json_object_get(reply, "unchanged")));
+    return 0;
+}
+
+static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
+{
+    int operands;
+    int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
+    if (rc >= 0)
+        return rc;
+    if (operands >= argc)
+        return cg_cli_usage_error(cmd, "missing FILE (a CSV file, or - for standard input)");
+    if (operands + 1 < argc)
+        return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands + 1]);
+    const char *file = argv[operands];
+    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+
+    json_t *rows;
+    rc = read_rows(file, name, &rows);
+    if (rc != 0)
+        return rc;
+    size_t nrows = json_array_size(rows);
+    char why[256];
+    json_t *req = json_pack("{so}", "rows", rows);
+    ProtobufCMessage *m =
+        req ? cg_proto_from_json(&chengguan__v1__compound_import__descriptor, req, why, sizeof why)
+            : NULL;
+    json_decref(req);
+    if (m == NULL) {
+        fprintf(stderr, "chengguan: %s: %s\n", name, req ? why : "out of memory");
+        return CG_EXIT_USAGE;
+    }
+    /* The key now, so that the size below is the size sent. */
+    Chengguan__V1__CompoundImport *imp = (Chengguan__V1__CompoundImport *)m;
+    imp->idempotency_key.data = malloc(16);
+    if (imp->idempotency_key.data != NULL && cg_idempotency_key(imp->idempotency_key.data) == 0)
+        imp->idempotency_key.len = 16;
+
+    cg_client *c;
+    rc = cg_cli_connect(cli, &c);
+    if (rc == 0)
+        rc = check_size(c, m, nrows, name);
+    if (rc == 0 && nrows > PROGRESS_ROWS)
+        fprintf(stderr, "reading %s: %zu rows\n", name, nrows);
+    ProtobufCMessage *r = NULL;
+    int err = rc == 0 ? cg_call(c, m, &r) : 0;
+    if (err != 0) {
+        rc = cg_cli_fail(c, err);
+    } else if (rc == 0) {
+        json_t *reply = cg_proto_to_json(r);
+        rc = reply ? print_import(cli, name, reply) : CG_EXIT_CONNECT;
+        json_decref(reply);
+    }
+    cg_message_free(r);
+    cg_client_free(c);
+    protobuf_c_message_free_unpacked(m, NULL);
+    return rc;
+}
+
+/* --- history, enter, close, demo -------------------------------------------- */
+
+static const cg_column history_columns[] = {
+    {.field = "seq"},
+    {.field = "at"},
+    {.field = "account"},
+    {.field = "field"},
+    {.header = "old", .field = "old_value"},
+    {.header = "new", .field = "new_value"},
+    {0},
+};
+
+static const cg_request_spec history_spec = {
+    .in = {.request = &chengguan__v1__compound_history__descriptor, .operands = id_operand},
+    .cursor = "after_seq",
+    .next = "next_after_seq",
+    .rows = "entries",
+    .columns = history_columns,
+};
+
+static const cg_opt enter_opts[] = {
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = "the day the unit entered"},
+    {0},
+};
+
+static const cg_request_spec enter_spec = {
+    .in = {.request = &chengguan__v1__compound_enter__descriptor,
+           .operands = id_operand,
+           .opts = enter_opts},
+};
+
+static const cg_opt close_opts[] = {
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = "the day it closed"},
+    {.field = "reason", .help = "why, e.g. demolished or merged"},
+    {0},
+};
+
+static const cg_request_spec close_spec = {
+    .in = {.request = &chengguan__v1__compound_close__descriptor,
+           .operands = id_operand,
+           .opts = close_opts},
+};
+
+static const cg_opt demo_operands[] = {
+    {.field = "id", .arg = "ID", .help = "the compound's id"},
+    {.field = "demo", .arg = "on|off", .help = "on: a demonstration compound; off: no longer"},
+    {0},
+};
+
+static const cg_request_spec demo_spec = {
+    .in = {.request = &chengguan__v1__compound_demo__descriptor, .operands = demo_operands},
+};
+
+/* --- the group -------------------------------------------------------------- */
+
+#define SHOWS_COMPOUND "Prints the compound as stored (--json: one object).\n\n"
+
+static const cg_cli_command add = {
+    .name = "compound add",
+    .args = "--name NAME --district CODE ... [OPTIONS]",
+    .summary = "register a compound in the ledger",
+    .help = "Registers a compound (建档立卡); --name and --district are needed. Its\n"
+            "ledger record is complete when every field is filled but the owners'\n"
+            "committee and the account (the property company's three only when\n"
+            "--management-status is property_company).\n" SHOWS_COMPOUND,
+    .run = cg_request_run,
+    .spec = &add_spec,
+};
+
+static const cg_cli_command update = {
+    .name = "compound update",
+    .args = "ID --FIELD VALUE... [--expected-version N]",
+    .summary = "change fields of a compound (kept in its history)",
+    .help = "Changes the fields given and no other; every change is kept in the\n"
+            "compound's history. An empty value ('') clears a field.\n" SHOWS_COMPOUND,
+    .run = cg_request_run,
+    .spec = &update_spec,
+};
+
+static const cg_cli_command show = {
+    .name = "compound show",
+    .args = "ID",
+    .summary = "show every field of a compound",
+    .help = "Shows the compound with its grid officer, entry, notice board, the\n"
+            "ledger fields still missing, and its version.\n\n",
+    .run = cg_request_run,
+    .spec = &show_spec,
+};
+
+static const cg_cli_command list = {
+    .name = "compound list",
+    .args = "[--unit UNIT] [--district CODE] [--entered | --not-entered] [--demo] "
+            "[--missing-board] [--incomplete] [--closed]",
+    .summary = "list compounds, with filters",
+    .help = "Lists the open compounds this account may see, by id (--json: one\n"
+            "object per compound). Filters combine.\n\n",
+    .run = cg_request_run,
+    .spec = &list_spec,
+};
+
+static const cg_cli_command export = {
+    .name = "compound export",
+    .args = "[--format csv|json] [FILTERS]",
+    .summary = "write compounds as CSV or JSON lines (the filters of list)",
+    .help = "Writes the compounds that 'compound list' would show to standard output.\n"
+            "CSV: UTF-8 without a byte-order mark, RFC 4180 quoting, a header row of\n"
+            "the columns id, name, district, street, community, address, households,\n"
+            "buildings, management_status, property_company, property_manager,\n"
+            "property_phone, street_contact, street_phone, community_contact,\n"
+            "community_phone, owners_committee_contact, owners_committee_phone,\n"
+            "property_account: exactly what 'compound import' reads.\n"
+            "JSON: one object per compound with every field.\n\n",
+    .run = run_export,
+};
+
+static const cg_cli_command import = {
+    .name = "compound import",
+    .args = "FILE.csv",
+    .summary = "add and update compounds from a CSV file, all or nothing",
+    .help = "Reads a CSV file (- for standard input) with a header row naming its\n"
+            "columns, those of 'compound export --format csv' in any order (dashes\n"
+            "allowed: management-status). UTF-8 (a byte-order mark is skipped) or\n"
+            "GBK/GB18030 as Excel saves it. A row with an id updates that compound and\n"
+            "then needs every column; a row without one adds a compound. Empty\n"
+            "numbers are 0. Problems in the file are listed by line and nothing is\n"
+            "sent; the server checks every row and applies all of them in one\n"
+            "transaction or none, listing each bad row as 'line N: field: reason'.\n"
+            "At most 100000 rows, and one message of at most the server's\n"
+            "max_frame_bytes.\n\n"
+            "Options:\n",
+    .run = run_import,
+};
+
+static const cg_cli_command history = {
+    .name = "compound history",
+    .args = "ID",
+    .summary = "every change to a compound: who, when, field, old and new value",
+    .help = "Lists the changes to a compound, oldest first (--json: one object per\n"
+            "change).\n\n",
+    .run = cg_request_run,
+    .spec = &history_spec,
+};
+
+static const cg_cli_command enter = {
+    .name = "compound enter",
+    .args = "ID --date YYYY-MM-DD",
+    .summary = "record that the unit entered the compound (进驻)",
+    .help = "Records the day the unit entered the compound; once only, and only when\n"
+            "it has a grid officer.\n" SHOWS_COMPOUND,
+    .run = cg_request_run,
+    .spec = &enter_spec,
+};
+
+static const cg_cli_command close_cmd = {
+    .name = "compound close",
+    .args = "ID --date YYYY-MM-DD [--reason TEXT]",
+    .summary = "mark a compound closed (never deleted)",
+    .help = "Marks a compound that no longer exists as closed from a day on; it stays\n"
+            "in the ledger with its history.\n" SHOWS_COMPOUND,
+    .run = cg_request_run,
+    .spec = &close_spec,
+};
+
+static const cg_cli_command demo = {
+    .name = "compound demo",
+    .args = "ID on|off",
+    .summary = "make or unmake a demonstration compound (示范小区; hq, supervision)",
+    .help = "Marks a compound as a demonstration compound (示范小区) or not; for the hq\n"
+            "and supervision accounts.\n" SHOWS_COMPOUND,
+    .run = cg_request_run,
+    .spec = &demo_spec,
+};
+
+static const cg_cli_command *const subcommands[] = {
+    &add, &update, &show, &list, &export, &import, &history, &enter, &close_cmd, &demo, NULL,
+};
+
+const cg_cli_command cg_cli_cmd_compound = {
+    .name = "compound",
+    .summary = "the compound ledger (建档立卡)",
+    .run = cg_cli_group_run,
+    .subcommands = subcommands,
+};

@@ -1,0 +1,38 @@
+/*
+ * Compounds as CSV rows, the file `compound export --format csv` writes and
+ * `compound import` reads. The columns are "id" and the editable fields of
+ * Compound (fields 2-20 of ledger.proto) in field order, named as the
+ * fields are; import also takes the option spelling with dashes
+ * (management-status) and any column order.
+ */
+#ifndef CG_CLI_COMPOUND_CSV_H
+#define CG_CLI_COMPOUND_CSV_H
+
+#include "csv.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Rows of one file at the most. */
+#define CG_COMPOUND_CSV_MAX_ROWS 100000
+
+/* The columns in the order export writes them; *n receives how many. */
+const char *const *cg_compound_csv_columns(size_t *n);
+
+/* Writes the header row. 0 or -1. */
+int cg_compound_csv_write_header(FILE *out);
+
+/* Writes one compound (its JSON form) as a row. 0 or -1. */
+int cg_compound_csv_write(FILE *out, const json_t *compound);
+
+/*
+ * The rows of an import: csv->records[0] is the header. Returns the JSON
+ * array of ImportRow objects ({"line": N, "compound": {...}}), or NULL with
+ * every problem appended to errors as a string "line N: ...": an unknown or
+ * repeated column, a missing required column, a row with the wrong number
+ * of fields, a number that is not an integer. Empty numbers are 0; an empty
+ * id makes a new compound.
+ */
+json_t *cg_compound_csv_rows(const cg_csv *csv, json_t *errors);
+
+#endif

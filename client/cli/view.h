@@ -1,0 +1,43 @@
+/*
+ * Replies shown to people: the JSON form of a reply (proto_json.h) turned
+ * into table cells. Empty values show as "-", booleans as yes/no, line
+ * breaks and tabs inside text as spaces so that a row stays one line.
+ */
+#ifndef CG_CLI_VIEW_H
+#define CG_CLI_VIEW_H
+
+#include "output.h"
+
+#include <jansson.h>
+
+typedef enum {
+    CG_FMT_TEXT = 0, /* as it is; integers in decimal; lists joined with ", " */
+    CG_FMT_ID,       /* an id: 0 shows as "-" */
+    CG_FMT_YESNO,    /* true: "yes", false: "no" */
+    CG_FMT_MISSING,  /* true: "missing", false: "ok" */
+    CG_FMT_PERCENT,  /* a share 0..1 as a percentage with one decimal: "83.3%" */
+} cg_fmt;
+
+/* One column of a table, or one line of a vertical table; a table of them
+ * ends with an entry whose field is NULL. */
+typedef struct {
+    const char *header; /* NULL: the field name with '_' -> ' ' */
+    const char *field;
+    cg_fmt fmt;
+} cg_column;
+
+/* The text of v shown as fmt (v may be NULL: "-"). malloc'd; NULL when
+ * memory ran out. */
+char *cg_view_text(const json_t *v, cg_fmt fmt);
+
+/* A table with one row per element, headed by the columns. */
+cg_table *cg_view_table_new(const cg_column *cols);
+
+/* Appends the row of obj. 0 or -1. */
+int cg_view_table_add(cg_table *t, const cg_column *cols, const json_t *obj);
+
+/* A two-column "label  value" table of obj: the columns given, or when cols
+ * is NULL every member in order (booleans as yes/no, ids of 0 as "-"). */
+cg_table *cg_view_vertical(const json_t *obj, const cg_column *cols);
+
+#endif
