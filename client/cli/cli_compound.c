@@ -15,37 +15,6 @@
 #define MAX_FILE_BYTES (256u << 20) /* the largest max_frame_bytes a server can have */
 #define PROGRESS_ROWS  1000         /* say how many rows a larger file has */
 
-/* The editable fields of a compound: the options of add and update, the
- * columns of export and import (compound_csv.h). */
-static const cg_opt compound_fields[] = {
-    {.field = "name", .help = "compound name (小区名称), 1-100 characters"},
-    {.field = "district",
-     .arg = "CODE",
-     .help = "xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name"},
-    {.field = "street", .help = "street office (街道)"},
-    {.field = "community", .help = "community (社区)"},
-    {.field = "address", .help = "address"},
-    {.field = "households", .help = "number of households (户数)"},
-    {.field = "buildings", .help = "number of buildings (楼栋数)"},
-    {.field = "management_status",
-     .arg = "STATUS",
-     .help = "property_company, self_managed or none"},
-    {.field = "property_company", .help = "property-management company (物业服务企业)"},
-    {.field = "property_manager", .help = "its person in charge"},
-    {.field = "property_phone", .arg = "PHONE", .help = "that person's phone"},
-    {.field = "street_contact", .help = "person in charge at the street office"},
-    {.field = "street_phone", .arg = "PHONE", .help = "that person's phone"},
-    {.field = "community_contact", .help = "person in charge at the community"},
-    {.field = "community_phone", .arg = "PHONE", .help = "that person's phone"},
-    {.field = "owners_committee_contact",
-     .help = "owners' committee (业主委员会) contact, optional"},
-    {.field = "owners_committee_phone", .arg = "PHONE", .help = "that contact's phone, optional"},
-    {.field = "property_account",
-     .arg = "ACCOUNT",
-     .help = "account of the property company that may report on the compound"},
-    {0},
-};
-
 static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the compound's id"}, {0}};
 
 /* --- add, update, show ---------------------------------------------------- */
@@ -53,7 +22,7 @@ static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the co
 static const cg_request_spec add_spec = {
     .in = {.request = &chengguan__v1__compound_add__descriptor,
            .values = "compound",
-           .value_opts = compound_fields},
+           .value_opts = cg_compound_fields},
 };
 
 static const cg_opt update_opts[] = {
@@ -68,7 +37,7 @@ static const cg_request_spec update_spec = {
            .operands = id_operand,
            .opts = update_opts,
            .values = "values",
-           .value_opts = compound_fields,
+           .value_opts = cg_compound_fields,
            .fields_list = "fields"},
 };
 

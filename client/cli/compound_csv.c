@@ -9,22 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LAST_EDITABLE 20 /* Compound fields 2..20 are the ones a ledger clerk writes */
-#define MAX_COLUMNS   LAST_EDITABLE
+#define MAX_COLUMNS 24
 
 /* A new compound needs these; other columns may be left out. */
 static const char *const needed_for_new[] = {"name", "district"};
 
 static const ProtobufCMessageDescriptor *compound = &chengguan__v1__compound__descriptor;
 
+const cg_opt cg_compound_fields[] = {
+    {.field = "name", .help = "compound name (小区名称), 1-100 characters"},
+    {.field = "district",
+     .arg = "CODE",
+     .help = "xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name"},
+    {.field = "street", .help = "street office (街道)"},
+    {.field = "community", .help = "community (社区)"},
+    {.field = "address", .help = "address"},
+    {.field = "households", .help = "number of households (户数)"},
+    {.field = "buildings", .help = "number of buildings (楼栋数)"},
+    {.field = "management_status",
+     .arg = "STATUS",
+     .help = "property_company, self_managed or none"},
+    {.field = "property_company", .help = "property-management company (物业服务企业)"},
+    {.field = "property_manager", .help = "its person in charge"},
+    {.field = "property_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "street_contact", .help = "person in charge at the street office"},
+    {.field = "street_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "community_contact", .help = "person in charge at the community"},
+    {.field = "community_phone", .arg = "PHONE", .help = "that person's phone"},
+    {.field = "owners_committee_contact",
+     .help = "owners' committee (业主委员会) contact, optional"},
+    {.field = "owners_committee_phone", .arg = "PHONE", .help = "that contact's phone, optional"},
+    {.field = "property_account",
+     .arg = "ACCOUNT",
+     .help = "account of the property company that may report on the compound"},
+    {0},
+};
+
 const char *const *cg_compound_csv_columns(size_t *n)
 {
-    static const char *names[MAX_COLUMNS];
+    static const char *names[MAX_COLUMNS] = {"id"};
     static size_t count;
     if (count == 0)
-        for (unsigned i = 0; i < compound->n_fields; i++)
-            if (compound->fields[i].id <= LAST_EDITABLE && count < MAX_COLUMNS)
-                names[count++] = compound->fields[i].name;
+        for (count = 1; cg_compound_fields[count - 1].help != NULL; count++)
+            names[count] = cg_compound_fields[count - 1].field;
     *n = count;
     return names;
 }
@@ -141,7 +168,7 @@ static json_t *read_row(const cg_csv_record *r, const ProtobufCFieldDescriptor *
     }
     json_t *c = json_object();
     int ok = c != NULL;
-    for (size_t k = 0; ok && k < ncols; k++) {
+    for (size_t k = 0; c != NULL && k < ncols; k++) {
         const ProtobufCFieldDescriptor *f = fields[k];
         const char *text = r->fields[k];
         json_t *v = NULL;

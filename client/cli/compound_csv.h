@@ -1,17 +1,21 @@
 /*
  * Compounds as CSV rows, the file `compound export --format csv` writes and
- * `compound import` reads. The columns are "id" and the editable fields of
- * Compound (fields 2-20 of ledger.proto) in field order, named as the
- * fields are; import also takes the option spelling with dashes
- * (management-status) and any column order.
+ * `compound import` reads. The columns are "id" and the fields a ledger
+ * clerk writes (cg_compound_fields, also the options of compound add and
+ * update), named as the Compound fields are; import also takes the option
+ * spelling with dashes (management-status) and any column order.
  */
 #ifndef CG_CLI_COMPOUND_CSV_H
 #define CG_CLI_COMPOUND_CSV_H
 
+#include "cli_fields.h"
 #include "csv.h"
 
 #include <jansson.h>
 #include <stdio.h>
+
+/* The fields of a Compound a ledger clerk writes, with their --help lines. */
+extern const cg_opt cg_compound_fields[];
 
 /* Rows of one file at the most. */
 #define CG_COMPOUND_CSV_MAX_ROWS 100000

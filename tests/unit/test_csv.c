@@ -1,0 +1,389 @@
+/*
+ * CSV as compound export writes it and compound import reads it: RFC 4180
+ * quoting both ways, line numbers of records that span lines, CRLF/LF/CR,
+ * UTF-8 with and without a byte-order mark, GBK converted, and the rows of
+ * an import with every problem named by line.
+ */
+#include <iconv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "compound_csv.h"
+#include "csv.h"
+
+static char err[512];
+
+static void parse_ok(const char *text, cg_csv *csv)
+{
+    int rc = cg_csv_parse(text, strlen(text), csv, err, sizeof err);
+    if (rc != 0)
+        fail_msg("parse failed: %s", err);
+}
+
+static void test_plain_records(void **state)
+{
+    cg_csv csv;
+    parse_ok("a,b,c\r\n1,,3\r\n", &csv);
+    assert_int_equal(csv.count, 2);
+    assert_int_equal(csv.records[0].nfields, 3);
+    assert_string_equal(csv.records[0].fields[2], "c");
+    assert_string_equal(csv.records[1].fields[1], "");
+    assert_int_equal(csv.records[1].line, 2);
+    cg_csv_free(&csv);
+}
+
+static void test_quoted_fields_and_line_numbers(void **state)
+{
+    cg_csv csv;
+    /* line 1: header; lines 2-4: one record whose second field spans three
+     * lines (LF then CRLF inside); line 5: a record; line 6 blank; line 7. */
+    parse_ok("h1,h2,h3\n"
+             "1,\"two\nlines\r\nthree\",\"a, \"\"quoted\"\" word\"\n"
+             "2,\"\",x\n"
+             "\n"
+             "3,end,\"\"\"\"",
+             &csv);
+    assert_int_equal(csv.count, 4);
+    assert_int_equal(csv.records[1].line, 2);
+    assert_string_equal(csv.records[1].fields[1], "two\nlines\r\nthree");
+    assert_string_equal(csv.records[1].fields[2], "a, \"quoted\" word");
+    assert_int_equal(csv.records[2].line, 5);
+    assert_string_equal(csv.records[2].fields[1], "");
+    assert_int_equal(csv.records[3].line, 7);
+    assert_string_equal(csv.records[3].fields[2], "\"");
+    cg_csv_free(&csv);
+}
+
+static void test_line_endings(void **state)
+{
+    cg_csv csv;
+    parse_ok("a,b\rc,d\ne,f\r\ng,", &csv);
+    assert_int_equal(csv.count, 4);
+    assert_int_equal(csv.records[1].line, 2);
+    assert_int_equal(csv.records[2].line, 3);
+    assert_int_equal(csv.records[3].line, 4);
+    assert_int_equal(csv.records[3].nfields, 2); /* a trailing comma opens an empty field */
+    assert_string_equal(csv.records[3].fields[1], "");
+    cg_csv_free(&csv);
+}
+
+static void test_parse_errors(void **state)
+{
+    cg_csv csv;
+    const char *open = "a,b\n1,\"never\nclosed\n";
+    assert_int_equal(cg_csv_parse(open, strlen(open), &csv, err, sizeof err), -1);
+    assert_string_equal(err, "line 2: quoted field not closed");
+    assert_int_equal(csv.count, 0);
+    const char *after = "a,b\n\"x\"y,2\n";
+    assert_int_equal(cg_csv_parse(after, strlen(after), &csv, err, sizeof err), -1);
+    assert_string_equal(err, "line 2: text after the closing quote of a field");
+}
+
+/* Writes rows with cg_csv_write_row into memory and returns the text. */
+static char *write_rows(const char *const *fields, size_t nrows, size_t ncols)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    for (size_t r = 0; r < nrows; r++)
+        assert_int_equal(cg_csv_write_row(out, fields + r * ncols, ncols), 0);
+    fclose(out);
+    return text;
+}
+
+static void test_write_quotes_only_where_needed(void **state)
+{
+    const char *row[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "兴隆台", ""};
+    char *text = write_rows(row, 1, 6);
+    assert_string_equal(text, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",兴隆台,\r\n");
+    free(text);
+}
+
+static void test_round_trip(void **state)
+{
+    const char *rows[] = {
+        "id", "name",       "note",
+        "1",  "兴隆小区",   "a, b",
+        "2",  "\"quoted\"", "line one\nline two",
+        "3",  "CR\r\nLF",   "",
+        "",   "  spaces  ", "石油街道，全角逗号",
+    };
+    char *text = write_rows(rows, 5, 3);
+    cg_csv csv;
+    parse_ok(text, &csv);
+    assert_int_equal(csv.count, 5);
+    for (size_t r = 0; r < 5; r++) {
+        assert_int_equal(csv.records[r].nfields, 3);
+        for (size_t c = 0; c < 3; c++)
+            assert_string_equal(csv.records[r].fields[c], rows[r * 3 + c]);
+    }
+    /* Line numbers count the line breaks inside quoted fields. */
+    assert_int_equal(csv.records[2].line, 3);
+    assert_int_equal(csv.records[3].line, 5);
+    assert_int_equal(csv.records[4].line, 7);
+    cg_csv_free(&csv);
+    free(text);
+}
+
+/* --- encodings ----------------------------------------------------------- */
+
+static char *to_gbk(const char *utf8, size_t *len)
+{
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inleft = strlen(utf8), outleft = inleft * 2 + 1;
+    char *out = malloc(outleft), *o = out, *in = (char *)utf8;
+    assert_int_not_equal(iconv(cd, &in, &inleft, &o, &outleft), (size_t)-1);
+    iconv_close(cd);
+    *len = (size_t)(o - out);
+    return out;
+}
+
+static void test_decode_utf8_and_bom(void **state)
+{
+    const char *encoding;
+    char *text;
+    size_t len;
+    const char *plain = "name\n兴隆小区\n";
+    assert_int_equal(cg_csv_decode(plain, strlen(plain), &text, &len, &encoding, err, sizeof err),
+                     0);
+    assert_string_equal(text, plain);
+    assert_string_equal(encoding, "UTF-8");
+    free(text);
+    const char *bom = "\xEF\xBB\xBFname\n兴隆小区\n";
+    assert_int_equal(cg_csv_decode(bom, strlen(bom), &text, &len, &encoding, err, sizeof err), 0);
+    assert_string_equal(text, plain);
+    assert_int_equal(len, strlen(plain));
+    free(text);
+}
+
+static void test_decode_gbk(void **state)
+{
+    const char *utf8 = "name,district\n兴隆小区,兴隆台区\n\"石油，小区\",大洼区\n";
+    size_t gbklen;
+    char *gbk = to_gbk(utf8, &gbklen);
+    assert_int_not_equal(gbklen, strlen(utf8)); /* really other bytes */
+    const char *encoding;
+    char *text;
+    size_t len;
+    assert_int_equal(cg_csv_decode(gbk, gbklen, &text, &len, &encoding, err, sizeof err), 0);
+    assert_string_equal(encoding, "GB18030");
+    assert_string_equal(text, utf8);
+    cg_csv csv;
+    parse_ok(text, &csv);
+    assert_string_equal(csv.records[2].fields[0], "石油，小区");
+    cg_csv_free(&csv);
+    free(text);
+    free(gbk);
+}
+
+static void test_decode_refuses(void **state)
+{
+    const char *encoding;
+    char *text;
+    size_t len;
+    /* 0xFF is neither UTF-8 nor GB18030. */
+    const char *junk = "name\nok\n\xFF\xFF\n";
+    assert_int_equal(cg_csv_decode(junk, strlen(junk), &text, &len, &encoding, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "line 3: neither UTF-8 nor GBK"));
+    const char utf16[] = "\xFF\xFEn\0a\0";
+    assert_int_equal(
+        cg_csv_decode(utf16, sizeof utf16 - 1, &text, &len, &encoding, err, sizeof err), -1);
+    assert_non_null(strstr(err, "UTF-16"));
+    const char nul[] = "a\nb\0c";
+    assert_int_equal(cg_csv_decode(nul, sizeof nul - 1, &text, &len, &encoding, err, sizeof err),
+                     -1);
+    assert_string_equal(err, "line 2: NUL byte: not a text file");
+}
+
+/* --- compound rows ------------------------------------------------------- */
+
+static const char header[] =
+    "id,name,district,street,community,address,households,buildings,management_status,"
+    "property_company,property_manager,property_phone,street_contact,street_phone,"
+    "community_contact,community_phone,owners_committee_contact,owners_committee_phone,"
+    "property_account";
+
+static const char *str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static long long num(const json_t *obj, const char *key)
+{
+    return json_integer_value(json_object_get(obj, key));
+}
+
+/* The rows of text, or NULL with the problems in *errors (a new array). */
+static json_t *rows_of(const char *text, json_t **errors)
+{
+    cg_csv csv;
+    parse_ok(text, &csv);
+    *errors = json_array();
+    json_t *rows = cg_compound_csv_rows(&csv, *errors);
+    cg_csv_free(&csv);
+    return rows;
+}
+
+static void assert_errors(const json_t *errors, const char *const *want, size_t n)
+{
+    assert_int_equal(json_array_size(errors), n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(json_string_value(json_array_get(errors, i)), want[i]);
+}
+
+static void test_export_header_is_the_contract(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_int_equal(cg_compound_csv_write_header(out), 0);
+    fclose(out);
+    char want[sizeof header + 2];
+    snprintf(want, sizeof want, "%s\r\n", header);
+    assert_string_equal(text, want);
+    free(text);
+}
+
+static void test_export_then_import(void **state)
+{
+    json_t *c =
+        json_pack("{sI ss ss ss si si ss ss}", "id", (json_int_t)7, "name", "兴隆, \"小区\"",
+                  "district", "xinglongtai", "address", "一号\n二号", "households", 320,
+                  "buildings", 8, "unit", "xinglongtai", "management_status", "none");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cg_compound_csv_write_header(out);
+    cg_compound_csv_write(out, c);
+    fclose(out);
+    json_t *errors;
+    json_t *rows = rows_of(text, &errors);
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 1);
+    json_t *row = json_array_get(rows, 0);
+    assert_int_equal(num(row, "line"), 2);
+    json_t *back = json_object_get(row, "compound");
+    assert_int_equal(num(back, "id"), 7);
+    assert_string_equal(str(back, "name"), "兴隆, \"小区\"");
+    assert_string_equal(str(back, "address"), "一号\n二号");
+    assert_int_equal(num(back, "households"), 320);
+    assert_string_equal(str(back, "street"), "");
+    assert_null(json_object_get(back, "unit")); /* read-only: not a column */
+    json_decref(rows);
+    json_decref(errors);
+    json_decref(c);
+    free(text);
+}
+
+static void test_import_without_id_and_with_dashes(void **state)
+{
+    json_t *errors;
+    json_t *rows = rows_of(" Name ,district,management-status,households\n"
+                           "兴隆小区,兴隆台区,self_managed,\n"
+                           "石油小区,xinglongtai,none, 12 \n",
+                           &errors);
+    assert_non_null(rows);
+    json_t *first = json_object_get(json_array_get(rows, 0), "compound");
+    assert_null(json_object_get(first, "id"));
+    assert_string_equal(str(first, "management_status"), "self_managed");
+    assert_int_equal(num(first, "households"), 0);
+    json_t *second = json_object_get(json_array_get(rows, 1), "compound");
+    assert_int_equal(num(second, "households"), 12);
+    json_decref(rows);
+    json_decref(errors);
+}
+
+static void test_import_problems_by_line(void **state)
+{
+    json_t *errors;
+    json_t *rows = rows_of("name,district,households,buildings\n"
+                           "a,xinglongtai,1,2\n"
+                           "b,xinglongtai,1\n"
+                           "\"c\nstill c\",xinglongtai,many,2\n"
+                           "d,xinglongtai,1,2,extra\n"
+                           "e,xinglongtai,-3,2.5\n",
+                           &errors);
+    assert_null(rows);
+    const char *want[] = {
+        "line 3: expected 4 fields, found 3",
+        "line 4: households: not an integer",
+        "line 6: expected 4 fields, found 5",
+        "line 7: buildings: not an integer",
+    };
+    assert_errors(errors, want, 4);
+    json_decref(errors);
+}
+
+static void test_import_header_problems(void **state)
+{
+    json_t *errors;
+    assert_null(rows_of("name,colour,name\nx,y,z\n", &errors));
+    const char *want[] = {
+        "line 1: unknown column 'colour' (the columns are those of 'compound export --format "
+        "csv': id, name, district, ..., management_status, ...)",
+        "line 1: column 'name' appears twice",
+        "line 1: no column 'district'",
+    };
+    assert_errors(errors, want, 3);
+    json_decref(errors);
+
+    /* With ids, rows replace whole compounds: every column is needed. */
+    assert_null(rows_of("id,name,district\n1,x,dawa\n", &errors));
+    assert_int_equal(json_array_size(errors), 16);
+    assert_string_equal(json_string_value(json_array_get(errors, 0)),
+                        "line 1: no column 'street': with an id column every column is needed, "
+                        "because a row with an id replaces every field of its compound");
+    json_decref(errors);
+
+    cg_csv empty = {0};
+    errors = json_array();
+    assert_null(cg_compound_csv_rows(&empty, errors));
+    assert_int_equal(json_array_size(errors), 1);
+    json_decref(errors);
+}
+
+static void test_import_bad_id(void **state)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s\nx%s\n%s\n", header, strchr(header, ','),
+             "7,n,dawa,,,,,,,,,,,,,,,,");
+    json_t *errors;
+    assert_null(rows_of(text, &errors));
+    const char *want[] = {"line 2: id: not an integer", "line 2: households: not an integer",
+                          "line 2: buildings: not an integer"};
+    assert_errors(errors, want, 3);
+    json_decref(errors);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_records),
+        cmocka_unit_test(test_quoted_fields_and_line_numbers),
+        cmocka_unit_test(test_line_endings),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_write_quotes_only_where_needed),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_decode_utf8_and_bom),
+        cmocka_unit_test(test_decode_gbk),
+        cmocka_unit_test(test_decode_refuses),
+        cmocka_unit_test(test_export_header_is_the_contract),
+        cmocka_unit_test(test_export_then_import),
+        cmocka_unit_test(test_import_without_id_and_with_dashes),
+        cmocka_unit_test(test_import_problems_by_line),
+        cmocka_unit_test(test_import_header_problems),
+        cmocka_unit_test(test_import_bad_id),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
