@@ -77,11 +77,17 @@ CREATE TABLE compounds (
     version                  integer NOT NULL DEFAULT 1 CHECK (version >= 1),
     created_at               timestamptz NOT NULL DEFAULT now(),
     created_by               text NOT NULL REFERENCES accounts (name),
-    updated_at               timestamptz NOT NULL DEFAULT now()
+    updated_at               timestamptz NOT NULL DEFAULT now(),
+    -- true while open, NULL once closed: the unique key below then ignores it
+    is_open                  boolean GENERATED ALWAYS AS (CASE WHEN closed_on IS NULL THEN true END) STORED,
+    -- One open compound of a name per community of a district. The API
+    -- checks this first and says which compound is in the way; the
+    -- constraint catches races. Deferred to the commit, so that one import
+    -- may swap two names.
+    CONSTRAINT compounds_open_name_key UNIQUE (district_code, community, name, is_open)
+        DEFERRABLE INITIALLY DEFERRED
 );
 COMMENT ON TABLE compounds IS 'The ledger (工作台账): the current state of each residential compound; every change is in compound_history. Closed, never deleted.';
--- One open compound of a name per community of a district.
-CREATE UNIQUE INDEX compounds_open_name_key ON compounds (district_code, community, name) WHERE closed_on IS NULL;
 CREATE INDEX compounds_district_idx ON compounds (district_code, id);
 CREATE INDEX compounds_property_account_idx ON compounds (property_account, id) WHERE property_account IS NOT NULL;
 
@@ -246,13 +252,13 @@ $$;
 
 -- A value for an error message: quoted, cut at 40 characters.
 CREATE FUNCTION cg_internal.q(v text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT quote_literal(CASE WHEN length(coalesce(v, '')) > 40 THEN left(v, 40) || '…' ELSE coalesce(v, '') END)
 $$;
 
 -- Text of at most max_len characters; single-line unless multiline.
 CREATE FUNCTION cg_internal.text_problem(v text, max_len integer, required boolean, multiline boolean) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
         WHEN length(v) > max_len THEN format('must be at most %s characters (got %s)', max_len, length(v))
@@ -264,7 +270,7 @@ $$;
 -- 1[3-9]xxxxxxxxx, landline with area code 0xx(x)xxxxxxx(x), local
 -- xxxxxxx(x), service 12xxx (12345, 12319). Stored as given.
 CREATE FUNCTION cg_internal.phone_problem(v text, required boolean) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
         WHEN length(v) > 30
@@ -599,11 +605,13 @@ SELECT o.id, o.unit_code,
            'phone', o.phone,
            'badge', o.badge,
            'created_at', cg_internal.instant_text(o.created_at),
-           'compounds', (SELECT count(*) FROM cg_internal.grid_current gc
-                         JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL
-                         WHERE gc.officer_id = o.id)
+           'compounds', coalesce(n.compounds, 0)
        ) AS doc
-FROM officers o;
+FROM officers o
+LEFT JOIN (SELECT gc.officer_id, count(*) AS compounds
+           FROM cg_internal.grid_current gc
+           JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL
+           GROUP BY gc.officer_id) n ON n.officer_id = o.id;
 
 CREATE VIEW cg_internal.publicity_docs AS
 SELECT p.id, p.compound_id, d.unit_code, c.property_account, p.date,
@@ -714,33 +722,42 @@ CREATE TYPE cg_internal.compound_in AS (
 -- p_rows: a JSON array of ImportRow ({line, compound}).
 CREATE FUNCTION cg_internal.compound_parse(p_rows jsonb) RETURNS SETOF cg_internal.compound_in
 LANGUAGE sql STABLE AS $$
-WITH raw AS MATERIALIZED (
-    SELECT e.ord::integer AS ord,
-           coalesce(cg_internal.json_num(e.r -> 'line'), 0)::integer AS line,
-           nullif(coalesce(cg_internal.json_num(c.c -> 'id'), 0), 0)::bigint AS id,
-           cg_internal.clean(c.c ->> 'name') AS name,
-           cg_internal.clean(c.c ->> 'district') AS district_in,
-           cg_internal.clean(c.c ->> 'street') AS street,
-           cg_internal.clean(c.c ->> 'community') AS community,
-           cg_internal.clean(c.c ->> 'address') AS address,
-           c.c -> 'households' AS households_j,
-           cg_internal.json_num(c.c -> 'households') AS households_n,
-           c.c -> 'buildings' AS buildings_j,
-           cg_internal.json_num(c.c -> 'buildings') AS buildings_n,
-           cg_internal.clean(c.c ->> 'management_status') AS management_status,
-           cg_internal.clean(c.c ->> 'property_company') AS property_company,
-           cg_internal.clean(c.c ->> 'property_manager') AS property_manager,
-           cg_internal.clean(c.c ->> 'property_phone') AS property_phone,
-           cg_internal.clean(c.c ->> 'street_contact') AS street_contact,
-           cg_internal.clean(c.c ->> 'street_phone') AS street_phone,
-           cg_internal.clean(c.c ->> 'community_contact') AS community_contact,
-           cg_internal.clean(c.c ->> 'community_phone') AS community_phone,
-           cg_internal.clean(c.c ->> 'owners_committee_contact') AS owners_committee_contact,
-           cg_internal.clean(c.c ->> 'owners_committee_phone') AS owners_committee_phone,
-           cg_internal.clean(c.c ->> 'property_account') AS property_account_in
+WITH elements AS MATERIALIZED (
+    SELECT e.ord::integer AS ord, e.r -> 'line' AS line_j,
+           CASE WHEN jsonb_typeof(e.r -> 'compound') = 'object' THEN e.r -> 'compound' ELSE '{}'::jsonb END AS c
     FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS e(r, ord)
-    CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(e.r -> 'compound') = 'object'
-                                    THEN e.r -> 'compound' ELSE '{}'::jsonb END AS c) c
+),
+raw AS MATERIALIZED (
+    SELECT el.ord,
+           coalesce(cg_internal.json_num(el.line_j), 0)::integer AS line,
+           nullif(coalesce(cg_internal.json_num(x.id), 0), 0)::bigint AS id,
+           cg_internal.clean(x.name) AS name,
+           cg_internal.clean(x.district) AS district_in,
+           cg_internal.clean(x.street) AS street,
+           cg_internal.clean(x.community) AS community,
+           cg_internal.clean(x.address) AS address,
+           x.households AS households_j,
+           cg_internal.json_num(x.households) AS households_n,
+           x.buildings AS buildings_j,
+           cg_internal.json_num(x.buildings) AS buildings_n,
+           cg_internal.clean(x.management_status) AS management_status,
+           cg_internal.clean(x.property_company) AS property_company,
+           cg_internal.clean(x.property_manager) AS property_manager,
+           cg_internal.clean(x.property_phone) AS property_phone,
+           cg_internal.clean(x.street_contact) AS street_contact,
+           cg_internal.clean(x.street_phone) AS street_phone,
+           cg_internal.clean(x.community_contact) AS community_contact,
+           cg_internal.clean(x.community_phone) AS community_phone,
+           cg_internal.clean(x.owners_committee_contact) AS owners_committee_contact,
+           cg_internal.clean(x.owners_committee_phone) AS owners_committee_phone,
+           cg_internal.clean(x.property_account) AS property_account_in
+    FROM elements el
+    CROSS JOIN LATERAL jsonb_to_record(el.c) AS x(
+        id jsonb, name text, district text, street text, community text, address text,
+        households jsonb, buildings jsonb, management_status text, property_company text,
+        property_manager text, property_phone text, street_contact text, street_phone text,
+        community_contact text, community_phone text, owners_committee_contact text,
+        owners_committee_phone text, property_account text)
 ),
 resolved AS MATERIALIZED (
     SELECT raw.*,
@@ -762,47 +779,67 @@ resolved AS MATERIALIZED (
            END AS buildings_problem
     FROM raw
     LEFT JOIN accounts pa ON pa.name = raw.property_account_in
+),
+checked AS MATERIALIZED (
+    SELECT v.*,
+           -- the reason each field is wrong, NULL when it is fine
+           cg_internal.text_problem(v.name, 100, true, false) AS name_problem,
+           CASE WHEN v.district_in = '' THEN 'must not be empty'
+                WHEN v.district IS NULL THEN format('unknown district %s', cg_internal.q(v.district_in)) END AS district_problem,
+           cg_internal.text_problem(v.street, 100, false, false) AS street_problem,
+           cg_internal.text_problem(v.community, 100, false, false) AS community_problem,
+           cg_internal.text_problem(v.address, 200, false, false) AS address_problem,
+           CASE WHEN v.management_status NOT IN ('', 'property_company', 'self_managed', 'none')
+                THEN format('must be property_company, self_managed or none (got %s)', cg_internal.q(v.management_status))
+           END AS management_status_problem,
+           cg_internal.text_problem(v.property_company, 100, false, false) AS property_company_problem,
+           cg_internal.text_problem(v.property_manager, 100, false, false) AS property_manager_problem,
+           cg_internal.phone_problem(v.property_phone, false) AS property_phone_problem,
+           cg_internal.text_problem(v.street_contact, 100, false, false) AS street_contact_problem,
+           cg_internal.phone_problem(v.street_phone, false) AS street_phone_problem,
+           cg_internal.text_problem(v.community_contact, 100, false, false) AS community_contact_problem,
+           cg_internal.phone_problem(v.community_phone, false) AS community_phone_problem,
+           cg_internal.text_problem(v.owners_committee_contact, 100, false, false) AS owners_committee_contact_problem,
+           cg_internal.phone_problem(v.owners_committee_phone, false) AS owners_committee_phone_problem,
+           CASE WHEN v.property_account_in = '' THEN NULL
+                WHEN v.pa_name IS NULL THEN format('unknown account %s', cg_internal.q(v.property_account_in))
+                WHEN v.pa_role <> 'property'
+                    THEN format('account %s is not a property-company account (role %s)', cg_internal.q(v.pa_name), v.pa_role)
+                WHEN v.pa_disabled_at IS NOT NULL THEN format('account %s is disabled', cg_internal.q(v.pa_name))
+           END AS property_account_problem
+    FROM resolved v
 )
-SELECT v.line, v.ord, v.id, v.name, v.district, v.street, v.community, v.address,
-       CASE WHEN v.households_problem IS NULL THEN coalesce(v.households_n, 0)::integer END,
-       CASE WHEN v.buildings_problem IS NULL THEN coalesce(v.buildings_n, 0)::integer END,
-       v.management_status, v.property_company, v.property_manager, v.property_phone,
-       v.street_contact, v.street_phone, v.community_contact, v.community_phone,
-       v.owners_committee_contact, v.owners_committee_phone,
-       nullif(v.property_account_in, ''),
-       (SELECT coalesce(jsonb_agg(jsonb_build_array(p.f, p.reason) ORDER BY p.o), '[]'::jsonb)
-        FROM (VALUES
-            (1, 'name', cg_internal.text_problem(v.name, 100, true, false)),
-            (2, 'district', CASE WHEN v.district_in = '' THEN 'must not be empty'
-                                 WHEN v.district IS NULL THEN format('unknown district %s', cg_internal.q(v.district_in)) END),
-            (3, 'street', cg_internal.text_problem(v.street, 100, false, false)),
-            (4, 'community', cg_internal.text_problem(v.community, 100, false, false)),
-            (5, 'address', cg_internal.text_problem(v.address, 200, false, false)),
-            (6, 'households', v.households_problem),
-            (7, 'buildings', v.buildings_problem),
-            (8, 'management_status',
-                CASE WHEN v.management_status NOT IN ('', 'property_company', 'self_managed', 'none')
-                     THEN format('must be property_company, self_managed or none (got %s)', cg_internal.q(v.management_status)) END),
-            (9, 'property_company', cg_internal.text_problem(v.property_company, 100, false, false)),
-            (10, 'property_manager', cg_internal.text_problem(v.property_manager, 100, false, false)),
-            (11, 'property_phone', cg_internal.phone_problem(v.property_phone, false)),
-            (12, 'street_contact', cg_internal.text_problem(v.street_contact, 100, false, false)),
-            (13, 'street_phone', cg_internal.phone_problem(v.street_phone, false)),
-            (14, 'community_contact', cg_internal.text_problem(v.community_contact, 100, false, false)),
-            (15, 'community_phone', cg_internal.phone_problem(v.community_phone, false)),
-            (16, 'owners_committee_contact', cg_internal.text_problem(v.owners_committee_contact, 100, false, false)),
-            (17, 'owners_committee_phone', cg_internal.phone_problem(v.owners_committee_phone, false)),
-            (18, 'property_account',
-                CASE WHEN v.property_account_in = '' THEN NULL
-                     WHEN v.pa_name IS NULL THEN format('unknown account %s', cg_internal.q(v.property_account_in))
-                     WHEN v.pa_role <> 'property'
-                         THEN format('account %s is not a property-company account (role %s)', cg_internal.q(v.pa_name), v.pa_role)
-                     WHEN v.pa_disabled_at IS NOT NULL THEN format('account %s is disabled', cg_internal.q(v.pa_name))
-                END)
-        ) AS p(o, f, reason)
-        WHERE p.reason IS NOT NULL)
-FROM resolved v
-ORDER BY v.ord
+SELECT p.line, p.ord, p.id, p.name, p.district, p.street, p.community, p.address,
+       CASE WHEN p.households_problem IS NULL THEN coalesce(p.households_n, 0)::integer END,
+       CASE WHEN p.buildings_problem IS NULL THEN coalesce(p.buildings_n, 0)::integer END,
+       p.management_status, p.property_company, p.property_manager, p.property_phone,
+       p.street_contact, p.street_phone, p.community_contact, p.community_phone,
+       p.owners_committee_contact, p.owners_committee_phone,
+       nullif(p.property_account_in, ''),
+       to_jsonb(array_remove(ARRAY[
+           CASE WHEN p.name_problem IS NOT NULL THEN jsonb_build_array('name', p.name_problem) END,
+           CASE WHEN p.district_problem IS NOT NULL THEN jsonb_build_array('district', p.district_problem) END,
+           CASE WHEN p.street_problem IS NOT NULL THEN jsonb_build_array('street', p.street_problem) END,
+           CASE WHEN p.community_problem IS NOT NULL THEN jsonb_build_array('community', p.community_problem) END,
+           CASE WHEN p.address_problem IS NOT NULL THEN jsonb_build_array('address', p.address_problem) END,
+           CASE WHEN p.households_problem IS NOT NULL THEN jsonb_build_array('households', p.households_problem) END,
+           CASE WHEN p.buildings_problem IS NOT NULL THEN jsonb_build_array('buildings', p.buildings_problem) END,
+           CASE WHEN p.management_status_problem IS NOT NULL THEN jsonb_build_array('management_status', p.management_status_problem) END,
+           CASE WHEN p.property_company_problem IS NOT NULL THEN jsonb_build_array('property_company', p.property_company_problem) END,
+           CASE WHEN p.property_manager_problem IS NOT NULL THEN jsonb_build_array('property_manager', p.property_manager_problem) END,
+           CASE WHEN p.property_phone_problem IS NOT NULL THEN jsonb_build_array('property_phone', p.property_phone_problem) END,
+           CASE WHEN p.street_contact_problem IS NOT NULL THEN jsonb_build_array('street_contact', p.street_contact_problem) END,
+           CASE WHEN p.street_phone_problem IS NOT NULL THEN jsonb_build_array('street_phone', p.street_phone_problem) END,
+           CASE WHEN p.community_contact_problem IS NOT NULL THEN jsonb_build_array('community_contact', p.community_contact_problem) END,
+           CASE WHEN p.community_phone_problem IS NOT NULL THEN jsonb_build_array('community_phone', p.community_phone_problem) END,
+           CASE WHEN p.owners_committee_contact_problem IS NOT NULL
+                THEN jsonb_build_array('owners_committee_contact', p.owners_committee_contact_problem) END,
+           CASE WHEN p.owners_committee_phone_problem IS NOT NULL
+                THEN jsonb_build_array('owners_committee_phone', p.owners_committee_phone_problem) END,
+           CASE WHEN p.property_account_problem IS NOT NULL THEN jsonb_build_array('property_account', p.property_account_problem) END
+       ], NULL))
+FROM checked p
+ORDER BY p.ord
 $$;
 
 -- Everything wrong with p_rows for account a (field problems only for the
@@ -873,7 +910,7 @@ SELECT r.ord, r.line, 9, 0, 'CG006', 'name',
 FROM r
 JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
                 AND c.closed_on IS NULL
-WHERE NOT EXISTS (SELECT 1 FROM r r2 WHERE r2.id = c.id)
+WHERE c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)   -- hashed: files are large
 $$;
 
 -- Raises the first error compound_checks finds for a single-row request.
