@@ -1,5 +1,7 @@
 #include "reply_map.h"
 
+#include <string.h>
+
 #define B(name) CHENGGUAN__V1__ENVELOPE__BODY_##name
 
 static const struct {
@@ -43,11 +45,19 @@ const ProtobufCFieldDescriptor *cg_envelope_field(Chengguan__V1__Envelope__BodyC
                                                    (unsigned)body);
 }
 
+/* A program may hold a copy of the descriptors besides the library's own:
+ * the type is the same when the full names are. */
+static int same_type(const ProtobufCMessageDescriptor *a, const ProtobufCMessageDescriptor *b)
+{
+    return a == b || strcmp(a->name, b->name) == 0;
+}
+
 Chengguan__V1__Envelope__BodyCase cg_envelope_case_of(const ProtobufCMessageDescriptor *desc)
 {
     const ProtobufCMessageDescriptor *env = &chengguan__v1__envelope__descriptor;
     for (unsigned i = 0; i < env->n_fields; i++)
-        if (env->fields[i].type == PROTOBUF_C_TYPE_MESSAGE && env->fields[i].descriptor == desc)
+        if (env->fields[i].type == PROTOBUF_C_TYPE_MESSAGE &&
+            same_type(env->fields[i].descriptor, desc))
             return (Chengguan__V1__Envelope__BodyCase)env->fields[i].id;
     return CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET;
 }
