@@ -31,7 +31,7 @@ typedef struct {
 } parse_ctx;
 
 /* A programming mistake in a command table: says so and stops. */
-static void bad_table(const cg_input *in, const char *field)
+__attribute__((noreturn)) static void bad_table(const cg_input *in, const char *field)
 {
     fprintf(stderr, "chengguan: internal error: %s has no field '%s'\n", in->request->name, field);
     abort();
@@ -63,6 +63,8 @@ static size_t resolve(const cg_input *in, entry *e)
     for (int pass = 0; pass < 3; pass++) {
         const cg_opt *table = pass == 0 ? in->opts : pass == 1 ? in->value_opts : in->local_opts;
         const ProtobufCMessageDescriptor *d = pass == 0 ? in->request : vd;
+        if (pass == 1 && table != NULL && vd == NULL)
+            bad_table(in, "(value options without values)");
         for (size_t k = 0; table != NULL && table[k].help != NULL; k++) {
             if (n == MAX_OPTS || (pass == 2 && k >= CG_INPUT_MAX_LOCAL))
                 bad_table(in, "(too many options)");
