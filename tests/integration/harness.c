@@ -173,10 +173,27 @@ int cg_test_server_run(cg_test_server *t, const char *args)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* 1 when the log, from byte offset start on, has a line containing needle. */
+static int log_since_has(const cg_test_server *t, off_t start, const char *needle)
+{
+    FILE *f = fopen(t->log, "r");
+    if (f == NULL)
+        return 0;
+    int found = 0;
+    char line[4096];
+    if (fseeko(f, start, SEEK_SET) == 0)
+        while (!found && fgets(line, sizeof line, f) != NULL)
+            found = strstr(line, needle) != NULL;
+    fclose(f);
+    return found;
+}
+
 void cg_test_server_start(cg_test_server *t, const char *extra_ini)
 {
     t->port = free_port();
     write_config(t, extra_ini);
+    struct stat st;
+    off_t log_start = stat(t->log, &st) == 0 ? st.st_size : 0;
     t->pid = spawn_server(t, NULL);
     long long deadline = cg_test_now_ms() + 20000;
     while (cg_test_now_ms() < deadline) {
@@ -189,11 +206,14 @@ void cg_test_server_start(cg_test_server *t, const char *extra_ini)
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
         close(fd);
-        if (ok)
+        /* Listening is not enough: wait for the pool's first connection too,
+         * unless the database was already known to be down at start. */
+        if (ok && (log_since_has(t, log_start, "event=db_connected") ||
+                   log_since_has(t, log_start, "event=db_unreachable_at_start")))
             return;
         usleep(20000);
     }
-    die("chengguand did not listen on port %d within 20 s; see %s", t->port, t->log);
+    die("chengguand was not ready on port %d within 20 s; see %s", t->port, t->log);
 }
 
 int cg_test_server_stop(cg_test_server *t)
