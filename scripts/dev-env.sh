@@ -3,7 +3,8 @@
 #   VARDIR/pki              dev PKI (scripts/dev-pki.sh)
 #   VARDIR/pg               private PostgreSQL cluster, database `chengguan` (scripts/dev-db.sh)
 #   VARDIR/chengguand.ini   server configuration (written only if missing)
-# then applies the migrations (chengguand --migrate) and loads sql/dev/accounts.sql.
+# then applies the migrations (chengguand --migrate) and loads sql/dev/accounts.sql
+# and the sample ledger sql/dev/ledger_sample.sql.
 # Idempotent. Expects the server built in build/ (override: CG_BUILD_DIR).
 # Usage: scripts/dev-env.sh VARDIR
 set -euo pipefail
@@ -62,5 +63,9 @@ fi
 # 5. dev accounts (ON CONFLICT DO NOTHING: safe to load again)
 PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -q -v ON_ERROR_STOP=1 \
     -f "$top/sql/dev/accounts.sql" >/dev/null || die "loading sql/dev/accounts.sql failed"
+
+# 6. a small sample ledger to look at (fixed idempotency keys: loading it again changes nothing)
+PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -q -v ON_ERROR_STOP=1 \
+    -f "$top/sql/dev/ledger_sample.sql" >/dev/null || die "loading sql/dev/ledger_sample.sql failed"
 
 say "dev environment ready in $var"

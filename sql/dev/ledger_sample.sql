@@ -3,7 +3,7 @@
 -- publicity (宣传教育) and two demonstration compounds (示范小区). Names,
 -- people and phone numbers are made up.
 --
--- Load it by hand after sql/dev/accounts.sql, e.g.
+-- Loaded by scripts/dev-env.sh (make run) after sql/dev/accounts.sql; by hand:
 --   psql "$(scripts/dev-db.sh var/pg conninfo chengguan)" -f sql/dev/ledger_sample.sql
 -- Never loaded by the tests. Everything goes through the cg_api functions with
 -- fixed idempotency keys, so loading it twice changes nothing; it fails (and
