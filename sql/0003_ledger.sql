@@ -684,6 +684,40 @@ LANGUAGE sql AS $$
     SELECT count(*)::integer FROM ins
 $$;
 
+-- The editable fields of a Compound (2-20), in field order.
+CREATE FUNCTION cg_internal.editable_fields() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT '{name,district,street,community,address,households,buildings,management_status,'
+           'property_company,property_manager,property_phone,street_contact,street_phone,community_contact,'
+           'community_phone,owners_committee_contact,owners_committee_phone,property_account}'::text[]
+$$;
+
+-- The field names of p_req's 'fields' (each once; empty when none), or CG003
+-- on 'fields' for a name that is not an editable field (p_what: what may not
+-- change a read-only one, e.g. 'an update').
+CREATE FUNCTION cg_internal.field_names(p_req jsonb, p_what text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v_fields text[] := '{}';
+    v_bad text;
+BEGIN
+    IF jsonb_typeof(p_req -> 'fields') = 'array' THEN
+        v_fields := ARRAY(SELECT DISTINCT f FROM jsonb_array_elements_text(p_req -> 'fields') AS f ORDER BY f);
+    END IF;
+    SELECT f INTO v_bad FROM unnest(v_fields) AS f WHERE f <> ALL (cg_internal.editable_fields()) ORDER BY f LIMIT 1;
+    IF v_bad IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG003', 'fields', CASE
+            WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone', 'entered_on',
+                           'demo', 'board_installed_on', 'board_duties', 'board_contact_phone',
+                           'board_supervision_phone', 'board_missing', 'missing', 'complete', 'closed_on',
+                           'close_reason', 'version', 'created_at', 'updated_at')
+                THEN format('fields: %s cannot be changed by %s', cg_internal.q(v_bad), p_what)
+            ELSE format('fields: unknown field %s', cg_internal.q(v_bad)) END);
+    END IF;
+    RETURN v_fields;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Ledger rows in: one path for add, update and import.
 --   compound_parse   request rows -> cleaned, resolved values + problems of
@@ -1042,11 +1076,7 @@ LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
     v_prev jsonb;
-    v_editable constant text[] := '{name,district,street,community,address,households,buildings,management_status,'
-        'property_company,property_manager,property_phone,street_contact,street_phone,community_contact,'
-        'community_phone,owners_committee_contact,owners_committee_phone,property_account}';
     v_fields text[];
-    v_bad text;
     v_expected bigint;
     cur cg_internal.compound_docs;
     v_merged jsonb;
@@ -1058,21 +1088,9 @@ BEGIN
         RETURN v_prev;
     END IF;
 
-    IF jsonb_typeof(p_req -> 'fields') = 'array' THEN
-        v_fields := ARRAY(SELECT DISTINCT f FROM jsonb_array_elements_text(p_req -> 'fields') AS f);
-    END IF;
-    IF coalesce(cardinality(v_fields), 0) = 0 THEN
+    v_fields := cg_internal.field_names(p_req, 'an update');
+    IF cardinality(v_fields) = 0 THEN
         PERFORM cg_internal.fail('CG003', 'fields', 'fields: name at least one field to change');
-    END IF;
-    SELECT f INTO v_bad FROM unnest(v_fields) AS f WHERE f <> ALL (v_editable) ORDER BY f LIMIT 1;
-    IF v_bad IS NOT NULL THEN
-        PERFORM cg_internal.fail('CG003', 'fields', CASE
-            WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone', 'entered_on',
-                           'demo', 'board_installed_on', 'board_duties', 'board_contact_phone',
-                           'board_supervision_phone', 'board_missing', 'missing', 'complete', 'closed_on',
-                           'close_reason', 'version', 'created_at', 'updated_at')
-                THEN format('fields: %s cannot be changed by an update', cg_internal.q(v_bad))
-            ELSE format('fields: unknown field %s', cg_internal.q(v_bad)) END);
     END IF;
     v_expected := cg_internal.req_int(p_req, 'expected_version');
 
