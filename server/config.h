@@ -27,6 +27,7 @@ typedef struct {
     int64_t idle_timeout; /* 0: never */
     int64_t handshake_timeout;
     int64_t shutdown_timeout;
+    int64_t request_answer_days; /* a resident's request must be answered within this */
     char *log_level;
     char *log_format; /* logfmt | json */
 } cg_config;

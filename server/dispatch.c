@@ -6,6 +6,7 @@
 #include "request.h"
 #include "route.h"
 #include "services/ledger_service.h"
+#include "services/patrol_service.h"
 #include "services/system_service.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 static const cg_route_table *const tables[] = {
     &cg_system_routes,
     &cg_ledger_routes,
+    &cg_patrol_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */

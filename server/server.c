@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "db/conninfo.h"
 #include "db/migrations.h"
 #include "error.h"
 #include "log.h"
@@ -7,6 +8,7 @@
 #include "tls_context.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void on_schema_mismatch(void *arg, int found)
@@ -129,14 +131,26 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
         SSL_CTX_free(s->tls);
         return -1;
     }
+    /* The settings the SQL functions read with current_setting('cg.NAME'). */
+    char answer_days[24];
+    snprintf(answer_days, sizeof answer_days, "%lld", (long long)cfg->request_answer_days);
+    const char *const settings[] = {"request_answer_days", answer_days, NULL};
+    char *conninfo = cg_conninfo_with_settings(cfg->database, settings, err, sizeof err);
+    if (conninfo == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", err, CG_LOG_END);
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        SSL_CTX_free(s->tls);
+        return -1;
+    }
     cg_db_options dbo = {
-        .conninfo = cfg->database,
+        .conninfo = conninfo,
         .pool_size = (int)cfg->db_pool_size,
         .queue_size = (int)cfg->db_queue_size,
         .on_schema_mismatch = on_schema_mismatch,
         .arg = s,
     };
     s->db = cg_db_new(loop, &dbo);
+    free(conninfo);
     if (s->db == NULL) {
         cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", CG_LOG_END);
         uv_close((uv_handle_t *)&s->listener, NULL);

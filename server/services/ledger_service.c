@@ -8,30 +8,24 @@
 #define EDIT     (CG_ROLE_HQ | CG_ROLE_UNIT) /* supervision inspects, it does not keep ledgers */
 #define DEMO     (CG_ROLE_HQ | CG_ROLE_SUPERVISION)
 
-#define ROUTE(body, name, roles, function)                                                         \
-    {                                                                                              \
-        CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call,                            \
-            "SELECT cg_api." function "($1, $2::jsonb)"                                            \
-    }
-
 static const cg_route routes[] = {
-    ROUTE(COMPOUND_ADD, "compound.add", EDIT, "compound_add"),
-    ROUTE(COMPOUND_UPDATE, "compound.update", EDIT, "compound_update"),
-    ROUTE(COMPOUND_GET, "compound.get", READ_OWN, "compound_get"),
-    ROUTE(COMPOUND_LIST, "compound.list", READ_OWN, "compound_list"),
-    ROUTE(COMPOUND_HISTORY, "compound.history", READ_ALL, "compound_history"),
-    ROUTE(COMPOUND_IMPORT, "compound.import", EDIT, "compound_import"),
-    ROUTE(COMPOUND_ENTER, "compound.enter", EDIT, "compound_enter"),
-    ROUTE(COMPOUND_CLOSE, "compound.close", EDIT, "compound_close"),
-    ROUTE(COMPOUND_DEMO, "compound.demo", DEMO, "compound_demo"),
-    ROUTE(BOARD_SET, "board.set", EDIT, "board_set"),
-    ROUTE(OFFICER_ADD, "officer.add", EDIT, "officer_add"),
-    ROUTE(OFFICER_LIST, "officer.list", READ_ALL, "officer_list"),
-    ROUTE(GRID_ASSIGN, "grid.assign", EDIT, "grid_assign"),
-    ROUTE(GRID_SHOW, "grid.show", READ_ALL, "grid_show"),
-    ROUTE(PUBLICITY_RECORD, "publicity.record", EDIT, "publicity_record"),
-    ROUTE(PUBLICITY_LIST, "publicity.list", READ_ALL, "publicity_list"),
-    ROUTE(LEDGER_SUMMARY, "ledger.summary", READ_ALL, "ledger_summary"),
+    CG_SQL_ROUTE(COMPOUND_ADD, "compound.add", EDIT, "compound_add"),
+    CG_SQL_ROUTE(COMPOUND_UPDATE, "compound.update", EDIT, "compound_update"),
+    CG_SQL_ROUTE(COMPOUND_GET, "compound.get", READ_OWN, "compound_get"),
+    CG_SQL_ROUTE(COMPOUND_LIST, "compound.list", READ_OWN, "compound_list"),
+    CG_SQL_ROUTE(COMPOUND_HISTORY, "compound.history", READ_ALL, "compound_history"),
+    CG_SQL_ROUTE(COMPOUND_IMPORT, "compound.import", EDIT, "compound_import"),
+    CG_SQL_ROUTE(COMPOUND_ENTER, "compound.enter", EDIT, "compound_enter"),
+    CG_SQL_ROUTE(COMPOUND_CLOSE, "compound.close", EDIT, "compound_close"),
+    CG_SQL_ROUTE(COMPOUND_DEMO, "compound.demo", DEMO, "compound_demo"),
+    CG_SQL_ROUTE(BOARD_SET, "board.set", EDIT, "board_set"),
+    CG_SQL_ROUTE(OFFICER_ADD, "officer.add", EDIT, "officer_add"),
+    CG_SQL_ROUTE(OFFICER_LIST, "officer.list", READ_ALL, "officer_list"),
+    CG_SQL_ROUTE(GRID_ASSIGN, "grid.assign", EDIT, "grid_assign"),
+    CG_SQL_ROUTE(GRID_SHOW, "grid.show", READ_ALL, "grid_show"),
+    CG_SQL_ROUTE(PUBLICITY_RECORD, "publicity.record", EDIT, "publicity_record"),
+    CG_SQL_ROUTE(PUBLICITY_LIST, "publicity.list", READ_ALL, "publicity_list"),
+    CG_SQL_ROUTE(LEDGER_SUMMARY, "ledger.summary", READ_ALL, "ledger_summary"),
 };
 
 const cg_route_table cg_ledger_routes = CG_ROUTE_TABLE(routes);

@@ -14,4 +14,11 @@
 
 void cg_sql_call(cg_request *r, const cg_envelope *env);
 
+/* A route answered by the SQL function cg_api.FUNCTION(account, request). */
+#define CG_SQL_ROUTE(body, name, roles, function)                                                  \
+    {                                                                                              \
+        CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call,                            \
+            "SELECT cg_api." function "($1, $2::jsonb)"                                            \
+    }
+
 #endif
