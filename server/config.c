@@ -43,7 +43,7 @@ static const setting settings[] = {
     S(idle_timeout, T_DURATION, "15min", 0, 7LL * 86400000, NULL),
     S(handshake_timeout, T_DURATION, "10s", 100, 600000, NULL),
     S(shutdown_timeout, T_DURATION, "30s", 0, 3600000, NULL),
-    S(request_answer_days, T_INT, "3", 1, 60, NULL),
+    S(request_answer_days, T_INT, "3", 0, 60, NULL),
     S(log_level, T_ENUM, "info", 0, 0, "debug info warn error"),
     S(log_format, T_ENUM, "logfmt", 0, 0, "logfmt json"),
 };
