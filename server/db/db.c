@@ -85,6 +85,8 @@ struct cg_db {
     int pool_size;
     int queue_size;
     void (*on_schema_mismatch)(void *arg, int found);
+    void (*on_ready)(void *arg);
+    void (*on_notify)(void *arg, const char *channel);
     void *arg;
     db_conn *conns;
     int ready; /* connections in IDLE or BUSY */
@@ -540,6 +542,9 @@ static void schema_checked(db_conn *c)
         cg_log_int(&l, "ready", db->ready);
         cg_log_end(&l);
     }
+    /* Before queued queries: what the owner sends here goes first. */
+    if (db->on_ready)
+        db->on_ready(db->arg);
     pump(db);
 }
 
@@ -653,12 +658,14 @@ static void on_poll(uv_poll_t *h, int status, int events)
             conn_fail_pg(c);
             return;
         }
-        /* Notifications: no connection LISTENs yet. The event fan-out's
-         * listening connection will hand them to its doorbell here; until
-         * then they are only freed. */
+        /* Notifications come after every PQconsumeInput; they carry no
+         * payload we use, only the channel (the event doorbell). */
         PGnotify *n;
-        while ((n = PQnotifies(c->pg)) != NULL)
+        while ((n = PQnotifies(c->pg)) != NULL) {
+            if (c->db->on_notify)
+                c->db->on_notify(c->db->arg, n->relname);
             PQfreemem(n);
+        }
     }
     if ((c->poll_events & UV_WRITABLE) && flush(c) != 0)
         return;
@@ -682,6 +689,8 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt)
     db->pool_size = opt->pool_size >= 1 ? opt->pool_size : 1;
     db->queue_size = opt->queue_size >= 1 ? opt->queue_size : 1;
     db->on_schema_mismatch = opt->on_schema_mismatch;
+    db->on_ready = opt->on_ready;
+    db->on_notify = opt->on_notify;
     db->arg = opt->arg;
     db->conninfo = strdup(opt->conninfo ? opt->conninfo : "");
     db->conns = calloc((size_t)db->pool_size, sizeof *db->conns);

@@ -48,6 +48,12 @@ typedef struct {
      * cg_migrations_latest() (found is the version it found, 0 for none). The
      * pool then treats the database as unavailable until the next reconnect. */
     void (*on_schema_mismatch)(void *arg, int found);
+    /* Optional: called each time a connection comes up (past the schema
+     * check), before queued queries are sent; what it queues goes first.
+     * A listening pool issues its LISTEN here, so a reconnect listens again. */
+    void (*on_ready)(void *arg);
+    /* Optional: called for every notification a connection receives. */
+    void (*on_notify)(void *arg, const char *channel);
     void *arg;
 } cg_db_options;
 
