@@ -37,7 +37,18 @@ static const struct {
     {B(REQUEST_CLOSE), B(RESIDENT_REQUEST)},
     {B(REQUEST_GET), B(RESIDENT_REQUEST)},
     {B(REQUEST_LIST), B(REQUEST_LIST_REPLY)},
+    {B(REPORT_SUBMIT), B(REPORT)},
+    {B(REPORT_GET), B(REPORT)},
+    {B(REPORT_LIST), B(REPORT_LIST_REPLY)},
+    {B(REPORT_ACK), B(REPORT)},
+    {B(REPORT_RESOLVE), B(REPORT)},
+    {B(SUBSCRIBE), B(SUBSCRIBED)},
 };
+
+int cg_is_push(Chengguan__V1__Envelope__BodyCase body)
+{
+    return body == B(EVENT);
+}
 
 Chengguan__V1__Envelope__BodyCase cg_reply_case(Chengguan__V1__Envelope__BodyCase request)
 {

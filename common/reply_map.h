@@ -11,6 +11,9 @@
  * request (a reply, an Error, or unknown). */
 Chengguan__V1__Envelope__BodyCase cg_reply_case(Chengguan__V1__Envelope__BodyCase request);
 
+/* 1 for bodies the server pushes unasked (with envelope id 0). */
+int cg_is_push(Chengguan__V1__Envelope__BodyCase body);
+
 /* The Envelope field that carries body (NULL when there is none). */
 const ProtobufCFieldDescriptor *cg_envelope_field(Chengguan__V1__Envelope__BodyCase body);
 
