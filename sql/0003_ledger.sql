@@ -696,7 +696,7 @@ $$;
 -- on 'fields' for a name that is not an editable field (p_what: what may not
 -- change a read-only one, e.g. 'an update').
 CREATE FUNCTION cg_internal.field_names(p_req jsonb, p_what text) RETURNS text[]
-LANGUAGE plpgsql IMMUTABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_fields text[] := '{}';
     v_bad text;
@@ -722,6 +722,8 @@ $$;
 -- Ledger rows in: one path for add, update and import.
 --   compound_parse   request rows -> cleaned, resolved values + problems of
 --                    each field (set-based: one call for a whole file)
+--   compound_fill    for an import of some fields: the other fields of rows
+--                    with an id from their compound
 --   compound_checks  everything wrong with a set of rows for account a, with
 --                    the error code a single request would get
 --   compounds_write  creates rows without id, updates rows with id (history
@@ -753,12 +755,15 @@ CREATE TYPE cg_internal.compound_in AS (
     problems                 jsonb      -- [[field, reason], ...] in field order
 );
 
--- p_rows: a JSON array of ImportRow ({line, compound}).
-CREATE FUNCTION cg_internal.compound_parse(p_rows jsonb) RETURNS SETOF cg_internal.compound_in
+-- p_rows: a JSON array of ImportRow ({line, compound}). p_fields: the
+-- editable fields to read (NULL: all); the others are taken as empty.
+CREATE FUNCTION cg_internal.compound_parse(p_rows jsonb, p_fields text[] DEFAULT NULL)
+RETURNS SETOF cg_internal.compound_in
 LANGUAGE sql STABLE AS $$
 WITH elements AS MATERIALIZED (
     SELECT e.ord::integer AS ord, e.r -> 'line' AS line_j,
-           CASE WHEN jsonb_typeof(e.r -> 'compound') = 'object' THEN e.r -> 'compound' ELSE '{}'::jsonb END AS c
+           CASE WHEN jsonb_typeof(e.r -> 'compound') = 'object' THEN e.r -> 'compound' ELSE '{}'::jsonb END
+           - ARRAY(SELECT f FROM unnest(cg_internal.editable_fields()) AS f WHERE f <> ALL (p_fields)) AS c
     FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS e(r, ord)
 ),
 raw AS MATERIALIZED (
@@ -876,9 +881,48 @@ FROM checked p
 ORDER BY p.ord
 $$;
 
--- Everything wrong with p_rows for account a (field problems only for the
--- fields in p_mask; NULL: all). prio orders the errors of one row as a single
--- request meets them; code is the SQLSTATE a single request raises.
+-- p_rows with, in each row with the id of a compound a may change, that
+-- compound's values for the fields not in p_fields (NULL: p_rows as they
+-- are). Rows of other compounds are left for compound_checks to refuse.
+CREATE FUNCTION cg_internal.compound_fill(a accounts, p_rows cg_internal.compound_in[], p_fields text[])
+RETURNS cg_internal.compound_in[]
+LANGUAGE sql STABLE AS $$
+SELECT CASE WHEN p_fields IS NULL THEN p_rows ELSE ARRAY(
+    SELECT CASE WHEN c.id IS NULL THEN r ELSE ROW(
+        r.line, r.ord, r.id,
+        CASE WHEN 'name' = ANY (p_fields) THEN r.name ELSE c.name END,
+        CASE WHEN 'district' = ANY (p_fields) THEN r.district ELSE c.district_code END,
+        CASE WHEN 'street' = ANY (p_fields) THEN r.street ELSE c.street END,
+        CASE WHEN 'community' = ANY (p_fields) THEN r.community ELSE c.community END,
+        CASE WHEN 'address' = ANY (p_fields) THEN r.address ELSE c.address END,
+        CASE WHEN 'households' = ANY (p_fields) THEN r.households ELSE c.households END,
+        CASE WHEN 'buildings' = ANY (p_fields) THEN r.buildings ELSE c.buildings END,
+        CASE WHEN 'management_status' = ANY (p_fields) THEN r.management_status ELSE c.management_status END,
+        CASE WHEN 'property_company' = ANY (p_fields) THEN r.property_company ELSE c.property_company END,
+        CASE WHEN 'property_manager' = ANY (p_fields) THEN r.property_manager ELSE c.property_manager END,
+        CASE WHEN 'property_phone' = ANY (p_fields) THEN r.property_phone ELSE c.property_phone END,
+        CASE WHEN 'street_contact' = ANY (p_fields) THEN r.street_contact ELSE c.street_contact END,
+        CASE WHEN 'street_phone' = ANY (p_fields) THEN r.street_phone ELSE c.street_phone END,
+        CASE WHEN 'community_contact' = ANY (p_fields) THEN r.community_contact ELSE c.community_contact END,
+        CASE WHEN 'community_phone' = ANY (p_fields) THEN r.community_phone ELSE c.community_phone END,
+        CASE WHEN 'owners_committee_contact' = ANY (p_fields)
+             THEN r.owners_committee_contact ELSE c.owners_committee_contact END,
+        CASE WHEN 'owners_committee_phone' = ANY (p_fields)
+             THEN r.owners_committee_phone ELSE c.owners_committee_phone END,
+        CASE WHEN 'property_account' = ANY (p_fields) THEN r.property_account ELSE c.property_account END,
+        r.problems)::cg_internal.compound_in END
+    FROM unnest(p_rows) r
+    LEFT JOIN (compounds c JOIN districts d ON d.code = c.district_code AND cg_internal.can_change(a, d.unit_code))
+           ON c.id = r.id
+    ORDER BY r.ord) END
+$$;
+
+-- Everything wrong with p_rows for account a (field problems of rows with
+-- an id only for the fields in p_mask, NULL: all; rows without an id are
+-- checked whole). prio orders the errors of one row as a single request
+-- meets them; code is the SQLSTATE a single request raises. A row of a closed
+-- compound is an error only when it would change it, and does not take part
+-- in the name checks (the name of a closed compound is free).
 CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
 RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, reason text)
 LANGUAGE sql STABLE AS $$
@@ -887,18 +931,36 @@ WITH r AS MATERIALIZED (
 ),
 cur AS MATERIALIZED (
     SELECT r.ord, r.line, r.id, r.district, c.district_code AS old_district, c.closed_on, d.unit_code AS old_unit,
-           EXISTS (SELECT 1 FROM grid_assignments ga WHERE ga.compound_id = c.id) AS has_officer
+           EXISTS (SELECT 1 FROM grid_assignments ga WHERE ga.compound_id = c.id) AS has_officer,
+           (r.name, r.district, r.street, r.community, r.address, r.households, r.buildings, r.management_status,
+            r.property_company, r.property_manager, r.property_phone, r.street_contact, r.street_phone,
+            r.community_contact, r.community_phone, r.owners_committee_contact, r.owners_committee_phone,
+            r.property_account)
+           IS DISTINCT FROM
+           (c.name, c.district_code, c.street, c.community, c.address, c.households, c.buildings,
+            c.management_status, c.property_company, c.property_manager, c.property_phone, c.street_contact,
+            c.street_phone, c.community_contact, c.community_phone, c.owners_committee_contact,
+            c.owners_committee_phone, c.property_account) AS changes
     FROM r
     JOIN compounds c ON c.id = r.id
     JOIN districts d ON d.code = c.district_code
 ),
+-- the rows whose compound is (or will be) open
+open_r AS MATERIALIZED (
+    SELECT r.* FROM r
+    WHERE r.ord NOT IN (SELECT cur.ord FROM cur WHERE cur.closed_on IS NOT NULL)
+),
 keyed AS MATERIALIZED (
-    SELECT r.ord, r.line, r.id, r.name, r.community, r.district,
+    SELECT r.ord, r.line, r.id,
            first_value(r.line) OVER (PARTITION BY r.id ORDER BY r.ord) AS id_first_line,
-           row_number() OVER (PARTITION BY r.id ORDER BY r.ord) AS id_n,
+           row_number() OVER (PARTITION BY r.id ORDER BY r.ord) AS id_n
+    FROM r
+),
+name_keyed AS MATERIALIZED (
+    SELECT r.ord, r.line, r.name, r.community, r.district,
            first_value(r.line) OVER (PARTITION BY r.district, r.community, r.name ORDER BY r.ord) AS key_first_line,
            row_number() OVER (PARTITION BY r.district, r.community, r.name ORDER BY r.ord) AS key_n
-    FROM r
+    FROM open_r r
 )
 SELECT r.ord, r.line, 1, 0, 'CG005', 'id', format('compound %s not found', r.id)
 FROM r
@@ -911,12 +973,12 @@ UNION ALL
 SELECT cur.ord, cur.line, 3, 0, 'CG009', 'id',
        format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on))
 FROM cur
-WHERE cur.closed_on IS NOT NULL
+WHERE cur.closed_on IS NOT NULL AND cur.changes
 UNION ALL
 SELECT r.ord, r.line, 4, p.o::integer, 'CG003', p.v ->> 0, p.v ->> 1
 FROM r
 CROSS JOIN LATERAL jsonb_array_elements(r.problems) WITH ORDINALITY AS p(v, o)
-WHERE p_mask IS NULL OR (p.v ->> 0) = ANY (p_mask)
+WHERE p_mask IS NULL OR r.id IS NULL OR (p.v ->> 0) = ANY (p_mask)
 UNION ALL
 SELECT r.ord, r.line, 5, 0, 'CG007', 'district', format('district %s is outside your scope', r.district)
 FROM r
@@ -934,14 +996,14 @@ WHERE k.id IS NOT NULL AND k.id_n > 1
 UNION ALL
 SELECT k.ord, k.line, 8, 0, 'CG003', 'name',
        format('compound %s in community %s is also on line %s', cg_internal.q(k.name), cg_internal.q(k.community), k.key_first_line)
-FROM keyed k
+FROM name_keyed k
 WHERE k.district IS NOT NULL AND k.name <> '' AND k.key_n > 1
 UNION ALL
 -- an open compound of the same district, community and name that this
 -- request does not touch
 SELECT r.ord, r.line, 9, 0, 'CG006', 'name',
        format('compound %s already exists in community %s (id %s)', cg_internal.q(r.name), cg_internal.q(r.community), c.id)
-FROM r
+FROM open_r r
 JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
                 AND c.closed_on IS NULL
 WHERE c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)   -- hashed: files are large
@@ -1203,14 +1265,21 @@ BEGIN
 END
 $$;
 
--- CompoundImport -> CompoundImportReply. Every row is checked first; any
--- error: CG003 on 'rows' listing "line N: field: reason" (at most 200 lines),
--- nothing applied. Else all rows are applied together.
+-- CompoundImport -> CompoundImportReply. fields names the columns of the
+-- file (empty: every editable field): a row with an id changes only those
+-- fields of its compound, a row without one creates a compound with those
+-- fields and the rest empty (so without name or district each such row is an
+-- error). Every row is checked first; any error: CG003 on 'rows' listing
+-- "line N: field: reason" (at most 200 lines), nothing applied. Else all rows
+-- are applied together. A row of a closed compound that changes nothing
+-- counts as unchanged (an export with --closed imports back).
 CREATE FUNCTION cg_api.compound_import(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
     v_prev jsonb;
+    v_fields text[];
+    v_mask text[];
     v_rows cg_internal.compound_in[];
     v_errors text[];
     v_count integer;
@@ -1224,15 +1293,21 @@ BEGIN
     IF jsonb_typeof(p_req -> 'rows') IS DISTINCT FROM 'array' OR jsonb_array_length(p_req -> 'rows') = 0 THEN
         PERFORM cg_internal.fail('CG003', 'rows', 'rows: the file has no rows');
     END IF;
+    -- v_mask: the fields of the file; NULL when it has all of them.
+    v_fields := cg_internal.field_names(p_req, 'an import');
+    IF cardinality(v_fields) NOT IN (0, cardinality(cg_internal.editable_fields())) THEN
+        v_mask := v_fields;
+    END IF;
 
-    v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(p_req -> 'rows') p);
-    -- Lock the compounds the file updates, in id order, before checking them.
+    v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(p_req -> 'rows', v_mask) p);
+    -- Lock the compounds the file updates, in id order, before reading them.
     PERFORM 1 FROM compounds c WHERE c.id IN (SELECT r.id FROM unnest(v_rows) r) ORDER BY c.id FOR NO KEY UPDATE;
+    v_rows := cg_internal.compound_fill(a, v_rows, v_mask);
 
     SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.reason) ORDER BY k.line, k.ord, k.prio, k.fo),
            count(*)
     INTO v_errors, v_count
-    FROM cg_internal.compound_checks(a, v_rows, NULL) k;
+    FROM cg_internal.compound_checks(a, v_rows, v_mask) k;
     IF v_count > 0 THEN
         PERFORM cg_internal.fail('CG003', 'rows',
             array_to_string(v_errors[1:200], E'\n')

@@ -484,6 +484,108 @@ static void test_import_is_all_or_nothing(void **state)
     cg_message_free(&ok->base);
 }
 
+/* Imports one row; returns the reply, or NULL after checking the refusal. */
+static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c, char **fields,
+                                                      size_t n_fields, int want)
+{
+    Chengguan__V1__ImportRow row = CHENGGUAN__V1__IMPORT_ROW__INIT;
+    row.line = 2;
+    row.compound = c;
+    Chengguan__V1__ImportRow *rows[] = {&row};
+    Chengguan__V1__CompoundImport imp = CHENGGUAN__V1__COMPOUND_IMPORT__INIT;
+    imp.rows = rows;
+    imp.n_rows = 1;
+    imp.fields = fields;
+    imp.n_fields = n_fields;
+    return (Chengguan__V1__CompoundImportReply *)call("liaodongwan", &imp.base, want,
+                                                      want == 0 ? NULL : "rows");
+}
+
+static void test_import_some_fields_and_closed_rows(void **state)
+{
+    Chengguan__V1__Compound c = compound_template("部分导入", "liaodongwan", "荣滨社区");
+    uint64_t id = add("liaodongwan", &c);
+
+    /* fields = [households]: a row with an id changes households only; its
+     * other values (a name here) are not columns and leave the compound be. */
+    Chengguan__V1__Compound row = CHENGGUAN__V1__COMPOUND__INIT;
+    row.id = id;
+    row.households = 1500;
+    row.name = "不是这一列";
+    char *households[] = {"households"};
+    Chengguan__V1__CompoundImportReply *r = import_one(&row, households, 1, 0);
+    assert_int_equal(r->created, 0);
+    assert_int_equal(r->updated, 1);
+    assert_int_equal(r->unchanged, 0);
+    cg_message_free(&r->base);
+    Chengguan__V1__Compound *got = get("liaodongwan", id, 0);
+    assert_int_equal(got->households, 1500);
+    assert_string_equal(got->name, "部分导入");
+    assert_string_equal(got->district, "liaodongwan");
+    assert_string_equal(got->community, "荣滨社区");
+    assert_string_equal(got->address, c.address);
+    assert_int_equal(got->buildings, 24);
+    assert_string_equal(got->management_status, "property_company");
+    assert_string_equal(got->property_company, c.property_company);
+    assert_string_equal(got->street_phone, c.street_phone);
+    assert_string_equal(got->community_phone, c.community_phone);
+    assert_true(got->complete);
+    assert_int_equal(got->version, 2);
+    cg_message_free(&got->base);
+    assert_int_equal(history_length(id), 2); /* created, households */
+
+    /* Unknown and read-only names are refused on fields. */
+    char *unknown[] = {"households", "colour"};
+    Chengguan__V1__ImportRow one = CHENGGUAN__V1__IMPORT_ROW__INIT;
+    one.line = 2;
+    one.compound = &row;
+    Chengguan__V1__ImportRow *rows[] = {&one};
+    Chengguan__V1__CompoundImport imp = CHENGGUAN__V1__COMPOUND_IMPORT__INIT;
+    imp.rows = rows;
+    imp.n_rows = 1;
+    imp.fields = unknown;
+    imp.n_fields = 2;
+    call("liaodongwan", &imp.base, CG_EINVALID_ARGUMENT, "fields");
+    char *read_only[] = {"unit"};
+    imp.fields = read_only;
+    imp.n_fields = 1;
+    call("liaodongwan", &imp.base, CG_EINVALID_ARGUMENT, "fields");
+
+    /* A row without an id creates a compound of these fields only: without
+     * name and district among them it is refused, as a row without them. */
+    Chengguan__V1__Compound fresh = compound_template("新建小区", "liaodongwan", "荣滨社区");
+    import_one(&fresh, households, 1, CG_EINVALID_ARGUMENT);
+    const char *msg = cg_client_error(as("liaodongwan"));
+    assert_non_null(strstr(msg, "line 2: name: must not be empty"));
+    assert_non_null(strstr(msg, "line 2: district: must not be empty"));
+
+    /* A closed compound: its row as exported, changing nothing, counts as
+     * unchanged; a row that would change it is refused. */
+    Chengguan__V1__CompoundClose close = CHENGGUAN__V1__COMPOUND_CLOSE__INIT;
+    close.id = id;
+    close.date = "2021-06-01";
+    cg_message_free(call("liaodongwan", &close.base, 0, NULL));
+    Chengguan__V1__Compound *closed = get("liaodongwan", id, 0);
+    r = import_one(closed, NULL, 0, 0);
+    assert_int_equal(r->unchanged, 1);
+    assert_int_equal(r->updated, 0);
+    cg_message_free(&r->base);
+    r = import_one(closed, households, 1, 0);
+    assert_int_equal(r->unchanged, 1);
+    cg_message_free(&r->base);
+    closed->households = 1501;
+    import_one(closed, households, 1, CG_EINVALID_ARGUMENT);
+    char want[128];
+    snprintf(want, sizeof want, "line 2: id: compound %llu was closed on 2021-06-01",
+             (unsigned long long)id);
+    assert_non_null(strstr(cg_client_error(as("liaodongwan")), want));
+    cg_message_free(&closed->base);
+    got = get("liaodongwan", id, 0);
+    assert_int_equal(got->households, 1500);
+    assert_int_equal(got->version, 3); /* households, closed */
+    cg_message_free(&got->base);
+}
+
 static void test_closed_compound_is_kept_but_frozen(void **state)
 {
     Chengguan__V1__Compound c = compound_template("拆迁小区", "dawa", "田家社区");
@@ -522,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_grid_entry_and_board),
         cmocka_unit_test(test_summary_counts),
         cmocka_unit_test(test_import_is_all_or_nothing),
+        cmocka_unit_test(test_import_some_fields_and_closed_rows),
         cmocka_unit_test(test_closed_compound_is_kept_but_frozen),
     };
     return CG_TEST_RUN_TEARDOWN(&server, NULL, tests, close_clients);
