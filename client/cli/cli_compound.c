@@ -160,9 +160,9 @@ static int read_file(const char *file, const char *name, char **data, size_t *le
     return 0;
 }
 
-/* The rows of the CSV file as JSON ImportRows, or an exit code after saying
- * what is wrong with the file. */
-static int read_rows(const char *file, const char *name, json_t **rows)
+/* The CSV file as a JSON CompoundImport (fields and rows), or an exit code
+ * after saying what is wrong with the file. */
+static int read_import(const char *file, const char *name, json_t **req)
 {
     char *raw, *text, err[512];
     size_t rawlen, len;
@@ -190,7 +190,7 @@ static int read_rows(const char *file, const char *name, json_t **rows)
         return CG_EXIT_USAGE;
     }
     json_t *errors = json_array();
-    *rows = errors ? cg_compound_csv_rows(&csv, errors) : NULL;
+    *req = errors ? cg_compound_csv_import(&csv, errors) : NULL;
     cg_csv_free(&csv);
     size_t i;
     json_t *e;
@@ -198,7 +198,7 @@ static int read_rows(const char *file, const char *name, json_t **rows)
     {
         fprintf(stderr, "chengguan: %s: %s\n", name, json_string_value(e));
     }
-    if (*rows == NULL) {
+    if (*req == NULL) {
         if (json_array_size(errors) > 0)
             fprintf(stderr, "chengguan: %s: %zu problem%s, nothing imported\n", name,
                     json_array_size(errors), json_array_size(errors) == 1 ? "" : "s");
@@ -254,19 +254,17 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     const char *file = argv[operands];
     const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
 
-    json_t *rows;
-    rc = read_rows(file, name, &rows);
+    json_t *req;
+    rc = read_import(file, name, &req);
     if (rc != 0)
         return rc;
-    size_t nrows = json_array_size(rows);
+    size_t nrows = json_array_size(json_object_get(req, "rows"));
     char why[256];
-    json_t *req = json_pack("{so}", "rows", rows);
     ProtobufCMessage *m =
-        req ? cg_proto_from_json(&chengguan__v1__compound_import__descriptor, req, why, sizeof why)
-            : NULL;
+        cg_proto_from_json(&chengguan__v1__compound_import__descriptor, req, why, sizeof why);
     json_decref(req);
     if (m == NULL) {
-        fprintf(stderr, "chengguan: %s: %s\n", name, req ? why : "out of memory");
+        fprintf(stderr, "chengguan: %s: %s\n", name, why);
         return CG_EXIT_USAGE;
     }
     /* The key now, so that the size below is the size sent. */
@@ -418,8 +416,11 @@ static const cg_cli_command import = {
     .help = "Reads a CSV file (- for standard input) with a header row naming its\n"
             "columns, those of 'compound export --format csv' in any order (dashes\n"
             "allowed: management-status). UTF-8 (a byte-order mark is skipped) or\n"
-            "GBK/GB18030 as Excel saves it. A row with an id updates that compound and\n"
-            "then needs every column; a row without one adds a compound. Empty\n"
+            "GBK/GB18030 as Excel saves it. Any of the columns may be left out: a row\n"
+            "with an id changes only the fields of the file's columns; a row without\n"
+            "one adds a compound with those fields and the rest empty (then name and\n"
+            "district are needed). A closed compound's row counts as unchanged when it\n"
+            "changes nothing, so an export with --closed imports back. Empty\n"
             "numbers are 0. Problems in the file are listed by line and nothing is\n"
             "sent; the server checks every row and applies all of them in one\n"
             "transaction or none, listing each bad row as 'line N: field: reason'.\n"

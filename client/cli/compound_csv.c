@@ -13,6 +13,7 @@
 
 /* A new compound needs these; other columns may be left out. */
 static const char *const needed_for_new[] = {"name", "district"};
+#define N_NEEDED (sizeof needed_for_new / sizeof needed_for_new[0])
 
 static const ProtobufCMessageDescriptor *compound = &chengguan__v1__compound__descriptor;
 
@@ -126,7 +127,7 @@ static int read_header(const cg_csv_record *h, const ProtobufCFieldDescriptor **
     size_t ncols;
     const char *const *cols = cg_compound_csv_columns(&ncols);
     size_t before = json_array_size(errors);
-    int has[MAX_COLUMNS] = {0}, has_id = 0;
+    int has[MAX_COLUMNS] = {0};
     for (size_t k = 0; k < h->nfields; k++) {
         char name[64];
         column_name(h->fields[k], name, sizeof name);
@@ -137,7 +138,6 @@ static int read_header(const cg_csv_record *h, const ProtobufCFieldDescriptor **
             if (has[c]++)
                 problem(errors, h->line, "column '%s' appears twice", h->fields[k]);
             fields[k] = cg_field_named(compound, cols[c]);
-            has_id |= strcmp(name, "id") == 0;
         }
         if (fields[k] == NULL)
             problem(errors, h->line,
@@ -145,17 +145,56 @@ static int read_header(const cg_csv_record *h, const ProtobufCFieldDescriptor **
                     "csv': id, name, district, ..., management_status, ...)",
                     h->fields[k]);
     }
-    for (size_t c = 0; c < ncols; c++) {
-        int needed = has_id && strcmp(cols[c], "id") != 0;
-        for (size_t r = 0; r < sizeof needed_for_new / sizeof needed_for_new[0]; r++)
-            needed |= strcmp(cols[c], needed_for_new[r]) == 0;
-        if (needed && !has[c])
-            problem(errors, h->line, "no column '%s'%s", cols[c],
-                    has_id ? ": with an id column every column is needed, because a row with an "
-                             "id replaces every field of its compound"
-                           : "");
-    }
+    if (json_array_size(errors) == before && h->nfields == (size_t)has[0])
+        problem(errors, h->line, "no column but 'id': nothing to import");
     return json_array_size(errors) > before ? -1 : 0;
+}
+
+/* The line of the first row that adds a compound (its id empty, or no id
+ * column), or 0 when every row has an id. Rows of the wrong length are left
+ * to read_row. */
+static unsigned first_new_row(const cg_csv *csv, const ProtobufCFieldDescriptor **fields)
+{
+    const cg_csv_record *h = &csv->records[0];
+    size_t id = 0;
+    while (id < h->nfields && fields[id]->id != 1)
+        id++;
+    for (size_t i = 1; i < csv->count; i++) {
+        const cg_csv_record *r = &csv->records[i];
+        char cell[2];
+        if (r->nfields != h->nfields)
+            continue;
+        if (id == h->nfields || (trim(r->fields[id], cell, sizeof cell) == 0 && cell[0] == '\0'))
+            return r->line;
+    }
+    return 0;
+}
+
+/* The columns a new compound needs and the file lacks, when some row adds
+ * one; 0, or -1 after adding the problems to errors. */
+static int check_needed(const cg_csv *csv, const ProtobufCFieldDescriptor **fields, json_t *errors)
+{
+    const cg_csv_record *h = &csv->records[0];
+    unsigned line = first_new_row(csv, fields);
+    int id_column = 0, ok = 1;
+    for (size_t k = 0; k < h->nfields; k++)
+        id_column |= fields[k]->id == 1;
+    for (size_t n = 0; line != 0 && n < N_NEEDED; n++) {
+        size_t k = 0;
+        while (k < h->nfields && strcmp(fields[k]->name, needed_for_new[n]) != 0)
+            k++;
+        if (k < h->nfields)
+            continue;
+        ok = 0;
+        if (id_column)
+            problem(errors, h->line,
+                    "no column '%s': line %u has no id, and a new compound needs a name and "
+                    "a district",
+                    needed_for_new[n], line);
+        else
+            problem(errors, h->line, "no column '%s'", needed_for_new[n]);
+    }
+    return ok ? 0 : -1;
 }
 
 /* The ImportRow of record r, or NULL after adding its problems to errors. */
@@ -203,7 +242,19 @@ static json_t *read_row(const cg_csv_record *r, const ProtobufCFieldDescriptor *
     return json_pack("{sI so}", "line", (json_int_t)r->line, "compound", c);
 }
 
-json_t *cg_compound_csv_rows(const cg_csv *csv, json_t *errors)
+/* The fields of the file's columns but id, in their order. */
+static json_t *field_list(const cg_csv_record *h, const ProtobufCFieldDescriptor **fields)
+{
+    json_t *list = json_array();
+    for (size_t k = 0; list != NULL && k < h->nfields; k++)
+        if (fields[k]->id != 1 && json_array_append_new(list, json_string(fields[k]->name)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    return list;
+}
+
+json_t *cg_compound_csv_import(const cg_csv *csv, json_t *errors)
 {
     if (csv->count == 0) {
         json_array_append_new(errors, json_string("line 1: no header row (the columns are those "
@@ -213,7 +264,8 @@ json_t *cg_compound_csv_rows(const cg_csv *csv, json_t *errors)
     const cg_csv_record *h = &csv->records[0];
     const ProtobufCFieldDescriptor **fields = calloc(h->nfields, sizeof *fields);
     json_t *rows = json_array();
-    if (fields == NULL || rows == NULL || read_header(h, fields, errors) != 0) {
+    if (fields == NULL || rows == NULL || read_header(h, fields, errors) != 0 ||
+        check_needed(csv, fields, errors) != 0) {
         free(fields);
         json_decref(rows);
         return NULL;
@@ -224,10 +276,12 @@ json_t *cg_compound_csv_rows(const cg_csv *csv, json_t *errors)
         if (row != NULL)
             json_array_append_new(rows, row);
     }
+    json_t *list = field_list(h, fields);
     free(fields);
-    if (json_array_size(errors) > before) {
+    if (json_array_size(errors) > before || list == NULL) {
         json_decref(rows);
+        json_decref(list);
         return NULL;
     }
-    return rows;
+    return json_pack("{so so}", "fields", list, "rows", rows);
 }

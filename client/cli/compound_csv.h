@@ -3,7 +3,8 @@
  * `compound import` reads. The columns are "id" and the fields a ledger
  * clerk writes (cg_compound_fields, also the options of compound add and
  * update), named as the Compound fields are; import also takes the option
- * spelling with dashes (management-status) and any column order.
+ * spelling with dashes (management-status), any column order and any subset
+ * of the columns (a row with an id changes only the fields the file has).
  */
 #ifndef CG_CLI_COMPOUND_CSV_H
 #define CG_CLI_COMPOUND_CSV_H
@@ -30,13 +31,15 @@ int cg_compound_csv_write_header(FILE *out);
 int cg_compound_csv_write(FILE *out, const json_t *compound);
 
 /*
- * The rows of an import: csv->records[0] is the header. Returns the JSON
- * array of ImportRow objects ({"line": N, "compound": {...}}), or NULL with
- * every problem appended to errors as a string "line N: ...": an unknown or
- * repeated column, a missing required column, a row with the wrong number
- * of fields, a number that is not an integer. Empty numbers are 0; an empty
- * id makes a new compound.
+ * The CompoundImport of a file (without its key): csv->records[0] is the
+ * header. Returns {"fields": [...], "rows": [...]}: the names of the file's
+ * columns but id, and an ImportRow ({"line": N, "compound": {...}}) per row.
+ * Or NULL with every problem appended to errors as a string "line N: ...":
+ * an unknown or repeated column, no column but id, no name or district
+ * column when a row adds a compound, a row with the wrong number of fields,
+ * a number that is not an integer. Empty numbers are 0; an empty id makes a
+ * new compound.
  */
-json_t *cg_compound_csv_rows(const cg_csv *csv, json_t *errors);
+json_t *cg_compound_csv_import(const cg_csv *csv, json_t *errors);
 
 #endif

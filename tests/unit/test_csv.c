@@ -224,15 +224,36 @@ static long long num(const json_t *obj, const char *key)
     return json_integer_value(json_object_get(obj, key));
 }
 
-/* The rows of text, or NULL with the problems in *errors (a new array). */
-static json_t *rows_of(const char *text, json_t **errors)
+/* The CompoundImport of text, or NULL with the problems in *errors (a new
+ * array). */
+static json_t *import_of(const char *text, json_t **errors)
 {
     cg_csv csv;
     parse_ok(text, &csv);
     *errors = json_array();
-    json_t *rows = cg_compound_csv_rows(&csv, *errors);
+    json_t *imp = cg_compound_csv_import(&csv, *errors);
     cg_csv_free(&csv);
-    return rows;
+    return imp;
+}
+
+/* The rows of an import. */
+static json_t *rows_in(const json_t *imp)
+{
+    return json_object_get(imp, "rows");
+}
+
+/* Its fields, comma-separated, into buf. */
+static const char *fields_in(const json_t *imp, char *buf, size_t len)
+{
+    size_t i;
+    json_t *f;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(imp, "fields"), i, f)
+    {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", i ? "," : "", json_string_value(f));
+    }
+    return buf;
 }
 
 static void assert_errors(const json_t *errors, const char *const *want, size_t n)
@@ -268,8 +289,11 @@ static void test_export_then_import(void **state)
     cg_compound_csv_write(out, c);
     fclose(out);
     json_t *errors;
-    json_t *rows = rows_of(text, &errors);
-    assert_non_null(rows);
+    json_t *imp = import_of(text, &errors);
+    assert_non_null(imp);
+    char fields[512];
+    assert_string_equal(fields_in(imp, fields, sizeof fields), strchr(header, ',') + 1);
+    json_t *rows = rows_in(imp);
     assert_int_equal(json_array_size(rows), 1);
     json_t *row = json_array_get(rows, 0);
     assert_int_equal(num(row, "line"), 2);
@@ -280,7 +304,7 @@ static void test_export_then_import(void **state)
     assert_int_equal(num(back, "households"), 320);
     assert_string_equal(str(back, "street"), "");
     assert_null(json_object_get(back, "unit")); /* read-only: not a column */
-    json_decref(rows);
+    json_decref(imp);
     json_decref(errors);
     json_decref(c);
     free(text);
@@ -289,31 +313,35 @@ static void test_export_then_import(void **state)
 static void test_import_without_id_and_with_dashes(void **state)
 {
     json_t *errors;
-    json_t *rows = rows_of(" Name ,district,management-status,households\n"
-                           "兴隆小区,兴隆台区,self_managed,\n"
-                           "石油小区,xinglongtai,none, 12 \n",
-                           &errors);
-    assert_non_null(rows);
+    json_t *imp = import_of(" Name ,district,management-status,households\n"
+                            "兴隆小区,兴隆台区,self_managed,\n"
+                            "石油小区,xinglongtai,none, 12 \n",
+                            &errors);
+    assert_non_null(imp);
+    char fields[256];
+    assert_string_equal(fields_in(imp, fields, sizeof fields),
+                        "name,district,management_status,households");
+    json_t *rows = rows_in(imp);
     json_t *first = json_object_get(json_array_get(rows, 0), "compound");
     assert_null(json_object_get(first, "id"));
     assert_string_equal(str(first, "management_status"), "self_managed");
     assert_int_equal(num(first, "households"), 0);
     json_t *second = json_object_get(json_array_get(rows, 1), "compound");
     assert_int_equal(num(second, "households"), 12);
-    json_decref(rows);
+    json_decref(imp);
     json_decref(errors);
 }
 
 static void test_import_problems_by_line(void **state)
 {
     json_t *errors;
-    json_t *rows = rows_of("name,district,households,buildings\n"
-                           "a,xinglongtai,1,2\n"
-                           "b,xinglongtai,1\n"
-                           "\"c\nstill c\",xinglongtai,many,2\n"
-                           "d,xinglongtai,1,2,extra\n"
-                           "e,xinglongtai,-3,2.5\n",
-                           &errors);
+    json_t *rows = import_of("name,district,households,buildings\n"
+                             "a,xinglongtai,1,2\n"
+                             "b,xinglongtai,1\n"
+                             "\"c\nstill c\",xinglongtai,many,2\n"
+                             "d,xinglongtai,1,2,extra\n"
+                             "e,xinglongtai,-3,2.5\n",
+                             &errors);
     assert_null(rows);
     const char *want[] = {
         "line 3: expected 4 fields, found 3",
@@ -328,28 +356,58 @@ static void test_import_problems_by_line(void **state)
 static void test_import_header_problems(void **state)
 {
     json_t *errors;
-    assert_null(rows_of("name,colour,name\nx,y,z\n", &errors));
+    assert_null(import_of("name,colour,name\nx,y,z\n", &errors));
     const char *want[] = {
         "line 1: unknown column 'colour' (the columns are those of 'compound export --format "
         "csv': id, name, district, ..., management_status, ...)",
         "line 1: column 'name' appears twice",
-        "line 1: no column 'district'",
     };
-    assert_errors(errors, want, 3);
+    assert_errors(errors, want, 2);
     json_decref(errors);
 
-    /* With ids, rows replace whole compounds: every column is needed. */
-    assert_null(rows_of("id,name,district\n1,x,dawa\n", &errors));
-    assert_int_equal(json_array_size(errors), 16);
-    assert_string_equal(json_string_value(json_array_get(errors, 0)),
-                        "line 1: no column 'street': with an id column every column is needed, "
-                        "because a row with an id replaces every field of its compound");
+    /* Without an id every row adds a compound: name and district are needed. */
+    assert_null(import_of("households,street\n5,x\n", &errors));
+    const char *new_rows[] = {"line 1: no column 'name'", "line 1: no column 'district'"};
+    assert_errors(errors, new_rows, 2);
+    json_decref(errors);
+
+    /* With an id column, only when some row has no id. */
+    assert_null(import_of("id,households,district\n1,5,dawa\n,6,dawa\n", &errors));
+    const char *one_new[] = {"line 1: no column 'name': line 3 has no id, and a new compound "
+                             "needs a name and a district"};
+    assert_errors(errors, one_new, 1);
+    json_decref(errors);
+
+    /* A column besides id is needed: no fields would mean every field. */
+    assert_null(import_of("id\n1\n", &errors));
+    const char *only_id[] = {"line 1: no column but 'id': nothing to import"};
+    assert_errors(errors, only_id, 1);
     json_decref(errors);
 
     cg_csv empty = {0};
     errors = json_array();
-    assert_null(cg_compound_csv_rows(&empty, errors));
+    assert_null(cg_compound_csv_import(&empty, errors));
     assert_int_equal(json_array_size(errors), 1);
+    json_decref(errors);
+}
+
+/* With ids, a file of some columns changes only those fields: no column is
+ * needed, and the fields sent are the file's columns but id. */
+static void test_import_some_columns_with_ids(void **state)
+{
+    json_t *errors;
+    json_t *imp = import_of("Households,ID\n1200, 7\n 90,8\n", &errors);
+    assert_non_null(imp);
+    char fields[64];
+    assert_string_equal(fields_in(imp, fields, sizeof fields), "households");
+    json_t *rows = rows_in(imp);
+    assert_int_equal(json_array_size(rows), 2);
+    json_t *first = json_object_get(json_array_get(rows, 0), "compound");
+    assert_int_equal(num(first, "id"), 7);
+    assert_int_equal(num(first, "households"), 1200);
+    assert_int_equal(json_object_size(first), 2); /* nothing but the file's columns */
+    assert_int_equal(num(json_object_get(json_array_get(rows, 1), "compound"), "id"), 8);
+    json_decref(imp);
     json_decref(errors);
 }
 
@@ -359,7 +417,7 @@ static void test_import_bad_id(void **state)
     snprintf(text, sizeof text, "%s\nx%s\n%s\n", header, strchr(header, ','),
              "7,n,dawa,,,,,,,,,,,,,,,,");
     json_t *errors;
-    assert_null(rows_of(text, &errors));
+    assert_null(import_of(text, &errors));
     const char *want[] = {"line 2: id: not an integer", "line 2: households: not an integer",
                           "line 2: buildings: not an integer"};
     assert_errors(errors, want, 3);
@@ -383,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_import_without_id_and_with_dashes),
         cmocka_unit_test(test_import_problems_by_line),
         cmocka_unit_test(test_import_header_problems),
+        cmocka_unit_test(test_import_some_columns_with_ids),
         cmocka_unit_test(test_import_bad_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
