@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "db/conninfo.h"
 #include "log.h"
 #include "units.h"
 
@@ -19,12 +20,15 @@ typedef struct {
     const char *default_value;
     int64_t min, max;    /* for T_INT, T_SIZE and T_DURATION (ms) */
     const char *choices; /* T_ENUM: space-separated */
+    int sql;             /* the SQL functions read it: cg.NAME (durations cg.NAME_ms) */
 } setting;
 
-#define S(name, type, def, min, max, choices)                                                      \
-    {                                                                                              \
-#name, type, offsetof(cg_config, name), def, min, max, choices                             \
-    }
+// clang-format off
+#define S(name, type, def, min, max, choices) \
+    {#name, type, offsetof(cg_config, name), def, min, max, choices, 0}
+#define SQL(name, type, def, min, max) \
+    {#name, type, offsetof(cg_config, name), def, min, max, NULL, 1}
+// clang-format on
 
 static const setting settings[] = {
     S(listen, T_STRING, "127.0.0.1:7443", 0, 0, NULL),
@@ -43,7 +47,12 @@ static const setting settings[] = {
     S(idle_timeout, T_DURATION, "15min", 0, 7LL * 86400000, NULL),
     S(handshake_timeout, T_DURATION, "10s", 100, 600000, NULL),
     S(shutdown_timeout, T_DURATION, "30s", 0, 3600000, NULL),
-    S(request_answer_days, T_INT, "3", 0, 60, NULL),
+    SQL(request_answer_days, T_INT, "3", 0, 60),
+    SQL(ack_timeout, T_DURATION, "15min", 100, 7LL * 86400000),
+    SQL(supervision_timeout, T_DURATION, "60min", 100, 30LL * 86400000),
+    SQL(resolve_timeout, T_DURATION, "24h", 100, 90LL * 86400000),
+    SQL(remind_every, T_DURATION, "4h", 100, 30LL * 86400000),
+    SQL(dedup_window, T_DURATION, "2h", 0, 30LL * 86400000),
     S(log_level, T_ENUM, "info", 0, 0, "debug info warn error"),
     S(log_format, T_ENUM, "logfmt", 0, 0, "logfmt json"),
 };
@@ -271,4 +280,24 @@ void cg_config_free(cg_config *c)
         if (settings[k].type == T_STRING || settings[k].type == T_ENUM)
             free(*(char **)field(c, &settings[k]));
     memset(c, 0, sizeof *c);
+}
+
+char *cg_config_conninfo(const cg_config *c, char *err, size_t errlen)
+{
+    char names[N_SETTINGS][48], values[N_SETTINGS][24];
+    const char *pairs[2 * N_SETTINGS + 1];
+    size_t n = 0;
+    for (size_t k = 0; k < N_SETTINGS; k++) {
+        const setting *s = &settings[k];
+        if (!s->sql)
+            continue;
+        snprintf(names[n], sizeof names[n], "%s%s", s->name, s->type == T_DURATION ? "_ms" : "");
+        snprintf(values[n], sizeof values[n], "%lld",
+                 (long long)*(const int64_t *)((const char *)c + s->offset));
+        pairs[2 * n] = names[n];
+        pairs[2 * n + 1] = values[n];
+        n++;
+    }
+    pairs[2 * n] = NULL;
+    return cg_conninfo_with_settings(c->database, pairs, err, errlen);
 }

@@ -27,7 +27,14 @@ typedef struct {
     int64_t idle_timeout; /* 0: never */
     int64_t handshake_timeout;
     int64_t shutdown_timeout;
+    /* Read by the SQL functions (cg_config_conninfo); a report keeps the
+     * timings it was filed with. Durations in milliseconds. */
     int64_t request_answer_days; /* a resident's request must be answered within this */
+    int64_t ack_timeout;         /* a report not acknowledged: to the unit's leadership */
+    int64_t supervision_timeout; /* still not acknowledged: to supervision */
+    int64_t resolve_timeout;     /* acknowledged, not resolved: to supervision */
+    int64_t remind_every;        /* then a reminder to the unit this often */
+    int64_t dedup_window;        /* a second report of the same kind joins the open one */
     char *log_level;
     char *log_format; /* logfmt | json */
 } cg_config;
@@ -40,6 +47,10 @@ typedef struct {
 int cg_config_load(cg_config *c, const char *path, char *err, size_t errlen);
 
 void cg_config_free(cg_config *c);
+
+/* The database conninfo with the settings the SQL functions read, as cg.*
+ * startup options (see db/conninfo.h). malloc'd; NULL with err set. */
+char *cg_config_conninfo(const cg_config *c, char *err, size_t errlen);
 
 /* Splits "host:port" or "[v6]:port". 0 or -1. */
 int cg_config_split_listen(const char *listen, char *host, size_t hostlen, int *port);

@@ -1,6 +1,5 @@
 #include "server.h"
 
-#include "db/conninfo.h"
 #include "db/migrations.h"
 #include "error.h"
 #include "log.h"
@@ -131,11 +130,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
         SSL_CTX_free(s->tls);
         return -1;
     }
-    /* The settings the SQL functions read with current_setting('cg.NAME'). */
-    char answer_days[24];
-    snprintf(answer_days, sizeof answer_days, "%lld", (long long)cfg->request_answer_days);
-    const char *const settings[] = {"request_answer_days", answer_days, NULL};
-    char *conninfo = cg_conninfo_with_settings(cfg->database, settings, err, sizeof err);
+    char *conninfo = cg_config_conninfo(cfg, err, sizeof err);
     if (conninfo == NULL) {
         cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", err, CG_LOG_END);
         uv_close((uv_handle_t *)&s->listener, NULL);
