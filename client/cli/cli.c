@@ -169,6 +169,14 @@ void cg_cli_format_time(int64_t us, char *buf, size_t len)
     snprintf(buf + n, len - n, ".%03ldZ", ms);
 }
 
+void cg_cli_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 const char *cg_cli_subcommand_name(const cg_cli_command *sub)
 {
     const char *space = strrchr(sub->name, ' ');

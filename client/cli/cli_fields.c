@@ -87,13 +87,20 @@ static int is_flag(const entry *x)
     return x->o->set != NULL || (x->f != NULL && x->f->type == PROTOBUF_C_TYPE_BOOL);
 }
 
+static int is_repeated(const entry *x)
+{
+    return x->f != NULL && x->f->label == PROTOBUF_C_LABEL_REPEATED;
+}
+
 static const char *arg_name(const cg_opt *o, const ProtobufCFieldDescriptor *f)
 {
     if (o->arg != NULL)
         return o->arg;
     if (f == NULL || f->type == PROTOBUF_C_TYPE_STRING)
         return "TEXT";
-    return f->type == PROTOBUF_C_TYPE_BOOL ? "on|off" : "N";
+    if (f->type == PROTOBUF_C_TYPE_BOOL)
+        return "on|off";
+    return f->label == PROTOBUF_C_LABEL_REPEATED ? "N[,N...]" : "N";
 }
 
 /* Appends "  LEFT  help" in the layout of cg_cli_print_help to out. */
@@ -134,7 +141,9 @@ char *cg_input_help(const cg_input *in, const char *intro)
         else
             snprintf(left, sizeof left, "--%s %s", e[k].name, arg_name(e[k].o, e[k].f));
         char help[512];
-        snprintf(help, sizeof help, "%s%s", e[k].o->help, e[k].o->required ? " (required)" : "");
+        snprintf(help, sizeof help, "%s%s%s", e[k].o->help,
+                 is_repeated(&e[k]) && !is_flag(&e[k]) ? " (repeatable)" : "",
+                 e[k].o->required ? " (required)" : "");
         help_line(out, left, help);
     }
     if (fclose(out) != 0) {
@@ -159,7 +168,11 @@ static int set_value(parse_ctx *p, const entry *x, json_t *v)
         return cg_cli_usage_error(p->cmd, "--%s and --%s exclude each other", before, x->name);
     }
     json_object_set_new(p->given, place, json_string(x->name));
-    if (json_object_set_new(target, key, v) != 0)
+    /* A repeated field: v holds the items this option adds to the list. */
+    json_t *sofar = is_repeated(x) ? json_object_get(target, key) : NULL;
+    int failed = sofar != NULL ? json_array_extend(sofar, v) : json_object_set(target, key, v);
+    json_decref(v);
+    if (failed)
         return cg_cli_usage_error(p->cmd, "out of memory");
     if (x->is_value && p->in->fields_list != NULL) {
         json_t *list = json_object_get(p->req, p->in->fields_list);
@@ -173,6 +186,34 @@ static int set_value(parse_ctx *p, const entry *x, json_t *v)
         json_array_append_new(list, json_string(key));
     }
     return 0;
+}
+
+/* The JSON of an option's value (for a repeated field, the array of the
+ * items it adds), or why not with the part at fault in bad. */
+static const char *value_from_text(const entry *x, const char *arg, json_t **v, char *bad,
+                                   size_t badlen)
+{
+    char now[40];
+    if (x->o->now && strcmp(arg, "now") == 0) {
+        cg_cli_now(now, sizeof now);
+        arg = now;
+    }
+    if (x->o->from_text == NULL && is_repeated(x))
+        return cg_field_list_from_text(x->f, arg, v, bad, badlen);
+    snprintf(bad, badlen, "%s", arg);
+    const char *why = x->o->from_text ? x->o->from_text(arg, v) : cg_field_from_text(x->f, arg, v);
+    if (why == NULL && is_repeated(x)) {
+        json_t *list = json_array();
+        if (list == NULL)
+            json_decref(*v);
+        if (list == NULL || json_array_append_new(list, *v) != 0) { /* which frees *v */
+            json_decref(list);
+            list = NULL;
+            why = "out of memory";
+        }
+        *v = list;
+    }
+    return why;
 }
 
 static int on_opt(int opt, const char *arg, void *ctx)
@@ -191,9 +232,10 @@ static int on_opt(int opt, const char *arg, void *ctx)
     } else if (is_flag(x)) {
         v = json_true();
     } else {
-        const char *why = cg_field_from_text(x->f, arg, &v);
+        char bad[256];
+        const char *why = value_from_text(x, arg, &v, bad, sizeof bad);
         if (why != NULL)
-            return cg_cli_usage_error(p->cmd, "--%s: %s: '%s'", x->name, why, arg);
+            return cg_cli_usage_error(p->cmd, "--%s: %s: '%s'", x->name, why, bad);
     }
     return set_value(p, x, v);
 }

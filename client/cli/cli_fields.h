@@ -15,7 +15,11 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
-/* One operand or option; a table of them ends with an entry whose help is NULL. */
+/*
+ * One operand or option; a table of them ends with an entry whose help is NULL.
+ * An option on a repeated field may be given again and adds to the list; on a
+ * repeated number field each value may also be a comma list ("--officer 3,5").
+ */
 typedef struct {
     const char *field;  /* the field it fills (unused for local options) */
     const char *option; /* long option name; NULL: field with '_' -> '-' */
@@ -23,6 +27,10 @@ typedef struct {
     const char *set;    /* a flag that sets the string field to this value (--entered -> "yes") */
     int required;       /* the option must be given */
     const char *help;   /* one line for --help */
+    int now;            /* an instant: the word "now" stands for the current one (cg_cli_now) */
+    /* A value written in a form of its own, e.g. a Finding as CATEGORY:TEXT[:ACTION]:
+     * returns NULL with *out set to its JSON, or why not. NULL: by the field's type. */
+    const char *(*from_text)(const char *text, json_t **out);
 } cg_opt;
 
 /* What a command line fills in a request. */

@@ -74,7 +74,53 @@ typedef struct {
     const cg_request_spec *spec;
     cg_table *table; /* the rows for people */
     json_t *total;   /* the last page's total */
+    int pages;       /* replies so far */
 } gather;
+
+/* Prints the "label  value" lines of obj (cols; NULL: every member) and,
+ * when items is a non-empty array of obj, an empty line and its table. */
+static int print_object(const json_t *obj, const cg_column *cols, const char *items,
+                        const cg_column *item_columns)
+{
+    cg_table *t = cg_view_vertical(obj, cols);
+    if (t == NULL)
+        return no_memory();
+    cg_table_print(t, stdout);
+    cg_table_free(t);
+    const json_t *list = items ? json_object_get(obj, items) : NULL;
+    if (json_array_size(list) == 0)
+        return 0;
+    if ((t = cg_view_table_new(item_columns)) == NULL)
+        return no_memory();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (cg_view_table_add(t, item_columns, item) != 0) {
+            cg_table_free(t);
+            return no_memory();
+        }
+    }
+    putchar('\n');
+    cg_table_print(t, stdout);
+    cg_table_free(t);
+    return 0;
+}
+
+/* The heading of a list, before its rows. */
+static int print_heading(const cg_cli *cli, const cg_column *heading, const json_t *reply)
+{
+    if (!cli->json) {
+        int rc = print_object(reply, heading, NULL, NULL);
+        if (rc == 0)
+            putchar('\n');
+        return rc;
+    }
+    json_t *obj = json_object();
+    for (size_t i = 0; obj != NULL && heading[i].field != NULL; i++)
+        json_object_set(obj, heading[i].field, json_object_get(reply, heading[i].field));
+    return cg_json_print(obj) != 0 ? no_memory() : 0;
+}
 
 static int on_reply(json_t *reply, void *ctx)
 {
@@ -83,12 +129,12 @@ static int on_reply(json_t *reply, void *ctx)
     if (s->rows == NULL) {
         if (g->cli->json)
             return cg_json_print(json_incref(reply)) != 0 ? no_memory() : 0;
-        cg_table *t = cg_view_vertical(reply, s->columns);
-        if (t == NULL)
-            return no_memory();
-        cg_table_print(t, stdout);
-        cg_table_free(t);
-        return 0;
+        return print_object(reply, s->columns, s->items, s->item_columns);
+    }
+    if (s->heading != NULL && g->pages++ == 0) {
+        int rc = print_heading(g->cli, s->heading, reply);
+        if (rc != 0)
+            return rc;
     }
     if (s->total != NULL) {
         json_decref(g->total);
@@ -120,7 +166,7 @@ int cg_request_run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char 
         json_decref(req);
         return rc;
     }
-    gather g = {cli, spec, NULL, NULL};
+    gather g = {cli, spec, NULL, NULL, 0};
     if (spec->rows != NULL && !cli->json && (g.table = cg_view_table_new(spec->columns)) == NULL)
         rc = no_memory();
     if (rc == 0)

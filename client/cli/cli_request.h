@@ -20,6 +20,15 @@ typedef struct {
     const char *rows;         /* repeated reply field shown one per row; NULL: one object */
     const cg_column *columns; /* of the rows; for one object the lines shown (NULL: all) */
     const char *total;        /* a reply field shown after the rows (a total row) */
+    /* Reply fields that say what the rows answer (the week of PatrolDue), shown
+     * once before them: for people as "label  value" lines and an empty line,
+     * with --json as one object of these fields on the first line. */
+    const cg_column *heading;
+    /* One object: a repeated field of it (a patrol's findings) shown for
+     * people as a table after its lines, when not empty; --json prints the
+     * object whole as ever. */
+    const char *items;
+    const cg_column *item_columns;
 } cg_request_spec;
 
 /* run of every request command: cmd->spec is its cg_request_spec. */

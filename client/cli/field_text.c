@@ -69,6 +69,45 @@ const char *cg_field_from_text(const ProtobufCFieldDescriptor *f, const char *te
     }
 }
 
+const char *cg_field_list_from_text(const ProtobufCFieldDescriptor *f, const char *text,
+                                    json_t **out, char *bad, size_t badlen)
+{
+    *out = json_array();
+    if (*out == NULL)
+        return "out of memory";
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+        json_t *v;
+        const char *why = cg_field_from_text(f, text, &v);
+        if (why == NULL && json_array_append_new(*out, v) == 0)
+            return NULL;
+        snprintf(bad, badlen, "%s", text);
+        json_decref(*out);
+        *out = NULL;
+        return why ? why : "out of memory";
+    }
+    for (const char *item = text;; item++) {
+        size_t len = strcspn(item, ",");
+        char *one = strndup(item, len);
+        json_t *v = NULL;
+        const char *why = one == NULL ? "out of memory"
+                          : len == 0  ? "empty item in a list"
+                                      : cg_field_from_text(f, one, &v);
+        if (why == NULL && json_array_append_new(*out, v) != 0)
+            why = "out of memory";
+        if (why != NULL) {
+            snprintf(bad, badlen, "%s", len > 0 && one != NULL ? one : text);
+            free(one);
+            json_decref(*out);
+            *out = NULL;
+            return why;
+        }
+        free(one);
+        item += len;
+        if (*item == '\0')
+            return NULL;
+    }
+}
+
 char *cg_field_to_text(const json_t *v)
 {
     char buf[32];

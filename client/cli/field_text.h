@@ -23,6 +23,16 @@ const ProtobufCFieldDescriptor *cg_field_named(const ProtobufCMessageDescriptor 
  */
 const char *cg_field_from_text(const ProtobufCFieldDescriptor *f, const char *text, json_t **out);
 
+/*
+ * The items that text adds to the repeated field f, as a JSON array: for
+ * number and bool fields a comma-separated list ("3,5,8"; no empty items),
+ * each item as cg_field_from_text reads it; for string fields the whole text
+ * as one item (text may hold commas). Returns NULL with *out set, or why not
+ * with the bad item copied to bad.
+ */
+const char *cg_field_list_from_text(const ProtobufCFieldDescriptor *f, const char *text,
+                                    json_t **out, char *bad, size_t badlen);
+
 /* The text of a JSON scalar: a string as it is, an integer in decimal, a
  * boolean as true/false, null as "". malloc'd; NULL when memory ran out. */
 char *cg_field_to_text(const json_t *v);

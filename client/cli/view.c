@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A copy of s with line breaks and tabs as spaces; "-" for "". */
 static char *one_line(const char *s)
@@ -37,11 +38,70 @@ static char *joined(const json_t *a, cg_fmt fmt)
     return len > 0 ? text : (free(text), strdup("-"));
 }
 
+#define LOCAL_OFFSET (8 * 3600) /* Asia/Shanghai: UTC+8 all year */
+
+/* A number of n decimal digits at *p, then the character sep (none when
+ * sep is 0), advancing *p past both; -1 when they are not there. */
+static int field(const char **p, int n, char sep)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    if (sep != 0 && *(*p)++ != sep)
+        return -1;
+    return v;
+}
+
+/* s, "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" ('T' or a space), as
+ * local time "YYYY-MM-DD HH:MM" in buf. 0, or -1 when s is not an instant. */
+static int local_minute(const char *s, char *buf, size_t len)
+{
+    const char *p = s;
+    struct tm tm = {0};
+    int y, mo, d, h, mi, sec;
+    if ((y = field(&p, 4, '-')) < 0 || (mo = field(&p, 2, '-')) < 1 || mo > 12 ||
+        (d = field(&p, 2, 0)) < 1 || d > 31 || (*p != 'T' && *p != ' '))
+        return -1;
+    p++;
+    if ((h = field(&p, 2, ':')) < 0 || h > 23 || (mi = field(&p, 2, ':')) < 0 || mi > 59 ||
+        (sec = field(&p, 2, 0)) < 0 || sec > 60)
+        return -1;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    long offset = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om;
+        if ((oh = field(&p, 2, ':')) < 0 || (om = field(&p, 2, 0)) < 0)
+            return -1;
+        offset = sign * (oh * 3600L + om * 60L);
+    } else {
+        return -1;
+    }
+    if (*p != '\0')
+        return -1;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm) - offset + LOCAL_OFFSET;
+    return gmtime_r(&t, &tm) != NULL && strftime(buf, len, "%Y-%m-%d %H:%M", &tm) > 0 ? 0 : -1;
+}
+
 char *cg_view_text(const json_t *v, cg_fmt fmt)
 {
     char buf[64];
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING:
+        if (fmt == CG_FMT_LOCAL && local_minute(json_string_value(v), buf, sizeof buf) == 0)
+            return strdup(buf);
         return one_line(json_string_value(v));
     case JSON_INTEGER:
         if (fmt == CG_FMT_ID && json_integer_value(v) == 0)
@@ -58,8 +118,14 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     case JSON_FALSE:
         if (fmt == CG_FMT_MISSING)
             return strdup(json_is_true(v) ? "missing" : "ok");
+        if (fmt == CG_FMT_FLAG)
+            return strdup(json_is_true(v) ? "yes" : "-");
         return strdup(json_is_true(v) ? "yes" : "no");
     case JSON_ARRAY:
+        if (fmt == CG_FMT_COUNT) {
+            snprintf(buf, sizeof buf, "%zu", json_array_size(v));
+            return strdup(buf);
+        }
         return joined(v, fmt);
     default:
         return strdup("-");

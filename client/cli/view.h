@@ -16,6 +16,11 @@ typedef enum {
     CG_FMT_YESNO,    /* true: "yes", false: "no" */
     CG_FMT_MISSING,  /* true: "missing", false: "ok" */
     CG_FMT_PERCENT,  /* a share 0..1 as a percentage with one decimal: "83.3%" */
+    CG_FMT_FLAG,     /* true: "yes", false: "-" (a mark that stands out in a column) */
+    CG_FMT_COUNT,    /* a list: how many elements it has */
+    CG_FMT_LOCAL,    /* an RFC 3339 instant in local time, Asia/Shanghai (UTC+8, no
+                        daylight saving since 1991), to the minute: "2021-03-01 09:30";
+                        text that is not an instant as it is */
 } cg_fmt;
 
 /* One column of a table, or one line of a vertical table; a table of them

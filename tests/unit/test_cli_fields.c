@@ -2,7 +2,9 @@
  * Command lines into requests (cli_fields.c) and replies into table cells
  * (view.c), without a server: options named after fields, strict numbers,
  * flags, constants, operands, required options, the fields list of an
- * update, the generated --help, and how values look to people.
+ * update, the generated --help, and how values look to people; repeated
+ * fields (comma lists, repeated options), "now" for an instant, and a patrol
+ * finding written as CATEGORY:TEXT[:ACTION].
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,13 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "chengguan/v1/ledger.pb-c.h"
+#include "chengguan/v1/patrol.pb-c.h"
 #include "cli_fields.h"
 #include "field_text.h"
+#include "finding_text.h"
 #include "proto_json.h"
 #include "view.h"
 
@@ -245,6 +250,180 @@ static void test_view_tables(void **state)
     json_decref(obj);
 }
 
+static const cg_opt submit_opts[] = {
+    {.field = "compound_id", .option = "compound", .required = 1, .help = "compound"},
+    {.field = "officer_ids", .option = "officer", .arg = "ID[,ID...]", .help = "officers"},
+    {.field = "start", .now = 1, .help = "start"},
+    {.field = "end", .now = 1, .help = "end"},
+    {.field = "findings", .option = "finding", .from_text = cg_finding_from_text, .help = "f"},
+    {.field = "note", .help = "note"},
+    {0},
+};
+
+static const cg_input submit = {
+    .request = &chengguan__v1__patrol_submit__descriptor,
+    .values = "patrol",
+    .value_opts = submit_opts,
+};
+
+static void test_repeated_fields(void **state)
+{
+    json_t *req;
+    const char *local[CG_INPUT_MAX_LOCAL];
+    assert_int_equal(parse(&submit,
+                           "--compound 7 --officer 3,5 --officer=8 --finding 3:楼道堆物 "
+                           "--finding 10:a:b:referred --start 2021-03-01T09:00 --note 1,2",
+                           &req, local),
+                     -1);
+    assert_json(req, "{\"patrol\": {\"compound_id\": 7, \"officer_ids\": [3, 5, 8], "
+                     "\"findings\": [{\"category\": 3, \"text\": \"楼道堆物\"}, "
+                     "{\"category\": 10, \"text\": \"a:b\", \"action\": \"referred\"}], "
+                     "\"start\": \"2021-03-01T09:00\", \"note\": \"1,2\"}}");
+    /* It is a PatrolSubmit as proto_json reads it. */
+    char why[128];
+    ProtobufCMessage *m = cg_proto_from_json(submit.request, req, why, sizeof why);
+    assert_non_null(m);
+    Chengguan__V1__PatrolSubmit *ps = (Chengguan__V1__PatrolSubmit *)m;
+    assert_int_equal(ps->patrol->n_officer_ids, 3);
+    assert_int_equal(ps->patrol->officer_ids[2], 8);
+    assert_int_equal(ps->patrol->n_findings, 2);
+    assert_string_equal(ps->patrol->findings[1]->action, "referred");
+    protobuf_c_message_free_unpacked(m, NULL);
+    json_decref(req);
+
+    const char *bad[] = {
+        "--compound 7 --officer 3,x",      /* not an integer */
+        "--compound 7 --officer 3,,5",     /* empty item */
+        "--compound 7 --officer 3,",       /* empty item */
+        "--compound 7 --officer -3",       /* unsigned */
+        "--compound 7 --finding 11:x",     /* no such category */
+        "--compound 7 --finding 楼道堆物", /* no category */
+        "--compound 7 --finding 3:",       /* no text */
+        "--compound 7 --finding 3::none",  /* no text before the action */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        req = NULL;
+        assert_int_equal(parse(&submit, bad[i], &req, local), 1);
+        assert_null(req);
+    }
+}
+
+static void assert_finding(const char *text, const char *want)
+{
+    json_t *v;
+    const char *why = cg_finding_from_text(text, &v);
+    if (want == NULL) {
+        assert_non_null(why);
+        assert_null(v);
+        return;
+    }
+    if (why != NULL)
+        fail_msg("'%s': %s", text, why);
+    assert_json(v, want);
+    json_decref(v);
+}
+
+static void test_finding_from_text(void **state)
+{
+    assert_finding("1:x", "{\"category\": 1, \"text\": \"x\"}");
+    assert_finding("3:门口堆物:stopped_on_site",
+                   "{\"category\": 3, \"text\": \"门口堆物\", \"action\": \"stopped_on_site\"}");
+    assert_finding("3:门口堆物:已清理", "{\"category\": 3, \"text\": \"门口堆物:已清理\"}");
+    assert_finding("4:时间 10:30:case_needed",
+                   "{\"category\": 4, \"text\": \"时间 10:30\", \"action\": \"case_needed\"}");
+    assert_finding("5:none", "{\"category\": 5, \"text\": \"none\"}"); /* no ACTION part */
+    assert_finding("5:x:none:", "{\"category\": 5, \"text\": \"x:none:\"}");
+    assert_finding("6:x:None", "{\"category\": 6, \"text\": \"x:None\"}");
+    assert_finding("10:x:none", "{\"category\": 10, \"text\": \"x\", \"action\": \"none\"}");
+    assert_finding("0:x", NULL);
+    assert_finding("11:x", NULL);
+    assert_finding("010:x", "{\"category\": 10, \"text\": \"x\"}");
+    assert_finding("99999999999:x", NULL);
+    assert_finding(" 3:x", NULL);
+    assert_finding("+3:x", NULL);
+    assert_finding(":x", NULL);
+    assert_finding("3", NULL);
+    assert_finding("3:", NULL);
+    assert_finding("3::referred", NULL);
+    assert_finding("3:\xC0\x80", NULL);
+}
+
+static void test_list_from_text(void **state)
+{
+    const ProtobufCMessageDescriptor *d = &chengguan__v1__patrol__descriptor;
+    json_t *v;
+    char bad[16];
+    assert_null(cg_field_list_from_text(cg_field_named(d, "officer_ids"), "12", &v, bad, 16));
+    assert_json(v, "[12]");
+    json_decref(v);
+    assert_string_equal(
+        cg_field_list_from_text(cg_field_named(d, "officer_ids"), "1,2x,3", &v, bad, 16),
+        "not an integer");
+    assert_string_equal(bad, "2x");
+    assert_null(v);
+    assert_string_equal(
+        cg_field_list_from_text(cg_field_named(d, "officer_ids"), ",1", &v, bad, 16),
+        "empty item in a list");
+    assert_string_equal(bad, ",1");
+    /* Strings are one item, commas and all. */
+    assert_null(cg_field_list_from_text(cg_field_named(d, "officer_names"), "a,b", &v, bad, 16));
+    assert_json(v, "[\"a,b\"]");
+    json_decref(v);
+}
+
+/* "now" is the current instant, RFC 3339 UTC to the second; other values
+ * of the option go as they are. */
+static void test_now(void **state)
+{
+    json_t *req;
+    const char *local[CG_INPUT_MAX_LOCAL];
+    time_t before = time(NULL);
+    assert_int_equal(parse(&submit, "--compound 1 --start now --end=now", &req, local), -1);
+    time_t after = time(NULL);
+    const json_t *patrol = json_object_get(req, "patrol");
+    const char *start = json_string_value(json_object_get(patrol, "start"));
+    assert_non_null(start);
+    assert_int_equal(strlen(start), 20);
+    struct tm tm = {0};
+    char z = 0;
+    assert_int_equal(sscanf(start, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z),
+                     7);
+    assert_int_equal(z, 'Z');
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    assert_true(t >= before && t <= after);
+    assert_string_equal(json_string_value(json_object_get(patrol, "end")), start);
+    json_decref(req);
+    char buf[40];
+    cg_cli_now(buf, sizeof buf);
+    assert_int_equal(strlen(buf), 20);
+    /* "now" only for options that take an instant. */
+    assert_int_equal(parse(&submit, "--compound 1 --note now", &req, local), -1);
+    assert_json(req, "{\"patrol\": {\"compound_id\": 1, \"note\": \"now\"}}");
+    json_decref(req);
+}
+
+static void test_view_formats(void **state)
+{
+    assert_text(json_true(), CG_FMT_FLAG, "yes");
+    assert_text(json_false(), CG_FMT_FLAG, "-");
+    assert_text(json_pack("[{}{}{}]"), CG_FMT_COUNT, "3");
+    assert_text(json_array(), CG_FMT_COUNT, "0");
+    assert_text(json_string("2021-03-01T01:30:00Z"), CG_FMT_LOCAL, "2021-03-01 09:30");
+    assert_text(json_string("2021-02-28T16:05:59.999Z"), CG_FMT_LOCAL, "2021-03-01 00:05");
+    assert_text(json_string("2021-12-31T20:00:00+00:00"), CG_FMT_LOCAL, "2022-01-01 04:00");
+    assert_text(json_string("2021-03-01T09:30:00+08:00"), CG_FMT_LOCAL, "2021-03-01 09:30");
+    assert_text(json_string("2021-03-01 03:30:00-05:30"), CG_FMT_LOCAL, "2021-03-01 17:00");
+    assert_text(json_string(""), CG_FMT_LOCAL, "-");
+    assert_text(json_string("2021-03-01"), CG_FMT_LOCAL, "2021-03-01");
+    assert_text(json_string("2021-03-01T09:30"), CG_FMT_LOCAL, "2021-03-01T09:30");
+    assert_text(json_string("2021-03-01T09:30:00"), CG_FMT_LOCAL, "2021-03-01T09:30:00");
+    assert_text(json_string("2021-13-01T09:30:00Z"), CG_FMT_LOCAL, "2021-13-01T09:30:00Z");
+    assert_text(json_string("2021-03-01T09:30:00Zx"), CG_FMT_LOCAL, "2021-03-01T09:30:00Zx");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +434,11 @@ int main(void)
         cmocka_unit_test(test_field_from_text),
         cmocka_unit_test(test_view_text),
         cmocka_unit_test(test_view_tables),
+        cmocka_unit_test(test_repeated_fields),
+        cmocka_unit_test(test_finding_from_text),
+        cmocka_unit_test(test_list_from_text),
+        cmocka_unit_test(test_now),
+        cmocka_unit_test(test_view_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
