@@ -12,9 +12,17 @@
 #define DEFAULT_PKI    "./var/pki"
 
 static const cg_cli_command *const commands[] = {
-    &cg_cli_cmd_ping,      &cg_cli_cmd_whoami, &cg_cli_cmd_compound,
-    &cg_cli_cmd_officer,   &cg_cli_cmd_grid,   &cg_cli_cmd_board,
-    &cg_cli_cmd_publicity, &cg_cli_cmd_ledger, NULL,
+    &cg_cli_cmd_ping,
+    &cg_cli_cmd_whoami,
+    &cg_cli_cmd_compound,
+    &cg_cli_cmd_officer,
+    &cg_cli_cmd_grid,
+    &cg_cli_cmd_board,
+    &cg_cli_cmd_publicity,
+    &cg_cli_cmd_ledger,
+    &cg_cli_cmd_patrol,
+    &cg_cli_cmd_request,
+    NULL,
 };
 
 enum { OPT_SERVER = 256, OPT_CERT, OPT_KEY, OPT_CA, OPT_AS, OPT_JSON, OPT_TIMEOUT, OPT_VERSION };
