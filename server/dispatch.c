@@ -7,6 +7,7 @@
 #include "route.h"
 #include "services/ledger_service.h"
 #include "services/patrol_service.h"
+#include "services/report_service.h"
 #include "services/system_service.h"
 
 #include <stdio.h>
@@ -15,10 +16,12 @@ static const cg_route_table *const tables[] = {
     &cg_system_routes,
     &cg_ledger_routes,
     &cg_patrol_routes,
+    &cg_report_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */
-static const cg_route unknown_route = {CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET, "?", 0, NULL, NULL};
+static const cg_route unknown_route = {
+    CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET, "?", 0, NULL, NULL, 0};
 
 static const cg_route *find_route(Chengguan__V1__Envelope__BodyCase body)
 {

@@ -11,6 +11,7 @@ cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
     cg_request *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
+    r->server = s->server;
     r->session = s;
     r->id = id;
     r->route = route;
@@ -86,4 +87,9 @@ void cg_request_fail(cg_request *r, int code, const char *message, const char *f
     if (r->session != NULL)
         cg_session_send_error(r->session, r->id, code, message, field);
     finish(r, code, message);
+}
+
+void cg_request_end(cg_request *r)
+{
+    finish(r, 0, NULL);
 }

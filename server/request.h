@@ -17,7 +17,8 @@
 #include <stdint.h>
 
 typedef struct cg_request {
-    cg_session *session; /* NULL once the session went away */
+    struct cg_server *server; /* outlives the session */
+    cg_session *session;      /* NULL once the session went away */
     struct cg_request *prev, *next;
     uint64_t id;           /* the client's envelope id */
     const cg_route *route; /* what is asked; its name goes in the logs */
@@ -32,6 +33,10 @@ void cg_request_reply(cg_request *r, cg_envelope *reply);
 
 /* Sends an Error and frees the request. message and field may be NULL. */
 void cg_request_fail(cg_request *r, int code, const char *message, const char *field);
+
+/* Ends a request that owes no reply (its answer went out another way, or
+ * it was the server's own work on the session's behalf): logs, frees. */
+void cg_request_end(cg_request *r);
 
 /* Detaches r from its closing session. */
 void cg__request_detach(cg_request *r);

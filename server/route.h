@@ -23,7 +23,11 @@ typedef struct cg_route {
      * "SELECT cg_api.compound_add($1, $2::jsonb)": $1 the account, $2 the
      * request as JSON; it returns the reply as JSON. */
     const char *sql;
+    unsigned flags; /* CG_ROUTE_* */
 } cg_route;
+
+/* The route writes events: after it succeeds the event doorbell rings. */
+#define CG_ROUTE_RINGS 1u
 
 typedef struct {
     const cg_route *routes;

@@ -87,6 +87,12 @@ static void on_signal(uv_signal_t *h, int signum)
     cg_server_stop(s, 0);
 }
 
+static void forget_db(void *arg)
+{
+    cg_server *s = arg;
+    s->db = NULL;
+}
+
 static int listen_on(cg_server *s)
 {
     char host[256];
@@ -145,9 +151,12 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
         .arg = s,
     };
     s->db = cg_db_new(loop, &dbo);
+    int events_rc = s->db ? cg_events_start(&s->events, s, conninfo) : -1;
     free(conninfo);
-    if (s->db == NULL) {
+    if (events_rc != 0) {
         cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", CG_LOG_END);
+        if (s->db != NULL)
+            cg_db_close(s->db, forget_db, s);
         uv_close((uv_handle_t *)&s->listener, NULL);
         SSL_CTX_free(s->tls);
         return -1;
@@ -159,6 +168,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     uv_signal_start(&s->sigint, on_signal, SIGINT);
     uv_timer_init(loop, &s->shutdown_timer);
     s->shutdown_timer.data = s;
+    cg_escalation_start(&s->escalation, s);
     return 0;
 }
 
@@ -182,15 +192,23 @@ static void on_shutdown_timeout(uv_timer_t *t)
         cg_session_close(x);
 }
 
-/* Once the last session is gone, the pool closes: requests in flight had
- * their answers by then. */
+static void on_events_closed(void *arg)
+{
+    cg_server *s = arg;
+    cg_db_close(s->db, on_db_closed, s);
+}
+
+/* Once the last session is gone, the escalation timer stops and the event
+ * stream's connection closes, then the pool: requests in flight had their
+ * answers by then. */
 static void close_when_drained(cg_server *s)
 {
     if (!s->stopping || s->nsessions > 0 || s->db == NULL || s->db_closing)
         return;
     s->db_closing = 1;
     uv_timer_stop(&s->shutdown_timer);
-    cg_db_close(s->db, on_db_closed, s);
+    cg_escalation_stop(&s->escalation);
+    cg_events_close(&s->events, on_events_closed, s);
 }
 
 void cg_server_stop(cg_server *s, int exit_code)

@@ -7,6 +7,8 @@
 
 #include "config.h"
 #include "db/db.h"
+#include "escalation.h"
+#include "events.h"
 
 #include <openssl/ssl.h>
 #include <uv.h>
@@ -18,6 +20,8 @@ typedef struct cg_server {
     const cg_config *cfg;
     SSL_CTX *tls;
     cg_db *db;
+    cg_events events;         /* the event stream's listener and fan-out */
+    cg_escalation escalation; /* the deadline timer of the reports */
     uv_tcp_t listener;
     uv_signal_t sigterm;
     uv_signal_t sigint;

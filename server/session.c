@@ -140,6 +140,19 @@ static int flush(cg_session *s)
     return 0;
 }
 
+int cg_session_send_frame(cg_session *s, const void *frame, size_t len)
+{
+    if (s->state == CG_SESSION_CLOSING || uv_is_closing((uv_handle_t *)&s->tcp))
+        return CG_ECLOSED;
+    int rc = cg_tls_session_write(&s->tls, frame, len);
+    if (rc != 0) {
+        log_event(s, CG_LOG_ERROR, "send_failed", "error", cg_strerror(rc));
+        cg_session_close(s);
+        return rc;
+    }
+    return flush(s);
+}
+
 int cg_session_send(cg_session *s, const void *env)
 {
     if (s->state == CG_SESSION_CLOSING || uv_is_closing((uv_handle_t *)&s->tcp))
@@ -147,14 +160,13 @@ int cg_session_send(cg_session *s, const void *env)
     cg_buf frame = CG_BUF_INIT;
     int rc = cg_envelope_write(&frame, env, (size_t)s->server->cfg->max_frame_bytes);
     if (rc == 0)
-        rc = cg_tls_session_write(&s->tls, cg_buf_head(&frame), cg_buf_pending(&frame));
-    cg_buf_free(&frame);
-    if (rc != 0) {
+        rc = cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
+    else {
         log_event(s, CG_LOG_ERROR, "send_failed", "error", cg_strerror(rc));
         cg_session_close(s);
-        return rc;
     }
-    return flush(s);
+    cg_buf_free(&frame);
+    return rc;
 }
 
 int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,
@@ -198,7 +210,9 @@ static void on_timeout(uv_timer_t *t)
 {
     cg_session *s = t->data;
     if (s->state == CG_SESSION_READY) {
-        if (s->inflight > 0) { /* busy, not idle: look again later */
+        /* Busy, or waiting for events: not idle. Dead peers are found by
+         * TCP keepalive instead. Look again later. */
+        if (s->inflight > 0 || s->sub_state != CG_SUB_OFF) {
             arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
             return;
         }
@@ -376,6 +390,7 @@ void cg_session_start(cg_session *s)
     }
     snprintf(s->peer, sizeof s->peer, "%s:%d", host, port);
     uv_tcp_nodelay(&s->tcp, 1);
+    uv_tcp_keepalive(&s->tcp, 1, 60);
     log_event(s, CG_LOG_INFO, "connect", NULL, NULL);
     arm_timer(s, (uint64_t)s->server->cfg->handshake_timeout);
     update_reading(s);

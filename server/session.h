@@ -30,6 +30,12 @@ typedef enum {
     CG_SESSION_CLOSING,       /* no more input; flushing, then closing */
 } cg_session_state;
 
+typedef enum {
+    CG_SUB_OFF,     /* no Subscribe yet */
+    CG_SUB_CATCHUP, /* reading past events from the database */
+    CG_SUB_LIVE,    /* receiving events as they are fanned out */
+} cg_sub_state;
+
 typedef struct cg_session {
     struct cg_server *server;
     struct cg_session *prev, *next; /* in server->sessions */
@@ -53,6 +59,10 @@ typedef struct cg_session {
     char cert_subject[256];
     char cert_fingerprint[65];
     char client_name[64]; /* from Hello, for logs */
+    /* The event stream: events with seq > sub_cursor are still to come. */
+    cg_sub_state sub_state;
+    uint64_t sub_cursor;
+
     char account[64];
     char unit[32];
     cg_role role;
@@ -71,6 +81,10 @@ void cg_session_start(cg_session *s);
  * Returns 0 or a negative CG_E* code.
  */
 int cg_session_send(cg_session *s, const void *env);
+
+/* Queues an already packed frame (header and payload), e.g. one event
+ * pushed to many sessions. Returns as cg_session_send. */
+int cg_session_send_frame(cg_session *s, const void *frame, size_t len);
 
 /* Sends an Error envelope; see cg_envelope_set_error. */
 int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,

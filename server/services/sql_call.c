@@ -48,6 +48,8 @@ static void on_result(void *arg, int status, const PGresult *res)
     }
     cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
     cg_envelope_set_body(&reply, m);
+    if (r->route->flags & CG_ROUTE_RINGS)
+        cg_events_ring(&r->server->events);
     cg_request_reply(r, &reply);
     protobuf_c_message_free_unpacked(m, NULL);
 }
@@ -62,7 +64,7 @@ void cg_sql_call(cg_request *r, const cg_envelope *env)
         return;
     }
     const char *params[] = {r->session->account, text};
-    int rc = cg_db_query(r->session->server->db, r->route->sql, 2, params, on_result, r);
+    int rc = cg_db_query(r->server->db, r->route->sql, 2, params, on_result, r);
     free(text);
     if (rc != 0)
         on_result(r, rc, NULL);

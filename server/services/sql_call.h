@@ -14,11 +14,13 @@
 
 void cg_sql_call(cg_request *r, const cg_envelope *env);
 
-/* A route answered by the SQL function cg_api.FUNCTION(account, request). */
-#define CG_SQL_ROUTE(body, name, roles, function)                                                  \
-    {                                                                                              \
-        CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call,                            \
-            "SELECT cg_api." function "($1, $2::jsonb)"                                            \
-    }
+/* A route answered by the SQL function cg_api.FUNCTION(account, request);
+ * flags as in route.h. */
+// clang-format off
+#define CG_SQL_ROUTE_FLAGS(body, name, roles, function, flags) \
+    {CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call, \
+     "SELECT cg_api." function "($1, $2::jsonb)", flags}
+// clang-format on
+#define CG_SQL_ROUTE(body, name, roles, function) CG_SQL_ROUTE_FLAGS(body, name, roles, function, 0)
 
 #endif

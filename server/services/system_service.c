@@ -174,16 +174,16 @@ static void on_whoami_account(void *arg, int status, const PGresult *res)
 static void whoami(cg_request *r, const cg_envelope *env)
 {
     const char *params[] = {r->session->account};
-    int rc = cg_db_query(r->session->server->db, ACCOUNT_COLUMNS "WHERE a.name = $1", 1, params,
+    int rc = cg_db_query(r->server->db, ACCOUNT_COLUMNS "WHERE a.name = $1", 1, params,
                          on_whoami_account, r);
     if (rc != 0)
         fail_lookup(r, rc, NULL);
 }
 
 static const cg_route routes[] = {
-    {CHENGGUAN__V1__ENVELOPE__BODY_HELLO, "hello", 0, hello, NULL},
-    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL},
-    {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", CG_ROLES_ALL, whoami, NULL},
+    {CHENGGUAN__V1__ENVELOPE__BODY_HELLO, "hello", 0, hello, NULL, 0},
+    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL, 0},
+    {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", CG_ROLES_ALL, whoami, NULL, 0},
 };
 
 const cg_route_table cg_system_routes = CG_ROUTE_TABLE(routes);

@@ -1,0 +1,107 @@
+#include "escalation.h"
+
+#include "error.h"
+#include "events.h"
+#include "log.h"
+#include "server.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+/* However far the next deadline, look again at least this often: another
+ * instance may have filed a report whose doorbell this one missed. */
+#define MAX_SLEEP_MS 60000
+#define RETRY_MS     1000
+
+static void run(cg_escalation *x);
+
+static void on_timer(uv_timer_t *t)
+{
+    run(t->data);
+}
+
+/* Milliseconds from now until an RFC 3339 UTC instant ("" or bad: -1). */
+static long long ms_until(const char *instant)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int ms = 0;
+    if (sscanf(instant, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long then = (long long)timegm(&tm) * 1000 + ms;
+    long long diff = then - ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    return diff < 0 ? 0 : diff;
+}
+
+static void on_escalated(void *arg, int status, const PGresult *res)
+{
+    cg_escalation *x = arg;
+    x->running = 0;
+    if (uv_is_closing((uv_handle_t *)&x->timer))
+        return;
+    long long sleep_ms = RETRY_MS;
+    if (status == 0) {
+        json_t *j = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+        long long fired = json_integer_value(json_object_get(j, "fired"));
+        const char *deadline = json_string_value(json_object_get(j, "next_deadline"));
+        long long next = ms_until(deadline ? deadline : "");
+        json_decref(j);
+        if (fired > 0) {
+            cg_log_line l;
+            cg_log_begin(&l, CG_LOG_INFO, "escalation_steps");
+            cg_log_int(&l, "fired", fired);
+            cg_log_end(&l);
+            cg_events_ring(&x->server->events);
+        }
+        sleep_ms = next < 0 || next > MAX_SLEEP_MS ? MAX_SLEEP_MS : next;
+    } else if (status != CG_EUNAVAILABLE) {
+        cg_log_kv(CG_LOG_ERROR, "escalation_failed", "error", res ? PQresultErrorMessage(res) : "",
+                  CG_LOG_END);
+    }
+    if (x->again) {
+        x->again = 0;
+        sleep_ms = 0;
+    }
+    uv_timer_start(&x->timer, on_timer, (uint64_t)sleep_ms, 0);
+}
+
+static void run(cg_escalation *x)
+{
+    if (x->running) {
+        x->again = 1;
+        return;
+    }
+    uv_timer_stop(&x->timer);
+    int rc = cg_db_query(x->server->db, "SELECT cg_internal.escalate_due()::text", 0, NULL,
+                         on_escalated, x);
+    if (rc == 0)
+        x->running = 1;
+    else
+        uv_timer_start(&x->timer, on_timer, RETRY_MS, 0);
+}
+
+void cg_escalation_start(cg_escalation *x, cg_server *server)
+{
+    memset(x, 0, sizeof *x);
+    x->server = server;
+    uv_timer_init(server->loop, &x->timer);
+    x->timer.data = x;
+    uv_timer_start(&x->timer, on_timer, 0, 0);
+}
+
+void cg_escalation_poke(cg_escalation *x)
+{
+    if (x->server != NULL && !uv_is_closing((uv_handle_t *)&x->timer))
+        run(x);
+}
+
+void cg_escalation_stop(cg_escalation *x)
+{
+    uv_close((uv_handle_t *)&x->timer, NULL);
+}

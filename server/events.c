@@ -1,0 +1,346 @@
+#include "events.h"
+
+#include "envelope.h"
+#include "error.h"
+#include "escalation.h"
+#include "log.h"
+#include "proto_json.h"
+#include "request.h"
+#include "server.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHANNEL       "cg_events"
+#define READ_BATCH    1000
+#define REPOLL_MIN_MS 20
+#define REPOLL_MAX_MS 1000
+
+/* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON). */
+#define READ_SQL "SELECT seq, unit, reporter, event::text FROM cg_internal.events_after($1, $2, $3)"
+
+static void read_events(cg_events *e);
+static void catch_up(cg_events *e, cg_session *s);
+
+/* The same rule as events_after's scope in SQL: who sees an event. */
+static int in_scope(const cg_session *s, const char *unit, const char *reporter)
+{
+    switch (s->role) {
+    case CG_ROLE_HQ:
+    case CG_ROLE_SUPERVISION:
+    case CG_ROLE_SECTION:
+        return 1;
+    case CG_ROLE_UNIT:
+        return strcmp(unit, s->unit) == 0;
+    case CG_ROLE_PROPERTY:
+        return strcmp(reporter, s->account) == 0;
+    default:
+        return 0;
+    }
+}
+
+/* Packs row i (an Event as JSON) into one frame with envelope id 0. 0 or -1
+ * after logging. */
+static int pack_event(const PGresult *res, int i, cg_buf *frame)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(PQgetvalue(res, i, 3), 0, &jerr);
+    char why[256] = "not JSON";
+    ProtobufCMessage *m =
+        j ? cg_proto_from_json(&chengguan__v1__event__descriptor, j, why, sizeof why) : NULL;
+    json_decref(j);
+    if (m == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "bad_event", "seq", PQgetvalue(res, i, 0), "error", why,
+                  CG_LOG_END);
+        return -1;
+    }
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_EVENT;
+    env.event = (Chengguan__V1__Event *)m;
+    int rc = cg_envelope_write(frame, &env, SIZE_MAX);
+    protobuf_c_message_free_unpacked(m, NULL);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Pushes the events of res (in seq order) to the live sessions in scope. */
+static void fan_out(cg_events *e, const PGresult *res)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+        const char *unit = PQgetvalue(res, i, 1), *reporter = PQgetvalue(res, i, 2);
+        /* Packed once, on the first session that wants it, then the same
+         * bytes go to every other one. */
+        cg_buf frame = CG_BUF_INIT;
+        int packed = 0;
+        for (cg_session *s = e->server->sessions; s != NULL; s = s->next) {
+            if (s->sub_state != CG_SUB_LIVE || seq <= s->sub_cursor || !in_scope(s, unit, reporter))
+                continue;
+            if (!packed) {
+                if (pack_event(res, i, &frame) != 0)
+                    break;
+                packed = 1;
+            }
+            s->sub_cursor = seq;
+            cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
+        }
+        cg_buf_free(&frame);
+        e->frontier = seq;
+    }
+}
+
+static void on_repoll(uv_timer_t *t)
+{
+    read_events(t->data);
+}
+
+/* Events still waiting for their transactions get no seq yet: if there are
+ * some, look again soon, backing off while they stay. */
+static void on_pending(void *arg, int status, const PGresult *res)
+{
+    cg_events *e = arg;
+    if (status != 0 || e->closed != NULL)
+        return;
+    if (strtoll(PQgetvalue(res, 0, 0), NULL, 10) > 0) {
+        e->repoll_ms = e->repoll_ms ? e->repoll_ms * 2 : REPOLL_MIN_MS;
+        if (e->repoll_ms > REPOLL_MAX_MS)
+            e->repoll_ms = REPOLL_MAX_MS;
+        uv_timer_start(&e->repoll, on_repoll, e->repoll_ms, 0);
+    } else {
+        e->repoll_ms = 0;
+    }
+}
+
+static void on_read(void *arg, int status, const PGresult *res)
+{
+    cg_events *e = arg;
+    e->reading = 0;
+    if (e->closed != NULL)
+        return;
+    if (status != 0) {
+        /* The connection's next on_ready reads again from the frontier. */
+        if (status != CG_EUNAVAILABLE)
+            cg_log_kv(CG_LOG_ERROR, "events_read_failed", "error",
+                      res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+        return;
+    }
+    fan_out(e, res);
+    if (PQntuples(res) == READ_BATCH || e->read_again) {
+        e->read_again = 0;
+        read_events(e);
+        return;
+    }
+    cg_db_query(e->listen, "SELECT cg_internal.events_pending()", 0, NULL, on_pending, e);
+}
+
+static void read_events(cg_events *e)
+{
+    if (!e->started || e->closed != NULL)
+        return;
+    if (e->reading) {
+        e->read_again = 1;
+        return;
+    }
+    char after[24], limit[16];
+    snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
+    snprintf(limit, sizeof limit, "%d", READ_BATCH);
+    const char *params[] = {after, limit, NULL};
+    if (cg_db_query(e->listen, READ_SQL, 3, params, on_read, e) == 0)
+        e->reading = 1;
+}
+
+static void on_head(void *arg, int status, const PGresult *res)
+{
+    cg_events *e = arg;
+    if (status != 0 && status != CG_EUNAVAILABLE)
+        cg_log_kv(CG_LOG_ERROR, "events_start_failed", "error",
+                  res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+    if (status != 0 || e->closed != NULL)
+        return; /* the connection's next on_ready tries again */
+    e->frontier = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    e->started = 1;
+    /* Sessions that went live before the frontier was known may be behind
+     * it: they catch up from the database first. */
+    for (cg_session *s = e->server->sessions; s != NULL; s = s->next)
+        if (s->sub_state == CG_SUB_LIVE && s->sub_cursor < e->frontier) {
+            s->sub_state = CG_SUB_CATCHUP;
+            catch_up(e, s);
+        }
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_INFO, "events_started");
+    cg_log_int(&l, "head_seq", (long long)e->frontier);
+    cg_log_end(&l);
+    read_events(e);
+}
+
+static void on_listen(void *arg, int status, const PGresult *res)
+{
+    if (status != 0 && status != CG_EUNAVAILABLE)
+        cg_log_kv(CG_LOG_ERROR, "listen_failed", "error",
+                  res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+}
+
+/* The listening connection came up (first time or after an outage): listen,
+ * then read whatever was written meanwhile. */
+static void on_ready(void *arg)
+{
+    cg_events *e = arg;
+    cg_db_query(e->listen, "LISTEN " CHANNEL, 0, NULL, on_listen, e);
+    if (e->started)
+        read_events(e);
+    else
+        cg_db_query(e->listen, "SELECT coalesce(max(seq), 0) FROM events", 0, NULL, on_head, e);
+}
+
+static void on_notify(void *arg, const char *channel)
+{
+    cg_events *e = arg;
+    read_events(e);
+    cg_escalation_poke(&e->server->escalation);
+}
+
+int cg_events_start(cg_events *e, cg_server *server, const char *conninfo)
+{
+    memset(e, 0, sizeof *e);
+    e->server = server;
+    uv_timer_init(server->loop, &e->repoll);
+    e->repoll.data = e;
+    cg_db_options o = {
+        .conninfo = conninfo,
+        .pool_size = 1,
+        .queue_size = 16,
+        .on_ready = on_ready,
+        .on_notify = on_notify,
+        .arg = e,
+    };
+    e->listen = cg_db_new(server->loop, &o);
+    if (e->listen == NULL) {
+        cg_log_kv(CG_LOG_ERROR, "events_setup_failed", "error", "out of memory", CG_LOG_END);
+        uv_close((uv_handle_t *)&e->repoll, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static void on_rung(void *arg, int status, const PGresult *res)
+{
+    cg_events *e = arg;
+    e->ringing = 0;
+    if (e->ring_again && e->closed == NULL) {
+        e->ring_again = 0;
+        cg_events_ring(e);
+    }
+}
+
+void cg_events_ring(cg_events *e)
+{
+    read_events(e);
+    cg_escalation_poke(&e->server->escalation);
+    if (e->ringing) {
+        e->ring_again = 1;
+        return;
+    }
+    if (cg_db_query(e->server->db, "NOTIFY " CHANNEL, 0, NULL, on_rung, e) == 0)
+        e->ringing = 1;
+}
+
+/* --- catching up ------------------------------------------------------- */
+
+typedef struct {
+    cg_events *events;
+    cg_request *request; /* holds the session; detached if it goes away */
+    uint64_t frontier;   /* the fan-out's frontier when the read was sent */
+} catchup;
+
+static const cg_route catchup_route = {
+    CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe.catchup", 0, NULL, NULL, 0};
+
+static void on_catchup(void *arg, int status, const PGresult *res)
+{
+    catchup *c = arg;
+    cg_request *r = c->request;
+    cg_session *s = r->session;
+    cg_events *e = c->events;
+    uint64_t frontier = c->frontier;
+    free(c);
+    if (s == NULL) {
+        cg_request_end(r);
+        return;
+    }
+    if (status != 0) {
+        /* The stream cannot go on without gaps: end it; the client
+         * resubscribes from its last seq. */
+        cg_request_fail(r, status, "event stream interrupted, subscribe again", NULL);
+        cg_session_close_gracefully(s);
+        return;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+        if (seq <= s->sub_cursor)
+            continue;
+        cg_buf frame = CG_BUF_INIT;
+        if (pack_event(res, i, &frame) == 0)
+            cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
+        cg_buf_free(&frame);
+        s->sub_cursor = seq;
+    }
+    int more = PQntuples(res) == READ_BATCH;
+    cg_request_end(r);
+    if (s->state == CG_SESSION_CLOSING)
+        return;
+    if (!more && s->sub_cursor < frontier)
+        s->sub_cursor = frontier; /* nothing of this scope up to there */
+    if (!more && s->sub_cursor >= e->frontier)
+        s->sub_state = CG_SUB_LIVE;
+    else
+        catch_up(e, s);
+}
+
+static void catch_up(cg_events *e, cg_session *s)
+{
+    catchup *c = malloc(sizeof *c);
+    cg_request *r = c ? cg_request_new(s, 0, &catchup_route) : NULL;
+    if (r == NULL) {
+        free(c);
+        cg_session_send_error(s, 0, CG_ERESOURCE_EXHAUSTED, "out of memory", NULL);
+        cg_session_close_gracefully(s);
+        return;
+    }
+    *c = (catchup){e, r, e->frontier};
+    char after[24], limit[16];
+    snprintf(after, sizeof after, "%llu", (unsigned long long)s->sub_cursor);
+    snprintf(limit, sizeof limit, "%d", READ_BATCH);
+    const char *params[] = {after, limit, s->account};
+    int rc = cg_db_query(e->server->db, READ_SQL, 3, params, on_catchup, c);
+    if (rc != 0)
+        on_catchup(c, rc, NULL);
+}
+
+void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
+{
+    s->sub_cursor = after_seq;
+    if (e->started && after_seq >= e->frontier) {
+        s->sub_state = CG_SUB_LIVE;
+        return;
+    }
+    s->sub_state = CG_SUB_CATCHUP;
+    catch_up(e, s);
+}
+
+/* --- closing ------------------------------------------------------------ */
+
+static void on_listen_closed(void *arg)
+{
+    cg_events *e = arg;
+    e->listen = NULL;
+    e->closed(e->closed_arg);
+}
+
+void cg_events_close(cg_events *e, void (*done)(void *arg), void *arg)
+{
+    e->closed = done;
+    e->closed_arg = arg;
+    uv_close((uv_handle_t *)&e->repoll, NULL);
+    cg_db_close(e->listen, on_listen_closed, e);
+}
