@@ -676,9 +676,9 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM cg_internal.fail('CG005', 'compound_id', format('compound %s not found', v_compound_id));
     END IF;
-    IF NOT (a.role = 'hq'
-            OR (a.role = 'unit' AND a.unit_code = c.unit_code)
-            OR (a.role = 'property' AND a.name = c.property_account)) THEN
+    IF NOT coalesce(a.role = 'hq'
+                    OR (a.role = 'unit' AND a.unit_code = c.unit_code)
+                    OR (a.role = 'property' AND a.name = c.property_account), false) THEN
         PERFORM cg_internal.fail('CG007', 'compound_id', format('compound %s is outside your scope', c.id));
     END IF;
     PERFORM cg_internal.require_open(c);
@@ -697,7 +697,7 @@ BEGIN
             v_text || CASE WHEN v_location <> '' THEN ' @ ' || v_location ELSE '' END
                    || CASE WHEN v_dissuasion THEN '（劝阻无效 / dissuasion failed）' ELSE '' END,
             'report.duplicate',
-            format('报告 #%s 又被报告一次（共 %s 次重复）/ report %s reported again (%s duplicates)',
+            format('报告 #%s 又被报告一次（共 %s 次重复）/ report %s reported again (duplicates: %s)',
                    v_open.id, v_open.duplicates + 1, v_open.id, v_open.duplicates + 1));
         RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(v_open.id) || '{"attached": true}'::jsonb);
     END IF;
