@@ -236,6 +236,27 @@ int cg_test_server_stop(cg_test_server *t)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void cg_test_server_kill(cg_test_server *t)
+{
+    if (t->pid <= 0)
+        return;
+    kill(t->pid, SIGKILL);
+    waitpid(t->pid, NULL, 0);
+    t->pid = 0;
+}
+
+void cg_test_server_share(cg_test_server *t, const cg_test_server *first, const char *name)
+{
+    *t = *first;
+    t->pid = 0;
+    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->dir, sizeof t->dir, "%s/t/%s", t->env_dir, name);
+    if (sh("rm -rf '%s' && mkdir -p '%s'", t->dir, t->dir) != 0)
+        die("cannot create %s", t->dir);
+    snprintf(t->config, sizeof t->config, "%s/chengguand.ini", t->dir);
+    snprintf(t->log, sizeof t->log, "%s/server.log", t->dir);
+}
+
 const char *cg_test_pki(const cg_test_server *t, const char *rel, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/pki/%s", t->env_dir, rel);

@@ -43,6 +43,13 @@ void cg_test_server_start(cg_test_server *t, const char *extra_ini);
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
 int cg_test_server_stop(cg_test_server *t);
 
+/* SIGKILL, then waits: a crash, nothing flushed or closed. */
+void cg_test_server_kill(cg_test_server *t);
+
+/* A second server on the same database as first (its own directory, port,
+ * config and log), not started yet. */
+void cg_test_server_share(cg_test_server *t, const cg_test_server *first, const char *name);
+
 /* Runs chengguand in the foreground with args; returns its exit status. */
 int cg_test_server_run(cg_test_server *t, const char *args);
 

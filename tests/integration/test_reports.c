@@ -1,0 +1,503 @@
+/*
+ * Rapid handling end to end: reports reach the right workstations through
+ * the event stream, the escalation ladder fires each step once at its time,
+ * deadlines survive a crash, two servers share one database, subscribers
+ * resume without a gap, many concurrent writers lose nothing, a slow
+ * subscriber is cut off alone, and duplicates join the open report.
+ *
+ * Subscribers here are raw connections (Hello, Subscribe, then read pushes)
+ * so the test sees exactly what the server sends.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define SETTINGS                                                                                   \
+    "ack_timeout = 1s\nsupervision_timeout = 2s\nresolve_timeout = 1s\nremind_every = 1s\n"        \
+    "dedup_window = 3s\n"
+
+static cg_test_server server, second;
+
+/* --- clients ------------------------------------------------------------ */
+
+static struct {
+    const char *account;
+    cg_client *client;
+} clients[16];
+
+static cg_client *as(const char *account)
+{
+    size_t i = 0;
+    for (; i < sizeof clients / sizeof clients[0] && clients[i].account != NULL; i++)
+        if (strcmp(clients[i].account, account) == 0)
+            return clients[i].client;
+    assert_true(i < sizeof clients / sizeof clients[0]);
+    clients[i].account = account;
+    clients[i].client = cg_test_connect(&server, account);
+    return clients[i].client;
+}
+
+static int close_clients(void **state)
+{
+    for (size_t i = 0; i < sizeof clients / sizeof clients[0] && clients[i].account; i++) {
+        cg_client_free(clients[i].client);
+        clients[i].account = NULL;
+    }
+    return 0;
+}
+
+static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int want)
+{
+    ProtobufCMessage *reply = NULL;
+    int rc = cg_call(as(account), req, &reply);
+    if (rc != want)
+        fail_msg("%s as %s: got %s (%s), want %s", req->descriptor->short_name, account,
+                 cg_err_name(rc), cg_client_error(as(account)), cg_err_name(want));
+    return reply;
+}
+
+/* A compound of unit with a grid officer, managed by property-demo. */
+static uint64_t make_compound(const char *unit, const char *name, uint64_t *officer)
+{
+    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
+    c.name = (char *)name;
+    c.district = (char *)unit;
+    c.community = "快速处置社区";
+    c.property_account = "property-demo";
+    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
+    add.compound = &c;
+    Chengguan__V1__Compound *got = (Chengguan__V1__Compound *)call("hq", &add.base, 0);
+    uint64_t id = got->id;
+    cg_message_free(&got->base);
+    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
+    o.name = "网格员";
+    o.unit = (char *)unit;
+    o.phone = "13600003333";
+    Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
+    oa.officer = &o;
+    Chengguan__V1__Officer *of = (Chengguan__V1__Officer *)call("hq", &oa.base, 0);
+    *officer = of->id;
+    cg_message_free(&of->base);
+    Chengguan__V1__GridAssign ga = CHENGGUAN__V1__GRID_ASSIGN__INIT;
+    ga.compound_id = id;
+    ga.officer_id = *officer;
+    cg_message_free(call("hq", &ga.base, 0));
+    return id;
+}
+
+static uint64_t file_report_with(cg_client *c, uint64_t compound, uint32_t category,
+                                 const char *text, int *attached)
+{
+    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
+    r.compound_id = compound;
+    r.category = category;
+    r.text = (char *)text;
+    r.dissuasion_failed = 1;
+    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
+    req.report = &r;
+    ProtobufCMessage *reply = NULL;
+    int rc = cg_call(c, &req.base, &reply);
+    if (rc != 0)
+        fail_msg("report submit: %s (%s)", cg_err_name(rc), cg_client_error(c));
+    Chengguan__V1__Report *got = (Chengguan__V1__Report *)reply;
+    uint64_t id = got->id;
+    if (attached != NULL)
+        *attached = got->attached;
+    cg_message_free(reply);
+    return id;
+}
+
+static uint64_t file_report(uint64_t compound, uint32_t category)
+{
+    return file_report_with(as("property-demo"), compound, category, "楼道堆放杂物，劝阻无效",
+                            NULL);
+}
+
+static void ack(uint64_t report, uint64_t officer)
+{
+    Chengguan__V1__ReportAck req = CHENGGUAN__V1__REPORT_ACK__INIT;
+    req.id = report;
+    req.officer_id = officer;
+    cg_message_free(call("hq", &req.base, 0));
+}
+
+static void resolve(uint64_t report)
+{
+    Chengguan__V1__ReportResolve req = CHENGGUAN__V1__REPORT_RESOLVE__INIT;
+    req.id = report;
+    req.outcome = "stopped";
+    req.note = "已现场制止";
+    cg_message_free(call("hq", &req.base, 0));
+}
+
+/* Steps of one kind (and level, 0: any) in the report's timeline. */
+static int timeline_count(uint64_t report, const char *kind, uint32_t level)
+{
+    Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
+    get.id = report;
+    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("supervision", &get.base, 0);
+    int n = 0;
+    for (size_t i = 0; i < r->n_timeline; i++)
+        n += strcmp(r->timeline[i]->kind, kind) == 0 &&
+             (level == 0 || r->timeline[i]->level == level);
+    cg_message_free(&r->base);
+    return n;
+}
+
+/* --- raw subscribers ------------------------------------------------------ */
+
+typedef struct {
+    cg_test_raw raw;
+    uint64_t last_seq;
+} subscriber;
+
+static void subscribe_on(subscriber *s, const cg_test_server *t, const char *account,
+                         uint64_t after)
+{
+    char cert[700], key[700], rel[128];
+    snprintf(rel, sizeof rel, "clients/%s.crt", account);
+    cg_test_pki(t, rel, cert, sizeof cert);
+    snprintf(rel, sizeof rel, "clients/%s.key", account);
+    cg_test_pki(t, rel, key, sizeof key);
+    assert_int_equal(cg_test_raw_open(&s->raw, t, cert, key), 0);
+    assert_true(cg_test_raw_hello(&s->raw));
+    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
+    sub.after_seq = after;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 2;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
+    env.subscribe = &sub;
+    assert_int_equal(cg_test_raw_send_env(&s->raw, &env), 0);
+    cg_envelope *reply = cg_test_raw_recv(&s->raw, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
+    cg_envelope_free(reply, NULL);
+    s->last_seq = after;
+}
+
+static void subscribe(subscriber *s, const char *account, uint64_t after)
+{
+    subscribe_on(s, &server, account, after);
+}
+
+/* The next event within timeout_ms (NULL: none). Checks that seqs strictly
+ * increase. Free with cg_envelope_free. */
+static cg_envelope *next_event(subscriber *s, int timeout_ms)
+{
+    cg_envelope *env = cg_test_raw_recv(&s->raw, timeout_ms);
+    if (env == NULL)
+        return NULL;
+    assert_int_equal(env->id, 0);
+    assert_int_equal(env->body_case, CHENGGUAN__V1__ENVELOPE__BODY_EVENT);
+    if (env->event->seq <= s->last_seq)
+        fail_msg("seq %llu after %llu", (unsigned long long)env->event->seq,
+                 (unsigned long long)s->last_seq);
+    s->last_seq = env->event->seq;
+    return env;
+}
+
+/* Waits for an event of report with kind (and level, 0: any); 1 when it
+ * came within timeout_ms. Other events are skipped. */
+static int wait_event(subscriber *s, uint64_t report, const char *kind, uint32_t level,
+                      int timeout_ms)
+{
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    for (;;) {
+        long long left = deadline - cg_test_now_ms();
+        if (left <= 0)
+            return 0;
+        cg_envelope *env = next_event(s, (int)left);
+        if (env == NULL)
+            return 0;
+        const Chengguan__V1__Event *e = env->event;
+        int match = e->report_id == report && strcmp(e->kind, kind) == 0 &&
+                    (level == 0 || e->level == level);
+        cg_envelope_free(env, NULL);
+        if (match)
+            return 1;
+    }
+}
+
+/* Counts the events of report with kind over timeout_ms. */
+static int count_events(subscriber *s, uint64_t report, const char *kind, int timeout_ms)
+{
+    int n = 0;
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    cg_envelope *env;
+    while (cg_test_now_ms() < deadline &&
+           (env = next_event(s, (int)(deadline - cg_test_now_ms()))) != NULL) {
+        n += env->event->report_id == report && strcmp(env->event->kind, kind) == 0;
+        cg_envelope_free(env, NULL);
+    }
+    return n;
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+static void test_report_reaches_its_unit_and_nobody_else(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("xinglongtai", "处置一号", &officer);
+    subscriber unit, other, sup, company;
+    subscribe(&unit, "xinglongtai", 0);
+    subscribe(&other, "dawa", 0);
+    subscribe(&sup, "supervision", 0);
+    subscribe(&company, "property-demo", 0);
+
+    uint64_t report = file_report(compound, 5);
+    assert_true(wait_event(&unit, report, "report.filed", 0, 10000));
+    assert_true(wait_event(&sup, report, "report.filed", 0, 10000));
+    assert_true(wait_event(&company, report, "report.filed", 0, 10000));
+    assert_int_equal(count_events(&other, report, "report.filed", 1500), 0);
+
+    Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
+    get.id = report;
+    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("xinglongtai", &get.base, 0);
+    assert_string_equal(r->unit, "xinglongtai");
+    assert_int_equal(r->grid_officer_id, officer);
+    assert_string_equal(r->status, "open");
+    cg_message_free(&r->base);
+    call("dawa", &get.base, CG_EPERMISSION_DENIED);
+    cg_test_raw_close(&unit.raw);
+    cg_test_raw_close(&other.raw);
+    cg_test_raw_close(&sup.raw);
+    cg_test_raw_close(&company.raw);
+}
+
+static void test_ladder_fires_each_step_once(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("shuangtaizi", "处置阶梯", &officer);
+    subscriber sup;
+    subscribe(&sup, "supervision", 0);
+    uint64_t report = file_report(compound, 4);
+    assert_true(wait_event(&sup, report, "report.escalated", 1, 10000)); /* after ack_timeout */
+    assert_true(wait_event(&sup, report, "report.escalated", 2, 10000)); /* supervision_timeout */
+    assert_int_equal(count_events(&sup, report, "report.escalated", 2500), 0);
+    assert_int_equal(timeline_count(report, "escalated", 1), 1);
+    assert_int_equal(timeline_count(report, "escalated", 2), 1);
+
+    /* Acknowledged in time: no ack step fires. Not resolved in time: to
+     * supervision and reminders; resolved: the reminders stop. */
+    uint64_t quick = file_report(compound, 6);
+    ack(quick, officer);
+    assert_true(wait_event(&sup, quick, "report.reminder", 0, 10000));
+    assert_int_equal(timeline_count(quick, "escalated", 1), 0);
+    resolve(quick);
+    assert_true(wait_event(&sup, quick, "report.resolved", 0, 10000));
+    assert_int_equal(count_events(&sup, quick, "report.reminder", 2500), 0);
+    cg_test_raw_close(&sup.raw);
+}
+
+static void test_deadline_survives_a_crash(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("dawa", "处置重启", &officer);
+    subscriber sup;
+    subscribe(&sup, "supervision", 0);
+    uint64_t before = sup.last_seq;
+    uint64_t report = file_report(compound, 7);
+    assert_true(wait_event(&sup, report, "report.filed", 0, 10000));
+    before = sup.last_seq;
+    cg_test_raw_close(&sup.raw);
+    close_clients(NULL);
+
+    cg_test_server_kill(&server); /* before the 1 s acknowledgement deadline */
+    sleep(3);                     /* both ack deadlines pass while it is down */
+    cg_test_server_start(&server, SETTINGS);
+    subscribe(&sup, "supervision", before);
+    assert_true(wait_event(&sup, report, "report.escalated", 1, 10000));
+    assert_true(wait_event(&sup, report, "report.escalated", 2, 10000));
+    assert_int_equal(timeline_count(report, "escalated", 0), 2);
+    cg_test_raw_close(&sup.raw);
+}
+
+static void test_resume_after_disconnect_has_no_gap(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("liaodongwan", "处置续传", &officer);
+    subscriber s;
+    subscribe(&s, "liaodongwan", 0);
+    uint64_t first = file_report(compound, 1);
+    assert_true(wait_event(&s, first, "report.filed", 0, 10000));
+    uint64_t resume_from = s.last_seq;
+    cg_test_raw_close(&s.raw);
+
+    uint64_t later[5];
+    for (int i = 0; i < 5; i++)
+        later[i] = file_report(compound, (uint32_t)(2 + i));
+    subscribe(&s, "liaodongwan", resume_from);
+    s.last_seq = resume_from;
+    for (int i = 0; i < 5; i++)
+        assert_true(wait_event(&s, later[i], "report.filed", 0, 10000));
+    cg_test_raw_close(&s.raw);
+}
+
+static void test_two_servers_share_the_stream_and_the_ladder(void **state)
+{
+    cg_test_server_share(&second, &server, "reports_b");
+    cg_test_server_start(&second, SETTINGS);
+    uint64_t officer;
+    uint64_t compound = make_compound("panshan", "处置双机", &officer);
+    subscriber on_b;
+    subscribe_on(&on_b, &second, "panshan", 0);
+    uint64_t report = file_report(compound, 9); /* through the first server */
+    assert_true(wait_event(&on_b, report, "report.filed", 0, 10000));
+    assert_true(wait_event(&on_b, report, "report.escalated", 2, 10000));
+    sleep(1);
+    /* Both engines ran; each step fired once. */
+    assert_int_equal(timeline_count(report, "escalated", 1), 1);
+    assert_int_equal(timeline_count(report, "escalated", 2), 1);
+    cg_test_raw_close(&on_b.raw);
+    assert_int_equal(cg_test_server_stop(&second), 0);
+}
+
+/* --- many writers, several subscribers ---------------------------------- */
+
+#define WRITERS            16
+#define REPORTS_PER_WRITER 8
+
+static uint64_t writer_compounds[2];
+static uint64_t filed[WRITERS][REPORTS_PER_WRITER];
+
+static void *writer(void *arg)
+{
+    intptr_t w = (intptr_t)arg;
+    cg_client *c = cg_test_connect(&server, "property-demo");
+    for (int i = 0; i < REPORTS_PER_WRITER; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "writer %d report %d", (int)w, i);
+        /* Categories differ per report: no two join as duplicates. */
+        filed[w][i] =
+            file_report_with(c, writer_compounds[w % 2],
+                             (uint32_t)(1 + (w * REPORTS_PER_WRITER + i) % 10), text, NULL);
+    }
+    cg_client_free(c);
+    return NULL;
+}
+
+/* Reads until every report in want[] (n of them) was seen filed, once each. */
+static void expect_all_filed(subscriber *s, const uint64_t *want, size_t n)
+{
+    int *seen = calloc(n, sizeof *seen);
+    size_t got = 0;
+    long long deadline = cg_test_now_ms() + 30000;
+    while (got < n && cg_test_now_ms() < deadline) {
+        cg_envelope *env = next_event(s, 1000);
+        if (env == NULL)
+            continue;
+        if (strcmp(env->event->kind, "report.filed") == 0)
+            for (size_t i = 0; i < n; i++)
+                if (want[i] == env->event->report_id) {
+                    assert_int_equal(seen[i], 0); /* exactly once */
+                    seen[i] = 1;
+                    got++;
+                }
+        cg_envelope_free(env, NULL);
+    }
+    assert_int_equal(got, n);
+    free(seen);
+}
+
+static void test_concurrent_writers_lose_nothing(void **state)
+{
+    uint64_t officer;
+    writer_compounds[0] = make_compound("xinglongtai", "并发甲", &officer);
+    writer_compounds[1] = make_compound("shuangtaizi", "并发乙", &officer);
+    subscriber all, unit_a, unit_b;
+    subscribe(&all, "hq", 0);
+    subscribe(&unit_a, "xinglongtai", 0);
+    subscribe(&unit_b, "shuangtaizi", 0);
+
+    pthread_t threads[WRITERS];
+    for (intptr_t w = 0; w < WRITERS; w++)
+        assert_int_equal(pthread_create(&threads[w], NULL, writer, (void *)w), 0);
+    for (int w = 0; w < WRITERS; w++)
+        pthread_join(threads[w], NULL);
+
+    uint64_t every[WRITERS * REPORTS_PER_WRITER], of_a[WRITERS * REPORTS_PER_WRITER],
+        of_b[WRITERS * REPORTS_PER_WRITER];
+    size_t n = 0, na = 0, nb = 0;
+    for (int w = 0; w < WRITERS; w++)
+        for (int i = 0; i < REPORTS_PER_WRITER; i++) {
+            every[n++] = filed[w][i];
+            if (w % 2 == 0)
+                of_a[na++] = filed[w][i];
+            else
+                of_b[nb++] = filed[w][i];
+        }
+    expect_all_filed(&all, every, n);
+    expect_all_filed(&unit_a, of_a, na);
+    expect_all_filed(&unit_b, of_b, nb);
+    cg_test_raw_close(&all.raw);
+    cg_test_raw_close(&unit_a.raw);
+    cg_test_raw_close(&unit_b.raw);
+}
+
+static void test_duplicates_join_the_open_report(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("xinglongtai", "处置去重", &officer);
+    int attached = 0;
+    uint64_t first = file_report_with(as("property-demo"), compound, 3, "商铺占道经营", &attached);
+    assert_false(attached);
+    uint64_t again = file_report_with(as("property-demo"), compound, 3, "又来了", &attached);
+    assert_true(attached);
+    assert_int_equal(again, first);
+    assert_int_equal(timeline_count(first, "duplicate", 0), 1);
+    sleep(4); /* past the 3 s window: a new report with a ladder of its own */
+    uint64_t later = file_report_with(as("property-demo"), compound, 3, "第三次", &attached);
+    assert_false(attached);
+    assert_true(later != first);
+}
+
+static void test_slow_subscriber_is_cut_off_alone(void **state)
+{
+    close_clients(NULL);
+    assert_int_equal(cg_test_server_stop(&server), 0);
+    cg_test_server_start(&server, SETTINGS "max_output_bytes = 64kB\n");
+    uint64_t officer;
+    uint64_t compound = make_compound("dawa", "处置慢读", &officer);
+    subscriber slow, fast;
+    subscribe(&slow, "hq", 0); /* never reads again */
+    subscribe(&fast, "dawa", 0);
+    static char text[2001];
+    memset(text, 'x', 2000);
+    uint64_t last = 0;
+    for (int i = 0; i < 400 && !cg_test_log_has(&server, "event=slow_reader_cut_off", NULL); i++) {
+        last = file_report_with(as("property-demo"), compound, (uint32_t)(1 + i % 10), text, NULL);
+        cg_envelope *env;
+        while ((env = next_event(&fast, 0)) != NULL) /* the fast one keeps up */
+            cg_envelope_free(env, NULL);
+    }
+    assert_true(cg_test_log_wait(&server, "event=slow_reader_cut_off", "account=hq", NULL));
+    assert_true(wait_event(&fast, last, "report.filed", 0, 10000) || fast.last_seq > 0);
+    cg_test_raw_close(&slow.raw);
+    cg_test_raw_close(&fast.raw);
+}
+
+int main(void)
+{
+    cg_test_server_init(&server, "reports", 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_reaches_its_unit_and_nobody_else),
+        cmocka_unit_test(test_ladder_fires_each_step_once),
+        cmocka_unit_test(test_deadline_survives_a_crash),
+        cmocka_unit_test(test_resume_after_disconnect_has_no_gap),
+        cmocka_unit_test(test_two_servers_share_the_stream_and_the_ladder),
+        cmocka_unit_test(test_concurrent_writers_lose_nothing),
+        cmocka_unit_test(test_duplicates_join_the_open_report),
+        cmocka_unit_test(test_slow_subscriber_is_cut_off_alone),
+    };
+    return CG_TEST_RUN_TEARDOWN(&server, SETTINGS, tests, close_clients);
+}
