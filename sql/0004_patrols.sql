@@ -750,10 +750,12 @@ $$;
 
 -- PatrolCompliance -> PatrolComplianceReply: compound-weeks due and
 -- patrolled from the week of `from` to the week of `to`, per district unit in
--- scope and in total (unit '', unit_name '合计'). Set-based: each compound's
--- due weeks are one range [lo, hi] of Mondays (counted arithmetically), and
--- its patrolled weeks are the distinct week_start of its patrols in that
--- range (index patrols_compound_week_idx).
+-- scope and in total (unit '', unit_name '合计'). Set-based, no loop over
+-- weeks: each compound's due weeks are one range [lo, hi] of Mondays
+-- (counted arithmetically), and its patrolled weeks are the distinct
+-- week_start of its patrols in that range, read from the index
+-- patrols_compound_week_idx alone (an index-only scan once autovacuum has
+-- set the visibility map of the append-only table).
 CREATE FUNCTION cg_api.patrol_compliance(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
@@ -793,11 +795,17 @@ BEGIN
         GROUP BY r.unit_code
     ),
     patrolled AS (
-        SELECT w.unit_code, count(*) AS patrolled
-        FROM (SELECT DISTINCT r.unit_code, p.compound_id, p.week_start
-              FROM ranges r
-              JOIN patrols p ON p.compound_id = r.id AND p.week_start BETWEEN r.lo AND r.hi) w
-        GROUP BY w.unit_code
+        -- per compound, its distinct patrolled weeks in [lo, hi]: an index
+        -- range scan of patrols_compound_week_idx, already in week order
+        SELECT r.unit_code, sum(w.weeks) AS patrolled
+        FROM ranges r
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS weeks
+            FROM (SELECT p.week_start FROM patrols p
+                  WHERE p.compound_id = r.id AND p.week_start BETWEEN r.lo AND r.hi
+                  GROUP BY p.week_start) g
+        ) w
+        GROUP BY r.unit_code
     ),
     per_unit AS (
         SELECT u.code, u.name_zh, coalesce(due.due, 0)::bigint AS due, coalesce(pa.patrolled, 0)::bigint AS patrolled
