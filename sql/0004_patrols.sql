@@ -161,7 +161,7 @@ DECLARE
                                  '([Zz]|([+-])([0-9]{2})(?::?([0-9]{2}))?)?$');
     y integer; mo integer; d integer; h integer; mi integer; s integer;
     oh integer; om integer;
-    local timestamp;
+    v_local timestamp;
 BEGIN
     IF m IS NULL THEN
         RETURN NULL;
@@ -174,13 +174,13 @@ BEGIN
        OR h > 23 OR mi > 59 OR s > 59 OR oh > 14 OR om > 59 THEN
         RETURN NULL;
     END IF;
-    local := make_timestamp(y, mo, d, h, mi, s + coalesce(('0' || m[7])::float8, 0));
+    v_local := make_timestamp(y, mo, d, h, mi, s + coalesce(('0' || m[7])::float8, 0));
     IF m[8] IS NULL THEN
-        RETURN local AT TIME ZONE 'Asia/Shanghai';
+        RETURN v_local AT TIME ZONE 'Asia/Shanghai';
     ELSIF upper(m[8]) = 'Z' THEN
-        RETURN local AT TIME ZONE 'UTC';
+        RETURN v_local AT TIME ZONE 'UTC';
     END IF;
-    RETURN (local - CASE m[9] WHEN '-' THEN -1 ELSE 1 END * make_interval(hours => oh, mins => om))
+    RETURN (v_local - CASE m[9] WHEN '-' THEN -1 ELSE 1 END * make_interval(hours => oh, mins => om))
            AT TIME ZONE 'UTC';
 END
 $$;
