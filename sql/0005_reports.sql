@@ -172,7 +172,12 @@ BEGIN
        OR (OLD.acknowledged_at IS NOT NULL
            AND (NEW.acknowledged_at, NEW.acknowledged_by, NEW.officer_id, NEW.resolve_due)
                IS DISTINCT FROM (OLD.acknowledged_at, OLD.acknowledged_by, OLD.officer_id, OLD.resolve_due))
-       OR (OLD.status = 'resolved' AND NEW IS DISTINCT FROM OLD) THEN
+       OR (OLD.status = 'resolved'
+           AND (NEW.level, NEW.escalated_1_at, NEW.escalated_2_at, NEW.overdue_at, NEW.next_remind_at, NEW.reminders,
+                NEW.resolved_at, NEW.resolved_by, NEW.outcome, NEW.resolve_note, NEW.duplicates)
+               IS DISTINCT FROM
+               (OLD.level, OLD.escalated_1_at, OLD.escalated_2_at, OLD.overdue_at, OLD.next_remind_at, OLD.reminders,
+                OLD.resolved_at, OLD.resolved_by, OLD.outcome, OLD.resolve_note, OLD.duplicates)) THEN
         RAISE EXCEPTION 'UPDATE on reports refused: a report only moves forward (report %)', OLD.id;
     END IF;
     RETURN NEW;
