@@ -307,6 +307,47 @@ static int log_has(const cg_test_server *t, va_list needles)
     return found;
 }
 
+static struct {
+    const char *account;
+    cg_client *client;
+} kept[32];
+
+cg_client *cg_test_as(const cg_test_server *t, const char *account)
+{
+    size_t i = 0;
+    for (; i < sizeof kept / sizeof kept[0] && kept[i].account != NULL; i++)
+        if (strcmp(kept[i].account, account) == 0)
+            return kept[i].client;
+    if (i == sizeof kept / sizeof kept[0])
+        die("more than %zu accounts kept", i);
+    kept[i].client = cg_test_connect(t, account);
+    kept[i].account = account;
+    return kept[i].client;
+}
+
+void cg_test_forget_clients(void)
+{
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0] && kept[i].account != NULL; i++) {
+        cg_client_free(kept[i].client);
+        kept[i].account = NULL;
+        kept[i].client = NULL;
+    }
+}
+
+ProtobufCMessage *cg_test_call(const cg_test_server *t, const char *account,
+                               ProtobufCMessage *request, int want, const char *want_field)
+{
+    cg_client *c = cg_test_as(t, account);
+    ProtobufCMessage *reply = NULL;
+    int rc = cg_call(c, request, &reply);
+    if (rc != want)
+        fail_msg("%s as %s: got %s (%s), want %s", request->descriptor->short_name, account,
+                 cg_err_name(rc), cg_client_error(c), cg_err_name(want));
+    if (want_field != NULL)
+        assert_string_equal(cg_client_error_field(c), want_field);
+    return reply;
+}
+
 int cg_test_log_has(const cg_test_server *t, ...)
 {
     va_list ap;
@@ -506,11 +547,11 @@ void cg_test_raw_close(cg_test_raw *r)
 }
 
 int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
-                            const struct CMUnitTest *tests, size_t count,
-                            int (*teardown)(void **state))
+                            const struct CMUnitTest *tests, size_t count)
 {
     cg_test_server_start(t, extra_ini);
-    int failed = _cmocka_run_group_tests(t->name, tests, count, NULL, teardown);
+    int failed = _cmocka_run_group_tests(t->name, tests, count, NULL, NULL);
+    cg_test_forget_clients();
     int status = cg_test_server_stop(t);
     if (status != 0) {
         fprintf(stderr, "chengguand exited %d after SIGTERM (want 0); see %s\n", status, t->log);

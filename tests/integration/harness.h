@@ -71,6 +71,22 @@ cg_client_options cg_test_options(const cg_test_server *t, const char *account);
 /* Connects as account; aborts on failure. */
 cg_client *cg_test_connect(const cg_test_server *t, const char *account);
 
+/* A connection as account to t, opened on first use and kept: tests that
+ * make many calls as a few accounts share them. */
+cg_client *cg_test_as(const cg_test_server *t, const char *account);
+
+/* Closes the connections of cg_test_as (before a server restarts; the test
+ * runner does it before the server stops). */
+void cg_test_forget_clients(void);
+
+/*
+ * cg_call as account, checking the outcome: fails the test unless it
+ * returns want; when want_field is not NULL, the server must have named that
+ * field. Returns the reply (free with cg_message_free), NULL on failure.
+ */
+ProtobufCMessage *cg_test_call(const cg_test_server *t, const char *account,
+                               ProtobufCMessage *request, int want, const char *want_field);
+
 /* 1 when the server's log has a line containing every one of the given
  * strings (NULL-terminated list). */
 int cg_test_log_has(const cg_test_server *t, ...);
@@ -90,13 +106,9 @@ int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t out
  */
 struct CMUnitTest;
 int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
-                            const struct CMUnitTest *tests, size_t count,
-                            int (*teardown)(void **state));
+                            const struct CMUnitTest *tests, size_t count);
 #define CG_TEST_RUN(t, extra_ini, tests)                                                           \
-    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0], NULL)
-/* The same with a group teardown, run before the server stops. */
-#define CG_TEST_RUN_TEARDOWN(t, extra_ini, tests, teardown)                                        \
-    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0], teardown)
+    cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0])
 
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);

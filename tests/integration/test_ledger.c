@@ -17,36 +17,10 @@
 
 static cg_test_server server;
 
-/* One open client per account, made on first use. */
-static struct {
-    const char *account;
-    cg_client *client;
-} clients[16];
-
-static cg_client *as(const char *account)
-{
-    size_t i = 0;
-    for (; i < sizeof clients / sizeof clients[0] && clients[i].account != NULL; i++)
-        if (strcmp(clients[i].account, account) == 0)
-            return clients[i].client;
-    assert_true(i < sizeof clients / sizeof clients[0]);
-    clients[i].account = account;
-    clients[i].client = cg_test_connect(&server, account);
-    return clients[i].client;
-}
-
-/* Calls and, on failure, checks the code and (when given) the field. */
 static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int want,
                               const char *want_field)
 {
-    ProtobufCMessage *reply = NULL;
-    int rc = cg_call(as(account), req, &reply);
-    if (rc != want)
-        fail_msg("%s as %s: got %s (%s), want %s", req->descriptor->short_name, account,
-                 cg_err_name(rc), cg_client_error(as(account)), cg_err_name(want));
-    if (want_field != NULL)
-        assert_string_equal(cg_client_error_field(as(account)), want_field);
-    return reply;
+    return cg_test_call(&server, account, req, want, want_field);
 }
 
 static Chengguan__V1__Compound compound_template(const char *name, const char *district,
@@ -462,7 +436,7 @@ static void test_import_is_all_or_nothing(void **state)
     imp.rows = rowp;
     imp.n_rows = 3;
     call("shuangtaizi", &imp.base, CG_EINVALID_ARGUMENT, NULL);
-    const char *msg = cg_client_error(as("shuangtaizi"));
+    const char *msg = cg_client_error(cg_test_as(&server, "shuangtaizi"));
     assert_non_null(strstr(msg, "line 3: households"));
     assert_non_null(strstr(msg, "line 4: community_phone"));
     assert_null(strstr(msg, "line 2"));
@@ -555,7 +529,7 @@ static void test_import_some_fields_and_closed_rows(void **state)
      * name and district among them it is refused, as a row without them. */
     Chengguan__V1__Compound fresh = compound_template("新建小区", "liaodongwan", "荣滨社区");
     import_one(&fresh, households, 1, CG_EINVALID_ARGUMENT);
-    const char *msg = cg_client_error(as("liaodongwan"));
+    const char *msg = cg_client_error(cg_test_as(&server, "liaodongwan"));
     assert_non_null(strstr(msg, "line 2: name: must not be empty"));
     assert_non_null(strstr(msg, "line 2: district: must not be empty"));
 
@@ -578,7 +552,7 @@ static void test_import_some_fields_and_closed_rows(void **state)
     char want[128];
     snprintf(want, sizeof want, "line 2: id: compound %llu was closed on 2021-06-01",
              (unsigned long long)id);
-    assert_non_null(strstr(cg_client_error(as("liaodongwan")), want));
+    assert_non_null(strstr(cg_client_error(cg_test_as(&server, "liaodongwan")), want));
     cg_message_free(&closed->base);
     got = get("liaodongwan", id, 0);
     assert_int_equal(got->households, 1500);
@@ -603,13 +577,6 @@ static void test_closed_compound_is_kept_but_frozen(void **state)
     cg_message_free(&got->base);
 }
 
-static int close_clients(void **state)
-{
-    for (size_t i = 0; i < sizeof clients / sizeof clients[0] && clients[i].account; i++)
-        cg_client_free(clients[i].client);
-    return 0;
-}
-
 int main(void)
 {
     cg_test_server_init(&server, "ledger", 0);
@@ -627,5 +594,5 @@ int main(void)
         cmocka_unit_test(test_import_some_fields_and_closed_rows),
         cmocka_unit_test(test_closed_compound_is_kept_but_frozen),
     };
-    return CG_TEST_RUN_TEARDOWN(&server, NULL, tests, close_clients);
+    return CG_TEST_RUN(&server, NULL, tests);
 }

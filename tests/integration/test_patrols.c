@@ -18,43 +18,10 @@
 
 static cg_test_server server;
 
-static struct {
-    const char *account;
-    cg_client *client;
-} clients[16];
-
-static cg_client *as(const char *account)
-{
-    size_t i = 0;
-    for (; i < sizeof clients / sizeof clients[0] && clients[i].account != NULL; i++)
-        if (strcmp(clients[i].account, account) == 0)
-            return clients[i].client;
-    assert_true(i < sizeof clients / sizeof clients[0]);
-    clients[i].account = account;
-    clients[i].client = cg_test_connect(&server, account);
-    return clients[i].client;
-}
-
-static int close_clients(void **state)
-{
-    for (size_t i = 0; i < sizeof clients / sizeof clients[0] && clients[i].account; i++) {
-        cg_client_free(clients[i].client);
-        clients[i].account = NULL;
-    }
-    return 0;
-}
-
 static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int want,
                               const char *want_field)
 {
-    ProtobufCMessage *reply = NULL;
-    int rc = cg_call(as(account), req, &reply);
-    if (rc != want)
-        fail_msg("%s as %s: got %s (%s), want %s", req->descriptor->short_name, account,
-                 cg_err_name(rc), cg_client_error(as(account)), cg_err_name(want));
-    if (want_field != NULL)
-        assert_string_equal(cg_client_error_field(as(account)), want_field);
-    return reply;
+    return cg_test_call(&server, account, req, want, want_field);
 }
 
 /* A compound of unit, entered on `entered` (NULL: not entered), with a grid
@@ -433,7 +400,7 @@ static void test_hotline_files_and_follows_its_own(void **state)
  * overdue and listed as such. */
 static void test_overdue_requests_are_listed(void **state)
 {
-    close_clients(NULL);
+    cg_test_forget_clients();
     assert_int_equal(cg_test_server_stop(&server), 0);
     cg_test_server_start(&server, "request_answer_days = 0");
     uint64_t officer;
@@ -477,5 +444,5 @@ int main(void)
         cmocka_unit_test(test_hotline_files_and_follows_its_own),
         cmocka_unit_test(test_overdue_requests_are_listed),
     };
-    return CG_TEST_RUN_TEARDOWN(&server, NULL, tests, close_clients);
+    return CG_TEST_RUN(&server, NULL, tests);
 }

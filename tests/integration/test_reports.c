@@ -30,40 +30,10 @@ static cg_test_server server, second;
 
 /* --- clients ------------------------------------------------------------ */
 
-static struct {
-    const char *account;
-    cg_client *client;
-} clients[16];
-
-static cg_client *as(const char *account)
+static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int want,
+                              const char *want_field)
 {
-    size_t i = 0;
-    for (; i < sizeof clients / sizeof clients[0] && clients[i].account != NULL; i++)
-        if (strcmp(clients[i].account, account) == 0)
-            return clients[i].client;
-    assert_true(i < sizeof clients / sizeof clients[0]);
-    clients[i].account = account;
-    clients[i].client = cg_test_connect(&server, account);
-    return clients[i].client;
-}
-
-static int close_clients(void **state)
-{
-    for (size_t i = 0; i < sizeof clients / sizeof clients[0] && clients[i].account; i++) {
-        cg_client_free(clients[i].client);
-        clients[i].account = NULL;
-    }
-    return 0;
-}
-
-static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int want)
-{
-    ProtobufCMessage *reply = NULL;
-    int rc = cg_call(as(account), req, &reply);
-    if (rc != want)
-        fail_msg("%s as %s: got %s (%s), want %s", req->descriptor->short_name, account,
-                 cg_err_name(rc), cg_client_error(as(account)), cg_err_name(want));
-    return reply;
+    return cg_test_call(&server, account, req, want, want_field);
 }
 
 /* A compound of unit with a grid officer, managed by property-demo. */
@@ -76,7 +46,7 @@ static uint64_t make_compound(const char *unit, const char *name, uint64_t *offi
     c.property_account = "property-demo";
     Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
     add.compound = &c;
-    Chengguan__V1__Compound *got = (Chengguan__V1__Compound *)call("hq", &add.base, 0);
+    Chengguan__V1__Compound *got = (Chengguan__V1__Compound *)call("hq", &add.base, 0, NULL);
     uint64_t id = got->id;
     cg_message_free(&got->base);
     Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
@@ -85,13 +55,13 @@ static uint64_t make_compound(const char *unit, const char *name, uint64_t *offi
     o.phone = "13600003333";
     Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
     oa.officer = &o;
-    Chengguan__V1__Officer *of = (Chengguan__V1__Officer *)call("hq", &oa.base, 0);
+    Chengguan__V1__Officer *of = (Chengguan__V1__Officer *)call("hq", &oa.base, 0, NULL);
     *officer = of->id;
     cg_message_free(&of->base);
     Chengguan__V1__GridAssign ga = CHENGGUAN__V1__GRID_ASSIGN__INIT;
     ga.compound_id = id;
     ga.officer_id = *officer;
-    cg_message_free(call("hq", &ga.base, 0));
+    cg_message_free(call("hq", &ga.base, 0, NULL));
     return id;
 }
 
@@ -119,8 +89,8 @@ static uint64_t file_report_with(cg_client *c, uint64_t compound, uint32_t categ
 
 static uint64_t file_report(uint64_t compound, uint32_t category)
 {
-    return file_report_with(as("property-demo"), compound, category, "楼道堆放杂物，劝阻无效",
-                            NULL);
+    return file_report_with(cg_test_as(&server, "property-demo"), compound, category,
+                            "楼道堆放杂物，劝阻无效", NULL);
 }
 
 static void ack(uint64_t report, uint64_t officer)
@@ -128,7 +98,7 @@ static void ack(uint64_t report, uint64_t officer)
     Chengguan__V1__ReportAck req = CHENGGUAN__V1__REPORT_ACK__INIT;
     req.id = report;
     req.officer_id = officer;
-    cg_message_free(call("hq", &req.base, 0));
+    cg_message_free(call("hq", &req.base, 0, NULL));
 }
 
 static void resolve(uint64_t report)
@@ -137,7 +107,7 @@ static void resolve(uint64_t report)
     req.id = report;
     req.outcome = "stopped";
     req.note = "已现场制止";
-    cg_message_free(call("hq", &req.base, 0));
+    cg_message_free(call("hq", &req.base, 0, NULL));
 }
 
 /* Steps of one kind (and level, 0: any) in the report's timeline. */
@@ -145,7 +115,7 @@ static int timeline_count(uint64_t report, const char *kind, uint32_t level)
 {
     Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
     get.id = report;
-    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("supervision", &get.base, 0);
+    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("supervision", &get.base, 0, NULL);
     int n = 0;
     for (size_t i = 0; i < r->n_timeline; i++)
         n += strcmp(r->timeline[i]->kind, kind) == 0 &&
@@ -262,12 +232,12 @@ static void test_report_reaches_its_unit_and_nobody_else(void **state)
 
     Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
     get.id = report;
-    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("xinglongtai", &get.base, 0);
+    Chengguan__V1__Report *r = (Chengguan__V1__Report *)call("xinglongtai", &get.base, 0, NULL);
     assert_string_equal(r->unit, "xinglongtai");
     assert_int_equal(r->grid_officer_id, officer);
     assert_string_equal(r->status, "open");
     cg_message_free(&r->base);
-    call("dawa", &get.base, CG_EPERMISSION_DENIED);
+    call("dawa", &get.base, CG_EPERMISSION_DENIED, NULL);
     cg_test_raw_close(&unit.raw);
     cg_test_raw_close(&other.raw);
     cg_test_raw_close(&sup.raw);
@@ -310,7 +280,7 @@ static void test_deadline_survives_a_crash(void **state)
     assert_true(wait_event(&sup, report, "report.filed", 0, 10000));
     before = sup.last_seq;
     cg_test_raw_close(&sup.raw);
-    close_clients(NULL);
+    cg_test_forget_clients();
 
     cg_test_server_kill(&server); /* before the 1 s acknowledgement deadline */
     sleep(3);                     /* both ack deadlines pass while it is down */
@@ -449,21 +419,24 @@ static void test_duplicates_join_the_open_report(void **state)
     uint64_t officer;
     uint64_t compound = make_compound("xinglongtai", "处置去重", &officer);
     int attached = 0;
-    uint64_t first = file_report_with(as("property-demo"), compound, 3, "商铺占道经营", &attached);
+    uint64_t first = file_report_with(cg_test_as(&server, "property-demo"), compound, 3,
+                                      "商铺占道经营", &attached);
     assert_false(attached);
-    uint64_t again = file_report_with(as("property-demo"), compound, 3, "又来了", &attached);
+    uint64_t again =
+        file_report_with(cg_test_as(&server, "property-demo"), compound, 3, "又来了", &attached);
     assert_true(attached);
     assert_int_equal(again, first);
     assert_int_equal(timeline_count(first, "duplicate", 0), 1);
     sleep(4); /* past the 3 s window: a new report with a ladder of its own */
-    uint64_t later = file_report_with(as("property-demo"), compound, 3, "第三次", &attached);
+    uint64_t later =
+        file_report_with(cg_test_as(&server, "property-demo"), compound, 3, "第三次", &attached);
     assert_false(attached);
     assert_true(later != first);
 }
 
 static void test_slow_subscriber_is_cut_off_alone(void **state)
 {
-    close_clients(NULL);
+    cg_test_forget_clients();
     assert_int_equal(cg_test_server_stop(&server), 0);
     cg_test_server_start(&server, SETTINGS "max_output_bytes = 64kB\n");
     uint64_t officer;
@@ -475,7 +448,8 @@ static void test_slow_subscriber_is_cut_off_alone(void **state)
     memset(text, 'x', 2000);
     uint64_t last = 0;
     for (int i = 0; i < 400 && !cg_test_log_has(&server, "event=slow_reader_cut_off", NULL); i++) {
-        last = file_report_with(as("property-demo"), compound, (uint32_t)(1 + i % 10), text, NULL);
+        last = file_report_with(cg_test_as(&server, "property-demo"), compound,
+                                (uint32_t)(1 + i % 10), text, NULL);
         cg_envelope *env;
         while ((env = next_event(&fast, 0)) != NULL) /* the fast one keeps up */
             cg_envelope_free(env, NULL);
@@ -499,5 +473,5 @@ int main(void)
         cmocka_unit_test(test_duplicates_join_the_open_report),
         cmocka_unit_test(test_slow_subscriber_is_cut_off_alone),
     };
-    return CG_TEST_RUN_TEARDOWN(&server, SETTINGS, tests, close_clients);
+    return CG_TEST_RUN(&server, SETTINGS, tests);
 }
