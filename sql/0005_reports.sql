@@ -72,6 +72,9 @@ CREATE TABLE reports (
     resolve_note           text NOT NULL DEFAULT '' CHECK (length(resolve_note) <= 2000),
     duplicates             integer NOT NULL DEFAULT 0 CHECK (duplicates >= 0),
     updated_at             timestamptz NOT NULL DEFAULT now(),
+    -- Until when a report for the same compound and category is attached to
+    -- this one (while it is not resolved).
+    dedup_until            timestamptz NOT NULL,    -- filed_at + dedup_window
     -- The earliest step still pending; NULL when none. Computed from the row,
     -- so it changes with every change of the row and cannot go stale; the
     -- escalation engine claims rows by it (index below).
@@ -93,7 +96,7 @@ COMMENT ON TABLE reports IS 'Property-company reports (快速处置) and where e
 CREATE INDEX reports_next_deadline_idx ON reports (next_deadline) WHERE next_deadline IS NOT NULL;
 CREATE INDEX reports_unit_idx ON reports (unit_code, id);
 CREATE INDEX reports_property_idx ON reports (property_account, id) WHERE property_account IS NOT NULL;
-CREATE INDEX reports_open_idx ON reports (compound_id, category, id) WHERE status <> 'resolved';
+CREATE INDEX reports_dedup_idx ON reports (compound_id, category, dedup_until) WHERE status <> 'resolved';
 CREATE INDEX reports_status_idx ON reports (id) WHERE status <> 'resolved';
 
 CREATE TABLE report_timeline (
@@ -154,12 +157,12 @@ BEGIN
     IF (NEW.id, NEW.compound_id, NEW.unit_code, NEW.grid_officer_id, NEW.category, NEW.text, NEW.location,
         NEW.dissuasion_failed, NEW.reporter, NEW.property_account, NEW.filed_at, NEW.ack_timeout_ms,
         NEW.supervision_timeout_ms, NEW.resolve_timeout_ms, NEW.remind_every_ms, NEW.dedup_window_ms,
-        NEW.ack_due, NEW.supervision_due)
+        NEW.ack_due, NEW.supervision_due, NEW.dedup_until)
        IS DISTINCT FROM
        (OLD.id, OLD.compound_id, OLD.unit_code, OLD.grid_officer_id, OLD.category, OLD.text, OLD.location,
         OLD.dissuasion_failed, OLD.reporter, OLD.property_account, OLD.filed_at, OLD.ack_timeout_ms,
         OLD.supervision_timeout_ms, OLD.resolve_timeout_ms, OLD.remind_every_ms, OLD.dedup_window_ms,
-        OLD.ack_due, OLD.supervision_due) THEN
+        OLD.ack_due, OLD.supervision_due, OLD.dedup_until) THEN
         RAISE EXCEPTION 'UPDATE on reports refused: what was filed and the timings it started with never change';
     END IF;
     IF NOT ((OLD.status, NEW.status) IN (('open', 'open'), ('open', 'acknowledged'),
@@ -692,7 +695,7 @@ BEGIN
     -- its own dedup window.
     SELECT * INTO v_open FROM reports r
     WHERE r.compound_id = c.id AND r.category = v_category AND r.status <> 'resolved'
-      AND r.filed_at + cg_internal.ms(r.dedup_window_ms) > now()
+      AND r.dedup_until > now()
     ORDER BY r.id DESC
     LIMIT 1
     FOR UPDATE;
@@ -714,11 +717,11 @@ BEGIN
     v_dedup := cg_internal.setting_ms('dedup_window_ms', 7200000, 0);
     INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, dissuasion_failed,
                          reporter, property_account, ack_timeout_ms, supervision_timeout_ms, resolve_timeout_ms,
-                         remind_every_ms, dedup_window_ms, ack_due, supervision_due)
+                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until)
     VALUES (c.id, c.unit_code, c.grid_officer_id, v_category, v_text, v_location, v_dissuasion,
             a.name, CASE WHEN a.role = 'property' THEN a.name ELSE c.property_account END,
             v_ack, v_supervision, v_resolve, v_remind, v_dedup,
-            now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision))
+            now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup))
     RETURNING id INTO v_id;
     PERFORM cg_internal.report_step(v_id, 'filed', a.name, 0,
         CASE WHEN v_dissuasion THEN '劝阻无效 / dissuasion failed' ELSE '' END,
