@@ -396,6 +396,12 @@ $$;
 -- (never loses it) until it ends; events_pending() tells the server that
 -- events are waiting, so that it polls again.
 --
+-- Readers need no lock: all seqs of one call commit together, and a call
+-- takes the lock only after the previous one's commit is visible, so a
+-- snapshot that sees some seq sees every smaller one. Seqs may have holes (a
+-- sequencer that rolls back burns its values): readers ask for seq > last,
+-- never for last + 1.
+--
 -- Must run at READ COMMITTED (each statement's snapshot sees the previous
 -- sequencer's work); returns how many events got a seq.
 CREATE FUNCTION cg_internal.sequence_events() RETURNS integer
@@ -407,6 +413,13 @@ BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'cg_internal.sequence_events must run at READ COMMITTED (not %)',
             current_setting('transaction_isolation');
+    END IF;
+    -- Fast path without the lock, so that readers do not queue behind each
+    -- other when there is nothing to hand out. (Skipping is always safe: what
+    -- is eligible now is handed out by the next call.)
+    IF NOT EXISTS (SELECT 1 FROM events e
+                   WHERE e.seq IS NULL AND e.xid < pg_snapshot_xmin(pg_current_snapshot())) THEN
+        RETURN 0;
     END IF;
     -- The one key of the sequencer: 0x63670004534551 ("cg", step 4, "SEQ").
     PERFORM pg_advisory_xact_lock(27979272464581969);
