@@ -392,9 +392,10 @@ $$;
 -- the order it wrote them.
 --
 -- Cost of the guarantee: a long-running WRITE transaction anywhere in the
--- cluster (one with an xid: read-only ones do not count) holds back delivery
--- (never loses it) until it ends; events_pending() tells the server that
--- events are waiting, so that it polls again.
+-- cluster, in any database (one with an xid: read-only ones do not count;
+-- a prepared transaction does), holds back delivery (never loses it) until it
+-- ends; events_pending() tells the server that events are waiting, so that it
+-- polls again. Keep write transactions short and idle_in_transaction_session_timeout set.
 --
 -- Readers need no lock: all seqs of one call commit together, and a call
 -- takes the lock only after the previous one's commit is visible, so a
@@ -600,7 +601,8 @@ $$;
 -- READ COMMITTED re-checks next_deadline on the newest row version), and
 -- returns {"fired": steps fired, "next_deadline": next_deadline()}. Call it as
 -- one statement (its own transaction), at start-up and whenever the timer set
--- to next_deadline goes off; call it again at once when fired was 500 or more.
+-- to next_deadline goes off; call it again at once when fired was 500 or more
+-- (every claimed report fires at least one step, so a full batch fires >= 500).
 CREATE FUNCTION cg_internal.escalate_due() RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
@@ -624,9 +626,9 @@ $$;
 -- The API
 -- ---------------------------------------------------------------------------
 
--- The report p_id for a request by a, locked when p_lock: CG003 when p_id is
--- 0, CG005 when there is none, CG007 when a may not see it (p_mode 'see') or
--- handle it (p_mode 'handle': its unit or hq).
+-- The report p_id for a request by a: CG003 when p_id is 0, CG005 when there
+-- is none, CG007 when a may not see it (p_mode 'see') or handle it (p_mode
+-- 'handle': its unit or hq; the row is locked FOR UPDATE first).
 CREATE FUNCTION cg_internal.report_target(a accounts, p_id bigint, p_mode text) RETURNS reports
 LANGUAGE plpgsql AS $$
 DECLARE
