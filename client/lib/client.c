@@ -4,6 +4,7 @@
 #include "error.h"
 #include "reply_map.h"
 #include "tls_context.h"
+#include "util.h"
 
 #include <openssl/rand.h>
 #include <stdarg.h>
@@ -12,11 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_SERVER     "127.0.0.1:7443"
-#define DEFAULT_PORT       "7443"
-#define DEFAULT_TIMEOUT_MS 10000
-#define CLOSE_TIMEOUT_MS   1000
-#define MAX_PING_PAYLOAD   65536
+#define CLOSE_TIMEOUT_MS 1000
+#define MAX_PING_PAYLOAD 65536
 
 struct cg_client {
     cg__conn conn;
@@ -50,48 +48,14 @@ static int conn_error(cg_client *c)
     return c->conn.failure;
 }
 
-/*
- * Splits "host:port", "[v6]:port" or a bare host (port 7443) into host and
- * port. 0 or CG_EUSAGE.
- */
-static int split_server(const char *s, char *host, size_t hostlen, char *port, size_t portlen)
-{
-    const char *h = s, *p = NULL;
-    size_t hlen;
-    if (s[0] == '[') {
-        const char *end = strchr(s, ']');
-        if (end == NULL || (end[1] != '\0' && end[1] != ':'))
-            return CG_EUSAGE;
-        h = s + 1;
-        hlen = (size_t)(end - h);
-        p = end[1] == ':' ? end + 2 : NULL;
-    } else {
-        const char *colon = strrchr(s, ':');
-        if (colon != NULL && strchr(s, ':') == colon) {
-            hlen = (size_t)(colon - s);
-            p = colon + 1;
-        } else {
-            hlen = strlen(s); /* no port, or a bare IPv6 address */
-        }
-    }
-    if (p != NULL && (p[0] == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5))
-        return CG_EUSAGE;
-    if (hlen == 0 || hlen >= hostlen)
-        return CG_EUSAGE;
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    snprintf(port, portlen, "%s", p ? p : DEFAULT_PORT);
-    return 0;
-}
-
 static int do_connect(cg_client *c, const cg_client_options *opt)
 {
     if (opt == NULL || opt->cert_file == NULL || opt->key_file == NULL || opt->ca_file == NULL)
         return set_error(c, CG_EUSAGE, "cert_file, key_file and ca_file are required");
-    c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : DEFAULT_TIMEOUT_MS;
-    snprintf(c->server, sizeof c->server, "%s", opt->server ? opt->server : DEFAULT_SERVER);
+    c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : CG__DEFAULT_TIMEOUT_MS;
+    snprintf(c->server, sizeof c->server, "%s", opt->server ? opt->server : CG__DEFAULT_SERVER);
     char host[256], port[8];
-    if (split_server(c->server, host, sizeof host, port, sizeof port) != 0)
+    if (cg__split_server(c->server, host, sizeof host, port, sizeof port) != 0)
         return set_error(c, CG_EUSAGE, "bad server address '%s' (expected HOST:PORT)", c->server);
 
     char why[512];
@@ -367,17 +331,6 @@ int cg_idempotency_key(uint8_t key[16])
     return RAND_bytes(key, 16) == 1 ? 0 : CG_EIO;
 }
 
-/* The request's idempotency_key when it has one and it is empty, else NULL. */
-static ProtobufCBinaryData *empty_key(ProtobufCMessage *m)
-{
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "idempotency_key");
-    if (f == NULL || f->type != PROTOBUF_C_TYPE_BYTES || f->label == PROTOBUF_C_LABEL_REPEATED)
-        return NULL;
-    ProtobufCBinaryData *key = (ProtobufCBinaryData *)((char *)m + f->offset);
-    return key->len == 0 ? key : NULL;
-}
-
 int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply)
 {
     *reply = NULL;
@@ -389,7 +342,7 @@ int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply)
         return set_error(c, CG_EUSAGE, "%s is not a request of the protocol",
                          request->descriptor->name);
     uint8_t fresh[16];
-    ProtobufCBinaryData *key = empty_key(request);
+    ProtobufCBinaryData *key = cg__empty_key(request);
     if (key != NULL) {
         if (cg_idempotency_key(fresh) != 0)
             return set_error(c, CG_EIO, "no random bytes for an idempotency key");

@@ -1,5 +1,6 @@
 #include "conn.h"
 #include "error.h"
+#include "reply_map.h"
 #include "tls_context.h"
 
 #include <stdarg.h>
@@ -152,19 +153,13 @@ static void tls_fail(cg__conn *c, int rc, const char *what, const char *why)
 
 /* --- frames in -------------------------------------------------------------- */
 
+/* The message type of an Envelope body ("Pong"), for messages about it. */
 static const char *body_name(int body)
 {
-    switch (body) {
-    case CHENGGUAN__V1__ENVELOPE__BODY_ERROR:
-        return "Error";
-    case CHENGGUAN__V1__ENVELOPE__BODY_WELCOME:
-        return "Welcome";
-    case CHENGGUAN__V1__ENVELOPE__BODY_PONG:
-        return "Pong";
-    case CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I_REPLY:
-        return "WhoAmIReply";
-    }
-    return "another message";
+    const ProtobufCFieldDescriptor *f = cg_envelope_field((Chengguan__V1__Envelope__BodyCase)body);
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+        return "an unknown message";
+    return ((const ProtobufCMessageDescriptor *)f->descriptor)->short_name;
 }
 
 static void on_welcome(cg__conn *c)
@@ -198,9 +193,15 @@ static void deliver(cg__conn *c, cg_envelope *env)
 {
     int body = (int)env->body_case;
     if (env->id == 0) {
-        /* A connection-level Error comes just before the server closes. Pushes
-         * (other bodies with id 0) need a subscription, which this client
-         * does not make yet, so none are expected. */
+        /* A connection-level Error comes just before the server closes.
+         * Pushes (Events) go to the driver that subscribed; a driver without
+         * on_push never subscribes, so none are expected there. */
+        if (body != CHENGGUAN__V1__ENVELOPE__BODY_ERROR && c->on_push != NULL &&
+            cg_is_push(env->body_case)) {
+            if (c->on_push(c->hook_ctx, env) != 0)
+                cg__conn_fail(c, CG_ENOMEM, "out of memory for a pushed event");
+            return;
+        }
         if (body == CHENGGUAN__V1__ENVELOPE__BODY_ERROR) {
             const Chengguan__V1__Error *e = env->error;
             int err = cg_err_from_wire((int)e->code);
@@ -232,6 +233,8 @@ static void deliver(cg__conn *c, cg_envelope *env)
     req->done = 1;
     if (req == &c->hello)
         on_welcome(c);
+    else if (c->on_reply != NULL && c->on_reply(c->hook_ctx, req) != 0)
+        cg__conn_fail(c, CG_ENOMEM, "out of memory for a reply");
 }
 
 static void read_frames(cg__conn *c)

@@ -61,6 +61,21 @@ typedef struct {
     int failure;           /* 0 or the CG_E* that ended the connection */
     char error[512];       /* what failed, in words */
     char error_field[128]; /* field named by a connection-level Error */
+    /*
+     * Hooks of an event-loop driver, set after cg__conn_init (NULL for the
+     * blocking driver). They run inside cg__conn_feed and must not call into
+     * the connection; a non-zero return (out of memory) fails it with
+     * CG_ENOMEM.
+     *   on_reply: a request other than Hello was answered by the server
+     *             (req->done, status and reply are set); not called for
+     *             requests completed by a failure of the connection.
+     *   on_push:  the server pushed a message with envelope id 0 that
+     *             cg_is_push() accepts (an Event); takes env in any case.
+     * Without on_push, a push fails the connection with CG_EPROTOCOL.
+     */
+    int (*on_reply)(void *ctx, cg__req *req);
+    int (*on_push)(void *ctx, cg_envelope *env);
+    void *hook_ctx;
 } cg__conn;
 
 /*

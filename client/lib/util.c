@@ -1,0 +1,44 @@
+#include "util.h"
+
+#include <string.h>
+#include <stdio.h>
+
+int cg__split_server(const char *s, char *host, size_t hostlen, char *port, size_t portlen)
+{
+    const char *h = s, *p = NULL;
+    size_t hlen;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+            return CG_EUSAGE;
+        h = s + 1;
+        hlen = (size_t)(end - h);
+        p = end[1] == ':' ? end + 2 : NULL;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (colon != NULL && strchr(s, ':') == colon) {
+            hlen = (size_t)(colon - s);
+            p = colon + 1;
+        } else {
+            hlen = strlen(s); /* no port, or a bare IPv6 address */
+        }
+    }
+    if (p != NULL && (p[0] == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5))
+        return CG_EUSAGE;
+    if (hlen == 0 || hlen >= hostlen)
+        return CG_EUSAGE;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    snprintf(port, portlen, "%s", p ? p : CG__DEFAULT_PORT);
+    return 0;
+}
+
+ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "idempotency_key");
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_BYTES || f->label == PROTOBUF_C_LABEL_REPEATED)
+        return NULL;
+    ProtobufCBinaryData *key = (ProtobufCBinaryData *)((char *)m + f->offset);
+    return key->len == 0 ? key : NULL;
+}
