@@ -48,7 +48,7 @@ CREATE TABLE reports (
     ack_timeout_ms         bigint NOT NULL CHECK (ack_timeout_ms >= 0),
     supervision_timeout_ms bigint NOT NULL CHECK (supervision_timeout_ms >= 0),
     resolve_timeout_ms     bigint NOT NULL CHECK (resolve_timeout_ms >= 0),
-    remind_every_ms        bigint NOT NULL CHECK (remind_every_ms >= 1000),
+    remind_every_ms        bigint NOT NULL CHECK (remind_every_ms >= 100),
     dedup_window_ms        bigint NOT NULL CHECK (dedup_window_ms >= 0),
     status                 text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acknowledged', 'resolved')),
     level                  smallint NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 2),
@@ -728,7 +728,7 @@ BEGIN
     v_ack := cg_internal.setting_ms('ack_timeout_ms', 900000, 0);
     v_supervision := cg_internal.setting_ms('supervision_timeout_ms', 3600000, 0);
     v_resolve := cg_internal.setting_ms('resolve_timeout_ms', 86400000, 0);
-    v_remind := cg_internal.setting_ms('remind_every_ms', 14400000, 1000);
+    v_remind := cg_internal.setting_ms('remind_every_ms', 14400000, 100);
     v_dedup := cg_internal.setting_ms('dedup_window_ms', 7200000, 0);
     INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, dissuasion_failed,
                          reporter, property_account, ack_timeout_ms, supervision_timeout_ms, resolve_timeout_ms,
