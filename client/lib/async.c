@@ -119,6 +119,7 @@ struct cg_async {
     ProtobufCMessage *reply; /* being delivered: cg_async_take_reply */
     char error[512];
     char error_field[128];
+    char loss[512]; /* why the last attempt or connection ended */
 };
 
 static void set_error(cg_async *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -307,12 +308,10 @@ static void complete_all(cg_async *a, int err)
 static void expire_calls(cg_async *a, int64_t now)
 {
     while (a->head != NULL && a->head->deadline <= now && !a->freeing) {
-        char why[sizeof a->error];
-        snprintf(why, sizeof why, "%s", a->error);
-        if (a->state == A_READY || why[0] == '\0')
+        if (a->state == A_READY || a->loss[0] == '\0')
             set_error(a, "no reply within %d ms", a->timeout_ms);
         else
-            set_error(a, "no reply within %d ms: not connected (%.400s)", a->timeout_ms, why);
+            set_error(a, "no reply within %d ms: not connected (%.400s)", a->timeout_ms, a->loss);
         complete(a, a->head, CG_ETIMEOUT, NULL);
     }
 }
@@ -549,6 +548,7 @@ static void lost(cg_async *a, int err, const char *why)
 {
     int forever = permanent(a, err, why);
     snprintf(a->error, sizeof a->error, "%s: %s", a->server, why);
+    snprintf(a->loss, sizeof a->loss, "%s", a->error);
     a->error_field[0] = '\0';
     if (a->conn_live && a->conn.error_field[0] != '\0')
         snprintf(a->error_field, sizeof a->error_field, "%s", a->conn.error_field);
