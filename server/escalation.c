@@ -13,6 +13,7 @@
  * instance may have filed a report whose doorbell this one missed. */
 #define MAX_SLEEP_MS 60000
 #define RETRY_MS     1000
+#define BUSY_MS      250
 
 static void run(cg_escalation *x);
 
@@ -60,6 +61,10 @@ static void on_escalated(void *arg, int status, const PGresult *res)
             cg_events_ring(&x->server->events);
         }
         sleep_ms = next < 0 || next > MAX_SLEEP_MS ? MAX_SLEEP_MS : next;
+        /* Due but nothing fired: another instance holds those reports. Do
+         * not spin while it works on them. */
+        if (fired == 0 && sleep_ms < BUSY_MS)
+            sleep_ms = BUSY_MS;
     } else if (status != CG_EUNAVAILABLE) {
         cg_log_kv(CG_LOG_ERROR, "escalation_failed", "error", res ? PQresultErrorMessage(res) : "",
                   CG_LOG_END);

@@ -397,10 +397,14 @@ int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t out
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+int cg_test_raw_rcvbuf;
+
 static int tcp_connect(cg_test_raw *r, const cg_test_server *t)
 {
     memset(r, 0, sizeof *r);
     r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (r->fd >= 0 && cg_test_raw_rcvbuf > 0)
+        setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &cg_test_raw_rcvbuf, sizeof cg_test_raw_rcvbuf);
     struct sockaddr_in a = {.sin_family = AF_INET,
                             .sin_port = htons((uint16_t)t->port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

@@ -129,6 +129,11 @@ typedef struct {
     char err[512];
 } cg_test_raw;
 
+/* When > 0, raw connections opened from now on ask the kernel for a receive
+ * buffer this small: a peer that stops reading then backs up into the
+ * server quickly. */
+extern int cg_test_raw_rcvbuf;
+
 /* TCP connect and TLS handshake with cert/key (both NULL: no client
  * certificate). 0, or -1 with r->err set. Always call cg_test_raw_close. */
 int cg_test_raw_open(cg_test_raw *r, const cg_test_server *t, const char *cert, const char *key);

@@ -434,28 +434,56 @@ static void test_duplicates_join_the_open_report(void **state)
     assert_true(later != first);
 }
 
+/* Files reports with 2,000 characters of text until told to stop. */
+static uint64_t bulk_compound;
+static volatile int bulk_stop;
+
+static void *bulk_writer(void *arg)
+{
+    static char text[2001];
+    memset(text, 'x', 2000);
+    cg_client *c = cg_test_connect(&server, "property-demo");
+    for (int i = 0; i < 600 && !bulk_stop; i++)
+        file_report_with(c, bulk_compound, (uint32_t)(1 + i % 10), text, NULL);
+    cg_client_free(c);
+    return NULL;
+}
+
 static void test_slow_subscriber_is_cut_off_alone(void **state)
 {
     cg_test_forget_clients();
     assert_int_equal(cg_test_server_stop(&server), 0);
     cg_test_server_start(&server, SETTINGS "max_output_bytes = 64kB\n");
     uint64_t officer;
-    uint64_t compound = make_compound("dawa", "处置慢读", &officer);
+    bulk_compound = make_compound("dawa", "处置慢读", &officer);
     subscriber slow, fast;
+    cg_test_raw_rcvbuf = 4096;
     subscribe(&slow, "hq", 0); /* never reads again */
+    cg_test_raw_rcvbuf = 0;
     subscribe(&fast, "dawa", 0);
-    static char text[2001];
-    memset(text, 'x', 2000);
-    uint64_t last = 0;
-    for (int i = 0; i < 400 && !cg_test_log_has(&server, "event=slow_reader_cut_off", NULL); i++) {
-        last = file_report_with(cg_test_as(&server, "property-demo"), compound,
-                                (uint32_t)(1 + i % 10), text, NULL);
-        cg_envelope *env;
-        while ((env = next_event(&fast, 0)) != NULL) /* the fast one keeps up */
-            cg_envelope_free(env, NULL);
+
+    /* Megabytes of events: more than the kernel buffers hold, so the slow
+     * one's output backs up into the server, past max_output_bytes. */
+    pthread_t threads[8];
+    bulk_stop = 0;
+    for (int w = 0; w < 8; w++)
+        assert_int_equal(pthread_create(&threads[w], NULL, bulk_writer, NULL), 0);
+    int cut_off = 0;
+    long long deadline = cg_test_now_ms() + 60000;
+    while (!cut_off && cg_test_now_ms() < deadline) {
+        cg_envelope *env = next_event(&fast, 200); /* the fast one keeps up */
+        cg_envelope_free(env, NULL);
+        cut_off = cg_test_log_has(&server, "event=slow_reader_cut_off", "account=hq", NULL);
     }
-    assert_true(cg_test_log_wait(&server, "event=slow_reader_cut_off", "account=hq", NULL));
-    assert_true(wait_event(&fast, last, "report.filed", 0, 10000) || fast.last_seq > 0);
+    bulk_stop = 1;
+    for (int w = 0; w < 8; w++)
+        pthread_join(threads[w], NULL);
+    assert_true(cut_off);
+    /* The fast subscriber was not cut off: it still gets new events. */
+    uint64_t after = make_compound("dawa", "慢读之后", &officer);
+    uint64_t report = file_report(after, 10);
+    assert_true(wait_event(&fast, report, "report.filed", 0, 10000));
+    assert_false(cg_test_log_has(&server, "event=slow_reader_cut_off", "account=dawa", NULL));
     cg_test_raw_close(&slow.raw);
     cg_test_raw_close(&fast.raw);
 }
