@@ -872,26 +872,43 @@ static void test_cli_watch_across_restart(void **state)
  * status 3 (TLS) instead of retrying. */
 static void test_cli_watch_human(void **state)
 {
+    loop_begin();
     uint64_t id = file_report();
-    char out[65536];
-    int rc = cg_test_cli(&server, "--as hq watch & pid=$!; sleep 2; kill -TERM $pid; wait $pid",
-                         out, sizeof out);
-    assert_int_equal(rc, 0);
     char line[64];
     snprintf(line, sizeof line, "  report %llu  level 0  ", (unsigned long long)id);
-    assert_non_null(strstr(out, line));
-    assert_non_null(strstr(out, "  report.filed  xinglongtai  "));
+    char addr[64], pki[700], cert[800], key[800], ca[800];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", server.port);
+    cg_test_pki(&server, "", pki, sizeof pki);
+    snprintf(cert, sizeof cert, "%sclients/xinglongtai.crt", pki);
+    snprintf(key, sizeof key, "%sclients/xinglongtai.key", pki);
+    snprintf(ca, sizeof ca, "%sca.crt", pki);
+    char *args[] = {CG_CLI_BIN, "--server", addr, "--cert", cert, "--key",
+                    key,        "--ca",     ca,   "watch",  NULL};
+    child w;
+    child_spawn(&w, args);
+    RUN_UNTIL(strstr(w.stdout_buf, line) || w.exited, 10000);
+    uv_process_kill(&w.proc, SIGTERM);
+    RUN_UNTIL(w.open_handles == 0, 10000);
+    assert_int_equal(w.open_handles, 0);
+    assert_int_equal(w.term_signal, 0);
+    assert_int_equal(w.status, 0);
+    assert_non_null(strstr(w.stdout_buf, line));
+    assert_non_null(strstr(w.stdout_buf, "  report.filed  xinglongtai  "));
 
-    char pki[700], args[2200];
-    cg_test_pki(&server, "test/expired", pki, sizeof pki);
-    /* If it kept retrying, the kill after 20 s would make it exit 0. */
-    snprintf(args, sizeof args,
-             "--cert '%s.crt' --key '%s.key' watch & pid=$!; "
-             "(sleep 20; kill $pid) >/dev/null 2>&1 & wait $pid",
-             pki, pki);
+    snprintf(cert, sizeof cert, "%stest/expired.crt", pki);
+    snprintf(key, sizeof key, "%stest/expired.key", pki);
     long long t0 = cg_test_now_ms();
-    assert_int_equal(cg_test_cli(&server, args, NULL, 0), 3);
-    assert_true(cg_test_now_ms() - t0 < 15000);
+    child_spawn(&w, args);
+    RUN_UNTIL(w.open_handles == 0, 20000);
+    if (!w.exited) {
+        uv_process_kill(&w.proc, SIGKILL);
+        RUN_UNTIL(w.open_handles == 0, 10000);
+        fail_msg("watch kept going with a refused certificate");
+    }
+    assert_int_equal(w.status, 3);
+    assert_true(cg_test_now_ms() - t0 < 10000);
+    assert_non_null(strstr(w.stderr_buf, "certificate expired"));
+    loop_end();
 }
 
 /* --- the example program of docs/integration.md ---------------------------------- */
