@@ -262,6 +262,14 @@ static void client_open(client *c, const char *account, int via_proxy, int timeo
     assert_int_equal(cg_libuv_attach(c->a, &loop), 0);
 }
 
+/* client_open as hq through the proxy, then waits for the connection. */
+static void client_connected(client *c, int timeout_ms)
+{
+    client_open(c, "hq", 1, timeout_ms);
+    RUN_UNTIL(c->connected, 10000);
+    assert_int_equal(c->connected, 1);
+}
+
 static void client_close(client *c)
 {
     cg_async_free(c->a);
@@ -541,8 +549,7 @@ static void test_mutation_resent_with_same_key(void **state)
 {
     loop_begin();
     client c;
-    client_open(&c, "hq", 1, 20000);
-    RUN_UNTIL(c.connected, 10000);
+    client_connected(&c, 20000);
     proxy.blackhole = 1; /* the server's replies go nowhere */
     char text[64];
     result r = {0};
@@ -564,8 +571,7 @@ static void test_mutation_queued_while_down(void **state)
 {
     loop_begin();
     client c;
-    client_open(&c, "hq", 1, 30000);
-    RUN_UNTIL(c.connected, 10000);
+    client_connected(&c, 30000);
     assert_int_equal(cg_test_server_stop(&server), 0);
     cg_test_forget_clients();
     RUN_UNTIL(c.disconnected >= 2, 10000); /* the loss, then a failed attempt */
@@ -589,8 +595,7 @@ static void test_call_timeouts(void **state)
 {
     loop_begin();
     client c;
-    client_open(&c, "hq", 1, 600);
-    RUN_UNTIL(c.connected, 10000);
+    client_connected(&c, 600);
     proxy.blackhole = 1;
     Chengguan__V1__Ping ping = CHENGGUAN__V1__PING__INIT;
     result r = {0};
