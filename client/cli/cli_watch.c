@@ -108,9 +108,13 @@ static void on_state(cg_async *a, cg_async_state state, int reason, void *arg)
     watch_run *w = arg;
     switch (state) {
     case CG_ASYNC_CONNECTED:
-        fprintf(stderr, "chengguan: %s as %s, events after seq %" PRIu64 "\n",
-                w->connections++ ? "reconnected" : "connected", cg_async_welcome(a)->account,
-                cg_async_last_seq(a));
+        if (cg_async_last_seq(a) == CG_FROM_HEAD)
+            fprintf(stderr, "chengguan: %s as %s, new events\n",
+                    w->connections++ ? "reconnected" : "connected", cg_async_welcome(a)->account);
+        else
+            fprintf(stderr, "chengguan: %s as %s, events after seq %" PRIu64 "\n",
+                    w->connections++ ? "reconnected" : "connected", cg_async_welcome(a)->account,
+                    cg_async_last_seq(a));
         break;
     case CG_ASYNC_DISCONNECTED:
         fprintf(stderr, "chengguan: %s; reconnecting in %d ms\n", cg_async_error(a),
@@ -129,7 +133,7 @@ static void on_signal(uv_signal_t *s, int signum)
 
 static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
-    long long after = 0;
+    long long after = -1; /* no --after: only new events */
     int operands;
     int rc = cg_cli_getopt(cmd, argc, argv, "", watch_options, on_opt, &after, &operands);
     if (rc >= 0)
@@ -165,7 +169,7 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
     }
     cg_async_on_state(w.async, on_state, &w);
     /* Stopped already (bad options) is reported through on_state. */
-    cg_async_subscribe(w.async, (uint64_t)after, on_event, &w);
+    cg_async_subscribe(w.async, after < 0 ? CG_FROM_HEAD : (uint64_t)after, on_event, &w);
     uv_signal_init(&loop, &w.sigint);
     uv_signal_init(&loop, &w.sigterm);
     w.sigint.data = w.sigterm.data = &w;
@@ -191,7 +195,8 @@ const cg_cli_command cg_cli_cmd_watch = {
             "status 0). A refusal that reconnecting cannot fix (certificate, account)\n"
             "ends it with the usual exit status.\n\n"
             "Options:\n"
-            "  --after SEQ           only events after SEQ, e.g. the last seq a previous\n"
-            "                        run printed (default 0: every event of your scope)\n",
+            "  --after SEQ           the events after SEQ first (0: every past event of your\n"
+            "                        scope; the last seq a previous run printed to resume\n"
+            "                        it), then new ones; without it only new events\n",
     .run = run,
 };

@@ -328,7 +328,10 @@ static void end_subscription(cg_async *a, int status)
 static void send_subscribe(cg_async *a)
 {
     Chengguan__V1__Subscribe s = CHENGGUAN__V1__SUBSCRIBE__INIT;
-    s.after_seq = a->sub.last_seq;
+    if (a->sub.last_seq == CG_FROM_HEAD)
+        s.from_head = 1;
+    else
+        s.after_seq = a->sub.last_seq;
     cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
     env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
     env.subscribe = &s;
@@ -354,6 +357,10 @@ static void subscribe_answered(cg_async *a)
     cg__req *req = &a->sub.req;
     a->sub.sent = 0;
     int status = req->status;
+    /* Subscribed from the head: resume from there after a reconnect. */
+    if (status == 0 && a->sub.last_seq == CG_FROM_HEAD && req->reply != NULL &&
+        req->reply->body_case == CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED)
+        a->sub.last_seq = req->reply->subscribed->head_seq;
     if (status == 0 || !a->sub.active) {
         cg__req_release(req);
         return;

@@ -153,9 +153,13 @@ CG_EXTERN int cg_async_call(cg_async *a, ProtobufCMessage *request, cg_reply_cb 
  * hands (free it with cg_message_free). NULL elsewhere. */
 CG_EXTERN ProtobufCMessage *cg_async_take_reply(cg_async *a);
 
+/* after_seq for cg_async_subscribe: only events newer than the subscription. */
+#define CG_FROM_HEAD UINT64_MAX
+
 /*
  * Subscribes to the event stream of this account's scope from after_seq on
- * (0: from the start; use the last seq a previous run saw to resume it).
+ * (0: from the start; use the last seq a previous run saw to resume it;
+ * CG_FROM_HEAD: only what happens from now on).
  * Events reach cb in strictly increasing seq. After every reconnect the
  * library subscribes again from the last seq it delivered, so that nothing
  * is missed and nothing comes twice. One subscription per client. Returns 0,
@@ -164,7 +168,8 @@ CG_EXTERN ProtobufCMessage *cg_async_take_reply(cg_async *a);
  */
 CG_EXTERN int cg_async_subscribe(cg_async *a, uint64_t after_seq, cg_event_cb cb, void *arg);
 
-/* The seq of the last event delivered (after_seq before the first). */
+/* The seq of the last event delivered (after_seq before the first; with
+ * CG_FROM_HEAD, the server's head once it answered). */
 CG_EXTERN uint64_t cg_async_last_seq(const cg_async *a);
 
 /* --- for event-loop adapters ----------------------------------------------- */

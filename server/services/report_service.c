@@ -19,12 +19,18 @@ static void subscribe(cg_request *r, const cg_envelope *env)
         return;
     }
     cg_events *events = &s->server->events;
+    int from_head = env->subscribe->from_head;
+    if (from_head && !events->started) {
+        cg_request_fail(r, CG_EUNAVAILABLE, "the event stream is starting, subscribe again shortly",
+                        NULL);
+        return;
+    }
     Chengguan__V1__Subscribed sub = CHENGGUAN__V1__SUBSCRIBED__INIT;
     sub.head_seq = events->frontier;
     cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
     reply.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED;
     reply.subscribed = &sub;
-    uint64_t after = env->subscribe->after_seq;
+    uint64_t after = from_head ? events->frontier : env->subscribe->after_seq;
     cg_request_reply(r, &reply); /* the reply comes before any event */
     if (s->state != CG_SESSION_CLOSING)
         cg_events_subscribe(events, s, after);

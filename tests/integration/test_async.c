@@ -838,8 +838,8 @@ static void test_cli_watch_across_restart(void **state)
     snprintf(ca, sizeof ca, "%sca.crt", pki);
     uint64_t ids[6];
     ids[0] = file_report(); /* before: seen through catch-up */
-    char *args[] = {CG_CLI_BIN, "--server", addr, "--cert", cert,    "--key",
-                    key,        "--ca",     ca,   "--json", "watch", NULL};
+    char *args[] = {CG_CLI_BIN, "--server", addr,     "--cert", cert,      "--key", key,
+                    "--ca",     ca,         "--json", "watch",  "--after", "0",     NULL};
     child w;
     child_spawn(&w, args);
     RUN_UNTIL(strstr(w.stderr_buf, "connected as supervision") || w.exited, 10000);
@@ -887,8 +887,8 @@ static void test_cli_watch_human(void **state)
     snprintf(cert, sizeof cert, "%sclients/xinglongtai.crt", pki);
     snprintf(key, sizeof key, "%sclients/xinglongtai.key", pki);
     snprintf(ca, sizeof ca, "%sca.crt", pki);
-    char *args[] = {CG_CLI_BIN, "--server", addr, "--cert", cert, "--key",
-                    key,        "--ca",     ca,   "watch",  NULL};
+    char *args[] = {CG_CLI_BIN, "--server", addr,    "--cert",  cert, "--key", key,
+                    "--ca",     ca,         "watch", "--after", "0",  NULL};
     child w;
     child_spawn(&w, args);
     RUN_UNTIL(strstr(w.stdout_buf, line) || w.exited, 10000);
