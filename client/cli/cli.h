@@ -107,6 +107,7 @@ extern const cg_cli_command cg_cli_cmd_publicity;
 extern const cg_cli_command cg_cli_cmd_ledger;
 extern const cg_cli_command cg_cli_cmd_patrol;
 extern const cg_cli_command cg_cli_cmd_request;
+extern const cg_cli_command cg_cli_cmd_report;
 extern const cg_cli_command cg_cli_cmd_watch;
 
 #endif

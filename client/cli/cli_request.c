@@ -129,6 +129,9 @@ static int on_reply(json_t *reply, void *ctx)
     if (s->rows == NULL) {
         if (g->cli->json)
             return cg_json_print(json_incref(reply)) != 0 ? no_memory() : 0;
+        char line[512];
+        if (s->remark != NULL && s->remark(reply, line, sizeof line))
+            printf("%s\n\n", line);
         return print_object(reply, s->columns, s->items, s->item_columns);
     }
     if (s->heading != NULL && g->pages++ == 0) {

@@ -29,6 +29,10 @@ typedef struct {
      * object whole as ever. */
     const char *items;
     const cg_column *item_columns;
+    /* One object: a line said to people before its lines when remark writes
+     * one into buf and returns 1 (a report attached to an open one says so);
+     * --json prints the object only. NULL: none. */
+    int (*remark)(const json_t *reply, char *buf, size_t len);
 } cg_request_spec;
 
 /* run of every request command: cmd->spec is its cg_request_spec. */

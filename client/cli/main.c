@@ -22,6 +22,7 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_ledger,
     &cg_cli_cmd_patrol,
     &cg_cli_cmd_request,
+    &cg_cli_cmd_report,
     &cg_cli_cmd_watch,
     NULL,
 };
