@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 static void die(const char *fmt, ...)
 {
@@ -562,4 +563,22 @@ int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
         failed++;
     }
     return failed;
+}
+
+int cg_test_clif(const cg_test_server *t, char *out, size_t outlen, const char *fmt, ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return cg_test_cli(t, args, out, outlen);
+}
+
+uint64_t cg_test_json_id(const char *text)
+{
+    json_t *o = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
+    uint64_t id = (uint64_t)json_integer_value(json_object_get(o, "id"));
+    json_decref(o);
+    return id;
 }

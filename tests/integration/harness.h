@@ -99,6 +99,13 @@ int cg_test_log_wait(const cg_test_server *t, ...);
  * NULL); returns its exit status. */
 int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen);
 
+/* The same with the arguments formatted printf-style. */
+int cg_test_clif(const cg_test_server *t, char *out, size_t outlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The "id" of the first JSON object in text (0 when there is none). */
+uint64_t cg_test_json_id(const char *text);
+
 /*
  * Starts the server with extra_ini, runs the cmocka tests, stops the server;
  * returns the number of failures, counting a non-zero exit after SIGTERM as

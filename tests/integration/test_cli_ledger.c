@@ -49,15 +49,8 @@ static const char *write_file(const char *name, const char *text, const char *ch
     return path;
 }
 
-static int cli(const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return cg_test_cli(&server, args, out, sizeof out);
-}
+/* The CLI with printf-style arguments, its output in out. */
+#define cli(...) cg_test_clif(&server, out, sizeof out, __VA_ARGS__)
 
 static void test_gbk_file_imports_and_chinese_round_trips(void **state)
 {

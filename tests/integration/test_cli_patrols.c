@@ -20,25 +20,8 @@ static cg_test_server server;
 static char out[1 << 20];
 static uint64_t compound, officer;
 
-static int cli(const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return cg_test_cli(&server, args, out, sizeof out);
-}
-
-/* The "id" of the first JSON object in out. */
-static uint64_t id_of_output(void)
-{
-    json_t *o = json_loads(out, JSON_DISABLE_EOF_CHECK, NULL);
-    assert_non_null(o);
-    uint64_t id = (uint64_t)json_integer_value(json_object_get(o, "id"));
-    json_decref(o);
-    return id;
-}
+/* The CLI with printf-style arguments, its output in out. */
+#define cli(...) cg_test_clif(&server, out, sizeof out, __VA_ARGS__)
 
 static int setup(void **state)
 {
@@ -47,11 +30,11 @@ static int setup(void **state)
     assert_int_equal(cli("--as xinglongtai --json compound add --name 巡查小区 --district "
                          "xinglongtai --community 巡查社区"),
                      0);
-    compound = id_of_output();
+    compound = cg_test_json_id(out);
     assert_int_equal(cli("--as xinglongtai --json officer add --name 王队员 --unit xinglongtai "
                          "--phone 13500004444"),
                      0);
-    officer = id_of_output();
+    officer = cg_test_json_id(out);
     assert_int_equal(cli("--as xinglongtai grid assign %llu --officer %llu",
                          (unsigned long long)compound, (unsigned long long)officer),
                      0);
@@ -125,7 +108,7 @@ static void test_request_contact_masked_for_others(void **state)
                          "--kind problem --text 车库积水 --contact 张三/13812345678",
                          (unsigned long long)compound),
                      0);
-    uint64_t id = id_of_output();
+    uint64_t id = cg_test_json_id(out);
     assert_non_null(strstr(out, "13812345678"));
     assert_int_equal(cli("--as hq --json request show %llu", (unsigned long long)id), 0);
     assert_non_null(strstr(out, "138****5678"));

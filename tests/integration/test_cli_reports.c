@@ -27,15 +27,8 @@ static cg_test_server server;
 static char out[1 << 20];
 static unsigned long long compound, officer, report;
 
-static int cli(const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return cg_test_cli(&server, args, out, sizeof out);
-}
+/* The CLI with printf-style arguments, its output in out. */
+#define cli(...) cg_test_clif(&server, out, sizeof out, __VA_ARGS__)
 
 /* The first JSON object in out. */
 static json_t *output_object(void)
@@ -43,14 +36,6 @@ static json_t *output_object(void)
     json_t *o = json_loads(out, JSON_DISABLE_EOF_CHECK, NULL);
     assert_non_null(o);
     return o;
-}
-
-static unsigned long long id_of_output(void)
-{
-    json_t *o = output_object();
-    unsigned long long id = (unsigned long long)json_integer_value(json_object_get(o, "id"));
-    json_decref(o);
-    return id;
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -98,11 +83,11 @@ static int setup(void **state)
     assert_int_equal(cli("--as xinglongtai --json compound add --name 处置小区 --district "
                          "xinglongtai --community 处置社区 --property-account property-demo"),
                      0);
-    compound = id_of_output();
+    compound = cg_test_json_id(out);
     assert_int_equal(cli("--as xinglongtai --json officer add --name 刘网格 --unit xinglongtai "
                          "--phone 13500005555"),
                      0);
-    officer = id_of_output();
+    officer = cg_test_json_id(out);
     assert_int_equal(cli("--as xinglongtai grid assign %llu --officer %llu", compound, officer), 0);
     return 0;
 }
@@ -222,7 +207,7 @@ static void test_list_open_and_escalated(void **state)
                          "--text 楼道堆物",
                          compound),
                      0);
-    unsigned long long open = id_of_output();
+    unsigned long long open = cg_test_json_id(out);
     assert_true(open != report);
     long long level = 0;
     for (int i = 0; i < 100 && level < 1; i++) {
