@@ -126,9 +126,8 @@ static int check_file(const char *file, const char *what)
     return 0;
 }
 
-int cg_cli_connect(const cg_cli *cli, cg_client **out)
+int cg_cli_client_options(const cg_cli *cli, cg_client_options *opt)
 {
-    *out = NULL;
     int rc = check_file(cli->cert, "client certificate");
     if (rc == 0)
         rc = check_file(cli->key, "client key");
@@ -136,7 +135,7 @@ int cg_cli_connect(const cg_cli *cli, cg_client **out)
         rc = check_file(cli->ca, "CA certificate");
     if (rc != 0)
         return rc;
-    cg_client_options opt = {
+    *opt = (cg_client_options){
         .server = cli->server,
         .cert_file = cli->cert,
         .key_file = cli->key,
@@ -144,6 +143,16 @@ int cg_cli_connect(const cg_cli *cli, cg_client **out)
         .client_name = "chengguan-cli/" CG_VERSION,
         .timeout_ms = cli->timeout_ms,
     };
+    return 0;
+}
+
+int cg_cli_connect(const cg_cli *cli, cg_client **out)
+{
+    *out = NULL;
+    cg_client_options opt;
+    int rc = cg_cli_client_options(cli, &opt);
+    if (rc != 0)
+        return rc;
     cg_client *c;
     int err = cg_client_connect(&c, &opt);
     if (err != 0) {

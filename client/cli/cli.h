@@ -79,6 +79,10 @@ int cg_cli_parse_int(const char *s, long long min, long long max, long long *out
  */
 int cg_cli_connect(const cg_cli *cli, cg_client **out);
 
+/* The connection options of the global options, once the certificate, key
+ * and CA are readable; 0 or CG_EXIT_USAGE after printing why. */
+int cg_cli_client_options(const cg_cli *cli, cg_client_options *opt);
+
 /*
  * Prints the failure err of a library call on stderr: "chengguan: NAME:
  * message" for a refusal by the server, "chengguan: message" otherwise.

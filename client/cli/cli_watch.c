@@ -140,19 +140,9 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
         return rc;
     if (operands < argc)
         return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands]);
-    if (cli->cert == NULL || cli->key == NULL)
-        return cg_cli_usage_error(NULL, "no client certificate: use --as ACCOUNT, or --cert, "
-                                        "--key and --ca (or CHENGGUAN_CERT, CHENGGUAN_KEY, "
-                                        "CHENGGUAN_CA)");
-
-    cg_client_options opt = {
-        .server = cli->server,
-        .cert_file = cli->cert,
-        .key_file = cli->key,
-        .ca_file = cli->ca,
-        .client_name = "chengguan-cli/" CG_VERSION,
-        .timeout_ms = cli->timeout_ms,
-    };
+    cg_client_options opt;
+    if ((rc = cg_cli_client_options(cli, &opt)) != 0)
+        return rc;
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) {
         fprintf(stderr, "chengguan: cannot start an event loop\n");
