@@ -14,6 +14,7 @@
 #define MAX_SLEEP_MS 60000
 #define RETRY_MS     1000
 #define BUSY_MS      250
+#define SLACK_MS     5
 
 static void run(cg_escalation *x);
 
@@ -60,7 +61,8 @@ static void on_escalated(void *arg, int status, const PGresult *res)
             cg_log_end(&l);
             cg_events_ring(&x->server->events);
         }
-        sleep_ms = next < 0 || next > MAX_SLEEP_MS ? MAX_SLEEP_MS : next;
+        /* A little after the deadline: instants are rounded to the ms. */
+        sleep_ms = next < 0 || next > MAX_SLEEP_MS ? MAX_SLEEP_MS : next + SLACK_MS;
         /* Due but nothing fired: another instance holds those reports. Do
          * not spin while it works on them. */
         if (fired == 0 && sleep_ms < BUSY_MS)

@@ -17,6 +17,10 @@
 #define READ_BATCH    1000
 #define REPOLL_MIN_MS 20
 #define REPOLL_MAX_MS 1000
+/* However quiet the doorbell, read this often: a doorbell can be lost (a
+ * NOTIFY refused by a full queue, a read that failed without the connection
+ * breaking), and this bounds how late an event can be then. */
+#define SAFETY_POLL_MS 5000
 
 /* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON). */
 #define READ_SQL "SELECT seq, unit, reporter, event::text FROM cg_internal.events_after($1, $2, $3)"
@@ -90,26 +94,40 @@ static void fan_out(cg_events *e, const PGresult *res)
     }
 }
 
+static void start(cg_events *e);
+
 static void on_repoll(uv_timer_t *t)
 {
-    read_events(t->data);
+    cg_events *e = t->data;
+    if (e->started)
+        read_events(e);
+    else
+        start(e);
 }
 
-/* Events still waiting for their transactions get no seq yet: if there are
- * some, look again soon, backing off while they stay. */
-static void on_pending(void *arg, int status, const PGresult *res)
+/* The next read: soon while events wait or after a failure (backing off),
+ * else the safety poll. */
+static void schedule(cg_events *e, int soon)
 {
-    cg_events *e = arg;
-    if (status != 0 || e->closed != NULL)
+    if (e->closed != NULL)
         return;
-    if (strtoll(PQgetvalue(res, 0, 0), NULL, 10) > 0) {
+    if (soon) {
         e->repoll_ms = e->repoll_ms ? e->repoll_ms * 2 : REPOLL_MIN_MS;
         if (e->repoll_ms > REPOLL_MAX_MS)
             e->repoll_ms = REPOLL_MAX_MS;
-        uv_timer_start(&e->repoll, on_repoll, e->repoll_ms, 0);
     } else {
         e->repoll_ms = 0;
     }
+    uv_timer_start(&e->repoll, on_repoll, soon ? e->repoll_ms : SAFETY_POLL_MS, 0);
+}
+
+/* Events still waiting for their transactions (no seq yet), or numbered by
+ * another reader after this one's read: look again soon, backing off while
+ * they stay. */
+static void on_pending(void *arg, int status, const PGresult *res)
+{
+    cg_events *e = arg;
+    schedule(e, status != 0 || strtoll(PQgetvalue(res, 0, 0), NULL, 10) > 0);
 }
 
 static void on_read(void *arg, int status, const PGresult *res)
@@ -119,10 +137,11 @@ static void on_read(void *arg, int status, const PGresult *res)
     if (e->closed != NULL)
         return;
     if (status != 0) {
-        /* The connection's next on_ready reads again from the frontier. */
+        /* Read again from the frontier: soon, or when the connection is back. */
         if (status != CG_EUNAVAILABLE)
             cg_log_kv(CG_LOG_ERROR, "events_read_failed", "error",
                       res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+        schedule(e, 1);
         return;
     }
     fan_out(e, res);
@@ -131,7 +150,14 @@ static void on_read(void *arg, int status, const PGresult *res)
         read_events(e);
         return;
     }
-    cg_db_query(e->listen, "SELECT cg_internal.events_pending()", 0, NULL, on_pending, e);
+    char after[24];
+    snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
+    const char *params[] = {after};
+    if (cg_db_query(e->listen,
+                    "SELECT cg_internal.events_pending()"
+                    " + (SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > $1 LIMIT 1) x)",
+                    1, params, on_pending, e) != 0)
+        schedule(e, 1);
 }
 
 static void read_events(cg_events *e)
@@ -148,6 +174,8 @@ static void read_events(cg_events *e)
     const char *params[] = {after, limit, NULL};
     if (cg_db_query(e->listen, READ_SQL, 3, params, on_read, e) == 0)
         e->reading = 1;
+    else
+        schedule(e, 1);
 }
 
 static void on_head(void *arg, int status, const PGresult *res)
@@ -156,8 +184,12 @@ static void on_head(void *arg, int status, const PGresult *res)
     if (status != 0 && status != CG_EUNAVAILABLE)
         cg_log_kv(CG_LOG_ERROR, "events_start_failed", "error",
                   res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
-    if (status != 0 || e->closed != NULL)
-        return; /* the connection's next on_ready tries again */
+    if (e->closed != NULL)
+        return;
+    if (status != 0) {
+        schedule(e, 1);
+        return;
+    }
     e->frontier = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
     e->started = 1;
     /* Sessions that went live before the frontier was known may be behind
@@ -181,6 +213,14 @@ static void on_listen(void *arg, int status, const PGresult *res)
                   res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
 }
 
+/* Learns the head seq: the frontier from which this instance fans out. */
+static void start(cg_events *e)
+{
+    if (cg_db_query(e->listen, "SELECT coalesce(max(seq), 0) FROM events", 0, NULL, on_head, e) !=
+        0)
+        schedule(e, 1);
+}
+
 /* The listening connection came up (first time or after an outage): listen,
  * then read whatever was written meanwhile. */
 static void on_ready(void *arg)
@@ -190,7 +230,7 @@ static void on_ready(void *arg)
     if (e->started)
         read_events(e);
     else
-        cg_db_query(e->listen, "SELECT coalesce(max(seq), 0) FROM events", 0, NULL, on_head, e);
+        start(e);
 }
 
 static void on_notify(void *arg, const char *channel)

@@ -295,7 +295,10 @@ static void update_reading(cg_session *s)
 {
     if (s->state == CG_SESSION_CLOSING || uv_is_closing((uv_handle_t *)&s->tcp))
         return;
-    int want = s->inflight < s->server->cfg->max_inflight && !s->server->stopping;
+    /* While Hello looks up the account no frame is taken out of the decoder,
+     * so nothing more is read into it either. */
+    int want = s->inflight < s->server->cfg->max_inflight && !s->server->stopping &&
+               s->state != CG_SESSION_HELLO_PENDING;
     if (want && !s->reading) {
         if (uv_read_start((uv_stream_t *)&s->tcp, on_alloc, on_read) == 0)
             s->reading = 1;

@@ -628,7 +628,10 @@ $$;
 
 -- The report p_id for a request by a: CG003 when p_id is 0, CG005 when there
 -- is none, CG007 when a may not see it (p_mode 'see') or handle it (p_mode
--- 'handle': its unit or hq; the row is locked FOR UPDATE first).
+-- 'handle': its unit or hq; the row is locked FOR UPDATE first, and the steps
+-- already due fire before the change, so an acknowledgement that comes after
+-- a deadline the engine has not processed yet still leaves that step on the
+-- record).
 CREATE FUNCTION cg_internal.report_target(a accounts, p_id bigint, p_mode text) RETURNS reports
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -648,6 +651,9 @@ BEGIN
     IF (p_mode = 'handle' AND NOT cg_internal.can_change(a, r.unit_code))
        OR (p_mode = 'see' AND NOT cg_internal.can_see_report(a, r.unit_code, r.property_account)) THEN
         PERFORM cg_internal.fail('CG007', 'id', format('report %s is outside your scope', p_id));
+    END IF;
+    IF p_mode = 'handle' AND cg_internal.report_fire_due(p_id) > 0 THEN
+        SELECT * INTO r FROM reports WHERE id = p_id;
     END IF;
     RETURN r;
 END

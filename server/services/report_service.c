@@ -20,7 +20,7 @@ static void subscribe(cg_request *r, const cg_envelope *env)
     }
     cg_events *events = &s->server->events;
     int from_head = env->subscribe->from_head;
-    if (from_head && !events->started) {
+    if (!events->started) { /* no head seq to tell yet */
         cg_request_fail(r, CG_EUNAVAILABLE, "the event stream is starting, subscribe again shortly",
                         NULL);
         return;

@@ -15,6 +15,9 @@ static void on_result(void *arg, int status, const PGresult *res)
 {
     cg_request *r = arg;
     if (status == CG_EUNAVAILABLE) {
+        /* The connection broke, maybe after the commit: ring anyway. */
+        if (r->route->flags & CG_ROUTE_RINGS)
+            cg_events_ring(&r->server->events);
         cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
         return;
     }

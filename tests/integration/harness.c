@@ -209,7 +209,8 @@ void cg_test_server_start(cg_test_server *t, const char *extra_ini)
         close(fd);
         /* Listening is not enough: wait for the pool's first connection too,
          * unless the database was already known to be down at start. */
-        if (ok && (log_since_has(t, log_start, "event=db_connected") ||
+        if (ok && ((log_since_has(t, log_start, "event=db_connected") &&
+                    log_since_has(t, log_start, "event=events_started")) ||
                    log_since_has(t, log_start, "event=db_unreachable_at_start")))
             return;
         usleep(20000);

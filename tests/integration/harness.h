@@ -36,8 +36,9 @@ typedef struct {
 void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster);
 
 /* Writes the config (extra_ini lines appended to [chengguand]) and starts
- * chengguand; returns once it accepts connections and its database pool has
- * connected (or it said the database was unreachable at start). */
+ * chengguand; returns once it accepts connections, its database pool has
+ * connected and its event stream has started (or it said the database was
+ * unreachable at start). */
 void cg_test_server_start(cg_test_server *t, const char *extra_ini);
 
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
