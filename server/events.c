@@ -209,7 +209,7 @@ static void on_head(void *arg, int status, const PGresult *res)
 static void on_listen(void *arg, int status, const PGresult *res)
 {
     if (status != 0 && status != CG_EUNAVAILABLE)
-        cg_log_kv(CG_LOG_ERROR, "listen_failed", "error",
+        cg_log_kv(CG_LOG_ERROR, "events_listen_failed", "error",
                   res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
 }
 
