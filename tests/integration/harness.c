@@ -583,3 +583,44 @@ uint64_t cg_test_json_id(const char *text)
     json_decref(o);
     return id;
 }
+
+uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, const char *district,
+                               const char *name, const char *property_account, const char *entered,
+                               uint64_t *officer)
+{
+    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
+    c.name = (char *)name;
+    c.district = (char *)district;
+    c.community = "测试社区";
+    if (property_account != NULL)
+        c.property_account = (char *)property_account;
+    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
+    add.compound = &c;
+    Chengguan__V1__Compound *got =
+        (Chengguan__V1__Compound *)cg_test_call(t, account, &add.base, 0, NULL);
+    uint64_t id = got->id;
+    cg_message_free(&got->base);
+
+    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
+    o.name = "网格员";
+    o.unit = (char *)district; /* each district's unit has the district's code */
+    o.phone = "13600003333";
+    Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
+    oa.officer = &o;
+    Chengguan__V1__Officer *of =
+        (Chengguan__V1__Officer *)cg_test_call(t, account, &oa.base, 0, NULL);
+    *officer = of->id;
+    cg_message_free(&of->base);
+
+    Chengguan__V1__GridAssign ga = CHENGGUAN__V1__GRID_ASSIGN__INIT;
+    ga.compound_id = id;
+    ga.officer_id = *officer;
+    cg_message_free(cg_test_call(t, account, &ga.base, 0, NULL));
+    if (entered != NULL) {
+        Chengguan__V1__CompoundEnter en = CHENGGUAN__V1__COMPOUND_ENTER__INIT;
+        en.id = id;
+        en.date = (char *)entered;
+        cg_message_free(cg_test_call(t, account, &en.base, 0, NULL));
+    }
+    return id;
+}

@@ -118,6 +118,16 @@ int cg_test_run_with_server(cg_test_server *t, const char *extra_ini,
 #define CG_TEST_RUN(t, extra_ini, tests)                                                           \
     cg_test_run_with_server(t, extra_ini, tests, sizeof tests / sizeof tests[0])
 
+/*
+ * A compound of district with a new grid officer of its unit, made as
+ * account: linked to property_account and entered on `entered` when those
+ * are not NULL. Returns its id; *officer gets the officer's. Fails the test
+ * on any refusal.
+ */
+uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, const char *district,
+                               const char *name, const char *property_account, const char *entered,
+                               uint64_t *officer);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 

@@ -24,42 +24,10 @@ static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int wa
     return cg_test_call(&server, account, req, want, want_field);
 }
 
-/* A compound of unit, entered on `entered` (NULL: not entered), with a grid
- * officer; returns its id and the officer's id. */
 static uint64_t make_compound(const char *unit, const char *name, const char *entered,
                               uint64_t *officer)
 {
-    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
-    c.name = (char *)name;
-    c.district = (char *)unit;
-    c.community = "巡查社区";
-    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
-    add.compound = &c;
-    Chengguan__V1__Compound *got = (Chengguan__V1__Compound *)call(unit, &add.base, 0, NULL);
-    uint64_t id = got->id;
-    cg_message_free(&got->base);
-
-    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
-    o.name = "巡查队员";
-    o.unit = (char *)unit;
-    o.phone = "13500002222";
-    Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
-    oa.officer = &o;
-    Chengguan__V1__Officer *of = (Chengguan__V1__Officer *)call(unit, &oa.base, 0, NULL);
-    *officer = of->id;
-    cg_message_free(&of->base);
-
-    Chengguan__V1__GridAssign ga = CHENGGUAN__V1__GRID_ASSIGN__INIT;
-    ga.compound_id = id;
-    ga.officer_id = *officer;
-    cg_message_free(call(unit, &ga.base, 0, NULL));
-    if (entered != NULL) {
-        Chengguan__V1__CompoundEnter en = CHENGGUAN__V1__COMPOUND_ENTER__INIT;
-        en.id = id;
-        en.date = (char *)entered;
-        cg_message_free(call(unit, &en.base, 0, NULL));
-    }
-    return id;
+    return cg_test_make_compound(&server, unit, unit, name, NULL, entered, officer);
 }
 
 /* Local wall-clock "YYYY-MM-DDTHH:MM:SS+08:00" for now + offset seconds. */
@@ -121,7 +89,7 @@ static void test_patrol_record_and_findings(void **state)
     Chengguan__V1__Patrol *p = (Chengguan__V1__Patrol *)call("xinglongtai", &f.req.base, 0, NULL);
     assert_true(p->id > 0);
     assert_int_equal(p->n_officer_names, 2);
-    assert_string_equal(p->officer_names[0], "巡查队员");
+    assert_string_equal(p->officer_names[0], "网格员");
     assert_int_equal(p->n_findings, 2);
     assert_true(p->findings[0]->id > 0 && p->findings[1]->id > 0);
     assert_true(p->findings[0]->id != p->findings[1]->id);

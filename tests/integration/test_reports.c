@@ -36,33 +36,9 @@ static ProtobufCMessage *call(const char *account, ProtobufCMessage *req, int wa
     return cg_test_call(&server, account, req, want, want_field);
 }
 
-/* A compound of unit with a grid officer, managed by property-demo. */
 static uint64_t make_compound(const char *unit, const char *name, uint64_t *officer)
 {
-    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
-    c.name = (char *)name;
-    c.district = (char *)unit;
-    c.community = "快速处置社区";
-    c.property_account = "property-demo";
-    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
-    add.compound = &c;
-    Chengguan__V1__Compound *got = (Chengguan__V1__Compound *)call("hq", &add.base, 0, NULL);
-    uint64_t id = got->id;
-    cg_message_free(&got->base);
-    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
-    o.name = "网格员";
-    o.unit = (char *)unit;
-    o.phone = "13600003333";
-    Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
-    oa.officer = &o;
-    Chengguan__V1__Officer *of = (Chengguan__V1__Officer *)call("hq", &oa.base, 0, NULL);
-    *officer = of->id;
-    cg_message_free(&of->base);
-    Chengguan__V1__GridAssign ga = CHENGGUAN__V1__GRID_ASSIGN__INIT;
-    ga.compound_id = id;
-    ga.officer_id = *officer;
-    cg_message_free(call("hq", &ga.base, 0, NULL));
-    return id;
+    return cg_test_make_compound(&server, "hq", unit, name, "property-demo", NULL, officer);
 }
 
 static uint64_t file_report_with(cg_client *c, uint64_t compound, uint32_t category,
