@@ -1,6 +1,7 @@
 #include "dispatch.h"
 
 #include "envelope.h"
+#include "proto_json.h"
 #include "error.h"
 #include "reply_map.h"
 #include "request.h"
@@ -69,6 +70,8 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
     }
     int code;
     const char *why;
+    char field[128];
+    const ProtobufCMessage *body = cg_envelope_body(env);
     if (env->id == 0) {
         cg_request_fail(r, CG_EINVALID_ARGUMENT, "request id 0 is reserved for pushes", "id");
     } else if (env->body_case == CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET) {
@@ -80,6 +83,10 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
     } else if (rt == NULL) {
         cg_request_fail(r, CG_EINVALID_ARGUMENT,
                         "not a request: a reply type was sent to the server", NULL);
+    } else if (body != NULL && cg_proto_find_bad_utf8(body, field, sizeof field)) {
+        char msg[192];
+        snprintf(msg, sizeof msg, "%s: not valid UTF-8", field);
+        cg_request_fail(r, CG_EINVALID_ARGUMENT, msg, field);
     } else if ((why = refusal(s, rt, &code)) != NULL) {
         cg_request_fail(r, code, why, NULL);
     } else {

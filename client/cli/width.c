@@ -1,5 +1,7 @@
 #include "width.h"
 
+#include "utf8.h"
+
 typedef struct {
     uint32_t first, last;
 } range;
@@ -69,43 +71,13 @@ int cg_char_width(uint32_t cp)
     return 1;
 }
 
-/*
- * Decodes one UTF-8 sequence at s. Returns its length (1..4) with *cp set,
- * or 0 when s does not start a valid, shortest-form sequence.
- */
-static int decode(const unsigned char *s, uint32_t *cp)
-{
-    int n;
-    uint32_t min;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    } else if ((s[0] & 0xE0) == 0xC0) {
-        n = 2, min = 0x80, *cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3, min = 0x800, *cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4, min = 0x10000, *cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        *cp = *cp << 6 | (s[i] & 0x3F);
-    }
-    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 size_t cg_display_width(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t width = 0;
     while (*p != '\0') {
         uint32_t cp;
-        int n = decode(p, &cp);
+        int n = cg_utf8_decode(p, &cp);
         if (n == 0) {
             width++;
             p++;

@@ -182,6 +182,32 @@ static void test_request_id_zero_is_refused(void **state)
     cg_test_raw_close(&r);
 }
 
+static void test_text_that_is_not_utf8_is_refused(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
+    c.name = "\xb4\xf3\xcd\xdd"; /* 大洼 in GBK, sent as if it were UTF-8 */
+    c.district = "dawa";
+    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
+    add.compound = &c;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 4;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_COMPOUND_ADD;
+    env.compound_add = &add;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    cg_envelope *reply = cg_test_raw_recv(&r, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->id, 4);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(reply->error->code, -CG_EINVALID_ARGUMENT);
+    assert_string_equal(reply->error->field, "compound.name");
+    cg_envelope_free(reply, NULL);
+    expect_pong(&r, 5);
+    cg_test_raw_close(&r);
+}
+
 static void test_unsupported_protocol_version(void **state)
 {
     cg_test_raw r;
@@ -241,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_requests_before_hello_and_hello_twice),
         cmocka_unit_test(test_requests_pipelined_behind_hello_wait_for_it),
         cmocka_unit_test(test_request_id_zero_is_refused),
+        cmocka_unit_test(test_text_that_is_not_utf8_is_refused),
         cmocka_unit_test(test_unsupported_protocol_version),
         cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
         cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),
