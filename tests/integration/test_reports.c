@@ -256,10 +256,9 @@ static void test_deadline_survives_a_crash(void **state)
     uint64_t compound = make_compound("dawa", "处置重启", &officer);
     subscriber sup;
     subscribe(&sup, "supervision", 0);
-    uint64_t before = sup.last_seq;
     uint64_t report = file_report(compound, 7);
     assert_true(wait_event(&sup, report, "report.filed", 0, 10000));
-    before = sup.last_seq;
+    uint64_t before = sup.last_seq;
     cg_test_raw_close(&sup.raw);
     cg_test_forget_clients();
 
@@ -271,6 +270,40 @@ static void test_deadline_survives_a_crash(void **state)
     assert_true(wait_event(&sup, report, "report.escalated", 2, 10000));
     assert_int_equal(timeline_count(report, "escalated", 0), 2);
     cg_test_raw_close(&sup.raw);
+}
+
+/* An acknowledgement that comes after a deadline no engine has processed yet
+ * (here: no server runs at all) still leaves that step on the record, and
+ * stops the next one. */
+static void test_late_acknowledgement_keeps_the_missed_step(void **state)
+{
+    const char *slow = "ack_timeout = 1s\nsupervision_timeout = 5s\nresolve_timeout = 1h\n";
+    cg_test_forget_clients();
+    assert_int_equal(cg_test_server_stop(&server), 0);
+    cg_test_server_start(&server, slow);
+    uint64_t officer;
+    uint64_t compound = make_compound("panshan", "处置迟确认", &officer);
+    uint64_t report = file_report(compound, 8);
+    long long filed = cg_test_now_ms();
+    cg_test_forget_clients();
+    cg_test_server_kill(&server);
+    usleep(1500 * 1000); /* past ack_due, well before supervision_due */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT cg_api.report_ack('hq', '{\"idempotency_key\": "
+             "\"00112233445566778899aabbccddeeff\", \"id\": %llu, \"officer_id\": %llu}')",
+             (unsigned long long)report, (unsigned long long)officer);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    assert_true(cg_test_now_ms() - filed < 4500); /* acknowledged before supervision_due */
+    cg_test_server_start(&server, slow);
+    long long left = filed + 6000 - cg_test_now_ms(); /* past supervision_due */
+    if (left > 0)
+        usleep((useconds_t)left * 1000);
+    assert_int_equal(timeline_count(report, "escalated", 1), 1);
+    assert_int_equal(timeline_count(report, "escalated", 2), 0);
+    cg_test_forget_clients();
+    assert_int_equal(cg_test_server_stop(&server), 0);
+    cg_test_server_start(&server, SETTINGS);
 }
 
 static void test_resume_after_disconnect_has_no_gap(void **state)
@@ -476,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_report_reaches_its_unit_and_nobody_else),
         cmocka_unit_test(test_ladder_fires_each_step_once),
         cmocka_unit_test(test_deadline_survives_a_crash),
+        cmocka_unit_test(test_late_acknowledgement_keeps_the_missed_step),
         cmocka_unit_test(test_resume_after_disconnect_has_no_gap),
         cmocka_unit_test(test_two_servers_share_the_stream_and_the_ladder),
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
