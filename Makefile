@@ -1,10 +1,13 @@
 # chengguan — thin wrapper around the CMake build and the dev scripts.
 #   make run     deps, build, dev environment in var/, then chengguand in the foreground
 #   make check   deps, build, then every test through ctest
-# See `make help`.
+# The README calls these through ./make, which installs make itself first where
+# it is missing. See `make help`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# Debian's plain `su` leaves /usr/sbin off root's PATH; apt, dpkg and runuser need it.
+export PATH := $(PATH):/usr/local/sbin:/usr/sbin:/sbin
 
 BUILD_DIR  := build
 BUILD_TYPE ?= RelWithDebInfo
@@ -12,18 +15,17 @@ VAR        := $(CURDIR)/var
 NPROC      := $(shell nproc 2>/dev/null || echo 2)
 CG_WERROR  := $(if $(CI),ON,OFF)
 CMAKE_ARGS ?=
-ACCOUNTS   := hq supervision xinglongtai shuangtaizi dawa liaodongwan panshan detachment property-demo hotline
 
 .PHONY: help deps build run check clean
 
 help:
-	@echo 'chengguan make targets:'
-	@echo '  make run     install missing deps, build into $(BUILD_DIR)/, set up var/ (PKI, PostgreSQL,'
-	@echo '               migrations, dev accounts) and run chengguand on 127.0.0.1:7443 in the foreground'
-	@echo '  make check   install missing deps, build, run every test (ctest); exit 0 only if all pass'
-	@echo '  make build   configure and build into $(BUILD_DIR)/'
-	@echo '  make deps    install missing build/run dependencies (apt-get)'
-	@echo '  make clean   remove build directories ($(BUILD_DIR)/, build-*/); var/ is kept'
+	@echo 'chengguan targets (./make installs make first on a machine without it; then make X is the same):'
+	@echo '  ./make run    install missing deps, build into $(BUILD_DIR)/, set up var/ (PKI, PostgreSQL,'
+	@echo '                migrations, dev accounts) and run chengguand on 127.0.0.1:7443 in the foreground'
+	@echo '  ./make check  install missing deps, build, run every test (ctest); exit 0 only if all pass'
+	@echo '  ./make build  configure and build into $(BUILD_DIR)/'
+	@echo '  ./make deps   install missing build/run dependencies (apt-get)'
+	@echo '  ./make clean  remove build directories ($(BUILD_DIR)/, build-*/) and their test clusters; var/ is kept'
 	@echo 'Stop the dev database with: scripts/dev-db.sh var/pg stop'
 
 deps:
@@ -36,12 +38,6 @@ build: deps
 run: build
 	scripts/dev-env.sh $(VAR)
 	@echo
-	@echo 'Connect the CLI as a dev account (from $(CURDIR); elsewhere set CHENGGUAN_PKI=$(VAR)/pki):'
-	@for a in $(ACCOUNTS); do printf '  %s/chengguan --as %-13s whoami\n' '$(BUILD_DIR)' "$$a"; done
-	@echo '  $(BUILD_DIR)/chengguan --as xinglongtai ping'
-	@echo 'or explicitly: $(BUILD_DIR)/chengguan --server 127.0.0.1:7443 --ca $(VAR)/pki/ca.crt \'
-	@echo '                 --cert $(VAR)/pki/clients/hq.crt --key $(VAR)/pki/clients/hq.key whoami'
-	@echo
 	@echo 'Starting chengguand (Ctrl-C to stop; PostgreSQL keeps running: scripts/dev-db.sh var/pg stop)'
 	exec $(BUILD_DIR)/chengguand --config $(VAR)/chengguand.ini
 
@@ -49,4 +45,7 @@ check: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
 
 clean:
+	@for d in $(BUILD_DIR) build-*/; do \
+	    [ ! -d "$$d/test-env" ] || tests/integration/env.sh destroy "$$d/test-env"; \
+	done
 	rm -rf $(BUILD_DIR) build-*/

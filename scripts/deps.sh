@@ -5,6 +5,9 @@
 # when something is missing. Quiet when everything is present. Uses sudo when
 # not run as root. Usage: scripts/deps.sh [-v]
 set -euo pipefail
+# dpkg needs /usr/sbin (ldconfig, start-stop-daemon), which Debian's plain `su`
+# leaves off root's PATH.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 PACKAGES=(
     build-essential cmake pkg-config

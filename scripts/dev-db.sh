@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
 # dev-db.sh — a private PostgreSQL 15 cluster for development and tests.
 #
-# Data in DIR/data, Unix socket in DIR/run (no TCP: listen_addresses=''),
-# server log in DIR/log, trust authentication for the superuser `postgres`.
-# As root, initdb/pg_ctl run as the OS user `postgres` (initdb refuses root):
-# DIR is chowned to it and DIR's parent directories are made traversable (o+x).
+# The cluster keeps its data in HOME/data, its Unix socket in HOME/run (no TCP:
+# listen_addresses='') and its log in HOME/log, with trust authentication for
+# the superuser `postgres`. HOME is DIR itself, except as root:
 #
-# Usage: scripts/dev-db.sh DIR {init|start|stop|status|createdb NAME|conninfo [NAME]|psql [ARGS...]}
-#   init          initdb if DIR/data is not a cluster yet (idempotent)
+#   PostgreSQL refuses to run as root, so the cluster runs as the OS user
+#   `postgres`, which may not be able to reach DIR (a clone in /root, say).
+#   Rather than loosen the permissions of directories we do not own, the
+#   cluster then lives in a directory made for it and owned by postgres,
+#   $CG_DEV_PG_ROOT/NAME-HASH (default /var/lib/postgresql/chengguan-dev/…,
+#   named after DIR's path), and DIR/cluster is a symbolic link to it.
+#
+# Usage: scripts/dev-db.sh DIR {init|start|stop|status|destroy|createdb NAME|conninfo [NAME]|psql [ARGS...]}
+#   init          initdb if there is no cluster yet (idempotent)
 #   start         start if not running, wait until ready (idempotent)
 #   stop          fast shutdown if running (idempotent)
 #   status        exit 0 if running, 3 if not
+#   destroy       stop, then remove the cluster and DIR
 #   createdb NAME create database NAME if missing (idempotent)
 #   conninfo      print the conninfo only
+#   home          print where the cluster's files are (HOME)
 #   psql ARGS     run psql against the cluster (database: $PGDATABASE or postgres; -d NAME works)
 # init, start, status (when running) and createdb print the libpq conninfo, and
-# nothing else, on stdout:  host=DIR/run port=5432 user=postgres dbname=NAME
-# Environment: PGPORT (default 5432), PG_BINDIR (default /usr/lib/postgresql/15/bin).
+# nothing else, on stdout:  host=HOME/run port=5432 user=postgres dbname=NAME
+# Environment: PGPORT (default 5432), PG_BINDIR (default /usr/lib/postgresql/15/bin),
+# CG_DEV_PG_ROOT (as root: where clusters live; default ~postgres/chengguan-dev).
 set -euo pipefail
+# Debian's plain `su` leaves /usr/sbin (runuser) off root's PATH.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 usage() {
-    echo "usage: $0 DIR {init|start|stop|status|createdb NAME|conninfo [NAME]|psql [ARGS...]}" >&2
+    echo "usage: $0 DIR {init|start|stop|status|destroy|createdb NAME|conninfo [NAME]|home|psql [ARGS...]}" >&2
     exit 1
 }
 die() { echo "dev-db.sh: $*" >&2; exit 1; }
@@ -30,7 +41,7 @@ say() { echo "dev-db.sh: $*" >&2; }
 dir=$1 cmd=$2
 shift 2
 case "$cmd" in
-    init|start|stop|status) [ $# -eq 0 ] || usage ;;
+    init|start|stop|status|destroy|home) [ $# -eq 0 ] || usage ;;
     createdb) if [ $# -ne 1 ] || [ -z "$1" ]; then usage; fi ;;
     conninfo) [ $# -le 1 ] || usage ;;
     psql) ;;
@@ -41,45 +52,71 @@ esac
 bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 [ -x "$bindir/pg_ctl" ] || die "PostgreSQL 15 binaries not found in $bindir (run scripts/deps.sh, or set PG_BINDIR)"
 
+# --- who runs the cluster ---------------------------------------------------
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user (install postgresql-15)"
+    command -v runuser >/dev/null 2>&1 || die "runuser not found (package util-linux); needed to run PostgreSQL as postgres"
+    as_pg=(runuser -u postgres --)
+    out=$("${as_pg[@]}" true 2>&1) || die "cannot run programs as the postgres user: runuser says: ${out:-exit status $?}"
+fi
+
 # --- paths ------------------------------------------------------------------
+if [ "$cmd" = destroy ] && [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
+    say "no $dir; nothing to destroy"
+    exit 0
+fi
 if [ "$cmd" = init ]; then
     mkdir -p "$dir" || die "cannot create $dir"
 fi
 [ -d "$dir" ] || die "$dir does not exist (run: $0 $dir init)"
-dir=$(cd "$dir" && pwd)
-data=$dir/data
-run=$dir/run
-log=$dir/log
+dir=$(cd "$dir" && pwd -P)
+
+# HOME as described above; made (as root) only by init.
+cluster_home() {
+    if [ "${#as_pg[@]}" -eq 0 ] || [ -f "$dir/data/PG_VERSION" ]; then
+        echo "$dir" # our own cluster, or a root cluster set up in place by an older dev-db.sh
+    elif [ -L "$dir/cluster" ]; then
+        readlink -f "$dir/cluster"
+    else
+        local root=${CG_DEV_PG_ROOT:-$(getent passwd postgres | cut -d: -f6)/chengguan-dev}
+        local name hash
+        local p1=${dir%/*} name hash
+        local p2=${p1%/*}
+        name=${p2##*/}-${p1##*/}-${dir##*/} # the last three parts of DIR's path
+        name=${name//[^A-Za-z0-9._-]/_}
+        [ "${#name}" -le 32 ] || name=${name: -32}
+        hash=$(printf '%s' "$dir" | sha256sum | cut -c1-10)
+        echo "$root/$name-$hash"
+    fi
+}
+home=$(cluster_home)
+data=$home/data
+run=$home/run
+log=$home/log
 
 # A Unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
 sock="$run/.s.PGSQL.${PGPORT:-5432}"
-[ "${#sock}" -lt 108 ] || die "socket path too long (${#sock} bytes, max 107): $sock — use a shorter DIR"
+[ "${#sock}" -lt 108 ] || die "socket path too long (${#sock} bytes, max 107): $sock — use a shorter DIR or CG_DEV_PG_ROOT"
 
-# --- privileges -------------------------------------------------------------
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-    id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user (install postgresql-15)"
-    as_pg=(runuser -u postgres --)
-fi
 # run a PostgreSQL server program as the right user, from a directory it can enter
 # (fd 9, the lock, is closed so that a started postmaster does not inherit it)
-pg() { (cd "$dir" && "${as_pg[@]}" "$@" 9>&-); }
+pg() { (cd "$home" && "${as_pg[@]}" "$@" 9>&-); }
 
-prepare_root() {
-    [ "${#as_pg[@]}" -gt 0 ] || return 0
-    mkdir -p "$run"
-    touch "$log"
-    chown postgres:postgres "$dir" "$run" "$log"
-    [ ! -e "$data" ] || chown postgres:postgres "$data"
-    # every parent of DIR must be traversable by postgres
-    local p=$dir
-    while [ "$p" != / ]; do
-        p=$(dirname "$p")
-        if ! runuser -u postgres -- test -x "$p"; then
-            say "making $p traversable (chmod o+x) so that the postgres user can reach $dir"
-            chmod o+x "$p"
-        fi
-    done
+# As root: make HOME, owned by postgres, and link DIR/cluster to it. Nothing
+# outside HOME changes: its parent is made only if missing (mode 0700).
+prepare_home() {
+    [ "${#as_pg[@]}" -gt 0 ] && [ "$home" != "$dir" ] || { mkdir -p "$run"; return 0; }
+    local parent
+    parent=$(dirname "$home")
+    [ -d "$parent" ] || install -d -o postgres -g postgres -m 0700 "$parent" || die "cannot create $parent"
+    [ -d "$home" ] || install -d -o postgres -g postgres -m 0700 "$home" || die "cannot create $home"
+    [ -d "$run" ] || install -d -o postgres -g postgres -m 0700 "$run" || die "cannot create $run"
+    [ -e "$log" ] || install -m 0600 -o postgres -g postgres /dev/null "$log" || die "cannot create $log"
+    if [ -e "$dir/cluster" ] && [ ! -L "$dir/cluster" ]; then
+        die "$dir/cluster exists and is not a symbolic link"
+    fi
+    ln -sfn "$home" "$dir/cluster" || die "cannot link $dir/cluster to $home"
 }
 
 # --- helpers ----------------------------------------------------------------
@@ -103,9 +140,17 @@ print_conninfo() { # [DBNAME]
 
 is_initialized() { [ -f "$data/PG_VERSION" ]; }
 
+# pg_ctl status: 0 running, 3 not running; anything else is a failure to say
+# so, never taken for "not running".
 is_running() {
     is_initialized || return 1
-    pg "$bindir/pg_ctl" status -D "$data" >/dev/null 2>&1
+    local out rc=0
+    out=$(pg "$bindir/pg_ctl" status -D "$data" 2>&1) || rc=$?
+    case $rc in
+        0) return 0 ;;
+        3) return 1 ;;
+        *) die "cannot tell whether the cluster in $data runs: pg_ctl status (exit $rc): $out" ;;
+    esac
 }
 
 # psql as the current user; the connection goes over the private socket
@@ -124,8 +169,7 @@ lock() {
 # --- commands ---------------------------------------------------------------
 do_init() {
     lock
-    prepare_root
-    mkdir -p "$run"
+    prepare_home
     if is_initialized; then
         say "cluster already initialised in $data"
     else
@@ -138,7 +182,7 @@ do_init() {
     # Our settings live in their own file, included from postgresql.conf.
     local conf=$data/chengguan-dev.conf
     local tmpconf
-    tmpconf=$(mktemp "$dir/.conf.XXXXXX")
+    tmpconf=$(mktemp "$data/.conf.XXXXXX")
     cat >"$tmpconf" <<CONF
 # written by scripts/dev-db.sh — private dev/test cluster
 listen_addresses = ''
@@ -164,13 +208,12 @@ CONF
 do_start() {
     is_initialized || die "no cluster in $data (run: $0 $dir init)"
     lock
-    prepare_root
+    prepare_home
     if is_running; then
         say "already running"
     else
         say "starting PostgreSQL on $run port ${PGPORT:-5432} (log: $log)"
-        # 9>&-: the postmaster must not inherit the lock, or every later call waits forever.
-        if ! pg "$bindir/pg_ctl" start -D "$data" -l "$log" -w -t 60 -o "-p ${PGPORT:-5432}" >/dev/null 9>&-; then
+        if ! pg "$bindir/pg_ctl" start -D "$data" -l "$log" -w -t 60 -o "-p ${PGPORT:-5432}" >/dev/null; then
             tail -n 20 "$log" >&2 || true
             die "pg_ctl start failed (log: $log)"
         fi
@@ -199,6 +242,16 @@ do_status() {
     fi
 }
 
+do_destroy() {
+    do_stop
+    if [ "$home" != "$dir" ]; then
+        rm -rf "$home" || die "cannot remove $home"
+        say "removed $home"
+    fi
+    rm -rf "$dir" || die "cannot remove $dir"
+    say "removed $dir"
+}
+
 do_createdb() {
     local name=$1
     is_running || die "server not running (run: $0 $dir start)"
@@ -224,7 +277,9 @@ case "$cmd" in
     start) do_start ;;
     stop) do_stop ;;
     status) do_status ;;
+    destroy) do_destroy ;;
     createdb) do_createdb "$1" ;;
     conninfo) print_conninfo "${1:-}" ;;
+    home) echo "$home" ;;
     psql) do_psql "$@" ;;
 esac

@@ -3,11 +3,15 @@
 #   VARDIR/pki              dev PKI (scripts/dev-pki.sh)
 #   VARDIR/pg               private PostgreSQL cluster, database `chengguan` (scripts/dev-db.sh)
 #   VARDIR/chengguand.ini   server configuration (written only if missing)
-# then applies the migrations (chengguand --migrate) and loads sql/dev/accounts.sql
-# and the sample ledger sql/dev/ledger_sample.sql.
+# then applies the migrations (chengguand --migrate), loads sql/dev/accounts.sql
+# and the sample ledger sql/dev/ledger_sample.sql, and prints on stdout how to
+# connect the CLI to the address the server will listen on (CHENGGUAN_LISTEN, else
+# the ini's `listen`).
 # Idempotent. Expects the server built in build/ (override: CG_BUILD_DIR).
 # Usage: scripts/dev-env.sh VARDIR
 set -euo pipefail
+# Debian's plain `su` leaves /usr/sbin off root's PATH.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 usage() { echo "usage: $0 VARDIR" >&2; exit 1; }
 die() { echo "dev-env.sh: $*" >&2; exit 1; }
@@ -69,3 +73,27 @@ PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -q -v ON_ERROR_STOP=
     -f "$top/sql/dev/ledger_sample.sql" >/dev/null || die "loading sql/dev/ledger_sample.sql failed"
 
 say "dev environment ready in $var"
+
+# 7. how to connect, to the address chengguand will really use
+listen=${CHENGGUAN_LISTEN:-$(sed -n 's/^[[:space:]]*listen[[:space:]]*=[[:space:]]*//p' "$ini" | tail -n 1)}
+listen=${listen%%[[:space:];]*}
+port=${listen##*:} host=${listen%:*}
+case "$host" in ''|0.0.0.0|'*') host=127.0.0.1 ;; '[::]') host='[::1]' ;; esac
+server=$host:$port
+opt="" # the CLI's default server is 127.0.0.1:7443
+[ "$server" = 127.0.0.1:7443 ] || opt=" --server $server"
+build_rel=${build#"$top"/}
+cat <<TEXT
+
+chengguand will listen on $server. Connect the CLI as a dev account
+(from $top; elsewhere set CHENGGUAN_PKI=$var/pki):
+TEXT
+for crt in "$var"/pki/clients/*.crt; do
+    printf '  %s/chengguan%s --as %-13s whoami\n' "$build_rel" "$opt" "$(basename "$crt" .crt)"
+done
+cat <<TEXT
+  $build_rel/chengguan$opt --as xinglongtai ping
+or explicitly: $build_rel/chengguan --server $server --ca $var/pki/ca.crt \\
+                 --cert $var/pki/clients/hq.crt --key $var/pki/clients/hq.key whoami
+Data: the PKI in $var/pki, PostgreSQL's files in $("$top/scripts/dev-db.sh" "$var/pg" home).
+TEXT

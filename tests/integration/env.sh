@@ -2,20 +2,23 @@
 # The shared environment of the integration tests (a ctest fixture):
 #   env.sh setup DIR    fresh dev PKI with test certificates, fresh PostgreSQL cluster
 #   env.sh cleanup DIR  stops every cluster under DIR (shared and per-test)
+#   env.sh destroy DIR  stops and removes them all, and DIR (make clean)
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: $0 setup|cleanup DIR" >&2; exit 1; }
+[ $# -eq 2 ] || { echo "usage: $0 setup|cleanup|destroy DIR" >&2; exit 1; }
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cmd=$1 dir=$2
 
-stop_all() {
+each_cluster() { # ACTION: dev-db.sh ACTION on every cluster under DIR
+    local pg
     for pg in "$dir"/pg "$dir"/t/*/pg; do
-        [ -d "$pg/data" ] && "$top/scripts/dev-db.sh" "$pg" stop >/dev/null 2>&1 || true
+        [ -d "$pg" ] || continue
+        "$top/scripts/dev-db.sh" "$pg" "$1" >/dev/null
     done
 }
 
 case "$cmd" in
 setup)
-    stop_all
+    each_cluster destroy
     rm -rf "$dir"
     mkdir -p "$dir/t"
     "$top/scripts/dev-pki.sh" "$dir/pki" --with-test-certs >/dev/null
@@ -24,10 +27,14 @@ setup)
     echo "test environment ready in $dir"
     ;;
 cleanup)
-    stop_all
+    each_cluster stop
+    ;;
+destroy)
+    each_cluster destroy
+    rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 setup|cleanup DIR" >&2
+    echo "usage: $0 setup|cleanup|destroy DIR" >&2
     exit 1
     ;;
 esac

@@ -50,6 +50,19 @@ static int sh(const char *fmt, ...)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* The libpq conninfo of database dbname in the cluster of pg_dir, as dev-db.sh
+ * says (as root the cluster's socket is outside pg_dir). */
+static void cluster_conninfo(const char *pg_dir, const char *dbname, char *out, size_t size)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/scripts/dev-db.sh '%s' conninfo '%s'", CG_SOURCE_DIR, pg_dir,
+             dbname);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL || fgets(out, (int)size, p) == NULL || pclose(p) != 0)
+        die("cannot get the conninfo of %s", pg_dir);
+    out[strcspn(out, "\n")] = '\0';
+}
+
 /* A port nobody listens on right now (the kernel's choice for port 0). */
 static int free_port(void)
 {
@@ -111,12 +124,12 @@ void cg_test_server_init(cg_test_server *t, const char *name, int private_cluste
     } else {
         snprintf(t->pg_dir, sizeof t->pg_dir, "%s/pg", env);
     }
-    snprintf(t->conninfo, sizeof t->conninfo, "host=%s/run port=5432 user=postgres dbname=%s",
-             t->pg_dir, name);
-    if (sh("PGOPTIONS='-c client_min_messages=warning' psql -q -X 'host=%s/run port=5432 "
-           "user=postgres dbname=postgres' "
+    char admin[1024];
+    cluster_conninfo(t->pg_dir, "postgres", admin, sizeof admin);
+    cluster_conninfo(t->pg_dir, name, t->conninfo, sizeof t->conninfo);
+    if (sh("PGOPTIONS='-c client_min_messages=warning' psql -q -X \"%s\" "
            "-c 'DROP DATABASE IF EXISTS \"%s\"' -c 'CREATE DATABASE \"%s\"' >/dev/null",
-           t->pg_dir, name, name) != 0)
+           admin, name, name) != 0)
         die("cannot create database %s", name);
     snprintf(t->config, sizeof t->config, "%s/chengguand.ini", t->dir);
     snprintf(t->log, sizeof t->log, "%s/server.log", t->dir);
