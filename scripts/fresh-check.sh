@@ -4,14 +4,14 @@
 # Builds a Debian 12 root with only git, ca-certificates and sudo
 # (mmdebstrap --variant=apt), clones this repository's committed HEAD into it,
 # and runs the README's Quick start commands in it exactly as the README
-# writes them, twice:
+# writes them, twice, each time in a new root:
 #   1. as root, with Debian's plain `su` PATH (no /usr/sbin), in /root/chengguan;
 #   2. as the user `dev`, who has sudo, in /home/dev/chengguan.
 # The run command is started in the background; once the server answers, the
 # README's examples under "Connecting as a dev account" are run against it,
 # then it is stopped with Ctrl-C (SIGINT). Then the test command must exit 0.
-# Last, it checks that no directory outside the clones changed its permissions
-# (/, /root, /home/dev).
+# Last, it checks that no directory outside the clone changed its permissions
+# (/, /root, /home, /home/dev, /var/lib).
 #
 # Not part of .ci/run: it downloads a Debian root (about 150 MB of packages
 # inside it) and takes 15–30 minutes on 2 cores. Needs root, mmdebstrap
@@ -78,44 +78,49 @@ finish() {
 }
 trap finish EXIT
 
-unmount_all
-rm -rf --one-file-system "$root" "$logs"
+rm -rf --one-file-system "$logs"
 mkdir -p "$logs"
-say "mmdebstrap bookworm into $root (log: $logs/mmdebstrap.log)"
-mmdebstrap --variant=apt --include=git,ca-certificates,sudo bookworm "$root" >"$logs/mmdebstrap.log" 2>&1 \
-    || { tail -n 20 "$logs/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
 
-for m in proc sys dev; do
-    case $m in
-        proc) mount -t proc proc "$root/proc" ;;
-        *) mount --rbind "/$m" "$root/$m" && mount --make-rslave "$root/$m" ;;
-    esac
-    mounted+=("$root/$m")
-done
-cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-# A chroot has no init system: let package scripts skip starting services.
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
+# A new root for each user, so that each one starts from nothing installed.
+make_root() { # TAG
+    unmount_all
+    rm -rf --one-file-system "$root"
+    say "$1: mmdebstrap bookworm into $root (log: $logs/$1-mmdebstrap.log)"
+    mmdebstrap --variant=apt --include=git,ca-certificates,sudo bookworm "$root" >"$logs/$1-mmdebstrap.log" 2>&1 \
+        || { tail -n 20 "$logs/$1-mmdebstrap.log" >&2; die "mmdebstrap failed"; }
+    local m
+    for m in proc sys dev; do
+        case $m in
+            proc) mount -t proc proc "$root/proc" ;;
+            *) mount --rbind "/$m" "$root/$m" && mount --make-rslave "$root/$m" ;;
+        esac
+        mounted+=("$root/$m")
+    done
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+    # A chroot has no init system: let package scripts skip starting services.
+    printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+    chmod 755 "$root/usr/sbin/policy-rc.d"
+    chroot "$root" useradd -m -s /bin/bash dev
+    echo 'dev ALL=(ALL) NOPASSWD: ALL' >"$root/etc/sudoers.d/dev"
+    chmod 440 "$root/etc/sudoers.d/dev"
+    git clone -q --no-local "$top" "$root/root/chengguan"
+    git clone -q --no-local "$top" "$root/home/dev/chengguan"
+    chroot "$root" chown -R dev:dev /home/dev/chengguan
+}
 
 in_root() { # USER HOME CMD: run CMD with bash in the fresh root as USER, with the plain PATH
     chroot "$root" /usr/sbin/runuser -u "$1" -- \
         env -i HOME="$2" USER="$1" LOGNAME="$1" PATH=$plain_path TERM=dumb LANG=C.UTF-8 \
         bash -c "$3"
 }
-
-chroot "$root" useradd -m -s /bin/bash dev
-echo 'dev ALL=(ALL) NOPASSWD: ALL' >"$root/etc/sudoers.d/dev"
-chmod 440 "$root/etc/sudoers.d/dev"
-git clone -q --no-local "$top" "$root/root/chengguan"
-git clone -q --no-local "$top" "$root/home/dev/chengguan"
-chroot "$root" chown -R dev:dev /home/dev/chengguan
 modes_of() { chroot "$root" stat -c '%a %U %n' / /root /home /home/dev /var/lib; }
-modes_before=$(modes_of)
 
 # --- the two commands as USER in DIR ------------------------------------------------
 failures=()
 try_as() { # USER HOME DIR
-    local user=$1 home=$2 dir=$3 tag=$1 pid deadline ok=0 ex out rc
+    local user=$1 home=$2 dir=$3 tag=$1 pid deadline ok=0 ex out rc modes_before modes_after
+    make_root "$tag"
+    modes_before=$(modes_of)
     say "$tag: $run_cmd (in the background; log: $logs/$tag-run.log)"
     setsid chroot "$root" /usr/sbin/runuser -u "$user" -- \
         env -i HOME="$home" USER="$user" PATH=$plain_path TERM=dumb LANG=C.UTF-8 \
@@ -166,15 +171,14 @@ try_as() { # USER HOME DIR
     fi
     # the dev cluster keeps running after the run command, as the README says
     in_root "$user" "$home" "cd $dir && scripts/dev-db.sh var/pg stop" >/dev/null 2>&1 || true
+    modes_after=$(modes_of)
+    if [ "$modes_before" != "$modes_after" ]; then
+        failures+=("$tag: permissions outside the clone changed: $(diff <(echo "$modes_before") <(echo "$modes_after") | grep '^[<>]' | tr '\n' ' ')")
+    fi
 }
 
 try_as root /root /root/chengguan
 try_as dev /home/dev /home/dev/chengguan
-
-modes_after=$(modes_of)
-if [ "$modes_before" != "$modes_after" ]; then
-    failures+=("permissions outside the clones changed: $(diff <(echo "$modes_before") <(echo "$modes_after") | grep '^[<>]' | tr '\n' ' ')")
-fi
 
 say "result"
 if [ "${#failures[@]}" -gt 0 ]; then
