@@ -3,6 +3,8 @@
 #include "envelope.h"
 #include "proto_json.h"
 #include "error.h"
+#include "events.h"
+#include "hello.h"
 #include "reply_map.h"
 #include "request.h"
 #include "route.h"
@@ -13,11 +15,10 @@
 
 #include <stdio.h>
 
+/* The protocol's own requests (Hello, Subscribe), then the services'. */
 static const cg_route_table *const tables[] = {
-    &cg_system_routes,
-    &cg_ledger_routes,
-    &cg_patrol_routes,
-    &cg_report_routes,
+    &cg_hello_routes,  &cg_events_routes, &cg_system_routes,
+    &cg_ledger_routes, &cg_patrol_routes, &cg_report_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */

@@ -368,6 +368,44 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
     catch_up(e, s);
 }
 
+/* --- Subscribe --------------------------------------------------------- */
+
+/* Who may subscribe: every role in_scope gives events to. */
+#define SUBSCRIBERS                                                                                \
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY)
+
+/* Answers Subscribed with the head seq, then starts the stream: the reply
+ * comes before any event. */
+static void subscribe(cg_request *r, const cg_envelope *env)
+{
+    cg_session *s = r->session;
+    if (s->sub_state != CG_SUB_OFF) {
+        cg_request_fail(r, CG_EFAILED_PRECONDITION, "this connection is already subscribed", NULL);
+        return;
+    }
+    cg_events *events = &s->server->events;
+    if (!events->started) { /* no head seq to tell yet */
+        cg_request_fail(r, CG_EUNAVAILABLE, "the event stream is starting, subscribe again shortly",
+                        NULL);
+        return;
+    }
+    Chengguan__V1__Subscribed sub = CHENGGUAN__V1__SUBSCRIBED__INIT;
+    sub.head_seq = events->frontier;
+    cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
+    reply.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED;
+    reply.subscribed = &sub;
+    uint64_t after = env->subscribe->from_head ? events->frontier : env->subscribe->after_seq;
+    cg_request_reply(r, &reply);
+    if (s->state != CG_SESSION_CLOSING)
+        cg_events_subscribe(events, s, after);
+}
+
+static const cg_route routes[] = {
+    {CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe", SUBSCRIBERS, subscribe, NULL, 0},
+};
+
+const cg_route_table cg_events_routes = CG_ROUTE_TABLE(routes);
+
 /* --- closing ------------------------------------------------------------ */
 
 static void on_listen_closed(void *arg)

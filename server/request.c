@@ -89,6 +89,21 @@ void cg_request_fail(cg_request *r, int code, const char *message, const char *f
     finish(r, code, message);
 }
 
+void cg_request_fail_db(cg_request *r, int status, const PGresult *res)
+{
+    if (status == CG_EUNAVAILABLE) {
+        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
+        return;
+    }
+    if (status == CG_ERESOURCE_EXHAUSTED) {
+        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
+        return;
+    }
+    cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
+              res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+    cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
+}
+
 void cg_request_end(cg_request *r)
 {
     finish(r, 0, NULL);

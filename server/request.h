@@ -10,6 +10,7 @@
 #ifndef CG_REQUEST_H
 #define CG_REQUEST_H
 
+#include "db/db.h"
 #include "envelope.h"
 #include "route.h"
 #include "session.h"
@@ -33,6 +34,11 @@ void cg_request_reply(cg_request *r, cg_envelope *reply);
 
 /* Sends an Error and frees the request. message and field may be NULL. */
 void cg_request_fail(cg_request *r, int code, const char *message, const char *field);
+
+/* Fails r after a database call failed with status (res may be NULL): the
+ * pool's own refusals (database away, queue full) go to the client as they
+ * are; anything else is INTERNAL, with the details only in the server log. */
+void cg_request_fail_db(cg_request *r, int status, const PGresult *res);
 
 /* Ends a request that owes no reply (its answer went out another way, or
  * it was the server's own work on the session's behalf): logs, frees. */

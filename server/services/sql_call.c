@@ -14,21 +14,12 @@
 static void on_result(void *arg, int status, const PGresult *res)
 {
     cg_request *r = arg;
-    if (status == CG_EUNAVAILABLE) {
-        /* The connection broke, maybe after the commit: ring anyway. */
-        if (r->route->flags & CG_ROUTE_RINGS)
-            cg_events_ring(&r->server->events);
-        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
-        return;
-    }
-    if (status == CG_ERESOURCE_EXHAUSTED) {
-        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
-        return;
-    }
-    if (status == CG_EINTERNAL || res == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
-                  res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
-        cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
+    /* The connection broke, maybe after the commit: ring anyway. */
+    if (status == CG_EUNAVAILABLE && (r->route->flags & CG_ROUTE_RINGS))
+        cg_events_ring(&r->server->events);
+    if (status == CG_EUNAVAILABLE || status == CG_ERESOURCE_EXHAUSTED || status == CG_EINTERNAL ||
+        res == NULL) {
+        cg_request_fail_db(r, status ? status : CG_EINTERNAL, res);
         return;
     }
     if (status != 0) {
