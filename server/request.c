@@ -24,6 +24,12 @@ cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
     return r;
 }
 
+void cg_request_drop_envelope(cg_request *r)
+{
+    cg_envelope_free(r->env, NULL);
+    r->env = NULL;
+}
+
 void cg__request_detach(cg_request *r)
 {
     cg_session *s = r->session;
@@ -66,6 +72,7 @@ static void finish(cg_request *r, int code, const char *message)
     cg_session *s = r->session;
     log_request(r, s, code, message);
     cg__request_detach(r);
+    cg_request_drop_envelope(r);
     free(r);
     if (s != NULL)
         cg_session_request_done(s);

@@ -24,6 +24,8 @@ typedef struct cg_request {
     uint64_t id;           /* the client's envelope id */
     const cg_route *route; /* what is asked; its name goes in the logs */
     uint64_t started_ns;   /* uv_hrtime() at dispatch */
+    cg_envelope *env;      /* the request, owned: freed when it ends (or dropped earlier) */
+    size_t size;           /* its payload's bytes on the wire */
 } cg_request;
 
 /* Allocates a request for envelope id on s and links it in. */
@@ -43,6 +45,10 @@ void cg_request_fail_db(cg_request *r, int status, const PGresult *res);
 /* Ends a request that owes no reply (its answer went out another way, or
  * it was the server's own work on the session's behalf): logs, frees. */
 void cg_request_end(cg_request *r);
+
+/* Frees the request's envelope before the request ends, once a handler
+ * has taken what it needs from it. */
+void cg_request_drop_envelope(cg_request *r);
 
 /* Detaches r from its closing session. */
 void cg__request_detach(cg_request *r);

@@ -6,6 +6,7 @@
 #include "session.h"
 #include "tls_context.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     memset(s, 0, sizeof *s);
     s->loop = loop;
     s->cfg = cfg;
+    json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];
     s->tls =
         cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);

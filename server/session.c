@@ -42,7 +42,11 @@ cg_session *cg_session_new(cg_server *server)
     s->server = server;
     s->id = ++server->next_session_id;
     s->state = CG_SESSION_HANDSHAKE;
-    cg_frame_decoder_init(&s->frames, (size_t)server->cfg->max_frame_bytes);
+    /* Before Welcome only Hello is served: a small frame limit until then. */
+    const cg_config *cfg = server->cfg;
+    cg_frame_decoder_init(&s->frames, (size_t)(cfg->max_hello_frame_bytes < cfg->max_frame_bytes
+                                                   ? cfg->max_hello_frame_bytes
+                                                   : cfg->max_frame_bytes));
     uv_tcp_init(server->loop, &s->tcp);
     uv_timer_init(server->loop, &s->timer);
     s->tcp.data = s->timer.data = s;
@@ -261,8 +265,8 @@ static void process_frames(cg_session *s)
             break;
         if (rc < 0) {
             char msg[128];
-            snprintf(msg, sizeof msg, "frame of %zu bytes is over the limit of %lld bytes", len,
-                     (long long)s->server->cfg->max_frame_bytes);
+            snprintf(msg, sizeof msg, "frame of %zu bytes is over the limit of %zu bytes%s", len,
+                     s->frames.max_payload, s->state == CG_SESSION_READY ? "" : " before Welcome");
             log_event(s, CG_LOG_WARN, "frame_too_large", "error", msg);
             cg_session_send_error(s, 0, CG_ERESOURCE_EXHAUSTED, msg, NULL);
             cg_session_close_gracefully(s);
@@ -402,5 +406,6 @@ void cg_session_start(cg_session *s)
 void cg_session_hello_done(cg_session *s)
 {
     s->state = CG_SESSION_READY;
+    s->frames.max_payload = (size_t)s->server->cfg->max_frame_bytes;
     arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
 }
