@@ -12,6 +12,7 @@
 #define CG_SESSION_H
 
 #include "buf.h"
+#include "chengguan/limits.h"
 #include "frame.h"
 #include "role.h"
 #include "tls_session.h"
@@ -63,8 +64,8 @@ typedef struct cg_session {
     cg_sub_state sub_state;
     uint64_t sub_cursor;
 
-    char account[64];
-    char unit[32];
+    char account[CG_ACCOUNT_NAME_MAX + 1];
+    char unit[CG_UNIT_CODE_MAX + 1];
     cg_role role;
 } cg_session;
 
