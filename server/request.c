@@ -4,6 +4,7 @@
 #include "log.h"
 #include "server.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
@@ -82,7 +83,16 @@ void cg_request_reply(cg_request *r, cg_envelope *reply)
 {
     if (r->session != NULL) {
         reply->id = r->id;
-        cg_session_send(r->session, reply);
+        if (cg_session_send(r->session, reply) == CG_ERESOURCE_EXHAUSTED) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "reply too large (%zu bytes, max_frame_bytes is %lld): ask for a smaller "
+                     "page",
+                     protobuf_c_message_get_packed_size(&reply->base),
+                     (long long)r->server->cfg->max_frame_bytes);
+            cg_request_fail(r, CG_ERESOURCE_EXHAUSTED, msg, NULL);
+            return;
+        }
     }
     finish(r, 0, NULL);
 }

@@ -165,7 +165,9 @@ int cg_session_send(cg_session *s, const void *env)
     int rc = cg_envelope_write(&frame, env, (size_t)s->server->cfg->max_frame_bytes);
     if (rc == 0)
         rc = cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
-    else {
+    else if (rc == CG_ERESOURCE_EXHAUSTED) {
+        log_event(s, CG_LOG_WARN, "reply_too_large", NULL, NULL); /* the caller answers */
+    } else {
         log_event(s, CG_LOG_ERROR, "send_failed", "error", cg_strerror(rc));
         cg_session_close(s);
     }

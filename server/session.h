@@ -79,7 +79,8 @@ void cg_session_start(cg_session *s);
 /*
  * Queues env as a frame to the peer (TLS-encrypted) and flushes. If the
  * peer's unsent output passes max_output_bytes, the session is cut off.
- * Returns 0 or a negative CG_E* code.
+ * Returns 0 or a negative CG_E* code; CG_ERESOURCE_EXHAUSTED when env packs
+ * larger than max_frame_bytes: nothing was sent and the session stays.
  */
 int cg_session_send(cg_session *s, const void *env);
 
