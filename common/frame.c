@@ -17,6 +17,7 @@ int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n)
 {
     if (d->failed)
         return d->failed;
+    cg_buf_shrink(&d->in);
     return cg_buf_append(&d->in, data, n);
 }
 
@@ -29,6 +30,7 @@ int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *
 {
     if (d->failed)
         return d->failed;
+    cg_buf_shrink(&d->in); /* the frame handed out last is done with */
     size_t have = cg_buf_pending(&d->in);
     if (have < CG_FRAME_HEADER_BYTES)
         return 0;

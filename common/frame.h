@@ -32,6 +32,8 @@ void cg_frame_decoder_free(cg_frame_decoder *d);
  * error. Everything passed is kept until taken out as frames: the caller
  * bounds memory by feeding only while it takes frames out (the server stops
  * reading at max_inflight), so at most one partial frame plus one read stays.
+ * Once everything was taken out, a buffer grown past CG_BUF_KEEP_BYTES is
+ * freed (on the next feed or next): a large frame is not kept for life.
  */
 int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
 
