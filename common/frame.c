@@ -49,6 +49,22 @@ int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *
     return 1;
 }
 
+int cg_frame_decoder_partial(const cg_frame_decoder *d)
+{
+    const uint8_t *p = cg_buf_head(&d->in);
+    size_t have = cg_buf_pending(&d->in);
+    while (have > 0) {
+        if (have < CG_FRAME_HEADER_BYTES)
+            return 1;
+        size_t n = CG_FRAME_HEADER_BYTES + (size_t)read_be32(p);
+        if (have < n)
+            return 1;
+        p += n;
+        have -= n;
+    }
+    return 0;
+}
+
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len)
 {
     out[0] = (uint8_t)(len >> 24);

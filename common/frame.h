@@ -45,6 +45,10 @@ int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
  */
 int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *len);
 
+/* 1 when the buffered bytes end inside a frame (its header or payload not
+ * all in yet); 0 when they are whole frames or nothing. */
+int cg_frame_decoder_partial(const cg_frame_decoder *d);
+
 /* Writes the 4-byte header for a payload of len bytes. */
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len);
 

@@ -49,8 +49,9 @@ cg_session *cg_session_new(cg_server *server)
                                                    : cfg->max_frame_bytes));
     uv_tcp_init(server->loop, &s->tcp);
     uv_timer_init(server->loop, &s->timer);
-    s->tcp.data = s->timer.data = s;
-    s->open_handles = 2;
+    uv_timer_init(server->loop, &s->frame_timer);
+    s->tcp.data = s->timer.data = s->frame_timer.data = s;
+    s->open_handles = 3;
     return s;
 }
 
@@ -78,6 +79,7 @@ void cg_session_close(cg_session *s)
     log_event(s, CG_LOG_INFO, "disconnect", NULL, NULL);
     uv_close((uv_handle_t *)&s->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+    uv_close((uv_handle_t *)&s->frame_timer, on_handle_closed);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -274,9 +276,30 @@ static void process_frames(cg_session *s)
             cg_session_close_gracefully(s);
             break;
         }
+        uv_timer_stop(&s->frame_timer); /* a frame came in whole */
         cg_dispatch(s, payload, len);
     }
     s->processing = 0;
+}
+
+static void on_frame_timeout(uv_timer_t *t)
+{
+    cg_session *s = t->data;
+    log_event(s, CG_LOG_WARN, "frame_timeout", NULL, NULL);
+    cg_session_close(s);
+}
+
+/* A frame that has started must be complete within frame_timeout, counted
+ * from the last whole frame: a peer that trickles bytes is cut off. */
+static void watch_partial_frame(cg_session *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->frame_timer))
+        return;
+    if (!cg_frame_decoder_partial(&s->frames))
+        uv_timer_stop(&s->frame_timer);
+    else if (!uv_is_active((uv_handle_t *)&s->frame_timer))
+        uv_timer_start(&s->frame_timer, on_frame_timeout, (uint64_t)s->server->cfg->frame_timeout,
+                       0);
 }
 
 /* Keeps reading only while the session can take more requests: a client that
@@ -292,6 +315,7 @@ void cg_session_request_done(cg_session *s)
         return;
     }
     process_frames(s);
+    watch_partial_frame(s);
     update_reading(s);
 }
 
@@ -377,6 +401,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
             break; /* the decoder's sticky error is reported by process_frames */
     }
     process_frames(s);
+    watch_partial_frame(s);
     update_reading(s);
 }
 

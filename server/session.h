@@ -45,8 +45,9 @@ typedef struct cg_session {
     cg_session_state state;
 
     uv_tcp_t tcp;
-    uv_timer_t timer; /* handshake timeout, then idle timeout */
-    int open_handles; /* freed when the last close callback ran */
+    uv_timer_t timer;       /* handshake timeout, then idle timeout */
+    uv_timer_t frame_timer; /* a started frame must complete within frame_timeout */
+    int open_handles;       /* freed when the last close callback ran */
 
     cg_tls_session tls;
     cg_frame_decoder frames;

@@ -237,12 +237,39 @@ static void test_large_frame_before_welcome(void **state)
     cg_test_raw_close(&r);
 }
 
+/* One byte a second after a frame header: cut off after frame_timeout (2 s
+ * here), while whole frames at any pace are fine. */
+static void test_slow_bytes_are_cut_off(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    uint8_t hdr[CG_FRAME_HEADER_BYTES];
+    cg_frame_header_write(hdr, 100);
+    assert_int_equal(cg_test_raw_send(&r, hdr, sizeof hdr), 0);
+    long long t0 = cg_test_now_ms();
+    int closed = 0;
+    for (int i = 0; i < 15 && !closed; i++) {
+        uint8_t byte = 0;
+        if (cg_test_raw_send(&r, &byte, 1) != 0)
+            break;
+        closed = cg_test_raw_wait_closed(&r, 1000);
+    }
+    long long ms = cg_test_now_ms() - t0;
+    cg_test_raw_close(&r);
+    print_message("slow-byte client closed after %lld ms\n", ms);
+    assert_true(closed);
+    assert_true(ms < 10000);
+    assert_true(cg_test_log_wait(&server, "event=frame_timeout", "account=hq", NULL));
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "hostile", 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile_imports_are_bounded),
         cmocka_unit_test(test_large_frame_before_welcome),
+        cmocka_unit_test(test_slow_bytes_are_cut_off),
     };
-    return CG_TEST_RUN(&server, "", tests);
+    return CG_TEST_RUN(&server, "frame_timeout = 2s\n", tests);
 }
