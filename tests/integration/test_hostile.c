@@ -263,6 +263,43 @@ static void test_slow_bytes_are_cut_off(void **state)
     assert_true(cg_test_log_wait(&server, "event=frame_timeout", "account=hq", NULL));
 }
 
+/* Disabling an account closes its live connections, event stream included,
+ * within seconds (account_check_interval = 1s here). */
+static void test_disabled_account_is_disconnected(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "panshan");
+    assert_true(cg_test_raw_hello(&r));
+    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
+    sub.from_head = 1;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 2;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
+    env.subscribe = &sub;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    cg_envelope *reply = cg_test_raw_recv(&r, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
+    cg_envelope_free(reply, NULL);
+
+    assert_int_equal(
+        cg_test_sql(&server, "UPDATE accounts SET disabled_at = now() WHERE name = 'panshan'"), 0);
+    long long t0 = cg_test_now_ms();
+    reply = cg_test_raw_recv(&r, 10000); /* says why, then closes */
+    assert_non_null(reply);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(reply->error->code, -CG_EPERMISSION_DENIED);
+    cg_envelope_free(reply, NULL);
+    assert_true(cg_test_raw_wait_closed(&r, 5000));
+    long long ms = cg_test_now_ms() - t0;
+    cg_test_raw_close(&r);
+    print_message("disabled account's connection closed after %lld ms\n", ms);
+    assert_true(ms < 5000);
+    assert_true(cg_test_log_wait(&server, "event=account_disabled", "account=panshan", NULL));
+    assert_int_equal(
+        cg_test_sql(&server, "UPDATE accounts SET disabled_at = NULL WHERE name = 'panshan'"), 0);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "hostile", 0);
@@ -270,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_hostile_imports_are_bounded),
         cmocka_unit_test(test_large_frame_before_welcome),
         cmocka_unit_test(test_slow_bytes_are_cut_off),
+        cmocka_unit_test(test_disabled_account_is_disconnected),
     };
-    return CG_TEST_RUN(&server, "frame_timeout = 2s\n", tests);
+    return CG_TEST_RUN(&server, "frame_timeout = 2s\naccount_check_interval = 1s\n", tests);
 }
