@@ -20,12 +20,7 @@ static cg_test_server server;
 
 static void open_as(cg_test_raw *r, const char *account)
 {
-    char cert[700], key[700], rel[128];
-    snprintf(rel, sizeof rel, "clients/%s.crt", account);
-    cg_test_pki(&server, rel, cert, sizeof cert);
-    snprintf(rel, sizeof rel, "clients/%s.key", account);
-    cg_test_pki(&server, rel, key, sizeof key);
-    assert_int_equal(cg_test_raw_open(r, &server, cert, key), 0);
+    cg_test_raw_open_as(r, &server, account);
 }
 
 static void send_ping(cg_test_raw *r, uint64_t id)
