@@ -49,3 +49,9 @@ void cg_buf_consume(cg_buf *b, size_t n)
     if (b->pos >= b->len)
         b->pos = b->len = 0;
 }
+
+void cg_buf_shrink(cg_buf *b)
+{
+    if (cg_buf_pending(b) == 0 && b->cap > CG_BUF_KEEP_BYTES)
+        cg_buf_free(b);
+}

@@ -28,6 +28,13 @@ int cg_buf_reserve(cg_buf *b, size_t n);
 /* Appends n bytes. 0 or CG_ENOMEM. */
 int cg_buf_append(cg_buf *b, const void *p, size_t n);
 
+/* An empty buffer larger than this gives its memory back on cg_buf_shrink. */
+#define CG_BUF_KEEP_BYTES (64 * 1024)
+
+/* Frees the storage of an empty buffer past CG_BUF_KEEP_BYTES: one large
+ * message must not pin its memory for the buffer's lifetime. */
+void cg_buf_shrink(cg_buf *b);
+
 /* Drops n bytes from the front. */
 void cg_buf_consume(cg_buf *b, size_t n);
 

@@ -2,6 +2,8 @@
 #include "error.h"
 #include "frame.h"
 
+#include <stdlib.h>
+
 int cg_envelope_write(cg_buf *out, const cg_envelope *env, size_t max_payload)
 {
     size_t n = protobuf_c_message_get_packed_size(&env->base);
@@ -53,4 +55,30 @@ void cg_envelope_set_error(cg_envelope *env, Chengguan__V1__Error *err, uint64_t
     env->id = id;
     env->body_case = CHENGGUAN__V1__ENVELOPE__BODY_ERROR;
     env->error = err;
+}
+
+static void *budget_alloc(void *data, size_t size)
+{
+    cg_alloc_budget *b = data;
+    if (size > b->cap - b->used) {
+        b->exceeded = 1;
+        return NULL;
+    }
+    void *p = malloc(size);
+    if (p != NULL)
+        b->used += size;
+    return p;
+}
+
+static void budget_free(void *data, void *p)
+{
+    free(p);
+}
+
+void cg_alloc_budget_init(cg_alloc_budget *b, size_t cap)
+{
+    b->base = (ProtobufCAllocator){budget_alloc, budget_free, b};
+    b->used = 0;
+    b->cap = cap;
+    b->exceeded = 0;
 }

@@ -18,6 +18,18 @@ typedef Chengguan__V1__Envelope cg_envelope;
  * when the packed envelope would be larger than max_payload. */
 int cg_envelope_write(cg_buf *out, const cg_envelope *env, size_t max_payload);
 
+/* An allocator that fails once cap bytes have been handed out, so that
+ * unpacking a request takes at most that much memory whatever its frame
+ * holds (a few bytes of wire can announce a large message). Messages it
+ * made are freed with the default allocator (NULL). */
+typedef struct {
+    ProtobufCAllocator base;
+    size_t used, cap;
+    int exceeded; /* an allocation was refused */
+} cg_alloc_budget;
+
+void cg_alloc_budget_init(cg_alloc_budget *b, size_t cap);
+
 /* Unpacks one payload; NULL when the bytes are not an Envelope (or memory ran
  * out). alloc may be NULL for the default allocator. */
 cg_envelope *cg_envelope_read(const uint8_t *payload, size_t len, ProtobufCAllocator *alloc);

@@ -17,6 +17,7 @@ int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n)
 {
     if (d->failed)
         return d->failed;
+    cg_buf_shrink(&d->in);
     return cg_buf_append(&d->in, data, n);
 }
 
@@ -29,6 +30,7 @@ int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *
 {
     if (d->failed)
         return d->failed;
+    cg_buf_shrink(&d->in); /* the frame handed out last is done with */
     size_t have = cg_buf_pending(&d->in);
     if (have < CG_FRAME_HEADER_BYTES)
         return 0;
@@ -45,6 +47,22 @@ int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *
     *len = n;
     cg_buf_consume(&d->in, CG_FRAME_HEADER_BYTES + (size_t)n);
     return 1;
+}
+
+int cg_frame_decoder_partial(const cg_frame_decoder *d)
+{
+    const uint8_t *p = cg_buf_head(&d->in);
+    size_t have = cg_buf_pending(&d->in);
+    while (have > 0) {
+        if (have < CG_FRAME_HEADER_BYTES)
+            return 1;
+        size_t n = CG_FRAME_HEADER_BYTES + (size_t)read_be32(p);
+        if (have < n)
+            return 1;
+        p += n;
+        have -= n;
+    }
+    return 0;
 }
 
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len)

@@ -32,6 +32,8 @@ void cg_frame_decoder_free(cg_frame_decoder *d);
  * error. Everything passed is kept until taken out as frames: the caller
  * bounds memory by feeding only while it takes frames out (the server stops
  * reading at max_inflight), so at most one partial frame plus one read stays.
+ * Once everything was taken out, a buffer grown past CG_BUF_KEEP_BYTES is
+ * freed (on the next feed or next): a large frame is not kept for life.
  */
 int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
 
@@ -42,6 +44,10 @@ int cg_frame_decoder_feed(cg_frame_decoder *d, const void *data, size_t n);
  * over the limit (sticky; *len is then set to the announced length).
  */
 int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *len);
+
+/* 1 when the buffered bytes end inside a frame (its header or payload not
+ * all in yet); 0 when they are whole frames or nothing. */
+int cg_frame_decoder_partial(const cg_frame_decoder *d);
 
 /* Writes the 4-byte header for a payload of len bytes. */
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len);

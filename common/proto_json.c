@@ -1,7 +1,5 @@
 #include "proto_json.h"
 
-#include "utf8.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,56 +315,4 @@ ProtobufCMessage *cg_proto_from_json(const ProtobufCMessageDescriptor *desc, con
 {
     ctx c = {err, errlen, ""};
     return message_from(&c, desc, j);
-}
-
-/* --- UTF-8 ------------------------------------------------------------- */
-
-static int bad_utf8_in(const ProtobufCMessage *m, char *path, size_t len, size_t at);
-
-/* Element k (or the single value when k < 0) of field f at slot p. */
-static int bad_utf8_value(const ProtobufCFieldDescriptor *f, const void *p, char *path, size_t len,
-                          size_t at, long k)
-{
-    /* at < len always: every end is clamped below. */
-    size_t end = at + (size_t)snprintf(path + at, len - at, "%s%s", at ? "." : "", f->name);
-    if (k >= 0 && end < len)
-        end += (size_t)snprintf(path + end, len - end, "[%ld]", k);
-    if (end >= len)
-        end = len - 1;
-    if (f->type == PROTOBUF_C_TYPE_STRING) {
-        const char *s = *(char *const *)p;
-        return s != NULL && !cg_utf8_valid(s);
-    }
-    const ProtobufCMessage *sub = *(ProtobufCMessage *const *)p;
-    return sub != NULL && bad_utf8_in(sub, path, len, end);
-}
-
-static int bad_utf8_in(const ProtobufCMessage *m, char *path, size_t len, size_t at)
-{
-    const ProtobufCMessageDescriptor *d = m->descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-            MEMBER(uint32_t, m, f->quantifier_offset) != f->id)
-            continue;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = MEMBER(size_t, m, f->quantifier_offset);
-            const char *arr = MEMBER(const char *, m, f->offset);
-            for (size_t k = 0; k < n; k++)
-                if (bad_utf8_value(f, arr + k * sizeof(void *), path, len, at, (long)k))
-                    return 1;
-        } else if (bad_utf8_value(f, (const char *)m + f->offset, path, len, at, -1)) {
-            return 1;
-        }
-    }
-    path[at] = '\0';
-    return 0;
-}
-
-int cg_proto_find_bad_utf8(const ProtobufCMessage *m, char *path, size_t len)
-{
-    path[0] = '\0';
-    return bad_utf8_in(m, path, len, 0);
 }

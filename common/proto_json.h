@@ -31,12 +31,4 @@ json_t *cg_proto_to_json(const ProtobufCMessage *m);
 ProtobufCMessage *cg_proto_from_json(const ProtobufCMessageDescriptor *desc, const json_t *j,
                                      char *err, size_t errlen);
 
-/*
- * Looks for a string field whose value is not valid UTF-8 (proto3 requires
- * it; protobuf-c does not check). Returns 1 with its path written into path
- * ("compound.name", "rows[3].compound.address"), or 0 when every string is
- * valid.
- */
-int cg_proto_find_bad_utf8(const ProtobufCMessage *m, char *path, size_t len);
-
 #endif

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 int cg_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
     int n;
@@ -26,15 +28,21 @@ int cg_utf8_decode(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-int cg_utf8_valid(const char *s)
+int cg_utf8_check(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p != '\0') {
+    size_t i = 0;
+    while (i < n) {
+        /* A NUL-padded copy: the decoder stops there instead of reading past n. */
+        unsigned char seq[5] = {0};
+        size_t take = n - i < 4 ? n - i : 4;
+        memcpy(seq, s + i, take);
+        if (seq[0] == '\0')
+            return CG_UTF8_NUL;
         uint32_t cp;
-        int n = cg_utf8_decode(p, &cp);
-        if (n == 0)
-            return 0;
-        p += n;
+        int len = cg_utf8_decode(seq, &cp);
+        if (len == 0)
+            return CG_UTF8_BAD;
+        i += (size_t)len;
     }
-    return 1;
+    return 0;
 }

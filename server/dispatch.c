@@ -1,23 +1,26 @@
 #include "dispatch.h"
 
 #include "envelope.h"
-#include "proto_json.h"
+#include "proto_check.h"
 #include "error.h"
+#include "events.h"
+#include "hello.h"
 #include "reply_map.h"
 #include "request.h"
 #include "route.h"
+#include "server.h"
 #include "services/ledger_service.h"
 #include "services/patrol_service.h"
 #include "services/report_service.h"
 #include "services/system_service.h"
 
 #include <stdio.h>
+#include <string.h>
 
+/* The protocol's own requests (Hello, Subscribe), then the services'. */
 static const cg_route_table *const tables[] = {
-    &cg_system_routes,
-    &cg_ledger_routes,
-    &cg_patrol_routes,
-    &cg_report_routes,
+    &cg_hello_routes,  &cg_events_routes, &cg_system_routes,
+    &cg_ledger_routes, &cg_patrol_routes, &cg_report_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */
@@ -51,14 +54,61 @@ static const char *refusal(const cg_session *s, const cg_route *r, int *code)
     return NULL;
 }
 
+/* The most elements a repeated field of a request may have: an import's
+ * rows have their own limit. */
+static size_t max_items(const ProtobufCFieldDescriptor *f, void *arg)
+{
+    const cg_config *cfg = arg;
+    return (size_t)(f->descriptor == &chengguan__v1__import_row__descriptor
+                        ? cfg->max_import_rows
+                        : cfg->max_request_items);
+}
+
+/* Refuses what the wire check finds (proto_check.h); 0 when it finds
+ * nothing. The path is given from inside the body ("compound.name"). */
+static int refuse_content(cg_request *r, const cg_envelope *env, const uint8_t *payload, size_t len)
+{
+    cg_proto_limits limits = {max_items, (void *)r->server->cfg};
+    char path[160], why[128];
+    int code = cg_proto_check(&chengguan__v1__envelope__descriptor, payload, len, &limits, path,
+                              sizeof path, why, sizeof why);
+    if (code == 0)
+        return 0;
+    if (code == CG_EPROTOCOL) {
+        cg_request_fail(r, CG_EINVALID_ARGUMENT,
+                        "malformed frame: payload is not a chengguan.v1.Envelope", NULL);
+        return 1;
+    }
+    const ProtobufCFieldDescriptor *body = cg_envelope_field(env->body_case);
+    const char *field = path;
+    size_t n = body ? strlen(body->name) : 0;
+    if (n > 0 && strncmp(path, body->name, n) == 0 && path[n] == '.')
+        field += n + 1;
+    char msg[320];
+    snprintf(msg, sizeof msg, "%s: %s", field, why);
+    cg_request_fail(r, code, msg, field);
+    return 1;
+}
+
 void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
 {
-    cg_envelope *env = cg_envelope_read(payload, len, NULL);
+    cg_alloc_budget budget;
+    cg_alloc_budget_init(&budget, (size_t)s->server->cfg->max_unpacked_bytes);
+    cg_envelope *env = cg_envelope_read(payload, len, &budget.base);
     if (env == NULL) {
         cg_request *r = cg_request_new(s, cg_envelope_peek_id(payload, len), &unknown_route);
-        if (r != NULL)
+        if (r == NULL)
+            return;
+        if (budget.exceeded) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "request too large once unpacked (over max_unpacked_bytes = %lld)",
+                     (long long)s->server->cfg->max_unpacked_bytes);
+            cg_request_fail(r, CG_ERESOURCE_EXHAUSTED, msg, NULL);
+        } else {
             cg_request_fail(r, CG_EINVALID_ARGUMENT,
                             "malformed frame: payload is not a chengguan.v1.Envelope", NULL);
+        }
         return;
     }
     const cg_route *rt = find_route(env->body_case);
@@ -68,10 +118,10 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
         cg_envelope_free(env, NULL);
         return;
     }
+    r->env = env; /* freed when r ends, maybe inside the handler */
+    r->size = len;
     int code;
     const char *why;
-    char field[128];
-    const ProtobufCMessage *body = cg_envelope_body(env);
     if (env->id == 0) {
         cg_request_fail(r, CG_EINVALID_ARGUMENT, "request id 0 is reserved for pushes", "id");
     } else if (env->body_case == CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET) {
@@ -83,14 +133,11 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
     } else if (rt == NULL) {
         cg_request_fail(r, CG_EINVALID_ARGUMENT,
                         "not a request: a reply type was sent to the server", NULL);
-    } else if (body != NULL && cg_proto_find_bad_utf8(body, field, sizeof field)) {
-        char msg[192];
-        snprintf(msg, sizeof msg, "%s: not valid UTF-8", field);
-        cg_request_fail(r, CG_EINVALID_ARGUMENT, msg, field);
+    } else if (refuse_content(r, env, payload, len)) {
+        /* answered */
     } else if ((why = refusal(s, rt, &code)) != NULL) {
         cg_request_fail(r, code, why, NULL);
     } else {
         rt->handler(r, env);
     }
-    cg_envelope_free(env, NULL);
 }

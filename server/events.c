@@ -25,6 +25,9 @@
 /* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON). */
 #define READ_SQL "SELECT seq, unit, reporter, event::text FROM cg_internal.events_after($1, $2, $3)"
 
+/* The newest seq given out. */
+#define HEAD_SQL "SELECT coalesce(max(seq), 0) FROM events"
+
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
 
@@ -216,8 +219,7 @@ static void on_listen(void *arg, int status, const PGresult *res)
 /* Learns the head seq: the frontier from which this instance fans out. */
 static void start(cg_events *e)
 {
-    if (cg_db_query(e->listen, "SELECT coalesce(max(seq), 0) FROM events", 0, NULL, on_head, e) !=
-        0)
+    if (cg_db_query(e->listen, HEAD_SQL, 0, NULL, on_head, e) != 0)
         schedule(e, 1);
 }
 
@@ -367,6 +369,83 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
     s->sub_state = CG_SUB_CATCHUP;
     catch_up(e, s);
 }
+
+/* --- Subscribe --------------------------------------------------------- */
+
+/* Who may subscribe: every role in_scope gives events to. */
+#define SUBSCRIBERS                                                                                \
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY)
+
+/* Answers Subscribed with the head seq, then starts the stream after `after`:
+ * the reply comes before any event. */
+static void start_stream(cg_request *r, uint64_t after)
+{
+    cg_session *s = r->session;
+    cg_events *events = &r->server->events;
+    Chengguan__V1__Subscribed sub = CHENGGUAN__V1__SUBSCRIBED__INIT;
+    sub.head_seq = events->frontier;
+    cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
+    reply.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED;
+    reply.subscribed = &sub;
+    cg_request_reply(r, &reply);
+    if (s->state != CG_SESSION_CLOSING)
+        cg_events_subscribe(events, s, after);
+}
+
+/* An after_seq past this instance's frontier: the database's head decides
+ * (another instance may have read further). Past it, nothing could ever be
+ * delivered: OUT_OF_RANGE. */
+static void on_subscribe_head(void *arg, int status, const PGresult *res)
+{
+    cg_request *r = arg;
+    if (r->session == NULL) {
+        cg_request_fail(r, CG_ECANCELLED, NULL, NULL);
+        return;
+    }
+    if (status != 0) {
+        cg_request_fail_db(r, status, res);
+        return;
+    }
+    uint64_t head = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    uint64_t after = r->env->subscribe->after_seq;
+    if (after > head) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "after_seq %llu is beyond the head of the stream (%llu)",
+                 (unsigned long long)after, (unsigned long long)head);
+        cg_request_fail(r, CG_EOUT_OF_RANGE, msg, "after_seq");
+        return;
+    }
+    start_stream(r, after);
+}
+
+static void subscribe(cg_request *r, const cg_envelope *env)
+{
+    cg_session *s = r->session;
+    if (s->sub_state != CG_SUB_OFF) {
+        cg_request_fail(r, CG_EFAILED_PRECONDITION, "this connection is already subscribed", NULL);
+        return;
+    }
+    cg_events *events = &s->server->events;
+    if (!events->started) { /* no head seq to tell yet */
+        cg_request_fail(r, CG_EUNAVAILABLE, "the event stream is starting, subscribe again shortly",
+                        NULL);
+        return;
+    }
+    const Chengguan__V1__Subscribe *sub = env->subscribe;
+    if (sub->from_head || sub->after_seq <= events->frontier) {
+        start_stream(r, sub->from_head ? events->frontier : sub->after_seq);
+        return;
+    }
+    int rc = cg_db_query(r->server->db, HEAD_SQL, 0, NULL, on_subscribe_head, r);
+    if (rc != 0)
+        cg_request_fail_db(r, rc, NULL);
+}
+
+static const cg_route routes[] = {
+    {CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe", SUBSCRIBERS, subscribe, NULL, 0},
+};
+
+const cg_route_table cg_events_routes = CG_ROUTE_TABLE(routes);
 
 /* --- closing ------------------------------------------------------------ */
 

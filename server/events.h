@@ -16,6 +16,7 @@
 #define CG_EVENTS_H
 
 #include "db/db.h"
+#include "route.h"
 
 #include <stdint.h>
 #include <uv.h>
@@ -48,6 +49,9 @@ void cg_events_ring(cg_events *e);
 /* Starts the session's stream after after_seq (the Subscribed reply has
  * been sent). */
 void cg_events_subscribe(cg_events *e, struct cg_session *s, uint64_t after_seq);
+
+/* Subscribe, the request that starts a session's stream. */
+extern const cg_route_table cg_events_routes;
 
 /* Closes the timer and the listening connection, then calls done(arg). */
 void cg_events_close(cg_events *e, void (*done)(void *arg), void *arg);

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "server.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
@@ -22,6 +23,12 @@ cg_request *cg_request_new(cg_session *s, uint64_t id, const cg_route *route)
     s->requests = r;
     s->inflight++;
     return r;
+}
+
+void cg_request_drop_envelope(cg_request *r)
+{
+    cg_envelope_free(r->env, NULL);
+    r->env = NULL;
 }
 
 void cg__request_detach(cg_request *r)
@@ -66,6 +73,7 @@ static void finish(cg_request *r, int code, const char *message)
     cg_session *s = r->session;
     log_request(r, s, code, message);
     cg__request_detach(r);
+    cg_request_drop_envelope(r);
     free(r);
     if (s != NULL)
         cg_session_request_done(s);
@@ -75,7 +83,16 @@ void cg_request_reply(cg_request *r, cg_envelope *reply)
 {
     if (r->session != NULL) {
         reply->id = r->id;
-        cg_session_send(r->session, reply);
+        if (cg_session_send(r->session, reply) == CG_ERESOURCE_EXHAUSTED) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "reply too large (%zu bytes, max_frame_bytes is %lld): ask for a smaller "
+                     "page",
+                     protobuf_c_message_get_packed_size(&reply->base),
+                     (long long)r->server->cfg->max_frame_bytes);
+            cg_request_fail(r, CG_ERESOURCE_EXHAUSTED, msg, NULL);
+            return;
+        }
     }
     finish(r, 0, NULL);
 }
@@ -87,6 +104,21 @@ void cg_request_fail(cg_request *r, int code, const char *message, const char *f
     if (r->session != NULL)
         cg_session_send_error(r->session, r->id, code, message, field);
     finish(r, code, message);
+}
+
+void cg_request_fail_db(cg_request *r, int status, const PGresult *res)
+{
+    if (status == CG_EUNAVAILABLE) {
+        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
+        return;
+    }
+    if (status == CG_ERESOURCE_EXHAUSTED) {
+        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
+        return;
+    }
+    cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
+              res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
+    cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
 }
 
 void cg_request_end(cg_request *r)

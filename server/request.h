@@ -10,6 +10,7 @@
 #ifndef CG_REQUEST_H
 #define CG_REQUEST_H
 
+#include "db/db.h"
 #include "envelope.h"
 #include "route.h"
 #include "session.h"
@@ -23,6 +24,8 @@ typedef struct cg_request {
     uint64_t id;           /* the client's envelope id */
     const cg_route *route; /* what is asked; its name goes in the logs */
     uint64_t started_ns;   /* uv_hrtime() at dispatch */
+    cg_envelope *env;      /* the request, owned: freed when it ends (or dropped earlier) */
+    size_t size;           /* its payload's bytes on the wire */
 } cg_request;
 
 /* Allocates a request for envelope id on s and links it in. */
@@ -34,9 +37,18 @@ void cg_request_reply(cg_request *r, cg_envelope *reply);
 /* Sends an Error and frees the request. message and field may be NULL. */
 void cg_request_fail(cg_request *r, int code, const char *message, const char *field);
 
+/* Fails r after a database call failed with status (res may be NULL): the
+ * pool's own refusals (database away, queue full) go to the client as they
+ * are; anything else is INTERNAL, with the details only in the server log. */
+void cg_request_fail_db(cg_request *r, int status, const PGresult *res);
+
 /* Ends a request that owes no reply (its answer went out another way, or
  * it was the server's own work on the session's behalf): logs, frees. */
 void cg_request_end(cg_request *r);
+
+/* Frees the request's envelope before the request ends, once a handler
+ * has taken what it needs from it. */
+void cg_request_drop_envelope(cg_request *r);
 
 /* Detaches r from its closing session. */
 void cg__request_detach(cg_request *r);

@@ -1,11 +1,13 @@
 #include "server.h"
 
 #include "db/migrations.h"
+#include "buf.h"
 #include "error.h"
 #include "log.h"
 #include "session.h"
 #include "tls_context.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +81,61 @@ int cg_server_sessions_of(const cg_server *s, const char *account)
     return n;
 }
 
+/* --- accounts disabled while connected --------------------------------- */
+
+static void on_disabled_accounts(void *arg, int status, const PGresult *res)
+{
+    cg_server *s = arg;
+    s->account_checking = 0;
+    if (status != 0)
+        return; /* looked at again on the next tick */
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *name = PQgetvalue(res, i, 0);
+        for (cg_session *x = s->sessions; x != NULL; x = x->next) {
+            if (x->state != CG_SESSION_READY || strcmp(x->account, name) != 0)
+                continue;
+            cg_log_kv(CG_LOG_WARN, "account_disabled", "account", name, "peer", x->peer, "action",
+                      "closing", CG_LOG_END);
+            cg_session_send_error(x, 0, CG_EPERMISSION_DENIED, "this account has been disabled",
+                                  NULL);
+            cg_session_close_gracefully(x);
+        }
+    }
+}
+
+/* Every account_check_interval, asks which accounts of the sessions past
+ * Hello have been disabled since, and closes their sessions: disabling an
+ * account ends its live connections (event streams included) within
+ * seconds. One query for all sessions, through the pool. */
+static void on_account_timer(uv_timer_t *t)
+{
+    cg_server *s = t->data;
+    if (s->account_checking || s->stopping || s->db == NULL)
+        return;
+    cg_buf names = CG_BUF_INIT;
+    int n = 0;
+    for (cg_session *x = s->sessions; x != NULL; x = x->next) {
+        if (x->state != CG_SESSION_READY)
+            continue;
+        /* Account names are [a-z0-9_-] (the schema checks): no quoting. */
+        if (cg_buf_append(&names, n++ ? ",\"" : "{\"", 2) != 0 ||
+            cg_buf_append(&names, x->account, strlen(x->account)) != 0 ||
+            cg_buf_append(&names, "\"", 1) != 0) {
+            cg_buf_free(&names);
+            return;
+        }
+    }
+    if (n > 0 && cg_buf_append(&names, "}", 2) == 0) { /* with its NUL */
+        const char *params[] = {(const char *)cg_buf_head(&names)};
+        if (cg_db_query(s->db,
+                        "SELECT name FROM accounts WHERE name = ANY($1::text[]) "
+                        "AND disabled_at IS NOT NULL",
+                        1, params, on_disabled_accounts, s) == 0)
+            s->account_checking = 1;
+    }
+    cg_buf_free(&names);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
     cg_server *s = h->data;
@@ -125,6 +182,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     memset(s, 0, sizeof *s);
     s->loop = loop;
     s->cfg = cfg;
+    json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];
     s->tls =
         cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);
@@ -168,6 +226,10 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     uv_signal_start(&s->sigint, on_signal, SIGINT);
     uv_timer_init(loop, &s->shutdown_timer);
     s->shutdown_timer.data = s;
+    uv_timer_init(loop, &s->account_timer);
+    s->account_timer.data = s;
+    uv_timer_start(&s->account_timer, on_account_timer, (uint64_t)cfg->account_check_interval,
+                   (uint64_t)cfg->account_check_interval);
     cg_escalation_start(&s->escalation, s);
     return 0;
 }
@@ -222,6 +284,7 @@ void cg_server_stop(cg_server *s, int exit_code)
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->account_timer, NULL);
     for (cg_session *x = s->sessions; x != NULL; x = x->next) {
         if (x->state != CG_SESSION_READY)
             cg_session_close(x);

@@ -26,7 +26,9 @@ typedef struct cg_server {
     uv_signal_t sigterm;
     uv_signal_t sigint;
     uv_timer_t shutdown_timer;
-    cg_session *sessions; /* doubly linked through cg_session.prev/next */
+    uv_timer_t account_timer; /* re-reads the accounts of live sessions */
+    int account_checking;     /* a check is in flight */
+    cg_session *sessions;     /* doubly linked through cg_session.prev/next */
     int nsessions;
     uint64_t next_session_id;
     int stopping;

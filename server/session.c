@@ -42,11 +42,16 @@ cg_session *cg_session_new(cg_server *server)
     s->server = server;
     s->id = ++server->next_session_id;
     s->state = CG_SESSION_HANDSHAKE;
-    cg_frame_decoder_init(&s->frames, (size_t)server->cfg->max_frame_bytes);
+    /* Before Welcome only Hello is served: a small frame limit until then. */
+    const cg_config *cfg = server->cfg;
+    cg_frame_decoder_init(&s->frames, (size_t)(cfg->max_hello_frame_bytes < cfg->max_frame_bytes
+                                                   ? cfg->max_hello_frame_bytes
+                                                   : cfg->max_frame_bytes));
     uv_tcp_init(server->loop, &s->tcp);
     uv_timer_init(server->loop, &s->timer);
-    s->tcp.data = s->timer.data = s;
-    s->open_handles = 2;
+    uv_timer_init(server->loop, &s->frame_timer);
+    s->tcp.data = s->timer.data = s->frame_timer.data = s;
+    s->open_handles = 3;
     return s;
 }
 
@@ -74,6 +79,7 @@ void cg_session_close(cg_session *s)
     log_event(s, CG_LOG_INFO, "disconnect", NULL, NULL);
     uv_close((uv_handle_t *)&s->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+    uv_close((uv_handle_t *)&s->frame_timer, on_handle_closed);
 }
 
 static void on_write(uv_write_t *req, int status)
@@ -161,7 +167,9 @@ int cg_session_send(cg_session *s, const void *env)
     int rc = cg_envelope_write(&frame, env, (size_t)s->server->cfg->max_frame_bytes);
     if (rc == 0)
         rc = cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
-    else {
+    else if (rc == CG_ERESOURCE_EXHAUSTED) {
+        log_event(s, CG_LOG_WARN, "reply_too_large", NULL, NULL); /* the caller answers */
+    } else {
         log_event(s, CG_LOG_ERROR, "send_failed", "error", cg_strerror(rc));
         cg_session_close(s);
     }
@@ -261,16 +269,37 @@ static void process_frames(cg_session *s)
             break;
         if (rc < 0) {
             char msg[128];
-            snprintf(msg, sizeof msg, "frame of %zu bytes is over the limit of %lld bytes", len,
-                     (long long)s->server->cfg->max_frame_bytes);
+            snprintf(msg, sizeof msg, "frame of %zu bytes is over the limit of %zu bytes%s", len,
+                     s->frames.max_payload, s->state == CG_SESSION_READY ? "" : " before Welcome");
             log_event(s, CG_LOG_WARN, "frame_too_large", "error", msg);
             cg_session_send_error(s, 0, CG_ERESOURCE_EXHAUSTED, msg, NULL);
             cg_session_close_gracefully(s);
             break;
         }
+        uv_timer_stop(&s->frame_timer); /* a frame came in whole */
         cg_dispatch(s, payload, len);
     }
     s->processing = 0;
+}
+
+static void on_frame_timeout(uv_timer_t *t)
+{
+    cg_session *s = t->data;
+    log_event(s, CG_LOG_WARN, "frame_timeout", NULL, NULL);
+    cg_session_close(s);
+}
+
+/* A frame that has started must be complete within frame_timeout, counted
+ * from the last whole frame: a peer that trickles bytes is cut off. */
+static void watch_partial_frame(cg_session *s)
+{
+    if (uv_is_closing((uv_handle_t *)&s->frame_timer))
+        return;
+    if (!cg_frame_decoder_partial(&s->frames))
+        uv_timer_stop(&s->frame_timer);
+    else if (!uv_is_active((uv_handle_t *)&s->frame_timer))
+        uv_timer_start(&s->frame_timer, on_frame_timeout, (uint64_t)s->server->cfg->frame_timeout,
+                       0);
 }
 
 /* Keeps reading only while the session can take more requests: a client that
@@ -286,6 +315,7 @@ void cg_session_request_done(cg_session *s)
         return;
     }
     process_frames(s);
+    watch_partial_frame(s);
     update_reading(s);
 }
 
@@ -371,6 +401,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
             break; /* the decoder's sticky error is reported by process_frames */
     }
     process_frames(s);
+    watch_partial_frame(s);
     update_reading(s);
 }
 
@@ -402,5 +433,6 @@ void cg_session_start(cg_session *s)
 void cg_session_hello_done(cg_session *s)
 {
     s->state = CG_SESSION_READY;
+    s->frames.max_payload = (size_t)s->server->cfg->max_frame_bytes;
     arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);
 }

@@ -12,6 +12,7 @@
 #define CG_SESSION_H
 
 #include "buf.h"
+#include "chengguan/limits.h"
 #include "frame.h"
 #include "role.h"
 #include "tls_session.h"
@@ -44,8 +45,9 @@ typedef struct cg_session {
     cg_session_state state;
 
     uv_tcp_t tcp;
-    uv_timer_t timer; /* handshake timeout, then idle timeout */
-    int open_handles; /* freed when the last close callback ran */
+    uv_timer_t timer;       /* handshake timeout, then idle timeout */
+    uv_timer_t frame_timer; /* a started frame must complete within frame_timeout */
+    int open_handles;       /* freed when the last close callback ran */
 
     cg_tls_session tls;
     cg_frame_decoder frames;
@@ -63,8 +65,8 @@ typedef struct cg_session {
     cg_sub_state sub_state;
     uint64_t sub_cursor;
 
-    char account[64];
-    char unit[32];
+    char account[CG_ACCOUNT_NAME_MAX + 1];
+    char unit[CG_UNIT_CODE_MAX + 1];
     cg_role role;
 } cg_session;
 
@@ -78,7 +80,8 @@ void cg_session_start(cg_session *s);
 /*
  * Queues env as a frame to the peer (TLS-encrypted) and flushes. If the
  * peer's unsent output passes max_output_bytes, the session is cut off.
- * Returns 0 or a negative CG_E* code.
+ * Returns 0 or a negative CG_E* code; CG_ERESOURCE_EXHAUSTED when env packs
+ * larger than max_frame_bytes: nothing was sent and the session stays.
  */
 int cg_session_send(cg_session *s, const void *env);
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "chengguan/errors.h"
+#include "chengguan/limits.h"
 #include "chengguan/v1/envelope.pb-c.h"
 
 #ifdef __cplusplus
@@ -41,17 +42,17 @@ typedef struct {
 typedef struct {
     char server_version[32];
     uint32_t protocol_version;
-    char account[64];
+    char account[CG_ACCOUNT_NAME_MAX + 1];
     char role[32];
-    char unit[32];
+    char unit[CG_UNIT_CODE_MAX + 1];
     uint32_t max_frame_bytes;
 } cg_welcome;
 
 /* The account as the database has it now. */
 typedef struct {
-    char account[64];
+    char account[CG_ACCOUNT_NAME_MAX + 1];
     char role[32];
-    char unit[32];
+    char unit[CG_UNIT_CODE_MAX + 1];
     char unit_name[128];
     char display_name[128];
     char cert_subject[256];

@@ -1,8 +1,8 @@
 /*
  * Rapid handling (step 4): property-company reports, acknowledgement and
  * resolution (SQL functions of sql/0005_reports.sql; each rings the event
- * doorbell), and Subscribe, which starts a session's event stream
- * (server/events.c).
+ * doorbell). Subscribe, which starts a session's event stream, is protocol
+ * and lives in server/events.c.
  */
 #ifndef CG_REPORT_SERVICE_H
 #define CG_REPORT_SERVICE_H

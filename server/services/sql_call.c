@@ -11,24 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Requests up to this size are turned into JSON on the loop: it takes well
+ * under a millisecond. */
+#define INLINE_BYTES (64 * 1024)
+
 static void on_result(void *arg, int status, const PGresult *res)
 {
     cg_request *r = arg;
-    if (status == CG_EUNAVAILABLE) {
-        /* The connection broke, maybe after the commit: ring anyway. */
-        if (r->route->flags & CG_ROUTE_RINGS)
-            cg_events_ring(&r->server->events);
-        cg_request_fail(r, status, "database unavailable, try again shortly", NULL);
-        return;
-    }
-    if (status == CG_ERESOURCE_EXHAUSTED) {
-        cg_request_fail(r, status, "server busy: database queue full, try again shortly", NULL);
-        return;
-    }
-    if (status == CG_EINTERNAL || res == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "db_error", "method", r->route->name, "error",
-                  res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
-        cg_request_fail(r, CG_EINTERNAL, NULL, NULL);
+    /* The connection broke, maybe after the commit: ring anyway. */
+    if (status == CG_EUNAVAILABLE && (r->route->flags & CG_ROUTE_RINGS))
+        cg_events_ring(&r->server->events);
+    if (status == CG_EUNAVAILABLE || status == CG_ERESOURCE_EXHAUSTED || status == CG_EINTERNAL ||
+        res == NULL) {
+        cg_request_fail_db(r, status ? status : CG_EINTERNAL, res);
         return;
     }
     if (status != 0) {
@@ -57,13 +52,27 @@ static void on_result(void *arg, int status, const PGresult *res)
     protobuf_c_message_free_unpacked(m, NULL);
 }
 
-void cg_sql_call(cg_request *r, const cg_envelope *env)
+/* The request as the JSON text SQL gets; NULL when memory runs out. Runs on
+ * the loop or on a worker thread (jansson objects are not shared). */
+static char *request_json(const ProtobufCMessage *body)
 {
-    json_t *j = cg_proto_to_json(cg_envelope_body(env));
+    json_t *j = cg_proto_to_json(body);
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
+    return text;
+}
+
+/* Sends the query with text (taken over), or fails r. */
+static void send_query(cg_request *r, char *text)
+{
+    cg_request_drop_envelope(r);
     if (text == NULL) {
         cg_request_fail(r, CG_ERESOURCE_EXHAUSTED, "out of memory", NULL);
+        return;
+    }
+    if (r->session == NULL) { /* gone while the JSON was made: nothing is sent */
+        free(text);
+        cg_request_fail(r, CG_ECANCELLED, NULL, NULL);
         return;
     }
     const char *params[] = {r->session->account, text};
@@ -71,4 +80,43 @@ void cg_sql_call(cg_request *r, const cg_envelope *env)
     free(text);
     if (rc != 0)
         on_result(r, rc, NULL);
+}
+
+typedef struct {
+    uv_work_t work;
+    cg_request *r;
+    char *text;
+} conversion;
+
+static void convert(uv_work_t *w)
+{
+    conversion *c = w->data;
+    c->text = request_json(cg_envelope_body(c->r->env));
+}
+
+static void converted(uv_work_t *w, int status)
+{
+    conversion *c = w->data;
+    cg_request *r = c->r;
+    char *text = c->text;
+    free(c);
+    send_query(r, text);
+}
+
+void cg_sql_call(cg_request *r, const cg_envelope *env)
+{
+    /* A large request (an import) would hold the loop for a while: its JSON
+     * is made on libuv's thread pool, so other clients keep their latency. */
+    conversion *c = r->size > INLINE_BYTES ? malloc(sizeof *c) : NULL;
+    if (c == NULL) {
+        send_query(r, request_json(cg_envelope_body(env)));
+        return;
+    }
+    c->r = r;
+    c->text = NULL;
+    c->work.data = c;
+    if (uv_queue_work(r->server->loop, &c->work, convert, converted) != 0) {
+        free(c);
+        send_query(r, request_json(cg_envelope_body(env)));
+    }
 }

@@ -1,6 +1,6 @@
 /*
- * The system service: Hello (maps the certificate to an account), Ping and
- * WhoAmI. Handlers take a request and the unpacked envelope (valid only
+ * The system service: Ping and WhoAmI (Hello, which is protocol, is in
+ * server/hello.c). Handlers take a request and the unpacked envelope (valid only
  * during the call) and finish the request exactly once.
  */
 #ifndef CG_SYSTEM_SERVICE_H

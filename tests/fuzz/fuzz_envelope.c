@@ -5,6 +5,7 @@
  */
 #include "envelope.h"
 #include "frame.h"
+#include "proto_check.h"
 #include "proto_json.h"
 #include "reply_map.h"
 
@@ -13,6 +14,11 @@
 #include <stdlib.h>
 
 #define MAX_PAYLOAD (64 * 1024)
+
+static size_t max_items(const ProtobufCFieldDescriptor *f, void *arg)
+{
+    return 100;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,16 +34,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *payload;
         size_t len;
         while (cg_frame_decoder_next(&d, &payload, &len) == 1) {
-            cg_envelope *env = cg_envelope_read(payload, len, NULL);
+            cg_alloc_budget budget;
+            cg_alloc_budget_init(&budget, 1024 * 1024);
+            cg_envelope *env = cg_envelope_read(payload, len, &budget.base);
             if (env == NULL) {
                 (void)cg_envelope_peek_id(payload, len);
                 continue;
             }
-            /* What the server does next with a request: check its text,
-             * then hand it to SQL as JSON. */
+            /* What the server does next with a request: check it on the
+             * wire, then hand it to SQL as JSON. */
             const ProtobufCMessage *body = cg_envelope_body(env);
-            char path[128];
-            if (body != NULL && !cg_proto_find_bad_utf8(body, path, sizeof path)) {
+            cg_proto_limits limits = {max_items, NULL};
+            char path[128], why[128];
+            if (body != NULL && cg_proto_check(&chengguan__v1__envelope__descriptor, payload, len,
+                                               &limits, path, sizeof path, why, sizeof why) == 0) {
                 json_t *j = cg_proto_to_json(body);
                 char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
                 free(text);

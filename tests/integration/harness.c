@@ -465,6 +465,16 @@ int cg_test_raw_send(cg_test_raw *r, const void *bytes, size_t n)
     return SSL_write(r->ssl, bytes, (int)n) == (int)n ? 0 : -1;
 }
 
+void cg_test_raw_open_as(cg_test_raw *r, const cg_test_server *t, const char *account)
+{
+    char cert[700], key[700], rel[128];
+    snprintf(rel, sizeof rel, "clients/%s.crt", account);
+    cg_test_pki(t, rel, cert, sizeof cert);
+    snprintf(rel, sizeof rel, "clients/%s.key", account);
+    cg_test_pki(t, rel, key, sizeof key);
+    assert_int_equal(cg_test_raw_open(r, t, cert, key), 0);
+}
+
 int cg_test_raw_send_env(cg_test_raw *r, const cg_envelope *env)
 {
     cg_buf out = CG_BUF_INIT;

@@ -156,6 +156,10 @@ extern int cg_test_raw_rcvbuf;
  * certificate). 0, or -1 with r->err set. Always call cg_test_raw_close. */
 int cg_test_raw_open(cg_test_raw *r, const cg_test_server *t, const char *cert, const char *key);
 
+/* cg_test_raw_open with the dev certificate of account; fails the test
+ * when the handshake does not succeed. */
+void cg_test_raw_open_as(cg_test_raw *r, const cg_test_server *t, const char *account);
+
 /* TCP connect only (no TLS): for peers that say nothing. */
 int cg_test_raw_open_tcp(cg_test_raw *r, const cg_test_server *t);
 

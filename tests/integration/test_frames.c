@@ -20,12 +20,7 @@ static cg_test_server server;
 
 static void open_as(cg_test_raw *r, const char *account)
 {
-    char cert[700], key[700], rel[128];
-    snprintf(rel, sizeof rel, "clients/%s.crt", account);
-    cg_test_pki(&server, rel, cert, sizeof cert);
-    snprintf(rel, sizeof rel, "clients/%s.key", account);
-    cg_test_pki(&server, rel, key, sizeof key);
-    assert_int_equal(cg_test_raw_open(r, &server, cert, key), 0);
+    cg_test_raw_open_as(r, &server, account);
 }
 
 static void send_ping(cg_test_raw *r, uint64_t id)
@@ -208,6 +203,159 @@ static void test_text_that_is_not_utf8_is_refused(void **state)
     cg_test_raw_close(&r);
 }
 
+/* Sends env with every "NUL@" in its packed bytes turned into "NUL\0": a C
+ * string cannot hold the NUL that a hostile client puts on the wire. */
+static void send_with_nul(cg_test_raw *r, const cg_envelope *env)
+{
+    cg_buf out = CG_BUF_INIT;
+    assert_int_equal(cg_envelope_write(&out, env, 1u << 20), 0);
+    uint8_t *p = cg_buf_head(&out);
+    size_t n = cg_buf_pending(&out);
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (memcmp(p + i, "NUL@", 4) == 0)
+            p[i + 3] = '\0';
+    assert_int_equal(cg_test_raw_send(r, p, n), 0);
+    cg_buf_free(&out);
+}
+
+static void expect_field_error(cg_test_raw *r, uint64_t id, int code, const char *field)
+{
+    cg_envelope *reply = cg_test_raw_recv(r, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->id, id);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(reply->error->code, -code);
+    assert_string_equal(reply->error->field, field);
+    assert_non_null(strstr(reply->error->message, field));
+    cg_envelope_free(reply, NULL);
+}
+
+static void test_text_with_nul_is_refused(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+
+    Chengguan__V1__Compound c = CHENGGUAN__V1__COMPOUND__INIT;
+    c.name = "NUL@ hidden";
+    c.district = "dawa";
+    Chengguan__V1__CompoundAdd add = CHENGGUAN__V1__COMPOUND_ADD__INIT;
+    add.compound = &c;
+    env.id = 10;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_COMPOUND_ADD;
+    env.compound_add = &add;
+    send_with_nul(&r, &env);
+    expect_field_error(&r, 10, CG_EINVALID_ARGUMENT, "compound.name");
+
+    Chengguan__V1__Report rep = CHENGGUAN__V1__REPORT__INIT;
+    rep.compound_id = 1;
+    rep.category = 1;
+    rep.text = "seen at NUL@ the gate";
+    Chengguan__V1__ReportSubmit rs = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
+    rs.report = &rep;
+    env.id = 11;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_REPORT_SUBMIT;
+    env.report_submit = &rs;
+    send_with_nul(&r, &env);
+    expect_field_error(&r, 11, CG_EINVALID_ARGUMENT, "report.text");
+
+    Chengguan__V1__ResidentRequest req = CHENGGUAN__V1__RESIDENT_REQUEST__INIT;
+    req.text = "ok";
+    req.contact = "王NUL@/13800000000";
+    Chengguan__V1__RequestAdd ra = CHENGGUAN__V1__REQUEST_ADD__INIT;
+    ra.request = &req;
+    env.id = 12;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_REQUEST_ADD;
+    env.request_add = &ra;
+    send_with_nul(&r, &env);
+    expect_field_error(&r, 12, CG_EINVALID_ARGUMENT, "request.contact");
+
+    Chengguan__V1__CompoundList list = CHENGGUAN__V1__COMPOUND_LIST__INIT;
+    list.district = "daNUL@wa";
+    env.id = 13;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_COMPOUND_LIST;
+    env.compound_list = &list;
+    send_with_nul(&r, &env);
+    expect_field_error(&r, 13, CG_EINVALID_ARGUMENT, "district");
+
+    char *fields[] = {"name", "addressNUL@"};
+    Chengguan__V1__CompoundUpdate up = CHENGGUAN__V1__COMPOUND_UPDATE__INIT;
+    up.id = 1;
+    up.fields = fields;
+    up.n_fields = 2;
+    env.id = 14;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_COMPOUND_UPDATE;
+    env.compound_update = &up;
+    send_with_nul(&r, &env);
+    expect_field_error(&r, 14, CG_EINVALID_ARGUMENT, "fields[1]");
+    expect_pong(&r, 15);
+    cg_test_raw_close(&r);
+}
+
+static void test_ids_beyond_bigint_are_out_of_range(void **state)
+{
+    cg_test_raw r;
+    open_as(&r, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    const uint64_t big = (uint64_t)1 << 63;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+
+    Chengguan__V1__CompoundGet get = CHENGGUAN__V1__COMPOUND_GET__INIT;
+    get.id = big;
+    env.id = 20;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_COMPOUND_GET;
+    env.compound_get = &get;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_field_error(&r, 20, CG_EOUT_OF_RANGE, "id");
+
+    Chengguan__V1__PatrolList pl = CHENGGUAN__V1__PATROL_LIST__INIT;
+    pl.compound_id = UINT64_MAX;
+    env.id = 21;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_PATROL_LIST;
+    env.patrol_list = &pl;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_field_error(&r, 21, CG_EOUT_OF_RANGE, "compound_id");
+
+    uint64_t officers[] = {1, big + 5};
+    Chengguan__V1__Patrol p = CHENGGUAN__V1__PATROL__INIT;
+    p.compound_id = 1;
+    p.officer_ids = officers;
+    p.n_officer_ids = 2;
+    Chengguan__V1__PatrolSubmit ps = CHENGGUAN__V1__PATROL_SUBMIT__INIT;
+    ps.patrol = &p;
+    env.id = 22;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_PATROL_SUBMIT;
+    env.patrol_submit = &ps;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_field_error(&r, 22, CG_EOUT_OF_RANGE, "patrol.officer_ids[1]");
+
+    Chengguan__V1__RequestClose rc = CHENGGUAN__V1__REQUEST_CLOSE__INIT;
+    rc.id = big;
+    env.id = 23;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_REQUEST_CLOSE;
+    env.request_close = &rc;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_field_error(&r, 23, CG_EOUT_OF_RANGE, "id");
+
+    /* Subscribe past the head of the stream: nothing could ever come. */
+    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
+    sub.after_seq = 1000000;
+    env.id = 24;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
+    env.subscribe = &sub;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    expect_field_error(&r, 24, CG_EOUT_OF_RANGE, "after_seq");
+    sub.after_seq = 0; /* and the connection may still subscribe */
+    env.id = 25;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    cg_envelope *reply = cg_test_raw_recv(&r, 10000);
+    assert_non_null(reply);
+    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
+    cg_envelope_free(reply, NULL);
+    cg_test_raw_close(&r);
+}
+
 static void test_unsupported_protocol_version(void **state)
 {
     cg_test_raw r;
@@ -268,6 +416,8 @@ int main(void)
         cmocka_unit_test(test_requests_pipelined_behind_hello_wait_for_it),
         cmocka_unit_test(test_request_id_zero_is_refused),
         cmocka_unit_test(test_text_that_is_not_utf8_is_refused),
+        cmocka_unit_test(test_text_with_nul_is_refused),
+        cmocka_unit_test(test_ids_beyond_bigint_are_out_of_range),
         cmocka_unit_test(test_unsupported_protocol_version),
         cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
         cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),

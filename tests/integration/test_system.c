@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,6 +108,47 @@ static void test_requests_are_logged_one_line_each(void **state)
     assert_true(cg_test_log_wait(&server, "event=handshake", "CN=dawa,O=chengguan dev", NULL));
 }
 
+/* An account name and a unit code of the longest lengths the schema allows
+ * (64 and 32 characters), with a certificate made here by the dev CA. */
+static void test_longest_account_and_unit_names(void **state)
+{
+    const char *account = "a123456789012345678901234567890123456789012345678901234567890123";
+    const char *unit = "u1234567890123456789012345678901";
+    assert_int_equal(strlen(account), CG_ACCOUNT_NAME_MAX);
+    assert_int_equal(strlen(unit), CG_UNIT_CODE_MAX);
+    char sql[1024], cmd[4096], ca[700], cakey[700], crt[800], key[800];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO units (code, name_zh, kind) VALUES ('%s', '最长的单位', 'section');"
+             "INSERT INTO accounts (name, role, unit_code, cert_subject) VALUES "
+             "('%s', 'section', '%s', 'CN=%s,O=chengguan dev')",
+             unit, account, unit, account);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    snprintf(crt, sizeof crt, "%s/longest.crt", server.dir);
+    snprintf(key, sizeof key, "%s/longest.key", server.dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out %s 2>/dev/null"
+             " && openssl req -new -key %s -subj '/O=chengguan dev/CN=%s' 2>/dev/null"
+             " | openssl x509 -req -sha256 -days 2 -CA %s -CAkey %s -CAcreateserial -out %s"
+             " 2>/dev/null",
+             key, key, account, cg_test_pki(&server, "ca.crt", ca, sizeof ca),
+             cg_test_pki(&server, "ca.key", cakey, sizeof cakey), crt);
+    assert_int_equal(system(cmd), 0);
+
+    cg_client_options o = cg_test_options(&server, "hq");
+    o.cert_file = crt;
+    o.key_file = key;
+    cg_client *c = NULL;
+    assert_int_equal(cg_client_connect(&c, &o), 0);
+    assert_string_equal(cg_client_welcome(c)->account, account);
+    assert_string_equal(cg_client_welcome(c)->unit, unit);
+    /* The server found the account by its whole name: a call succeeds. */
+    cg_whoami_reply me;
+    assert_int_equal(cg_whoami(c, &me), 0);
+    assert_string_equal(me.account, account);
+    assert_string_equal(me.unit, unit);
+    cg_client_free(c);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "system", 0);
@@ -115,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_ping_echoes_and_reports_server_time),
         cmocka_unit_test(test_thousand_pipelined_pings),
         cmocka_unit_test(test_requests_are_logged_one_line_each),
+        cmocka_unit_test(test_longest_account_and_unit_names),
     };
     return CG_TEST_RUN(&server, NULL, tests);
 }

@@ -137,6 +137,34 @@ static void test_limit_is_inclusive(void **state)
     cg_frame_decoder_free(&d);
 }
 
+/* After a 1 MiB frame has been taken out, the decoder gives its buffer back;
+ * small frames keep theirs. */
+static void test_buffer_shrinks_after_large_frame(void **state)
+{
+    cg_frame_decoder d;
+    cg_frame_decoder_init(&d, 2u * 1024 * 1024);
+    size_t n = 1024 * 1024;
+    uint8_t *frame = calloc(1, CG_FRAME_HEADER_BYTES + n);
+    cg_frame_header_write(frame, (uint32_t)n);
+    assert_int_equal(cg_frame_decoder_feed(&d, frame, CG_FRAME_HEADER_BYTES + n), 0);
+    const uint8_t *payload;
+    size_t len;
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 1);
+    assert_int_equal(len, n);
+    assert_true(d.in.cap >= n); /* the payload is still read from it */
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 0);
+    assert_true(d.in.cap <= CG_BUF_KEEP_BYTES);
+
+    uint8_t small[CG_FRAME_HEADER_BYTES + 10] = {0};
+    cg_frame_header_write(small, 10);
+    assert_int_equal(cg_frame_decoder_feed(&d, small, sizeof small), 0);
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 1);
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 0);
+    assert_true(d.in.cap > 0); /* small buffers are kept, not re-made per frame */
+    free(frame);
+    cg_frame_decoder_free(&d);
+}
+
 static void test_envelope_round_trip(void **state)
 {
     Chengguan__V1__Ping ping = CHENGGUAN__V1__PING__INIT;
@@ -229,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_partial_header_is_incomplete),
         cmocka_unit_test(test_oversize_rejected_before_allocation),
         cmocka_unit_test(test_limit_is_inclusive),
+        cmocka_unit_test(test_buffer_shrinks_after_large_frame),
         cmocka_unit_test(test_envelope_round_trip),
         cmocka_unit_test(test_garbage_is_not_an_envelope),
         cmocka_unit_test(test_unpack_survives_allocation_failure),

@@ -112,50 +112,12 @@ static void test_bad_input_names_the_field(void **state)
                  "missing[1]: not a string");
 }
 
-static void test_bad_utf8_is_found_with_its_path(void **state)
-{
-    Chengguan__V1__Compound a = CHENGGUAN__V1__COMPOUND__INIT, b = CHENGGUAN__V1__COMPOUND__INIT;
-    a.name = "锦绣华城";
-    b.name = "兴隆家园";
-    Chengguan__V1__ImportRow rows[2] = {CHENGGUAN__V1__IMPORT_ROW__INIT,
-                                        CHENGGUAN__V1__IMPORT_ROW__INIT};
-    rows[0].compound = &a;
-    rows[1].compound = &b;
-    Chengguan__V1__ImportRow *rowp[] = {&rows[0], &rows[1]};
-    Chengguan__V1__CompoundImport imp = CHENGGUAN__V1__COMPOUND_IMPORT__INIT;
-    imp.rows = rowp;
-    imp.n_rows = 2;
-    char path[128];
-    assert_int_equal(cg_proto_find_bad_utf8(&imp.base, path, sizeof path), 0);
-    assert_string_equal(path, "");
-
-    static const char *const bad[] = {
-        "\xff",             /* not a lead byte */
-        "abc\xc3",          /* truncated */
-        "\xc0\xaf",         /* overlong '/' */
-        "\xed\xa0\x80",     /* a surrogate */
-        "\xf4\x90\x80\x80", /* above U+10FFFF */
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        b.address = (char *)bad[i];
-        assert_int_equal(cg_proto_find_bad_utf8(&imp.base, path, sizeof path), 1);
-        assert_string_equal(path, "rows[1].compound.address");
-    }
-    b.address = "盘锦市兴隆台区 🏠";
-    char *tags[] = {"ok", "\xe4\xb8"};
-    a.missing = tags;
-    a.n_missing = 2;
-    assert_int_equal(cg_proto_find_bad_utf8(&imp.base, path, sizeof path), 1);
-    assert_string_equal(path, "rows[0].compound.missing[1]");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_of_nested_and_repeated),
         cmocka_unit_test(test_missing_keys_and_nulls_are_defaults),
         cmocka_unit_test(test_bad_input_names_the_field),
-        cmocka_unit_test(test_bad_utf8_is_found_with_its_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
