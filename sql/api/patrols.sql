@@ -10,9 +10,12 @@
 -- '+08'); without one they are local time. Replies give RFC 3339 UTC.
 --
 -- Weekly duty: a compound is due in every week after the week of its entry
--- date (entered_on), up to and including the week in which it closed
--- (closed_on on or after that week's Monday). A due week is patrolled when
--- at least one patrol of the compound starts in it.
+-- date (entered_on) in which it is open on at least one day. It is closed
+-- from closed_on on, so its last due week is the week of the day before
+-- closed_on: a compound closed on a Monday is not due that week. A due week
+-- is patrolled when at least one patrol of the compound starts in it. A
+-- patrol that started while the compound was open may be recorded after it
+-- closed (paper records of the last week).
 --
 -- Residents' requests must be answered within cg.request_answer_days days
 -- (a server setting passed as a startup option; 3 when unset). The deadline
@@ -305,8 +308,10 @@ $$;
 
 -- The compound of a patrol or request to be recorded: locked (so that it
 -- cannot close meanwhile), CG003 when p_id is 0, CG005 when missing, CG007
--- outside a's scope (p_mode as compound_target), CG009 when closed.
-CREATE FUNCTION cg_internal.open_compound(a accounts, p_id bigint, p_mode text) RETURNS cg_internal.compound_docs
+-- outside a's scope (p_mode as compound_target), CG009 when it is closed on
+-- p_on (closed at all when p_on is NULL).
+CREATE FUNCTION cg_internal.open_compound(a accounts, p_id bigint, p_mode text, p_on date DEFAULT NULL)
+RETURNS cg_internal.compound_docs
 LANGUAGE plpgsql AS $$
 DECLARE
     cur cg_internal.compound_docs;
@@ -315,7 +320,7 @@ BEGIN
         PERFORM 1 FROM compounds WHERE id = p_id FOR NO KEY UPDATE;
     END IF;
     cur := cg_internal.compound_target(a, p_id, 'compound_id', p_mode);
-    IF cur.closed_on IS NOT NULL THEN
+    IF cur.closed_on <= coalesce(p_on, 'infinity'::date) THEN
         PERFORM cg_internal.fail('CG009', 'compound_id',
                                  format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on)));
     END IF;
@@ -459,8 +464,10 @@ BEGIN
 
     PERFORM cg_internal.check('note', cg_internal.text_problem(v_note, 2000, false, true));
 
-    -- the compound: in scope, open, entered before the patrol
-    cur := cg_internal.open_compound(a, cg_internal.req_int(p, 'compound_id'), 'change');
+    -- the compound: in scope, entered before the patrol and still open on
+    -- its day (a patrol of the last open days may be recorded later)
+    cur := cg_internal.open_compound(a, cg_internal.req_int(p, 'compound_id'), 'change',
+                                     (v_start AT TIME ZONE 'Asia/Shanghai')::date);
     IF cur.entered_on IS NULL THEN
         PERFORM cg_internal.fail('CG009', 'compound_id', format('compound %s has not been entered', cur.id));
     END IF;
@@ -614,7 +621,7 @@ BEGIN
                    ON g.compound_id = c.id
             WHERE c.entered_on IS NOT NULL
               AND cg_internal.monday(c.entered_on) + 7 <= v_week
-              AND (c.closed_on IS NULL OR c.closed_on >= v_week)
+              AND (c.closed_on IS NULL OR c.closed_on > v_week)  -- open on its Monday at least
               AND cg_internal.patrol_visible(a, d.unit_code)
               AND (v_unit IS NULL OR d.unit_code = v_unit)
               AND NOT EXISTS (SELECT 1 FROM patrols p WHERE p.compound_id = c.id AND p.week_start = v_week)),
@@ -653,10 +660,12 @@ BEGIN
     v_hi := cg_internal.monday(cg_internal.date_of(v_to_in));
 
     WITH ranges AS MATERIALIZED (
-        -- each compound's due Mondays within the period: [lo, hi]
+        -- each compound's due Mondays within the period: [lo, hi], up to the
+        -- week of its last open day
         SELECT c.id, d.unit_code,
                greatest(cg_internal.monday(c.entered_on) + 7, v_lo) AS lo,
-               CASE WHEN c.closed_on IS NULL THEN v_hi ELSE least(v_hi, cg_internal.monday(c.closed_on)) END AS hi
+               CASE WHEN c.closed_on IS NULL THEN v_hi
+                    ELSE least(v_hi, cg_internal.monday(c.closed_on - 1)) END AS hi
         FROM compounds c
         JOIN districts d ON d.code = c.district_code
         WHERE c.entered_on IS NOT NULL
