@@ -573,10 +573,14 @@ BEGIN
     PERFORM cg_internal.require_open(c);
 
     -- Dedup: the newest open report of this compound and category still within
-    -- its own dedup window.
+    -- its own dedup window that the caller may read: the reply is that report,
+    -- so one the caller may not read (a unit's, filed before the compound was
+    -- linked to this property company) is never joined; the caller's report
+    -- starts its own ladder instead.
     SELECT * INTO v_open FROM reports r
     WHERE r.compound_id = c.id AND r.category = v_category AND r.status <> 'resolved'
       AND r.dedup_until > now()
+      AND cg_internal.can_see_report(a, r.unit_code, r.property_account)
     ORDER BY r.id DESC
     LIMIT 1
     FOR UPDATE;
