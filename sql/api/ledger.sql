@@ -95,6 +95,34 @@ LANGUAGE sql STABLE AS $$
     SELECT d.doc FROM cg_internal.compound_docs d WHERE d.id = p_id
 $$;
 
+-- May a see the officers of unit p_unit? A unit: its own; hq, supervision
+-- and sections: all (officer_list).
+CREATE FUNCTION cg_internal.officer_visible(a accounts, p_unit text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role IN ('hq', 'supervision', 'section') OR (a.role = 'unit' AND a.unit_code = p_unit), false)
+$$;
+
+-- Officer p_id, named by a in field p_column for a row of unit p_unit: CG005
+-- when there is none or a may not see it (the same answer, so that an error
+-- never names another unit's officer), CG003 when it is of a unit other
+-- than p_unit.
+CREATE FUNCTION cg_internal.officer_for(a accounts, p_id bigint, p_unit text, p_column text) RETURNS officers
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    o officers;
+BEGIN
+    SELECT * INTO o FROM officers WHERE id = p_id;
+    IF NOT FOUND OR NOT cg_internal.officer_visible(a, o.unit_code) THEN
+        PERFORM cg_internal.fail('CG005', p_column, format('officer %s not found', p_id));
+    END IF;
+    IF o.unit_code <> p_unit THEN
+        PERFORM cg_internal.fail('CG003', p_column, format('%s: officer %s belongs to unit %s, not %s',
+                                                           p_column, o.id, o.unit_code, p_unit));
+    END IF;
+    RETURN o;
+END
+$$;
+
 CREATE VIEW cg_internal.officer_docs AS
 SELECT o.id, o.unit_code,
        jsonb_build_object(
@@ -147,12 +175,13 @@ BEGIN
         PERFORM 1 FROM compounds WHERE id = p_id FOR NO KEY UPDATE;
     END IF;
     SELECT * INTO r FROM cg_internal.compound_docs WHERE id = p_id;
-    IF NOT FOUND THEN
+    -- One that a may not see is not found, exactly like one that does not
+    -- exist; one it sees but may not change is PERMISSION_DENIED.
+    IF NOT FOUND OR NOT cg_internal.can_see(a, r.unit_code, r.property_account) THEN
         PERFORM cg_internal.fail('CG005', p_column, format('compound %s not found', p_id));
     END IF;
-    IF (p_mode = 'change' AND NOT cg_internal.can_change(a, r.unit_code))
-       OR (p_mode <> 'change' AND NOT cg_internal.can_see(a, r.unit_code, r.property_account)) THEN
-        PERFORM cg_internal.fail('CG007', p_column, format('compound %s is outside your scope', p_id));
+    IF p_mode = 'change' AND NOT cg_internal.can_change(a, r.unit_code) THEN
+        PERFORM cg_internal.fail('CG007', p_column, format('compound %s may not be changed by you', p_id));
     END IF;
     RETURN r;
 END
@@ -465,7 +494,9 @@ SELECT r.ord, r.line, 1, 0, 'CG005', 'id', format('compound %s not found', r.id)
 FROM r
 WHERE r.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.id = r.id)
 UNION ALL
-SELECT cur.ord, cur.line, 2, 0, 'CG007', 'id', format('compound %s is outside your scope', cur.id)
+-- (importers are hq and units, who see exactly what they change: another
+-- unit's compound is not found, like one that does not exist)
+SELECT cur.ord, cur.line, 2, 0, 'CG005', 'id', format('compound %s not found', cur.id)
 FROM cur
 WHERE NOT cg_internal.can_change(a, cur.old_unit)
 UNION ALL
@@ -956,6 +987,7 @@ DECLARE
     v_badge text := cg_internal.clean(o ->> 'badge');
     v_unit units;
     v_other bigint;
+    v_other_unit text;
     v_id bigint;
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,unit}', 'add officers');
@@ -982,10 +1014,10 @@ BEGIN
         PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code));
     END IF;
     IF v_badge <> '' THEN
-        SELECT id INTO v_other FROM officers WHERE badge = v_badge;
+        SELECT id, unit_code INTO v_other, v_other_unit FROM officers WHERE badge = v_badge;
         IF FOUND THEN
-            PERFORM cg_internal.fail('CG006', 'badge', format('badge %s already belongs to officer %s',
-                                                              cg_internal.q(v_badge), v_other));
+            PERFORM cg_internal.fail('CG006', 'badge', format('badge %s is already taken%s', cg_internal.q(v_badge),
+                CASE WHEN cg_internal.officer_visible(a, v_other_unit) THEN format(' by officer %s', v_other) END));
         END IF;
     END IF;
     INSERT INTO officers (name, unit_code, phone, badge, created_by)
@@ -1030,14 +1062,7 @@ BEGIN
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
     PERFORM cg_internal.require_open(cur);
     PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN 'must be given' END);
-    SELECT * INTO o FROM officers WHERE id = v_officer_id;
-    IF NOT FOUND THEN
-        PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer_id));
-    END IF;
-    IF o.unit_code <> cur.unit_code THEN
-        PERFORM cg_internal.fail('CG003', 'officer_id',
-                                 format('officer %s belongs to unit %s, not %s', o.id, o.unit_code, cur.unit_code));
-    END IF;
+    o := cg_internal.officer_for(a, v_officer_id, cur.unit_code, 'officer_id');
     IF cur.grid_officer_id IS DISTINCT FROM o.id THEN
         INSERT INTO grid_assignments (compound_id, officer_id, assigned_by) VALUES (cur.id, o.id, a.name);
         PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array(

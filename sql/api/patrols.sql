@@ -341,11 +341,11 @@ BEGIN
     END IF;
     PERFORM 1 FROM resident_requests WHERE id = p_id FOR NO KEY UPDATE;
     SELECT * INTO r FROM cg_internal.request_docs WHERE id = p_id;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT cg_internal.request_visible(a, r.unit_code, r.created_by) THEN
         PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', p_id));
     END IF;
     IF NOT cg_internal.can_change(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('request %s is outside your scope', p_id));
+        PERFORM cg_internal.fail('CG007', 'id', format('request %s may not be changed by you', p_id));
     END IF;
     IF r.status = 'closed' THEN
         PERFORM cg_internal.fail('CG009', 'id', format('request %s was closed at %s', p_id, r.doc ->> 'closed_at'));
@@ -476,18 +476,10 @@ BEGIN
             to_char(v_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), cur.id, cg_internal.date_text(cur.entered_on)));
     END IF;
 
-    -- the officers: exist, and belong to the compound's unit
-    SELECT x INTO v_dup FROM unnest(v_officers) WITH ORDINALITY AS u(x, n)
-    WHERE NOT EXISTS (SELECT 1 FROM officers WHERE id = x) ORDER BY n LIMIT 1;
-    IF v_dup IS NOT NULL THEN
-        PERFORM cg_internal.fail('CG005', 'officer_ids', format('officer %s not found', v_dup));
-    END IF;
-    SELECT ofc.* INTO o FROM unnest(v_officers) WITH ORDINALITY AS u(x, n) JOIN officers ofc ON ofc.id = u.x
-    WHERE ofc.unit_code <> cur.unit_code ORDER BY u.n LIMIT 1;
-    IF FOUND THEN
-        PERFORM cg_internal.fail('CG003', 'officer_ids', format('officer_ids: officer %s belongs to unit %s, not %s',
-                                                                o.id, o.unit_code, cur.unit_code));
-    END IF;
+    -- the officers, in order: exist, visible, of the compound's unit
+    FOREACH v_dup IN ARRAY v_officers LOOP
+        o := cg_internal.officer_for(a, v_dup, cur.unit_code, 'officer_ids');
+    END LOOP;
 
     INSERT INTO patrols (compound_id, start_at, end_at, note, submitted_by)
     VALUES (cur.id, v_start, v_end, v_note, a.name)
@@ -515,11 +507,8 @@ BEGIN
         PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
     END IF;
     SELECT * INTO r FROM cg_internal.patrol_docs d WHERE d.id = v_id;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT cg_internal.patrol_visible(a, r.unit_code) THEN
         PERFORM cg_internal.fail('CG005', 'id', format('patrol %s not found', v_id));
-    END IF;
-    IF NOT cg_internal.patrol_visible(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('patrol %s is outside your scope', v_id));
     END IF;
     RETURN r.doc;
 END
@@ -549,11 +538,8 @@ BEGIN
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_officer <> 0 THEN
         SELECT * INTO o FROM officers WHERE id = v_officer;
-        IF NOT FOUND THEN
+        IF NOT FOUND OR NOT cg_internal.officer_visible(a, o.unit_code) THEN
             PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer));
-        END IF;
-        IF a.role = 'unit' AND o.unit_code <> a.unit_code THEN
-            PERFORM cg_internal.fail('CG007', 'officer_id', format('officer %s is outside your scope', v_officer));
         END IF;
     END IF;
     v_week := cg_internal.week_arg('week', cg_internal.clean(p_req ->> 'week'));
@@ -830,11 +816,8 @@ BEGIN
         PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
     END IF;
     SELECT * INTO r FROM cg_internal.request_docs d WHERE d.id = v_id;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT cg_internal.request_visible(a, r.unit_code, r.created_by) THEN
         PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', v_id));
-    END IF;
-    IF NOT cg_internal.request_visible(a, r.unit_code, r.created_by) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('request %s is outside your scope', v_id));
     END IF;
     RETURN cg_internal.request_doc(a, r);
 END

@@ -505,12 +505,11 @@ BEGIN
     ELSE
         SELECT * INTO r FROM reports WHERE id = p_id;
     END IF;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT cg_internal.can_see_report(a, r.unit_code, r.property_account) THEN
         PERFORM cg_internal.fail('CG005', 'id', format('report %s not found', p_id));
     END IF;
-    IF (p_mode = 'handle' AND NOT cg_internal.can_change(a, r.unit_code))
-       OR (p_mode = 'see' AND NOT cg_internal.can_see_report(a, r.unit_code, r.property_account)) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('report %s is outside your scope', p_id));
+    IF p_mode = 'handle' AND NOT cg_internal.can_change(a, r.unit_code) THEN
+        PERFORM cg_internal.fail('CG007', 'id', format('report %s may not be handled by you', p_id));
     END IF;
     IF p_mode = 'handle' AND cg_internal.report_fire_due(p_id) > 0 THEN
         SELECT * INTO r FROM reports WHERE id = p_id;
@@ -562,13 +561,10 @@ BEGIN
     -- at once cannot both start a ladder, and it cannot close meanwhile.
     PERFORM 1 FROM compounds WHERE id = v_compound_id FOR NO KEY UPDATE;
     SELECT * INTO c FROM cg_internal.compound_docs WHERE id = v_compound_id;
-    IF NOT FOUND THEN
+    -- (the filers, hq, units and property companies, may file on exactly the
+    -- compounds they see: any other is not found, like one that does not exist)
+    IF NOT FOUND OR NOT cg_internal.can_see(a, c.unit_code, c.property_account) THEN
         PERFORM cg_internal.fail('CG005', 'compound_id', format('compound %s not found', v_compound_id));
-    END IF;
-    IF NOT coalesce(a.role = 'hq'
-                    OR (a.role = 'unit' AND a.unit_code = c.unit_code)
-                    OR (a.role = 'property' AND a.name = c.property_account), false) THEN
-        PERFORM cg_internal.fail('CG007', 'compound_id', format('compound %s is outside your scope', c.id));
     END IF;
     PERFORM cg_internal.require_open(c);
 
@@ -695,14 +691,7 @@ BEGIN
     IF r.status <> 'open' THEN
         PERFORM cg_internal.fail('CG009', NULL, format('report %s was already acknowledged', r.id));
     END IF;
-    SELECT * INTO o FROM officers WHERE id = v_officer_id;
-    IF NOT FOUND THEN
-        PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer_id));
-    END IF;
-    IF o.unit_code <> r.unit_code THEN
-        PERFORM cg_internal.fail('CG003', 'officer_id',
-                                 format('officer_id: officer %s belongs to unit %s, not %s', o.id, o.unit_code, r.unit_code));
-    END IF;
+    o := cg_internal.officer_for(a, v_officer_id, r.unit_code, 'officer_id');
     UPDATE reports SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = a.name, officer_id = o.id,
                        resolve_due = now() + cg_internal.ms(r.resolve_timeout_ms), updated_at = now()
     WHERE id = r.id;

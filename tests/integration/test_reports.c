@@ -213,7 +213,7 @@ static void test_report_reaches_its_unit_and_nobody_else(void **state)
     assert_int_equal(r->grid_officer_id, officer);
     assert_string_equal(r->status, "open");
     cg_message_free(&r->base);
-    call("dawa", &get.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &get.base, CG_ENOT_FOUND, "id");
     cg_test_raw_close(&unit.raw);
     cg_test_raw_close(&other.raw);
     cg_test_raw_close(&sup.raw);
@@ -469,7 +469,7 @@ static void test_duplicate_reply_obeys_read_scope(void **state)
     cg_message_free(call("hq", &up.base, 0, NULL));
     Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
     get.id = unit_report;
-    call("property-demo", &get.base, CG_EPERMISSION_DENIED, NULL);
+    call("property-demo", &get.base, CG_ENOT_FOUND, "id");
 
     Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
     r.compound_id = compound;
