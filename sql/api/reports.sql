@@ -3,7 +3,8 @@
 -- tables are in sql/0005_reports.sql, the conventions in core.sql.
 --
 -- The server's own entry points (not requests; no account check):
---   cg_internal.escalate_due()       -> jsonb {"fired": N, "next_deadline": "RFC 3339" or ""}
+--   cg_internal.escalate_due()       -> jsonb {"fired": N, "failed": [{"report": id, "sqlstate": s,
+--                                       "error": text}], "next_deadline": "RFC 3339" or ""}
 --   cg_internal.next_deadline()      -> text, RFC 3339 or ''
 --   cg_internal.events_after(after bigint, limit int, account text)
 --                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb)
@@ -446,12 +447,14 @@ BEGIN
 END
 $$;
 
--- The earliest pending deadline over all reports, RFC 3339; '' when none. It
--- may be in the past: rows beyond escalate_due's batch, or being handled by
--- another instance right now; call escalate_due again after a short pause.
-CREATE FUNCTION cg_internal.next_deadline() RETURNS text
+-- The earliest pending deadline over all reports but those in p_skip, RFC
+-- 3339; '' when none. It may be in the past: rows beyond escalate_due's
+-- batch, or being handled by another instance right now; call escalate_due
+-- again after a short pause.
+CREATE FUNCTION cg_internal.next_deadline(p_skip bigint[] DEFAULT '{}') RETURNS text
 LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
-    SELECT cg_internal.instant_text((SELECT min(next_deadline) FROM reports WHERE next_deadline IS NOT NULL))
+    SELECT cg_internal.instant_text((SELECT min(next_deadline) FROM reports
+                                     WHERE next_deadline IS NOT NULL AND id <> ALL (p_skip)))
 $$;
 
 -- The escalation engine: claims up to 500 due reports that no other
@@ -459,7 +462,9 @@ $$;
 -- transaction (the per-step columns make each step fire once: a row another
 -- instance has just handled is no longer due when this one locks it, as
 -- READ COMMITTED re-checks next_deadline on the newest row version), and
--- returns {"fired": steps fired, "next_deadline": next_deadline()}. Call it as
+-- returns {"fired": steps fired, "failed": the reports whose steps failed
+-- (each rolled back alone, with its error), "next_deadline": the next
+-- deadline of the others}. Call it as
 -- one statement (its own transaction), at start-up and whenever the timer set
 -- to next_deadline goes off; call it again at once when fired was 500 or more
 -- (every claimed report fires at least one step, so a full batch fires >= 500).
@@ -468,6 +473,10 @@ LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     v_id bigint;
     v_fired integer := 0;
+    v_failed jsonb := '[]';
+    v_skip bigint[] := '{}';
+    v_state text;
+    v_msg text;
 BEGIN
     FOR v_id IN
         SELECT r.id FROM reports r
@@ -476,9 +485,20 @@ BEGIN
         LIMIT 500
         FOR UPDATE SKIP LOCKED
     LOOP
-        v_fired := v_fired + cg_internal.report_fire_due(v_id);
+        -- Each report in its own subtransaction: one that fails is rolled
+        -- back alone and reported, and the others still fire.
+        BEGIN
+            v_fired := v_fired + cg_internal.report_fire_due(v_id);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
+            v_failed := v_failed || jsonb_build_object('report', v_id, 'sqlstate', v_state, 'error', v_msg);
+            v_skip := v_skip || v_id;
+        END;
     END LOOP;
-    RETURN jsonb_build_object('fired', v_fired, 'next_deadline', cg_internal.next_deadline());
+    -- The failed ones are not what the engine waits for next (it would spin
+    -- on them): they are tried again at the next wake-up.
+    RETURN jsonb_build_object('fired', v_fired, 'failed', v_failed,
+                              'next_deadline', cg_internal.next_deadline(v_skip));
 END
 $$;
 

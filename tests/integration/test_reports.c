@@ -494,6 +494,45 @@ static void test_duplicate_reply_obeys_read_scope(void **state)
     (void)state;
 }
 
+/* Polls until report has n escalated steps of level, for up to ms. */
+static int wait_escalated(uint64_t report, uint32_t level, int n, int ms)
+{
+    long long deadline = cg_test_now_ms() + ms;
+    while (timeline_count(report, "escalated", level) < n && cg_test_now_ms() < deadline)
+        usleep(100000);
+    return timeline_count(report, "escalated", level) >= n;
+}
+
+/* A report whose step fails (a trigger the test installs refuses its row)
+ * is rolled back alone and logged; the other due reports still escalate,
+ * and it escalates once it can. */
+static void test_one_failing_report_does_not_stall_escalation(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("dawa", "处置故障隔离", &officer);
+    uint64_t bad = file_report(compound, 7);
+    uint64_t good = file_report(compound, 8);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "CREATE FUNCTION public.test_refuse_report() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN RAISE EXCEPTION 'injected failure of report %%', NEW.id; END $$;\n"
+             "CREATE TRIGGER test_refuse_report BEFORE UPDATE ON reports FOR EACH ROW "
+             "WHEN (NEW.id = %llu) EXECUTE FUNCTION public.test_refuse_report();\n",
+             (unsigned long long)bad);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    assert_true(wait_escalated(good, 1, 1, 10000)); /* after ack_timeout (1 s) */
+    char report[40];
+    snprintf(report, sizeof report, "report=%llu", (unsigned long long)bad);
+    assert_true(cg_test_log_wait(&server, "event=escalation_report_failed", report,
+                                 "injected failure of report", NULL));
+    assert_int_equal(timeline_count(bad, "escalated", 1), 0);
+    assert_int_equal(cg_test_sql(&server, "DROP TRIGGER test_refuse_report ON reports;\n"
+                                          "DROP FUNCTION public.test_refuse_report();\n"),
+                     0);
+    assert_true(wait_escalated(bad, 1, 1, 15000));
+    (void)state;
+}
+
 /* Files reports with 2,000 characters of text until told to stop. */
 static uint64_t bulk_compound;
 static volatile int bulk_stop;
@@ -561,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_duplicates_join_the_open_report),
         cmocka_unit_test(test_duplicate_reply_obeys_read_scope),
+        cmocka_unit_test(test_one_failing_report_does_not_stall_escalation),
         cmocka_unit_test(test_slow_subscriber_is_cut_off_alone),
     };
     return CG_TEST_RUN(&server, SETTINGS, tests);
