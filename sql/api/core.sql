@@ -196,6 +196,25 @@ LANGUAGE sql STABLE AS $$
     ORDER BY d.code LIMIT 1
 $$;
 
+-- The most bytes of JSON one page of a list may hold: cg.reply_budget_bytes,
+-- which the server derives from max_frame_bytes (a reply's protobuf is no
+-- larger than its JSON); 3 MiB when unset (psql).
+CREATE FUNCTION cg_internal.reply_budget() RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('cg.reply_budget_bytes', true), '')::bigint, 3145728)
+$$;
+
+-- Whether row n of a page, the rows up to which (this one included) take
+-- p_bytes bytes of JSON, belongs to the page: at most p_limit rows and at
+-- most reply_budget() bytes, but always the first row (so that every page
+-- moves on; a row larger than a frame is the server's to refuse). The page
+-- is cut before the first row that is not in it, and next_after_* points
+-- there.
+CREATE FUNCTION cg_internal.in_page(n bigint, p_bytes numeric, p_limit integer) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT n <= p_limit AND (n = 1 OR p_bytes <= cg_internal.reply_budget())
+$$;
+
 -- Paging limit: 0 -> 1000, else 1..5000.
 CREATE FUNCTION cg_internal.page_limit(p_req jsonb) RETURNS integer
 LANGUAGE plpgsql IMMUTABLE AS $$

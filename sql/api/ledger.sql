@@ -737,7 +737,8 @@ BEGIN
                                  format('entered: must be "", yes or no (got %s)', cg_internal.q(v_entered)));
     END IF;
     WITH page AS (
-        SELECT d.id, d.doc, row_number() OVER (ORDER BY d.id) AS n
+        SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id),
+                                   sum(octet_length(d.doc::text)) OVER (ORDER BY d.id), v_limit) AS kept
         FROM cg_internal.compound_docs d
         WHERE d.id > v_after
           AND cg_internal.can_see(a, d.unit_code, d.property_account)
@@ -752,8 +753,8 @@ BEGIN
         LIMIT v_limit + 1
     )
     SELECT jsonb_build_object(
-               'compounds', coalesce(jsonb_agg(page.doc ORDER BY page.id) FILTER (WHERE page.n <= v_limit), '[]'::jsonb),
-               'next_after_id', CASE WHEN count(*) > v_limit THEN max(page.id) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+               'compounds', coalesce(jsonb_agg(page.doc ORDER BY page.id) FILTER (WHERE page.kept), '[]'::jsonb),
+               'next_after_id', CASE WHEN NOT bool_and(page.kept) THEN max(page.id) FILTER (WHERE page.kept) ELSE 0 END)
     INTO v_result
     FROM page;
     RETURN v_result;
@@ -773,7 +774,10 @@ BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read compound history');
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'see');
     WITH page AS (
-        SELECT h.*, row_number() OVER (ORDER BY h.seq) AS n
+        -- (bytes: the entry's texts and about 120 for its keys and numbers)
+        SELECT h.*, cg_internal.in_page(row_number() OVER (ORDER BY h.seq),
+                                        sum(octet_length(h.field || h.old_value || h.new_value || h.account) + 120)
+                                            OVER (ORDER BY h.seq), v_limit) AS kept
         FROM compound_history h
         WHERE h.compound_id = cur.id AND h.seq > v_after
         ORDER BY h.seq
@@ -786,9 +790,9 @@ BEGIN
                               'account', page.account,
                               'field', page.field,
                               'old_value', page.old_value,
-                              'new_value', page.new_value) ORDER BY page.seq) FILTER (WHERE page.n <= v_limit),
+                              'new_value', page.new_value) ORDER BY page.seq) FILTER (WHERE page.kept),
                           '[]'::jsonb),
-               'next_after_seq', CASE WHEN count(*) > v_limit THEN max(page.seq) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+               'next_after_seq', CASE WHEN NOT bool_and(page.kept) THEN max(page.seq) FILTER (WHERE page.kept) ELSE 0 END)
     INTO v_result
     FROM page;
     RETURN v_result;

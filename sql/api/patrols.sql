@@ -548,7 +548,8 @@ BEGIN
     PERFORM cg_internal.check('to', CASE WHEN v_to < v_from THEN format('before from (%s)', v_from) END);
 
     WITH page AS (
-        SELECT d.id, d.doc, row_number() OVER (ORDER BY d.id DESC) AS n
+        SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id DESC),
+                                   sum(octet_length(d.doc::text)) OVER (ORDER BY d.id DESC), v_limit) AS kept
         FROM cg_internal.patrol_docs d
         WHERE (v_after = 0 OR d.id < v_after)
           AND cg_internal.patrol_visible(a, d.unit_code)
@@ -563,8 +564,8 @@ BEGIN
         LIMIT v_limit + 1
     )
     SELECT jsonb_build_object(
-               'patrols', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.n <= v_limit), '[]'::jsonb),
-               'next_after_id', CASE WHEN count(*) > v_limit THEN min(page.id) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+               'patrols', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.kept), '[]'::jsonb),
+               'next_after_id', CASE WHEN NOT bool_and(page.kept) THEN min(page.id) FILTER (WHERE page.kept) ELSE 0 END)
     INTO v_result
     FROM page;
     RETURN v_result;
@@ -843,21 +844,23 @@ BEGIN
         PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');
     END IF;
     WITH page AS (
-        SELECT d.id, cg_internal.request_doc(a, d) AS doc, row_number() OVER (ORDER BY d.id DESC) AS n
-        FROM cg_internal.request_docs d
-        WHERE (v_after = 0 OR d.id < v_after)
-          AND cg_internal.request_visible(a, d.unit_code, d.created_by)
-          AND (v_compound = 0 OR d.compound_id = v_compound)
-          AND (v_unit IS NULL OR d.unit_code = v_unit)
-          AND (NOT v_open OR d.status <> 'closed')
-          AND (NOT v_overdue OR d.overdue)
-        ORDER BY d.id DESC
-        LIMIT v_limit + 1
+        SELECT x.id, x.doc, cg_internal.in_page(row_number() OVER (ORDER BY x.id DESC),
+                                   sum(octet_length(x.doc::text)) OVER (ORDER BY x.id DESC), v_limit) AS kept
+        FROM (SELECT d.id, cg_internal.request_doc(a, d) AS doc
+              FROM cg_internal.request_docs d
+              WHERE (v_after = 0 OR d.id < v_after)
+                AND cg_internal.request_visible(a, d.unit_code, d.created_by)
+                AND (v_compound = 0 OR d.compound_id = v_compound)
+                AND (v_unit IS NULL OR d.unit_code = v_unit)
+                AND (NOT v_open OR d.status <> 'closed')
+                AND (NOT v_overdue OR d.overdue)
+              ORDER BY d.id DESC
+              LIMIT v_limit + 1) x
     )
     SELECT jsonb_build_object(
-               'requests', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.n <= v_limit),
+               'requests', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.kept),
                                     '[]'::jsonb),
-               'next_after_id', CASE WHEN count(*) > v_limit THEN min(page.id) FILTER (WHERE page.n <= v_limit) ELSE 0 END)
+               'next_after_id', CASE WHEN NOT bool_and(page.kept) THEN min(page.id) FILTER (WHERE page.kept) ELSE 0 END)
     INTO v_result
     FROM page;
     RETURN v_result;

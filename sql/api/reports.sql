@@ -666,7 +666,8 @@ BEGIN
                                             THEN format('must be 0 (any), 1 or 2 (got %s)', v_level) END);
     PERFORM cg_internal.check('after_id', CASE WHEN v_after < 0 THEN format('must be 0 or more (got %s)', v_after) END);
     WITH page AS (
-        SELECT d.id, d.doc, row_number() OVER (ORDER BY d.id DESC) AS n
+        SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id DESC),
+                                   sum(octet_length(d.doc::text)) OVER (ORDER BY d.id DESC), v_limit) AS kept
         FROM cg_internal.report_docs d
         WHERE (v_after = 0 OR d.id < v_after)
           AND cg_internal.can_see_report(a, d.unit_code, d.property_account)
@@ -679,9 +680,9 @@ BEGIN
         LIMIT v_limit + 1
     )
     SELECT jsonb_build_object(
-               'reports', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.n <= v_limit),
+               'reports', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.kept),
                                    '[]'::jsonb),
-               'next_after_id', CASE WHEN count(*) > v_limit THEN min(page.id) FILTER (WHERE page.n <= v_limit)
+               'next_after_id', CASE WHEN NOT bool_and(page.kept) THEN min(page.id) FILTER (WHERE page.kept)
                                      ELSE 0 END)
     INTO v_result
     FROM page;
