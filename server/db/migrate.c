@@ -200,6 +200,32 @@ static int current_version(PGconn *pg, char *err, size_t errlen)
     return rc;
 }
 
+/* Ends the transaction that applied something: unless rc says it failed,
+ * inserts its record (insert with n params) and commits; rolls back when
+ * anything failed. Returns 0 or the failure's code. */
+static int finish(PGconn *pg, int rc, const char *insert, int n, const char *const *params,
+                  const char *what, char *err, size_t errlen)
+{
+    if (rc == 0) {
+        PGresult *res = PQexecParams(pg, insert, n, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = fail(pg, res, what, NULL, err, errlen);
+        PQclear(res);
+    }
+    if (rc == 0)
+        rc = run(pg, "COMMIT", what, err, errlen);
+    if (rc != 0)
+        PQclear(PQexec(pg, "ROLLBACK"));
+    return rc;
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /* Copies the checksum of the API set recorded last into out (at least
  * CG_API_CHECKSUM_SIZE bytes; "" when none is, or schema_api does not exist
  * yet). 0, or a negative CG_E* code. */
@@ -228,7 +254,7 @@ static int apply_api(PGconn *pg, char *err, size_t errlen)
     int rc = recorded_api(pg, recorded, err, errlen);
     if (rc != 0 || strcmp(recorded, cg_api_checksum) == 0)
         return rc;
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     const char *what = "the API set failed";
     rc = run(pg, "BEGIN", what, err, errlen);
@@ -239,34 +265,24 @@ static int apply_api(PGconn *pg, char *err, size_t errlen)
         snprintf(file_what, sizeof file_what, "API file %s failed", cg_api_files[i].name);
         rc = run(pg, cg_api_files[i].sql, file_what, err, errlen);
     }
-    if (rc == 0) {
-        char version[16], files[1024] = "{";
-        snprintf(version, sizeof version, "%d", cg_migrations_latest());
-        for (int i = 0; i < cg_api_files_count; i++) /* plain names: no quoting needed */
-            snprintf(files + strlen(files), sizeof files - strlen(files), "%s%s", i ? "," : "",
-                     cg_api_files[i].name);
-        snprintf(files + strlen(files), sizeof files - strlen(files), "}");
-        const char *const params[] = {cg_api_checksum, version, files};
-        PGresult *res = PQexecParams(
-            pg, "INSERT INTO schema_api (checksum, schema_version, files) VALUES ($1, $2, $3)", 3,
-            NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = fail(pg, res, what, NULL, err, errlen);
-        PQclear(res);
-    }
-    if (rc == 0)
-        rc = run(pg, "COMMIT", what, err, errlen);
-    if (rc != 0) {
-        PQclear(PQexec(pg, "ROLLBACK"));
+    char version[16], files[1024] = "{";
+    snprintf(version, sizeof version, "%d", cg_migrations_latest());
+    for (int i = 0; i < cg_api_files_count; i++) /* plain names: no quoting needed */
+        snprintf(files + strlen(files), sizeof files - strlen(files), "%s%s", i ? "," : "",
+                 cg_api_files[i].name);
+    snprintf(files + strlen(files), sizeof files - strlen(files), "}");
+    const char *const params[] = {cg_api_checksum, version, files};
+    rc = finish(pg, rc,
+                "INSERT INTO schema_api (checksum, schema_version, files) VALUES ($1, $2, $3)", 3,
+                params, what, err, errlen);
+    if (rc != 0)
         return rc;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     cg_log_line l;
     cg_log_begin(&l, CG_LOG_INFO, "api_applied");
     cg_log_str(&l, "checksum", cg_api_checksum);
     cg_log_str(&l, "replaced", recorded[0] ? recorded : "none");
     cg_log_int(&l, "files", cg_api_files_count);
-    cg_log_int(&l, "ms", (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    cg_log_int(&l, "ms", ms_since(&t0));
     cg_log_end(&l);
     return 0;
 }
@@ -276,34 +292,23 @@ static int apply_one(PGconn *pg, const cg_migration *m, char *err, size_t errlen
 {
     char what[160];
     snprintf(what, sizeof what, "migration %s failed", m->name);
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = run(pg, "BEGIN", what, err, errlen);
     if (rc == 0)
         rc = run(pg, m->sql, what, err, errlen);
-    if (rc == 0) {
-        char version[16];
-        snprintf(version, sizeof version, "%d", m->version);
-        const char *const params[] = {version, m->name};
-        PGresult *res =
-            PQexecParams(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
-                         NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = fail(pg, res, what, NULL, err, errlen);
-        PQclear(res);
-    }
-    if (rc == 0)
-        rc = run(pg, "COMMIT", what, err, errlen);
-    if (rc != 0) {
-        PQclear(PQexec(pg, "ROLLBACK"));
+    char version[16];
+    snprintf(version, sizeof version, "%d", m->version);
+    const char *const params[] = {version, m->name};
+    rc = finish(pg, rc, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2, params,
+                what, err, errlen);
+    if (rc != 0)
         return rc;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     cg_log_line l;
     cg_log_begin(&l, CG_LOG_INFO, "migration_applied");
     cg_log_int(&l, "version", m->version);
     cg_log_str(&l, "name", m->name);
-    cg_log_int(&l, "ms", (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    cg_log_int(&l, "ms", ms_since(&t0));
     cg_log_end(&l);
     return 0;
 }

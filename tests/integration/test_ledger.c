@@ -459,9 +459,11 @@ static void test_import_is_all_or_nothing(void **state)
     cg_message_free(&ok->base);
 }
 
-/* Imports one row; returns the reply, or NULL after checking the refusal. */
-static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c, char **fields,
-                                                      size_t n_fields, int want)
+/* Imports one row as account; returns the reply, or NULL after checking
+ * the refusal. */
+static Chengguan__V1__CompoundImportReply *import_one_as(const char *account,
+                                                         Chengguan__V1__Compound *c, char **fields,
+                                                         size_t n_fields, int want)
 {
     Chengguan__V1__ImportRow row = CHENGGUAN__V1__IMPORT_ROW__INIT;
     row.line = 2;
@@ -472,8 +474,14 @@ static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c
     imp.n_rows = 1;
     imp.fields = fields;
     imp.n_fields = n_fields;
-    return (Chengguan__V1__CompoundImportReply *)call("liaodongwan", &imp.base, want,
+    return (Chengguan__V1__CompoundImportReply *)call(account, &imp.base, want,
                                                       want == 0 ? NULL : "rows");
+}
+
+static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c, char **fields,
+                                                      size_t n_fields, int want)
+{
+    return import_one_as("liaodongwan", c, fields, n_fields, want);
 }
 
 static void test_import_some_fields_and_closed_rows(void **state)
@@ -598,16 +606,7 @@ static void test_out_of_scope_is_answered_as_missing(void **state)
     row.id = id;
     row.households = 1;
     char *households[] = {"households"};
-    Chengguan__V1__ImportRow irow = CHENGGUAN__V1__IMPORT_ROW__INIT;
-    irow.line = 2;
-    irow.compound = &row;
-    Chengguan__V1__ImportRow *rows[] = {&irow};
-    Chengguan__V1__CompoundImport imp = CHENGGUAN__V1__COMPOUND_IMPORT__INIT;
-    imp.rows = rows;
-    imp.n_rows = 1;
-    imp.fields = households;
-    imp.n_fields = 1;
-    call("dawa", &imp.base, CG_EINVALID_ARGUMENT, "rows");
+    import_one_as("dawa", &row, households, 1, CG_EINVALID_ARGUMENT);
     snprintf(want, sizeof want, "line 2: id: compound %llu not found", (unsigned long long)id);
     assert_non_null(strstr(cg_client_error(cg_test_as(&server, "dawa")), want));
     assert_null(strstr(cg_client_error(cg_test_as(&server, "dawa")), "scope"));
