@@ -1,12 +1,14 @@
-# cg_embed_migrations(OUTPUT files...)
-# Generates a C file holding every migration (version, name, SQL text), so
-# chengguand knows the newest schema it understands without reading sql/.
-function(cg_embed_migrations output)
+# cg_embed_sql(OUTPUT MIGRATIONS files... API files...)
+# Generates a C file holding every numbered migration (version, name, SQL
+# text) and the repeatable API set (name, SQL text, and the set's checksum),
+# so chengguand knows the schema it needs without reading sql/.
+function(cg_embed_sql output)
+  cmake_parse_arguments(ARG "" "" "MIGRATIONS;API" ${ARGN})
   add_custom_command(
     OUTPUT ${output}
-    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} "-DFILES=${ARGN}"
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} "-DFILES=${ARG_MIGRATIONS}" "-DAPI=${ARG_API}"
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_sql_run.cmake
-    DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_sql_run.cmake
-    COMMENT "embedding SQL migrations"
+    DEPENDS ${ARG_MIGRATIONS} ${ARG_API} ${CMAKE_SOURCE_DIR}/cmake/embed_sql_run.cmake
+    COMMENT "embedding SQL migrations and the API set"
     VERBATIM)
 endfunction()

@@ -1,21 +1,56 @@
-# Script mode: cmake -DOUTPUT=file.c -DFILES="a.sql;b.sql" -P embed_sql_run.cmake
+# Script mode:
+#   cmake -DOUTPUT=file.c -DFILES="0001_a.sql;..." -DAPI="core.sql;..." -P embed_sql_run.cmake
+# The API set's checksum is the SHA-256 of, for each file in name order, its
+# name, a newline and its contents; the same as
+#   for f in sql/api/*.sql; do basename "$f"; cat "$f"; done | sha256sum
 set(body "/* Generated from sql/ by cmake/embed_sql_run.cmake. Do not edit. */\n")
 string(APPEND body "#include \"db/migrations.h\"\n\n")
-set(entries "")
+
+# One static byte array per file, named sql_<n>.
 set(count 0)
+macro(embed_file f)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "(..)" "0x\\1," hex "${hex}")
+  string(APPEND body "static const char sql_${count}[] = {${hex}0x00};\n")
+endmacro()
+
+set(entries "")
 list(SORT FILES)
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})
   string(REGEX REPLACE "^0+" "" version_num "${version}")
-  file(READ ${f} hex HEX)
-  string(REGEX REPLACE "(..)" "0x\\1," hex "${hex}")
-  string(APPEND body "static const char sql_${count}[] = {${hex}0x00};\n")
+  embed_file(${f})
   string(APPEND entries "    {${version_num}, \"${name}\", sql_${count}},\n")
   math(EXPR count "${count} + 1")
 endforeach()
 string(APPEND body "\nconst cg_migration cg_migrations[] = {\n${entries}};\n")
-string(APPEND body "const int cg_migrations_count = ${count};\n")
+string(APPEND body "const int cg_migrations_count = ${count};\n\n")
+
+set(entries "")
+set(api_count 0)
+set(summed "")
+# In name order, wherever each file is (a test embeds an edited copy of one).
+set(named "")
+foreach(f ${API})
+  get_filename_component(name ${f} NAME)
+  list(APPEND named "${name}|${f}")
+endforeach()
+list(SORT named)
+foreach(entry ${named})
+  string(REGEX REPLACE "^([^|]*)[|](.*)$" "\\1" name "${entry}")
+  string(REGEX REPLACE "^([^|]*)[|](.*)$" "\\2" f "${entry}")
+  embed_file(${f})
+  file(READ ${f} text)
+  string(APPEND summed "${name}\n${text}")
+  string(APPEND entries "    {\"${name}\", sql_${count}},\n")
+  math(EXPR count "${count} + 1")
+  math(EXPR api_count "${api_count} + 1")
+endforeach()
+string(SHA256 checksum "${summed}")
+string(APPEND body "\nconst cg_api_file cg_api_files[] = {\n${entries}};\n")
+string(APPEND body "const int cg_api_files_count = ${api_count};\n")
+string(APPEND body "const char cg_api_checksum[] = \"${checksum}\";\n")
 file(WRITE ${OUTPUT}.tmp "${body}")
 file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
 file(REMOVE ${OUTPUT}.tmp)

@@ -290,8 +290,8 @@ void cg_config_free(cg_config *c)
 
 char *cg_config_conninfo(const cg_config *c, char *err, size_t errlen)
 {
-    char names[N_SETTINGS][48], values[N_SETTINGS][24];
-    const char *pairs[2 * N_SETTINGS + 1];
+    char names[N_SETTINGS + 1][48], values[N_SETTINGS + 1][24];
+    const char *pairs[2 * N_SETTINGS + 3];
     size_t n = 0;
     for (size_t k = 0; k < N_SETTINGS; k++) {
         const setting *s = &settings[k];
@@ -304,6 +304,15 @@ char *cg_config_conninfo(const cg_config *c, char *err, size_t errlen)
         pairs[2 * n + 1] = values[n];
         n++;
     }
+    /* The byte budget of one page of a list (cg_internal.reply_budget): the
+     * JSON the SQL measures is no smaller than the reply's protobuf; a
+     * quarter of the frame is left for the envelope and the reply's other
+     * fields. */
+    snprintf(names[n], sizeof names[n], "reply_budget_bytes");
+    snprintf(values[n], sizeof values[n], "%lld", (long long)(c->max_frame_bytes / 4 * 3));
+    pairs[2 * n] = names[n];
+    pairs[2 * n + 1] = values[n];
+    n++;
     pairs[2 * n] = NULL;
     return cg_conninfo_with_settings(c->database, pairs, err, errlen);
 }

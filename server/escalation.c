@@ -41,6 +41,23 @@ static long long ms_until(const char *instant)
     return diff < 0 ? 0 : diff;
 }
 
+/* Logs each report whose steps failed (escalate_due rolled it back alone;
+ * it is tried again at the next wake-up). */
+static void log_failed(json_t *failed)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(failed, i, f)
+    {
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_ERROR, "escalation_report_failed");
+        cg_log_int(&l, "report", json_integer_value(json_object_get(f, "report")));
+        cg_log_str(&l, "sqlstate", json_string_value(json_object_get(f, "sqlstate")));
+        cg_log_str(&l, "error", json_string_value(json_object_get(f, "error")));
+        cg_log_end(&l);
+    }
+}
+
 static void on_escalated(void *arg, int status, const PGresult *res)
 {
     cg_escalation *x = arg;
@@ -53,6 +70,7 @@ static void on_escalated(void *arg, int status, const PGresult *res)
         long long fired = json_integer_value(json_object_get(j, "fired"));
         const char *deadline = json_string_value(json_object_get(j, "next_deadline"));
         long long next = ms_until(deadline ? deadline : "");
+        log_failed(json_object_get(j, "failed"));
         json_decref(j);
         if (fired > 0) {
             cg_log_line l;

@@ -42,27 +42,35 @@ static void raise_fd_limit(void)
     }
 }
 
-/* Refuses to serve a database whose schema this binary does not match. A
- * database that cannot be reached now is fine: the pool keeps trying. */
+/* Refuses to serve a database whose schema this binary does not match: its
+ * numbered version, and then the checksum of its API set. A database that
+ * cannot be reached now is fine: the pool keeps trying. */
 static int check_schema(const cg_config *cfg)
 {
     char err[512];
-    int current = 0;
-    int rc = cg_migrate_status(cfg->database, &current, err, sizeof err);
+    cg_schema_state st;
+    int rc = cg_migrate_status(cfg->database, &st, err, sizeof err);
     if (rc != 0) {
         cg_log_kv(CG_LOG_WARN, "db_unreachable_at_start", "error", err, "action",
                   "serving; requests get UNAVAILABLE until it is back", CG_LOG_END);
         return 0;
     }
-    if (current == cg_migrations_latest())
+    int latest = cg_migrations_latest();
+    if (st.version == latest && strcmp(st.api_checksum, cg_api_checksum) == 0)
         return 0;
+    if (st.version == latest) {
+        /* Same tables, other functions: which binary is newer is unknown. */
+        cg_log_kv(CG_LOG_ERROR, "api_mismatch", "found",
+                  st.api_checksum[0] ? st.api_checksum : "none", "known", cg_api_checksum, "action",
+                  "run chengguand --migrate with the binary that is to serve", CG_LOG_END);
+        return -1;
+    }
     char have[16], want[16];
-    snprintf(have, sizeof have, "%d", current);
-    snprintf(want, sizeof want, "%d", cg_migrations_latest());
-    cg_log_kv(CG_LOG_ERROR, current > cg_migrations_latest() ? "schema_too_new" : "schema_too_old",
-              "found", have, "known", want, "action",
-              current > cg_migrations_latest() ? "upgrade chengguand" : "run chengguand --migrate",
-              CG_LOG_END);
+    snprintf(have, sizeof have, "%d", st.version);
+    snprintf(want, sizeof want, "%d", latest);
+    cg_log_kv(CG_LOG_ERROR, st.version > latest ? "schema_too_new" : "schema_too_old", "found",
+              have, "known", want, "action",
+              st.version > latest ? "upgrade chengguand" : "run chengguand --migrate", CG_LOG_END);
     return -1;
 }
 
@@ -87,7 +95,8 @@ int main(int argc, char **argv)
             check_only = 1;
             break;
         case 'V':
-            printf("chengguand %s (schema %d)\n", CG_VERSION, cg_migrations_latest());
+            printf("chengguand %s (schema %d, api %.12s)\n", CG_VERSION, cg_migrations_latest(),
+                   cg_api_checksum);
             return 0;
         case 'h':
             usage(stdout);

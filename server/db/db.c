@@ -439,7 +439,9 @@ static int flush(db_conn *c)
 
 /* ---- connecting and the schema check ---------------------------------- */
 
-static const char schema_sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+/* The numbered version and the API checksum (see db/migrate.h). */
+static const char schema_sql[] = "SELECT (SELECT coalesce(max(version), 0) FROM schema_migrations),"
+                                 " (SELECT checksum FROM schema_api ORDER BY id DESC LIMIT 1)";
 
 static void on_timer(uv_timer_t *t)
 {
@@ -500,12 +502,14 @@ static void schema_checked(db_conn *c)
     PGresult *res = c->last;
     c->last = NULL;
     int found = -1;
+    char api[80] = "";
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         found = atoi(PQgetvalue(res, 0, 0));
+        snprintf(api, sizeof api, "%s", PQgetvalue(res, 0, 1));
     } else {
         const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         if (s && strcmp(s, "42P01") == 0)
-            found = 0; /* no schema_migrations: nothing applied */
+            found = 0; /* no schema_migrations or schema_api: older than any binary with them */
     }
     if (found < 0) {
         char buf[512];
@@ -528,6 +532,19 @@ static void schema_checked(db_conn *c)
         conn_close(c);
         if (db->on_schema_mismatch)
             db->on_schema_mismatch(db->arg, found);
+        return;
+    }
+    if (strcmp(api, cg_api_checksum) != 0) {
+        /* Another binary applied its API set since the start-up check: retry
+         * until the functions are this binary's again (or it is replaced). */
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_ERROR, "db_api_mismatch");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_str(&l, "found", api[0] ? api : "none");
+        cg_log_str(&l, "expected", cg_api_checksum);
+        cg_log_int(&l, "retry_ms", (long long)c->backoff_ms);
+        cg_log_end(&l);
+        conn_close(c);
         return;
     }
     uv_timer_stop(&c->timer);

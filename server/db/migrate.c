@@ -23,6 +23,64 @@ static const char create_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations (
                                  " name text NOT NULL,"
                                  " applied_at timestamptz NOT NULL DEFAULT now())";
 
+/*
+ * Before the API set is applied: drops every function, view and type of
+ * cg_api and cg_internal, so the set's files alone say what exists (a changed
+ * signature or a removed view leaves nothing behind). Functions returning
+ * trigger are kept, since triggers on the tables use them: the set replaces
+ * them with CREATE OR REPLACE. Refuses, changing nothing, when an object
+ * outside the two schemas other than a trigger depends on one of them (a
+ * column default, an index, a view elsewhere): CASCADE would drop it.
+ */
+static const char api_reset_sql[] =
+    "DO $reset$\n"
+    "DECLARE\n"
+    "    outside text;\n"
+    "    stmts text[];\n"
+    "    s text;\n"
+    "BEGIN\n"
+    "    WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname IN ('cg_api', 'cg_internal')),\n"
+    "    api AS (\n"
+    "        SELECT 'pg_proc'::regclass AS classid, oid AS objid FROM pg_proc\n"
+    "        WHERE pronamespace IN (SELECT oid FROM ns)\n"
+    "        UNION ALL SELECT 'pg_class'::regclass, oid FROM pg_class\n"
+    "        WHERE relnamespace IN (SELECT oid FROM ns)\n"
+    "        UNION ALL SELECT 'pg_type'::regclass, oid FROM pg_type\n"
+    "        WHERE typnamespace IN (SELECT oid FROM ns)\n"
+    "        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r\n"
+    "        JOIN pg_class c ON c.oid = r.ev_class WHERE c.relnamespace IN (SELECT oid FROM ns))\n"
+    "    SELECT string_agg(DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid), ', ')\n"
+    "    INTO outside\n"
+    "    FROM pg_depend d JOIN api ON (api.classid, api.objid) = (d.refclassid, d.refobjid)\n"
+    "    WHERE d.deptype IN ('n', 'a') AND d.classid <> 'pg_trigger'::regclass\n"
+    "      AND NOT EXISTS (SELECT 1 FROM api x WHERE (x.classid, x.objid) = (d.classid, "
+    "d.objid));\n"
+    "    IF outside IS NOT NULL THEN\n"
+    "        RAISE EXCEPTION 'objects outside cg_api and cg_internal depend on them: %', outside\n"
+    "            USING HINT = 'drop them in a numbered migration first';\n"
+    "    END IF;\n"
+    "    SELECT array_agg(x) INTO stmts FROM (\n"
+    "        SELECT format('DROP VIEW IF EXISTS %s CASCADE', c.oid::regclass) FROM pg_class c\n"
+    "        JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+    "        WHERE n.nspname IN ('cg_api', 'cg_internal') AND c.relkind = 'v'\n"
+    "        UNION ALL\n"
+    "        SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure) FROM pg_proc "
+    "p\n"
+    "        JOIN pg_namespace n ON n.oid = p.pronamespace\n"
+    "        WHERE n.nspname IN ('cg_api', 'cg_internal') AND p.prokind IN ('f', 'p')\n"
+    "          AND p.prorettype <> 'trigger'::regtype\n"
+    "        UNION ALL\n"
+    "        SELECT format('DROP TYPE IF EXISTS %s CASCADE', t.oid::regtype) FROM pg_type t\n"
+    "        JOIN pg_namespace n ON n.oid = t.typnamespace\n"
+    "        LEFT JOIN pg_class c ON c.oid = t.typrelid\n"
+    "        WHERE n.nspname IN ('cg_api', 'cg_internal') AND t.typelem = 0\n"
+    "          AND (t.typtype IN ('e', 'd', 'r') OR c.relkind = 'c')) AS q(x);\n"
+    "    FOREACH s IN ARRAY coalesce(stmts, '{}') LOOP\n"
+    "        EXECUTE s;\n"
+    "    END LOOP;\n"
+    "END\n"
+    "$reset$";
+
 /* Writes a message to err on one line (libpq's messages end in newlines and
  * may continue on indented lines). */
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -142,39 +200,115 @@ static int current_version(PGconn *pg, char *err, size_t errlen)
     return rc;
 }
 
-/* Applies migration m in one transaction with its schema_migrations row. */
-static int apply_one(PGconn *pg, const cg_migration *m, char *err, size_t errlen)
+/* Ends the transaction that applied something: unless rc says it failed,
+ * inserts its record (insert with n params) and commits; rolls back when
+ * anything failed. Returns 0 or the failure's code. */
+static int finish(PGconn *pg, int rc, const char *insert, int n, const char *const *params,
+                  const char *what, char *err, size_t errlen)
 {
-    char what[160];
-    snprintf(what, sizeof what, "migration %s failed", m->name);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = run(pg, "BEGIN", what, err, errlen);
-    if (rc == 0)
-        rc = run(pg, m->sql, what, err, errlen);
     if (rc == 0) {
-        char version[16];
-        snprintf(version, sizeof version, "%d", m->version);
-        const char *const params[] = {version, m->name};
-        PGresult *res =
-            PQexecParams(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
-                         NULL, params, NULL, NULL, 0);
+        PGresult *res = PQexecParams(pg, insert, n, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
             rc = fail(pg, res, what, NULL, err, errlen);
         PQclear(res);
     }
     if (rc == 0)
         rc = run(pg, "COMMIT", what, err, errlen);
-    if (rc != 0) {
+    if (rc != 0)
         PQclear(PQexec(pg, "ROLLBACK"));
-        return rc;
-    }
+    return rc;
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Copies the checksum of the API set recorded last into out (at least
+ * CG_API_CHECKSUM_SIZE bytes; "" when none is, or schema_api does not exist
+ * yet). 0, or a negative CG_E* code. */
+static int recorded_api(PGconn *pg, char *out, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(pg, "SELECT checksum FROM schema_api ORDER BY id DESC LIMIT 1");
+    int rc = 0;
+    out[0] = '\0';
+    if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+        if (PQntuples(res) == 1)
+            snprintf(out, CG_API_CHECKSUM_SIZE, "%s", PQgetvalue(res, 0, 0));
+    } else {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (state == NULL || strcmp(state, "42P01") != 0)
+            rc = fail(pg, res, "reading schema_api", NULL, err, errlen);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Re-applies the whole API set in one transaction with its schema_api row,
+ * unless the recorded checksum is already this binary's. */
+static int apply_api(PGconn *pg, char *err, size_t errlen)
+{
+    char recorded[CG_API_CHECKSUM_SIZE];
+    int rc = recorded_api(pg, recorded, err, errlen);
+    if (rc != 0 || strcmp(recorded, cg_api_checksum) == 0)
+        return rc;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const char *what = "the API set failed";
+    rc = run(pg, "BEGIN", what, err, errlen);
+    if (rc == 0)
+        rc = run(pg, api_reset_sql, "dropping the API set", err, errlen);
+    for (int i = 0; i < cg_api_files_count && rc == 0; i++) {
+        char file_what[160];
+        snprintf(file_what, sizeof file_what, "API file %s failed", cg_api_files[i].name);
+        rc = run(pg, cg_api_files[i].sql, file_what, err, errlen);
+    }
+    char version[16], files[1024] = "{";
+    snprintf(version, sizeof version, "%d", cg_migrations_latest());
+    for (int i = 0; i < cg_api_files_count; i++) /* plain names: no quoting needed */
+        snprintf(files + strlen(files), sizeof files - strlen(files), "%s%s", i ? "," : "",
+                 cg_api_files[i].name);
+    snprintf(files + strlen(files), sizeof files - strlen(files), "}");
+    const char *const params[] = {cg_api_checksum, version, files};
+    rc = finish(pg, rc,
+                "INSERT INTO schema_api (checksum, schema_version, files) VALUES ($1, $2, $3)", 3,
+                params, what, err, errlen);
+    if (rc != 0)
+        return rc;
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_INFO, "api_applied");
+    cg_log_str(&l, "checksum", cg_api_checksum);
+    cg_log_str(&l, "replaced", recorded[0] ? recorded : "none");
+    cg_log_int(&l, "files", cg_api_files_count);
+    cg_log_int(&l, "ms", ms_since(&t0));
+    cg_log_end(&l);
+    return 0;
+}
+
+/* Applies migration m in one transaction with its schema_migrations row. */
+static int apply_one(PGconn *pg, const cg_migration *m, char *err, size_t errlen)
+{
+    char what[160];
+    snprintf(what, sizeof what, "migration %s failed", m->name);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = run(pg, "BEGIN", what, err, errlen);
+    if (rc == 0)
+        rc = run(pg, m->sql, what, err, errlen);
+    char version[16];
+    snprintf(version, sizeof version, "%d", m->version);
+    const char *const params[] = {version, m->name};
+    rc = finish(pg, rc, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2, params,
+                what, err, errlen);
+    if (rc != 0)
+        return rc;
     cg_log_line l;
     cg_log_begin(&l, CG_LOG_INFO, "migration_applied");
     cg_log_int(&l, "version", m->version);
     cg_log_str(&l, "name", m->name);
-    cg_log_int(&l, "ms", (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    cg_log_int(&l, "ms", ms_since(&t0));
     cg_log_end(&l);
     return 0;
 }
@@ -228,12 +362,15 @@ static int migrate(PGconn *pg, char *err, size_t errlen)
         count += rc == 0;
     }
     PQclear(applied);
+    if (rc == 0)
+        rc = apply_api(pg, err, errlen);
     if (rc != 0)
         return rc;
     cg_log_line l;
     cg_log_begin(&l, CG_LOG_INFO, "migrate_done");
     cg_log_int(&l, "version", latest);
     cg_log_int(&l, "applied", count);
+    cg_log_str(&l, "api", cg_api_checksum);
     cg_log_end(&l);
     return 0;
 }
@@ -248,15 +385,16 @@ int cg_migrate_apply(const char *conninfo, char *err, size_t errlen)
     return rc;
 }
 
-int cg_migrate_status(const char *conninfo, int *current, char *err, size_t errlen)
+int cg_migrate_status(const char *conninfo, cg_schema_state *state, char *err, size_t errlen)
 {
     PGconn *pg = open_db(conninfo, err, errlen);
     if (pg == NULL)
         return CG_ECONNECT;
     int rc = current_version(pg, err, errlen);
+    if (rc >= 0) {
+        state->version = rc;
+        rc = recorded_api(pg, state->api_checksum, err, errlen);
+    }
     PQfinish(pg);
-    if (rc < 0)
-        return rc;
-    *current = rc;
-    return 0;
+    return rc < 0 ? rc : 0;
 }

@@ -6,7 +6,9 @@
  * The migrations are the ones embedded in the binary (db/migrations.h);
  * which are applied is recorded in
  *   schema_migrations (version int PRIMARY KEY, name text NOT NULL,
- *                      applied_at timestamptz NOT NULL DEFAULT now()).
+ *                      applied_at timestamptz NOT NULL DEFAULT now()),
+ * and each application of the repeatable API set (sql/api/) in schema_api
+ * (sql/0006_repeatable.sql), the newest row being what the database holds.
  */
 #ifndef CG_MIGRATE_H
 #define CG_MIGRATE_H
@@ -17,7 +19,11 @@
  * Creates schema_migrations if missing and applies every embedded migration
  * not recorded there, in version order, each in its own transaction together
  * with its schema_migrations row. Holds a session advisory lock meanwhile,
- * so concurrent migrators apply each migration once. A migration must not
+ * so concurrent migrators apply each migration once. Then, when the API
+ * checksum recorded last differs from cg_api_checksum, drops every function,
+ * view and type of cg_api and cg_internal (except trigger functions) and
+ * applies the whole API set, all in one transaction with its schema_api
+ * row. A migration must not
  * contain its own BEGIN/COMMIT nor statements that refuse to run inside a
  * transaction block (CREATE INDEX CONCURRENTLY).
  *
@@ -25,16 +31,25 @@
  *   CG_ECONNECT              the database could not be reached;
  *   CG_EFAILED_PRECONDITION  the database has a version newer than
  *                            cg_migrations_latest() (nothing is changed);
- *   CG_EINTERNAL             a statement failed (the migration that failed
- *                            is rolled back; earlier ones stay applied).
+ *   CG_EINTERNAL             a statement failed (the migration or API set
+ *                            that failed is rolled back; earlier migrations
+ *                            stay applied).
  */
 int cg_migrate_apply(const char *conninfo, char *err, size_t errlen);
 
+/* 64 hex digits and a NUL. */
+#define CG_API_CHECKSUM_SIZE 65
+
+/* What a database holds. */
+typedef struct {
+    int version; /* newest in schema_migrations; 0 when the table does not exist */
+    char api_checksum[CG_API_CHECKSUM_SIZE]; /* newest in schema_api; "" for none */
+} cg_schema_state;
+
 /*
- * Stores in *current the newest version recorded in schema_migrations (0
- * when the table does not exist). Changes nothing. Returns 0, or CG_ECONNECT
- * / CG_EINTERNAL with a message in err.
+ * Reads the database's cg_schema_state into *state. Changes nothing.
+ * Returns 0, or CG_ECONNECT / CG_EINTERNAL with a message in err.
  */
-int cg_migrate_status(const char *conninfo, int *current, char *err, size_t errlen);
+int cg_migrate_status(const char *conninfo, cg_schema_state *state, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * Weekly patrols and residents' requests (step 3). Every request is one SQL
- * function of sql/0004_patrols.sql (services/sql_call.c); this file says who
+ * function of sql/api/patrols.sql (services/sql_call.c); this file says who
  * may call which.
  */
 #ifndef CG_PATROL_SERVICE_H

@@ -102,7 +102,7 @@ int cg_test_sql(cg_test_server *t, const char *sql)
 
 static void write_config(cg_test_server *t, const char *extra_ini);
 
-void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster)
+void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_cluster)
 {
     memset(t, 0, sizeof *t);
     signal(SIGPIPE, SIG_IGN); /* raw peers write to sockets the server closes */
@@ -135,6 +135,11 @@ void cg_test_server_init(cg_test_server *t, const char *name, int private_cluste
     snprintf(t->log, sizeof t->log, "%s/server.log", t->dir);
     t->port = free_port();
     write_config(t, NULL);
+}
+
+void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster)
+{
+    cg_test_server_init_empty(t, name, private_cluster);
     if (cg_test_server_run(t, "--migrate") != 0)
         die("chengguand --migrate failed (see %s)", t->log);
     char accounts[700];

@@ -35,6 +35,9 @@ typedef struct {
  */
 void cg_test_server_init(cg_test_server *t, const char *name, int private_cluster);
 
+/* The same without migrating or loading anything: an empty database. */
+void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_cluster);
+
 /* Writes the config (extra_ini lines appended to [chengguand]) and starts
  * chengguand; returns once it accepts connections, its database pool has
  * connected and its event stream has started (or it said the database was

@@ -99,8 +99,9 @@ static void test_scope_and_roles(void **state)
     c.property_account = "property-demo";
     uint64_t id = add("shuangtaizi", &c);
 
-    /* Another unit neither sees nor changes it, nor adds in a district not its own. */
-    get("dawa", id, CG_EPERMISSION_DENIED);
+    /* Another unit neither sees nor changes it (to it, the compound does not
+     * exist), nor adds in a district not its own. */
+    get("dawa", id, CG_ENOT_FOUND);
     Chengguan__V1__Compound other = compound_template("越界小区", "shuangtaizi", "双台社区");
     Chengguan__V1__CompoundAdd add_req = CHENGGUAN__V1__COMPOUND_ADD__INIT;
     add_req.compound = &other;
@@ -114,7 +115,7 @@ static void test_scope_and_roles(void **state)
     upd.values = &values;
     upd.fields = fields;
     upd.n_fields = 1;
-    call("dawa", &upd.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &upd.base, CG_ENOT_FOUND, "id");
     call("supervision", &upd.base, CG_EPERMISSION_DENIED, NULL); /* inspects, does not edit */
     call("hotline", &upd.base, CG_EPERMISSION_DENIED, NULL);
     call("property-demo", &upd.base, CG_EPERMISSION_DENIED, NULL);
@@ -155,7 +156,7 @@ static void test_property_company_sees_only_its_compounds(void **state)
     Chengguan__V1__Compound theirs = compound_template("别家小区", "dawa", "大洼社区");
     uint64_t theirs_id = add("dawa", &theirs);
 
-    get("property-demo", theirs_id, CG_EPERMISSION_DENIED);
+    get("property-demo", theirs_id, CG_ENOT_FOUND);
     Chengguan__V1__CompoundList list = CHENGGUAN__V1__COMPOUND_LIST__INIT;
     Chengguan__V1__CompoundListReply *r =
         (Chengguan__V1__CompoundListReply *)call("property-demo", &list.base, 0, NULL);
@@ -347,7 +348,7 @@ static void test_grid_entry_and_board(void **state)
     Chengguan__V1__GridAssign assign = CHENGGUAN__V1__GRID_ASSIGN__INIT;
     assign.compound_id = id;
     assign.officer_id = theirs;
-    call("xinglongtai", &assign.base, CG_EINVALID_ARGUMENT, "officer_id");
+    call("xinglongtai", &assign.base, CG_ENOT_FOUND, "officer_id"); /* another unit's */
     assign.officer_id = mine;
     Chengguan__V1__Compound *got =
         (Chengguan__V1__Compound *)call("xinglongtai", &assign.base, 0, NULL);
@@ -458,9 +459,11 @@ static void test_import_is_all_or_nothing(void **state)
     cg_message_free(&ok->base);
 }
 
-/* Imports one row; returns the reply, or NULL after checking the refusal. */
-static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c, char **fields,
-                                                      size_t n_fields, int want)
+/* Imports one row as account; returns the reply, or NULL after checking
+ * the refusal. */
+static Chengguan__V1__CompoundImportReply *import_one_as(const char *account,
+                                                         Chengguan__V1__Compound *c, char **fields,
+                                                         size_t n_fields, int want)
 {
     Chengguan__V1__ImportRow row = CHENGGUAN__V1__IMPORT_ROW__INIT;
     row.line = 2;
@@ -471,8 +474,14 @@ static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c
     imp.n_rows = 1;
     imp.fields = fields;
     imp.n_fields = n_fields;
-    return (Chengguan__V1__CompoundImportReply *)call("liaodongwan", &imp.base, want,
+    return (Chengguan__V1__CompoundImportReply *)call(account, &imp.base, want,
                                                       want == 0 ? NULL : "rows");
+}
+
+static Chengguan__V1__CompoundImportReply *import_one(Chengguan__V1__Compound *c, char **fields,
+                                                      size_t n_fields, int want)
+{
+    return import_one_as("liaodongwan", c, fields, n_fields, want);
 }
 
 static void test_import_some_fields_and_closed_rows(void **state)
@@ -577,6 +586,49 @@ static void test_closed_compound_is_kept_but_frozen(void **state)
     cg_message_free(&got->base);
 }
 
+/* A row out of the caller's scope is answered exactly like a row that does
+ * not exist, and no error names another unit's row. */
+static void test_out_of_scope_is_answered_as_missing(void **state)
+{
+    Chengguan__V1__Compound c = compound_template("范围之外", "xinglongtai", "兴隆社区");
+    uint64_t id = add("xinglongtai", &c);
+    char want[64];
+
+    get("dawa", id, CG_ENOT_FOUND);
+    snprintf(want, sizeof want, "compound %llu not found", (unsigned long long)id);
+    assert_string_equal(cg_client_error(cg_test_as(&server, "dawa")), want);
+    get("dawa", id + 1000000, CG_ENOT_FOUND);
+    snprintf(want, sizeof want, "compound %llu not found", (unsigned long long)(id + 1000000));
+    assert_string_equal(cg_client_error(cg_test_as(&server, "dawa")), want);
+
+    /* An import naming another unit's compound. */
+    Chengguan__V1__Compound row = CHENGGUAN__V1__COMPOUND__INIT;
+    row.id = id;
+    row.households = 1;
+    char *households[] = {"households"};
+    import_one_as("dawa", &row, households, 1, CG_EINVALID_ARGUMENT);
+    snprintf(want, sizeof want, "line 2: id: compound %llu not found", (unsigned long long)id);
+    assert_non_null(strstr(cg_client_error(cg_test_as(&server, "dawa")), want));
+    assert_null(strstr(cg_client_error(cg_test_as(&server, "dawa")), "scope"));
+
+    /* A badge another unit's officer has: taken, without naming the officer. */
+    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
+    o.name = "范围之外警员";
+    o.unit = "xinglongtai";
+    o.phone = "13500001111";
+    o.badge = "XLT-范围-1";
+    Chengguan__V1__OfficerAdd req = CHENGGUAN__V1__OFFICER_ADD__INIT;
+    req.officer = &o;
+    Chengguan__V1__Officer *got = (Chengguan__V1__Officer *)call("xinglongtai", &req.base, 0, NULL);
+    char officer[32];
+    snprintf(officer, sizeof officer, "officer %llu", (unsigned long long)got->id);
+    cg_message_free(&got->base);
+    o.unit = "dawa";
+    call("dawa", &req.base, CG_EALREADY_EXISTS, "badge");
+    assert_null(strstr(cg_client_error(cg_test_as(&server, "dawa")), officer));
+    (void)state;
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "ledger", 0);
@@ -593,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_import_is_all_or_nothing),
         cmocka_unit_test(test_import_some_fields_and_closed_rows),
         cmocka_unit_test(test_closed_compound_is_kept_but_frozen),
+        cmocka_unit_test(test_out_of_scope_is_answered_as_missing),
     };
     return CG_TEST_RUN(&server, NULL, tests);
 }

@@ -104,10 +104,10 @@ static void test_patrol_record_and_findings(void **state)
     assert_int_equal(again->findings[0]->id, p->findings[0]->id);
     cg_message_free(&again->base);
     /* Another unit may not read it; supervision may, but not submit. */
-    call("dawa", &get.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &get.base, CG_ENOT_FOUND, "id");
     cg_message_free(call("supervision", &get.base, 0, NULL));
     call("supervision", &f.req.base, CG_EPERMISSION_DENIED, NULL);
-    call("dawa", &f.req.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &f.req.base, CG_ENOT_FOUND, "compound_id");
     cg_message_free(&p->base);
 }
 
@@ -132,7 +132,8 @@ static void test_patrol_rules_name_the_field(void **state)
               local_time(-60, b, sizeof b));
     call("shuangtaizi", &f.req.base, CG_EFAILED_PRECONDITION, "compound_id");
     form_init(&f, id, other, local_time(-600, a, sizeof a), local_time(-60, b, sizeof b));
-    call("shuangtaizi", &f.req.base, CG_EINVALID_ARGUMENT, "officer_ids");
+    call("shuangtaizi", &f.req.base, CG_ENOT_FOUND, "officer_ids"); /* another unit's */
+    assert_null(strstr(cg_client_error(cg_test_as(&server, "shuangtaizi")), "dawa"));
     form_init(&f, id, officer, local_time(-600, a, sizeof a), local_time(-60, b, sizeof b));
     f.patrol.n_officer_ids = 0;
     call("shuangtaizi", &f.req.base, CG_EINVALID_ARGUMENT, "officer_ids");
@@ -270,6 +271,109 @@ static void test_compliance_counts_compound_weeks(void **state)
     call("dawa", &pc.base, CG_EPERMISSION_DENIED, NULL);
 }
 
+static void close_on(const char *unit, uint64_t compound, const char *date)
+{
+    Chengguan__V1__CompoundClose c = CHENGGUAN__V1__COMPOUND_CLOSE__INIT;
+    c.id = compound;
+    c.date = (char *)date;
+    c.reason = "拆迁";
+    cg_message_free(call(unit, &c.base, 0, NULL));
+}
+
+/* A patrol at start (one hour long) as unit: the week it was counted in, or
+ * "" after the refusal want (with the field compound_id). */
+static void patrol_week(const char *unit, uint64_t compound, uint64_t officer, const char *start,
+                        const char *end, int want, char *week, size_t len)
+{
+    patrol_form f;
+    form_init(&f, compound, officer, start, end);
+    Chengguan__V1__Patrol *p =
+        (Chengguan__V1__Patrol *)call(unit, &f.req.base, want, want ? "compound_id" : NULL);
+    snprintf(week, len, "%s", p ? p->week : "");
+    if (p)
+        cg_message_free(&p->base);
+}
+
+/* Total compound-weeks due and patrolled over [from, to] in unit. */
+static void compliance(const char *unit, const char *from, const char *to, uint32_t *due,
+                       uint32_t *patrolled)
+{
+    Chengguan__V1__PatrolCompliance pc = CHENGGUAN__V1__PATROL_COMPLIANCE__INIT;
+    pc.from = (char *)from;
+    pc.to = (char *)to;
+    pc.unit = (char *)unit;
+    Chengguan__V1__PatrolComplianceReply *r =
+        (Chengguan__V1__PatrolComplianceReply *)call("hq", &pc.base, 0, NULL);
+    *due = r->total->due;
+    *patrolled = r->total->patrolled;
+    cg_message_free(&r->base);
+}
+
+/* A compound is due only in weeks in which it is open on at least one day
+ * (closed from closed_on on), and a patrol that started while it was open
+ * may be recorded after it closed. Weeks are Beijing-time ISO weeks. */
+static void test_week_rule_of_closed_compounds(void **state)
+{
+    char week[16];
+    uint32_t due0, pat0, due1, pat1;
+
+    /* Closed on Monday 2021-03-08 (W10): due in W09, not in W10. */
+    uint64_t officer;
+    uint64_t mon = make_compound("panshan", "周一关闭", "2021-02-01", &officer);
+    compliance("panshan", "2021-03-01", "2021-03-14", &due0, &pat0);
+    assert_int_equal(due_count("panshan", "2021-W10", mon), 1);
+    close_on("panshan", mon, "2021-03-08");
+    assert_int_equal(due_count("panshan", "2021-W09", mon), 1);
+    assert_int_equal(due_count("panshan", "2021-W10", mon), 0);
+    compliance("panshan", "2021-03-01", "2021-03-14", &due1, &pat1);
+    assert_int_equal(due1, due0 - 1); /* W10 is no longer due */
+    /* Sunday 23:30 Beijing time (15:30 UTC), recorded after the closing:
+     * accepted, in W09. Monday 00:30 Beijing time is still Sunday in UTC,
+     * but the compound is closed then. */
+    patrol_week("panshan", mon, officer, "2021-03-07T15:30Z", "2021-03-07T23:59+08:00", 0, week,
+                sizeof week);
+    assert_string_equal(week, "2021-W09");
+    assert_int_equal(due_count("panshan", "2021-W09", mon), 0);
+    patrol_week("panshan", mon, officer, "2021-03-07T16:30Z", "2021-03-07T17:00Z",
+                CG_EFAILED_PRECONDITION, week, sizeof week);
+    compliance("panshan", "2021-03-01", "2021-03-14", &due1, &pat1);
+    assert_int_equal(pat1, pat0 + 1);
+
+    /* Closed on Thursday 2021-03-11: open three days of W10, so due in it. */
+    uint64_t thu = make_compound("panshan", "周四关闭", "2021-02-01", &officer);
+    close_on("panshan", thu, "2021-03-11");
+    assert_int_equal(due_count("panshan", "2021-W10", thu), 1);
+    assert_int_equal(due_count("panshan", "2021-W11", thu), 0);
+    patrol_week("panshan", thu, officer, "2021-03-10T23:00", "2021-03-10T23:59", 0, week,
+                sizeof week);
+    assert_string_equal(week, "2021-W10");
+    patrol_week("panshan", thu, officer, "2021-03-11T00:00", "2021-03-11T01:00",
+                CG_EFAILED_PRECONDITION, week, sizeof week);
+
+    /* The year boundary: 2025-12-29 to 2026-01-04 is 2026-W01. Closed on
+     * Monday 2026-01-05: due in 2025-W52 and 2026-W01, not in 2026-W02. */
+    uint64_t year = make_compound("panshan", "跨年关闭", "2025-12-15", &officer);
+    compliance("panshan", "2025-12-22", "2026-01-11", &due0, &pat0);
+    close_on("panshan", year, "2026-01-05");
+    assert_int_equal(due_count("panshan", "2025-W52", year), 1);
+    assert_int_equal(due_count("panshan", "2026-W01", year), 1);
+    assert_int_equal(due_count("panshan", "2026-W02", year), 0);
+    compliance("panshan", "2025-12-22", "2026-01-11", &due1, &pat1);
+    assert_int_equal(due1, due0 - 1);
+    patrol_week("panshan", year, officer, "2025-12-31T10:00", "2025-12-31T11:00", 0, week,
+                sizeof week);
+    assert_string_equal(week, "2026-W01");
+    patrol_week("panshan", year, officer, "2026-01-04T23:30+08:00", "2026-01-04T23:59+08:00", 0,
+                week, sizeof week);
+    assert_string_equal(week, "2026-W01");
+    patrol_week("panshan", year, officer, "2026-01-05T00:30+08:00", "2026-01-05T01:00+08:00",
+                CG_EFAILED_PRECONDITION, week, sizeof week);
+    assert_int_equal(due_count("panshan", "2026-W01", year), 0);
+    compliance("panshan", "2025-12-22", "2026-01-11", &due1, &pat1);
+    assert_int_equal(pat1, pat0 + 1); /* one week, two patrols */
+    (void)state;
+}
+
 static Chengguan__V1__ResidentRequest *get_request(const char *account, uint64_t id)
 {
     Chengguan__V1__RequestGet get = CHENGGUAN__V1__REQUEST_GET__INIT;
@@ -312,7 +416,7 @@ static void test_requests_are_answered_and_contacts_masked(void **state)
     Chengguan__V1__RequestAnswer ans = CHENGGUAN__V1__REQUEST_ANSWER__INIT;
     ans.id = id;
     ans.text = "已责令拆除并恢复绿地";
-    call("dawa", &ans.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &ans.base, CG_ENOT_FOUND, "id");
     got = (Chengguan__V1__ResidentRequest *)call("xinglongtai", &ans.base, 0, NULL);
     assert_string_equal(got->status, "answered");
     assert_string_equal(got->answer, "已责令拆除并恢复绿地");
@@ -408,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_cut_connection_then_retry_stores_once),
         cmocka_unit_test(test_weekly_duty_and_compliance),
         cmocka_unit_test(test_compliance_counts_compound_weeks),
+        cmocka_unit_test(test_week_rule_of_closed_compounds),
         cmocka_unit_test(test_requests_are_answered_and_contacts_masked),
         cmocka_unit_test(test_hotline_files_and_follows_its_own),
         cmocka_unit_test(test_overdue_requests_are_listed),

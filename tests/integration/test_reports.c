@@ -213,7 +213,7 @@ static void test_report_reaches_its_unit_and_nobody_else(void **state)
     assert_int_equal(r->grid_officer_id, officer);
     assert_string_equal(r->status, "open");
     cg_message_free(&r->base);
-    call("dawa", &get.base, CG_EPERMISSION_DENIED, NULL);
+    call("dawa", &get.base, CG_ENOT_FOUND, "id");
     cg_test_raw_close(&unit.raw);
     cg_test_raw_close(&other.raw);
     cg_test_raw_close(&sup.raw);
@@ -448,6 +448,91 @@ static void test_duplicates_join_the_open_report(void **state)
     assert_true(later != first);
 }
 
+/* A unit's report is not joined by a property company that may not read it
+ * (the compound was linked to the company after the unit filed): the reply
+ * would hand the unit's text and reporter to the company. */
+static void test_duplicate_reply_obeys_read_scope(void **state)
+{
+    uint64_t officer;
+    uint64_t compound =
+        cg_test_make_compound(&server, "hq", "xinglongtai", "去重范围", NULL, NULL, &officer);
+    uint64_t unit_report = file_report_with(cg_test_as(&server, "xinglongtai"), compound, 6,
+                                            "单位内部线索：举报人王某", NULL);
+    Chengguan__V1__Compound values = CHENGGUAN__V1__COMPOUND__INIT;
+    values.property_account = "property-demo";
+    char *fields[] = {"property_account"};
+    Chengguan__V1__CompoundUpdate up = CHENGGUAN__V1__COMPOUND_UPDATE__INIT;
+    up.id = compound;
+    up.values = &values;
+    up.fields = fields;
+    up.n_fields = 1;
+    cg_message_free(call("hq", &up.base, 0, NULL));
+    Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
+    get.id = unit_report;
+    call("property-demo", &get.base, CG_ENOT_FOUND, "id");
+
+    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
+    r.compound_id = compound;
+    r.category = 6;
+    r.text = "物业报告";
+    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
+    req.report = &r;
+    Chengguan__V1__Report *got = (Chengguan__V1__Report *)call("property-demo", &req.base, 0, NULL);
+    assert_false(got->attached);
+    assert_true(got->id != unit_report);
+    assert_string_equal(got->text, "物业报告");
+    assert_string_equal(got->reporter, "property-demo");
+    uint64_t own = got->id;
+    cg_message_free(&got->base);
+    assert_int_equal(timeline_count(unit_report, "duplicate", 0), 0);
+    /* The unit, which reads both, joins the newest. */
+    int attached = 0;
+    uint64_t again =
+        file_report_with(cg_test_as(&server, "xinglongtai"), compound, 6, "又一次", &attached);
+    assert_true(attached);
+    assert_int_equal(again, own);
+    (void)state;
+}
+
+/* Polls until report has n escalated steps of level, for up to ms. */
+static int wait_escalated(uint64_t report, uint32_t level, int n, int ms)
+{
+    long long deadline = cg_test_now_ms() + ms;
+    while (timeline_count(report, "escalated", level) < n && cg_test_now_ms() < deadline)
+        usleep(100000);
+    return timeline_count(report, "escalated", level) >= n;
+}
+
+/* A report whose step fails (a trigger the test installs refuses its row)
+ * is rolled back alone and logged; the other due reports still escalate,
+ * and it escalates once it can. */
+static void test_one_failing_report_does_not_stall_escalation(void **state)
+{
+    uint64_t officer;
+    uint64_t compound = make_compound("dawa", "处置故障隔离", &officer);
+    uint64_t bad = file_report(compound, 7);
+    uint64_t good = file_report(compound, 8);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "CREATE FUNCTION public.test_refuse_report() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN RAISE EXCEPTION 'injected failure of report %%', NEW.id; END $$;\n"
+             "CREATE TRIGGER test_refuse_report BEFORE UPDATE ON reports FOR EACH ROW "
+             "WHEN (NEW.id = %llu) EXECUTE FUNCTION public.test_refuse_report();\n",
+             (unsigned long long)bad);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    assert_true(wait_escalated(good, 1, 1, 10000)); /* after ack_timeout (1 s) */
+    char report[40];
+    snprintf(report, sizeof report, "report=%llu", (unsigned long long)bad);
+    assert_true(cg_test_log_wait(&server, "event=escalation_report_failed", report,
+                                 "injected failure of report", NULL));
+    assert_int_equal(timeline_count(bad, "escalated", 1), 0);
+    assert_int_equal(cg_test_sql(&server, "DROP TRIGGER test_refuse_report ON reports;\n"
+                                          "DROP FUNCTION public.test_refuse_report();\n"),
+                     0);
+    assert_true(wait_escalated(bad, 1, 1, 15000));
+    (void)state;
+}
+
 /* Files reports with 2,000 characters of text until told to stop. */
 static uint64_t bulk_compound;
 static volatile int bulk_stop;
@@ -514,6 +599,8 @@ int main(void)
         cmocka_unit_test(test_two_servers_share_the_stream_and_the_ladder),
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_duplicates_join_the_open_report),
+        cmocka_unit_test(test_duplicate_reply_obeys_read_scope),
+        cmocka_unit_test(test_one_failing_report_does_not_stall_escalation),
         cmocka_unit_test(test_slow_subscriber_is_cut_off_alone),
     };
     return CG_TEST_RUN(&server, SETTINGS, tests);
