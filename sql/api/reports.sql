@@ -8,7 +8,7 @@
 --   cg_internal.next_deadline()      -> text, RFC 3339 or ''
 --   cg_internal.events_after(after bigint, limit int, account text)
 --                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb)
---   cg_internal.events_pending()     -> bigint, events still waiting for their transactions
+--   cg_internal.events_pending()     -> bigint, committed events still without a seq
 --   cg_internal.events_head()        -> bigint, the newest seq handed out (0: none)
 --   cg_internal.sequence_events()    -> integer, called by events_after and events_head
 --
@@ -235,28 +235,25 @@ $$;
 -- 9" sees 11, moves its cursor to 11, and never sees 10 when it commits: the
 -- outbox gap.
 --
--- Instead writers insert events with seq NULL and their transaction id, and
--- seqs are assigned here, after the fact, only to events whose transaction
--- has ENDED: xid < pg_snapshot_xmin(pg_current_snapshot()) means no
--- transaction that old is still running, so every such event that exists
--- has committed, is visible to this statement, and no more can ever appear
--- (an aborted writer's rows never become visible). Events of transactions at
--- or above xmin wait, even if they committed, because an older one might
--- still commit events of its own: B's committed event waits for A's open one.
--- The advisory lock makes sequencing one serialised step across all server
+-- Instead writers insert events with seq NULL, and seqs are assigned here,
+-- after the fact, to the events this statement can see: an event is visible
+-- only once its transaction has committed (an aborted writer's rows never
+-- become visible), and then it stays visible to every later snapshot. The
+-- advisory lock makes sequencing one serialised step across all server
 -- instances; it is held to the end of the transaction, after this one's seqs
 -- are visible to everybody (the lock is released after the commit is visible),
 -- so the next sequencer sees them, takes only larger values, and a reader
--- that can see some seq can see every smaller one. So seq order is delivery
--- order, and nothing ever appears below a seq already handed out. Within one
--- call seqs follow (xid, id): a transaction's events stay together and in
--- the order it wrote them.
+-- that can see some seq can see every smaller one. A writer that commits
+-- later gets its seqs from a later call, above every seq handed out before:
+-- so seq order is delivery order, and nothing ever appears below a seq
+-- already handed out. Within one call seqs follow (xid, id): a
+-- transaction's events stay together and in the order it wrote them.
 --
--- Cost of the guarantee: a long-running WRITE transaction anywhere in the
--- cluster, in any database (one with an xid: read-only ones do not count;
--- a prepared transaction does), holds back delivery (never loses it) until it
--- ends; events_pending() tells the server that events are waiting, so that it
--- polls again. Keep write transactions short and idle_in_transaction_session_timeout set.
+-- Delivery waits only for the writers of events themselves: a long
+-- transaction elsewhere in the cluster (another database, a report, a
+-- migration) holds nothing back. (Until issue 9 only events below the
+-- cluster-wide snapshot xmin were handed out, so any open write transaction
+-- in any database of the cluster delayed every event.)
 --
 -- Readers need no lock: all seqs of one call commit together, and a call
 -- takes the lock only after the previous one's commit is visible, so a
@@ -279,16 +276,16 @@ BEGIN
     -- Fast path without the lock, so that readers do not queue behind each
     -- other when there is nothing to hand out. (Skipping is always safe: what
     -- is eligible now is handed out by the next call.)
-    IF NOT EXISTS (SELECT 1 FROM events e
-                   WHERE e.seq IS NULL AND e.xid < pg_snapshot_xmin(pg_current_snapshot())) THEN
+    IF NOT EXISTS (SELECT 1 FROM events e WHERE e.seq IS NULL) THEN
         RETURN 0;
     END IF;
     -- The one key of the sequencer: 0x63670004534551 ("cg", step 4, "SEQ").
     PERFORM pg_advisory_xact_lock(27979272464581969);
-    -- One statement: the xmin compared with is that of this statement's snapshot.
+    -- What this statement's snapshot sees: taken after the lock, so it sees
+    -- every seq the previous sequencer handed out.
     SELECT array_agg(e.id ORDER BY e.xid, e.id) INTO v_ids
     FROM events e
-    WHERE e.seq IS NULL AND e.xid < pg_snapshot_xmin(pg_current_snapshot());
+    WHERE e.seq IS NULL;
     IF v_ids IS NULL THEN
         RETURN 0;
     END IF;
@@ -336,9 +333,10 @@ BEGIN
 END
 $$;
 
--- How many events wait for a seq (their transaction, or an older one, is
--- still running). When it is > 0 after events_after, poll again shortly:
--- no doorbell may ring when the transaction holding them back ends.
+-- How many visible events wait for a seq: those that committed after the
+-- last sequencer's snapshot. When it is > 0 after events_after, poll again
+-- shortly. (Since sequencing waits only for the writers themselves, whose
+-- doorbell rings after their commit, this is nearly always 0.)
 CREATE FUNCTION cg_internal.events_pending() RETURNS bigint
 LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
     SELECT count(*) FROM events WHERE seq IS NULL

@@ -587,6 +587,48 @@ static void test_slow_subscriber_is_cut_off_alone(void **state)
     cg_test_raw_close(&fast.raw);
 }
 
+/* Issue 9, item 16: a write transaction open in ANOTHER database of the same
+ * cluster (it has an xid, so it holds back the cluster-wide snapshot xmin)
+ * for 30 s must not hold back events: each still arrives within a second. */
+static void test_unrelated_transaction_does_not_delay_events(void **state)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd,
+             "psql -q -X '%s dbname=postgres application_name=cg_unrelated' -c "
+             "'BEGIN; SELECT pg_current_xact_id(); SELECT pg_sleep(30); COMMIT' "
+             ">/dev/null 2>&1 &",
+             server.conninfo);
+    assert_int_equal(system(cmd), 0);
+    const char *open_xact = "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity "
+                            "WHERE application_name = 'cg_unrelated' AND backend_xid IS NOT NULL) "
+                            "THEN RAISE EXCEPTION 'no open unrelated transaction'; END IF; END $$";
+    long long deadline = cg_test_now_ms() + 10000;
+    while (cg_test_sql(&server, open_xact) != 0 && cg_test_now_ms() < deadline)
+        usleep(100 * 1000);
+    assert_int_equal(cg_test_sql(&server, open_xact), 0);
+
+    uint64_t officer;
+    uint64_t compound = make_compound("panshan", "长事务之外", &officer);
+    subscriber unit;
+    subscribe(&unit, "panshan", 0);
+    long long started = cg_test_now_ms();
+    for (uint32_t category = 1; cg_test_now_ms() - started < 27000; category++) {
+        uint64_t report = file_report(compound, category);
+        long long filed_at = cg_test_now_ms();
+        assert_true(wait_event(&unit, report, "report.filed", 0, 1000));
+        print_message("event of report %llu after %lld ms, %lld s into the open transaction\n",
+                      (unsigned long long)report, cg_test_now_ms() - filed_at,
+                      (cg_test_now_ms() - started) / 1000);
+        usleep(4000 * 1000);
+    }
+    /* The unrelated transaction was open the whole time. */
+    assert_int_equal(cg_test_sql(&server, open_xact), 0);
+    cg_test_raw_close(&unit.raw);
+    assert_int_equal(cg_test_sql(&server, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                          "WHERE application_name = 'cg_unrelated'"),
+                     0);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "reports", 0);
@@ -602,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_reply_obeys_read_scope),
         cmocka_unit_test(test_one_failing_report_does_not_stall_escalation),
         cmocka_unit_test(test_slow_subscriber_is_cut_off_alone),
+        cmocka_unit_test(test_unrelated_transaction_does_not_delay_events),
     };
     return CG_TEST_RUN(&server, SETTINGS, tests);
 }
