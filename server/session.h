@@ -41,8 +41,12 @@ typedef struct cg_session {
     struct cg_server *server;
     struct cg_session *prev, *next; /* in server->sessions */
     uint64_t id;                    /* for logs */
-    char peer[64];                  /* "127.0.0.1:50322" */
+    char host[48];                  /* the peer's address: "127.0.0.1" */
+    char peer[64];                  /* with its port: "127.0.0.1:50322" */
     cg_session_state state;
+    /* Before Welcome: in server->pending, oldest first (pending.h). */
+    int pending;
+    struct cg_session *pending_prev, *pending_next;
 
     uv_tcp_t tcp;
     uv_timer_t timer;       /* handshake timeout, then idle timeout */
@@ -74,7 +78,12 @@ typedef struct cg_session {
  * the caller through cg_session_new). NULL when memory runs out. */
 cg_session *cg_session_new(struct cg_server *server);
 
-/* Starts the handshake after uv_accept succeeded into session->tcp. */
+/* Accepts the connection waiting on listener into s->tcp and learns the
+ * peer's address (host, peer). 0 or a libuv error; either way the caller
+ * ends with cg_session_start or cg_session_close. */
+int cg_session_accept(cg_session *s, uv_stream_t *listener);
+
+/* Starts the handshake of an accepted session. */
 void cg_session_start(cg_session *s);
 
 /*
