@@ -83,14 +83,24 @@ void cg_session_close(cg_session *s)
     uv_close((uv_handle_t *)&s->frame_timer, on_handle_closed);
 }
 
+size_t cg_session_unsent(const cg_session *s)
+{
+    return uv_stream_get_write_queue_size((const uv_stream_t *)&s->tcp) +
+           cg_tls_session_output_pending(&s->tls);
+}
+
 static void on_write(uv_write_t *req, int status)
 {
     write_req *w = (write_req *)req;
     cg_session *s = req->data;
     free(w);
-    if (status < 0 && status != UV_ECANCELED && !uv_is_closing((uv_handle_t *)&s->tcp)) {
+    if (uv_is_closing((uv_handle_t *)&s->tcp))
+        return;
+    if (status < 0 && status != UV_ECANCELED) {
         log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(status));
         cg_session_close(s);
+    } else if (s->sub_draining && s->state != CG_SESSION_CLOSING) {
+        cg_events_drained(&s->server->events, s); /* the catch-up goes on as the peer reads */
     }
 }
 

@@ -68,6 +68,7 @@ typedef struct cg_session {
     /* The event stream: events with seq > sub_cursor are still to come. */
     cg_sub_state sub_state;
     uint64_t sub_cursor;
+    int sub_draining; /* catch-up waits for the unsent output to drain */
 
     char account[CG_ACCOUNT_NAME_MAX + 1];
     char unit[CG_UNIT_CODE_MAX + 1];
@@ -97,6 +98,9 @@ int cg_session_send(cg_session *s, const void *env);
 /* Queues an already packed frame (header and payload), e.g. one event
  * pushed to many sessions. Returns as cg_session_send. */
 int cg_session_send_frame(cg_session *s, const void *frame, size_t len);
+
+/* Bytes queued for the peer and not yet taken by the kernel. */
+size_t cg_session_unsent(const cg_session *s);
 
 /* Sends an Error envelope; see cg_envelope_set_error. */
 int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,

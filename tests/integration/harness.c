@@ -549,6 +549,24 @@ int cg_test_raw_hello(cg_test_raw *r)
     return ok;
 }
 
+int cg_test_raw_subscribe(cg_test_raw *r, uint64_t after_seq, int from_head)
+{
+    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
+    sub.after_seq = after_seq;
+    sub.from_head = from_head;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 2;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
+    env.subscribe = &sub;
+    if (cg_test_raw_send_env(r, &env) != 0)
+        return 0;
+    cg_envelope *reply = cg_test_raw_recv(r, 10000);
+    int ok = reply != NULL && reply->id == 2 &&
+             reply->body_case == CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED;
+    cg_envelope_free(reply, NULL);
+    return ok;
+}
+
 int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms)
 {
     long long deadline = cg_test_now_ms() + timeout_ms;

@@ -172,6 +172,10 @@ cg_envelope *cg_test_raw_recv(cg_test_raw *r, int timeout_ms);
 /* Sends Hello (id 1) and returns 1 when Welcome comes back. */
 int cg_test_raw_hello(cg_test_raw *r);
 
+/* Sends Subscribe (id 2) after after_seq, or from the head, and returns 1
+ * when Subscribed comes back. */
+int cg_test_raw_subscribe(cg_test_raw *r, uint64_t after_seq, int from_head);
+
 /* 1 when the peer closes the connection within timeout_ms. */
 int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms);
 
