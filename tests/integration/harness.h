@@ -128,6 +128,12 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
                                const char *name, const char *property_account, const char *entered,
                                uint64_t *officer);
 
+/* Files a report (dissuasion failed) on c; returns its id, and *attached
+ * (when not NULL) whether it joined an open one. Fails the test on any
+ * refusal. */
+uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text,
+                             int *attached);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 

@@ -26,23 +26,6 @@
 
 static cg_test_server server;
 
-static uint64_t file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text)
-{
-    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
-    r.compound_id = compound;
-    r.category = category;
-    r.text = (char *)text;
-    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
-    req.report = &r;
-    ProtobufCMessage *reply = NULL;
-    int rc = cg_call(c, &req.base, &reply);
-    if (rc != 0)
-        fail_msg("report submit: %s (%s)", cg_err_name(rc), cg_client_error(c));
-    uint64_t id = ((Chengguan__V1__Report *)reply)->id;
-    cg_message_free(reply);
-    return id;
-}
-
 /* The next report.filed event (others are skipped), checking that seqs
  * strictly increase; its report id, 0 when none came within 10 s. *bytes
  * adds what came. */
@@ -75,7 +58,7 @@ static void test_paused_reader_gets_its_whole_catch_up(void **state)
     static uint64_t filed[REPORTS];
     cg_client *c = cg_test_connect(&server, "property-demo");
     for (int i = 0; i < REPORTS; i++)
-        filed[i] = file_report(c, compound, (uint32_t)(1 + i % 10), text);
+        filed[i] = cg_test_file_report(c, compound, (uint32_t)(1 + i % 10), text, NULL);
 
     /* A small receive buffer: the kernel holds little, the server the rest. */
     cg_test_raw r;
@@ -106,7 +89,7 @@ static void test_paused_reader_gets_its_whole_catch_up(void **state)
     assert_false(cg_test_log_has(&server, "event=slow_reader_cut_off", NULL));
 
     /* Caught up, it is live. */
-    uint64_t later = file_report(c, compound, 1, "之后的报告");
+    uint64_t later = cg_test_file_report(c, compound, 1, "之后的报告", NULL);
     assert_int_equal(next_filed(&r, &last_seq, &bytes), later);
     cg_client_free(c);
     cg_test_raw_close(&r);
