@@ -48,6 +48,8 @@ static const setting settings[] = {
     S(max_unpacked_bytes, T_SIZE, "16MB", 64 * 1024, 1024LL * 1024 * 1024, NULL),
     S(max_import_rows, T_INT, "5000", 1, 1000000, NULL),
     S(max_request_items, T_INT, "1000", 1, 1000000, NULL),
+    S(max_pending_handshakes, T_INT, "256", 1, 1000000, NULL),
+    S(max_pending_handshakes_per_ip, T_INT, "32", 1, 1000000, NULL),
     S(idle_timeout, T_DURATION, "15min", 0, 7LL * 86400000, NULL),
     S(handshake_timeout, T_DURATION, "10s", 100, 600000, NULL),
     S(frame_timeout, T_DURATION, "30s", 100, 600000, NULL),

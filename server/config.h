@@ -22,11 +22,13 @@ typedef struct {
     int64_t max_connections_per_account;
     int64_t max_inflight; /* requests in flight per connection */
     int64_t max_frame_bytes;
-    int64_t max_output_bytes;      /* a connection whose unsent output passes this is cut off */
-    int64_t max_hello_frame_bytes; /* frames before Welcome */
-    int64_t max_unpacked_bytes;    /* what one request may take once unpacked */
-    int64_t max_import_rows;       /* CompoundImport.rows */
-    int64_t max_request_items;     /* any other repeated field of a request */
+    int64_t max_output_bytes;       /* a connection whose unsent output passes this is cut off */
+    int64_t max_hello_frame_bytes;  /* frames before Welcome */
+    int64_t max_unpacked_bytes;     /* what one request may take once unpacked */
+    int64_t max_import_rows;        /* CompoundImport.rows */
+    int64_t max_request_items;      /* any other repeated field of a request */
+    int64_t max_pending_handshakes; /* connections before Welcome, in all... */
+    int64_t max_pending_handshakes_per_ip; /* ...and from one address */
     /* Durations in milliseconds. */
     int64_t idle_timeout; /* 0: never */
     int64_t handshake_timeout;

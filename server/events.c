@@ -289,10 +289,41 @@ void cg_events_ring(cg_events *e)
 
 /* --- catching up ------------------------------------------------------- */
 
+/* A catch-up is sent as the peer reads, never queued all at once: rows go
+ * out while the session's unsent output is under the high-water mark, and
+ * the next batch is read only once it is back under the low-water mark (on
+ * a write completion, cg_events_drained). A reader that pauses therefore
+ * holds at most about max_output_bytes / 2 of catch-up; only live events,
+ * which cannot wait, fill max_output_bytes and cut off a reader that
+ * stopped for good. */
+#define CATCHUP_EVENT_GUESS 512 /* bytes: sizes a batch to what the window takes */
+#define CATCHUP_MIN_BATCH   16
+
+static size_t low_water(const cg_session *s)
+{
+    return (size_t)s->server->cfg->max_output_bytes / 4;
+}
+
+static size_t high_water(const cg_session *s)
+{
+    return (size_t)s->server->cfg->max_output_bytes / 2;
+}
+
+/* Rows to read at once: about what fits between the marks (rows read past
+ * the high-water mark are read again later), at most READ_BATCH. */
+static int batch_rows(const cg_session *s)
+{
+    size_t rows = (high_water(s) - low_water(s)) / CATCHUP_EVENT_GUESS;
+    return rows < CATCHUP_MIN_BATCH ? CATCHUP_MIN_BATCH
+           : rows > READ_BATCH      ? READ_BATCH
+                                    : (int)rows;
+}
+
 typedef struct {
     cg_events *events;
     cg_request *request; /* holds the session; detached if it goes away */
     uint64_t frontier;   /* the fan-out's frontier when the read was sent */
+    int rows;            /* asked for */
 } catchup;
 
 static const cg_route catchup_route = {
@@ -305,6 +336,7 @@ static void on_catchup(void *arg, int status, const PGresult *res)
     cg_session *s = r->session;
     cg_events *e = c->events;
     uint64_t frontier = c->frontier;
+    int rows = c->rows;
     free(c);
     if (s == NULL) {
         cg_request_end(r);
@@ -317,17 +349,21 @@ static void on_catchup(void *arg, int status, const PGresult *res)
         cg_session_close_gracefully(s);
         return;
     }
+    int more = PQntuples(res) == rows;
     for (int i = 0; i < PQntuples(res); i++) {
         uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
         if (seq <= s->sub_cursor)
             continue;
+        if (cg_session_unsent(s) >= high_water(s)) {
+            more = 1; /* the rest is read again once the peer has read */
+            break;
+        }
         cg_buf frame = CG_BUF_INIT;
         if (pack_event(res, i, &frame) == 0)
             cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
         cg_buf_free(&frame);
         s->sub_cursor = seq;
     }
-    int more = PQntuples(res) == READ_BATCH;
     cg_request_end(r);
     if (s->state == CG_SESSION_CLOSING)
         return;
@@ -339,8 +375,13 @@ static void on_catchup(void *arg, int status, const PGresult *res)
         catch_up(e, s);
 }
 
+/* Reads the session's next batch, or waits for its output to drain. */
 static void catch_up(cg_events *e, cg_session *s)
 {
+    if (cg_session_unsent(s) >= low_water(s)) {
+        s->sub_draining = 1;
+        return;
+    }
     catchup *c = malloc(sizeof *c);
     cg_request *r = c ? cg_request_new(s, 0, &catchup_route) : NULL;
     if (r == NULL) {
@@ -349,14 +390,22 @@ static void catch_up(cg_events *e, cg_session *s)
         cg_session_close_gracefully(s);
         return;
     }
-    *c = (catchup){e, r, e->frontier};
+    *c = (catchup){e, r, e->frontier, batch_rows(s)};
     char after[24], limit[16];
     snprintf(after, sizeof after, "%llu", (unsigned long long)s->sub_cursor);
-    snprintf(limit, sizeof limit, "%d", READ_BATCH);
+    snprintf(limit, sizeof limit, "%d", c->rows);
     const char *params[] = {after, limit, s->account};
     int rc = cg_db_query(e->server->db, READ_SQL, 3, params, on_catchup, c);
     if (rc != 0)
         on_catchup(c, rc, NULL);
+}
+
+void cg_events_drained(cg_events *e, cg_session *s)
+{
+    if (cg_session_unsent(s) >= low_water(s))
+        return;
+    s->sub_draining = 0;
+    catch_up(e, s);
 }
 
 void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)

@@ -50,6 +50,10 @@ void cg_events_ring(cg_events *e);
  * been sent). */
 void cg_events_subscribe(cg_events *e, struct cg_session *s, uint64_t after_seq);
 
+/* Some of the session's output was written: a catch-up waiting for it to
+ * drain reads its next batch once it is below the low-water mark. */
+void cg_events_drained(cg_events *e, struct cg_session *s);
+
 /* Subscribe, the request that starts a session's stream. */
 extern const cg_route_table cg_events_routes;
 

@@ -32,13 +32,29 @@ static void usage(FILE *out)
             "SIGHUP is ignored.\n");
 }
 
-/* Lets many idle workstations connect: lift the soft descriptor limit. */
-static void raise_fd_limit(void)
+/* Descriptors besides the connections: the pool, the event stream, the
+ * listener, stdio, libuv's own, with room to spare. */
+#define FD_RESERVE 64
+
+/* Lets many idle workstations connect: lift the soft descriptor limit. A
+ * limit below max_connections would make accept fail before the limit is
+ * reached (libuv then closes every connection it cannot take): say so. */
+static void raise_fd_limit(const cg_config *cfg)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)cfg->max_connections + FD_RESERVE) {
+        char have[24], want[24];
+        snprintf(have, sizeof have, "%llu", (unsigned long long)rl.rlim_cur);
+        snprintf(want, sizeof want, "%lld", (long long)cfg->max_connections + FD_RESERVE);
+        cg_log_kv(CG_LOG_WARN, "fd_limit_low", "limit", have, "needed", want, "action",
+                  "raise the hard limit (LimitNOFILE=) or lower max_connections", CG_LOG_END);
     }
 }
 
@@ -135,7 +151,7 @@ int main(int argc, char **argv)
     } else {
         signal(SIGPIPE, SIG_IGN);
         signal(SIGHUP, SIG_IGN); /* no reload yet: a closed terminal must not stop the server */
-        raise_fd_limit();
+        raise_fd_limit(&cfg);
         uv_loop_t *loop = uv_default_loop();
         cg_server server;
         if (cg_server_start(&server, loop, &cfg) != 0) {

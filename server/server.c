@@ -47,17 +47,33 @@ static void on_connection(uv_stream_t *listener, int status)
         s->sessions->prev = session;
     s->sessions = session;
     s->nsessions++;
-    if (uv_accept(listener, (uv_stream_t *)&session->tcp) != 0) {
+    s->nopen++;
+    if (cg_session_accept(session, listener) != 0) {
         cg_session_close(session);
         return;
     }
-    if (s->stopping || s->nsessions > s->cfg->max_connections) {
-        cg_log_kv(CG_LOG_WARN, "connection_refused", "reason",
-                  s->stopping ? "shutting down" : "max_connections reached", CG_LOG_END);
+    const cg_config *cfg = s->cfg;
+    const char *refused = NULL;
+    if (s->stopping)
+        refused = "shutting down";
+    else if (s->nopen > cfg->max_connections)
+        refused = "max_connections reached";
+    else if (cg_pending_admit(&s->pending, session, cfg->max_pending_handshakes,
+                              cfg->max_pending_handshakes_per_ip) != 0)
+        refused = "max_pending_handshakes_per_ip reached";
+    if (refused != NULL) {
+        cg_log_kv(CG_LOG_WARN, "connection_refused", "peer", session->peer, "reason", refused,
+                  CG_LOG_END);
         cg_session_close(session);
         return;
     }
     cg_session_start(session);
+}
+
+void cg_server_session_closing(cg_server *s, cg_session *session)
+{
+    s->nopen--;
+    cg_pending_leave(&s->pending, session);
 }
 
 void cg_server_session_gone(cg_server *s, cg_session *session)

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "escalation.h"
 #include "events.h"
+#include "pending.h"
 
 #include <openssl/ssl.h>
 #include <uv.h>
@@ -29,7 +30,9 @@ typedef struct cg_server {
     uv_timer_t account_timer; /* re-reads the accounts of live sessions */
     int account_checking;     /* a check is in flight */
     cg_session *sessions;     /* doubly linked through cg_session.prev/next */
-    int nsessions;
+    int nsessions;            /* until freed */
+    int nopen;                /* not closing: what max_connections counts */
+    cg_pending pending;       /* sessions before Welcome */
     uint64_t next_session_id;
     int stopping;
     int db_closing;
@@ -51,6 +54,10 @@ void cg_server_stop(cg_server *s, int exit_code);
 
 /* Sessions of account that finished Hello, for per-account limits. */
 int cg_server_sessions_of(const cg_server *s, const char *account);
+
+/* Called by a session when it starts closing: it no longer counts against
+ * max_connections nor the pending budget (its socket is closed already). */
+void cg_server_session_closing(cg_server *s, cg_session *session);
 
 /* Called by a session when it is fully closed, before it is freed. */
 void cg_server_session_gone(cg_server *s, cg_session *session);

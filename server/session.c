@@ -74,6 +74,7 @@ void cg_session_close(cg_session *s)
     if (uv_is_closing((uv_handle_t *)&s->tcp))
         return;
     s->state = CG_SESSION_CLOSING;
+    cg_server_session_closing(s->server, s);
     while (s->requests != NULL)
         cg__request_detach(s->requests);
     log_event(s, CG_LOG_INFO, "disconnect", NULL, NULL);
@@ -82,14 +83,24 @@ void cg_session_close(cg_session *s)
     uv_close((uv_handle_t *)&s->frame_timer, on_handle_closed);
 }
 
+size_t cg_session_unsent(const cg_session *s)
+{
+    return uv_stream_get_write_queue_size((const uv_stream_t *)&s->tcp) +
+           cg_tls_session_output_pending(&s->tls);
+}
+
 static void on_write(uv_write_t *req, int status)
 {
     write_req *w = (write_req *)req;
     cg_session *s = req->data;
     free(w);
-    if (status < 0 && status != UV_ECANCELED && !uv_is_closing((uv_handle_t *)&s->tcp)) {
+    if (uv_is_closing((uv_handle_t *)&s->tcp))
+        return;
+    if (status < 0 && status != UV_ECANCELED) {
         log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(status));
         cg_session_close(s);
+    } else if (s->sub_draining && s->state != CG_SESSION_CLOSING) {
+        cg_events_drained(&s->server->events, s); /* the catch-up goes on as the peer reads */
     }
 }
 
@@ -405,24 +416,30 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     update_reading(s);
 }
 
-void cg_session_start(cg_session *s)
+int cg_session_accept(cg_session *s, uv_stream_t *listener)
 {
+    int rc = uv_accept(listener, (uv_stream_t *)&s->tcp);
     struct sockaddr_storage addr;
     int len = sizeof addr;
-    char host[48] = "?";
     int port = 0;
-    if (uv_tcp_getpeername(&s->tcp, (struct sockaddr *)&addr, &len) == 0) {
+    snprintf(s->host, sizeof s->host, "?");
+    if (rc == 0 && uv_tcp_getpeername(&s->tcp, (struct sockaddr *)&addr, &len) == 0) {
         if (addr.ss_family == AF_INET6) {
             struct sockaddr_in6 *a = (struct sockaddr_in6 *)&addr;
-            uv_ip6_name(a, host, sizeof host);
+            uv_ip6_name(a, s->host, sizeof s->host);
             port = ntohs(a->sin6_port);
         } else {
             struct sockaddr_in *a = (struct sockaddr_in *)&addr;
-            uv_ip4_name(a, host, sizeof host);
+            uv_ip4_name(a, s->host, sizeof s->host);
             port = ntohs(a->sin_port);
         }
     }
-    snprintf(s->peer, sizeof s->peer, "%s:%d", host, port);
+    snprintf(s->peer, sizeof s->peer, "%s:%d", s->host, port);
+    return rc;
+}
+
+void cg_session_start(cg_session *s)
+{
     uv_tcp_nodelay(&s->tcp, 1);
     uv_tcp_keepalive(&s->tcp, 1, 60);
     log_event(s, CG_LOG_INFO, "connect", NULL, NULL);
@@ -432,6 +449,7 @@ void cg_session_start(cg_session *s)
 
 void cg_session_hello_done(cg_session *s)
 {
+    cg_pending_leave(&s->server->pending, s);
     s->state = CG_SESSION_READY;
     s->frames.max_payload = (size_t)s->server->cfg->max_frame_bytes;
     arm_timer(s, (uint64_t)s->server->cfg->idle_timeout);

@@ -41,8 +41,12 @@ typedef struct cg_session {
     struct cg_server *server;
     struct cg_session *prev, *next; /* in server->sessions */
     uint64_t id;                    /* for logs */
-    char peer[64];                  /* "127.0.0.1:50322" */
+    char host[48];                  /* the peer's address: "127.0.0.1" */
+    char peer[64];                  /* with its port: "127.0.0.1:50322" */
     cg_session_state state;
+    /* Before Welcome: in server->pending, oldest first (pending.h). */
+    int pending;
+    struct cg_session *pending_prev, *pending_next;
 
     uv_tcp_t tcp;
     uv_timer_t timer;       /* handshake timeout, then idle timeout */
@@ -64,6 +68,7 @@ typedef struct cg_session {
     /* The event stream: events with seq > sub_cursor are still to come. */
     cg_sub_state sub_state;
     uint64_t sub_cursor;
+    int sub_draining; /* catch-up waits for the unsent output to drain */
 
     char account[CG_ACCOUNT_NAME_MAX + 1];
     char unit[CG_UNIT_CODE_MAX + 1];
@@ -74,7 +79,12 @@ typedef struct cg_session {
  * the caller through cg_session_new). NULL when memory runs out. */
 cg_session *cg_session_new(struct cg_server *server);
 
-/* Starts the handshake after uv_accept succeeded into session->tcp. */
+/* Accepts the connection waiting on listener into s->tcp and learns the
+ * peer's address (host, peer). 0 or a libuv error; either way the caller
+ * ends with cg_session_start or cg_session_close. */
+int cg_session_accept(cg_session *s, uv_stream_t *listener);
+
+/* Starts the handshake of an accepted session. */
 void cg_session_start(cg_session *s);
 
 /*
@@ -88,6 +98,9 @@ int cg_session_send(cg_session *s, const void *env);
 /* Queues an already packed frame (header and payload), e.g. one event
  * pushed to many sessions. Returns as cg_session_send. */
 int cg_session_send_frame(cg_session *s, const void *frame, size_t len);
+
+/* Bytes queued for the peer and not yet taken by the kernel. */
+size_t cg_session_unsent(const cg_session *s);
 
 /* Sends an Error envelope; see cg_envelope_set_error. */
 int cg_session_send_error(cg_session *s, uint64_t id, int code, const char *message,

@@ -536,6 +536,17 @@ cg_envelope *cg_test_raw_recv(cg_test_raw *r, int timeout_ms)
     return env;
 }
 
+/* Sends env and returns 1 when the next envelope answers it with want. */
+static int exchange(cg_test_raw *r, const cg_envelope *env, Chengguan__V1__Envelope__BodyCase want)
+{
+    if (cg_test_raw_send_env(r, env) != 0)
+        return 0;
+    cg_envelope *reply = cg_test_raw_recv(r, 10000);
+    int ok = reply != NULL && reply->id == env->id && reply->body_case == want;
+    cg_envelope_free(reply, NULL);
+    return ok;
+}
+
 int cg_test_raw_hello(cg_test_raw *r)
 {
     Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
@@ -545,13 +556,19 @@ int cg_test_raw_hello(cg_test_raw *r)
     env.id = 1;
     env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
     env.hello = &hello;
-    if (cg_test_raw_send_env(r, &env) != 0)
-        return 0;
-    cg_envelope *reply = cg_test_raw_recv(r, 10000);
-    int ok = reply != NULL && reply->id == 1 &&
-             reply->body_case == CHENGGUAN__V1__ENVELOPE__BODY_WELCOME;
-    cg_envelope_free(reply, NULL);
-    return ok;
+    return exchange(r, &env, CHENGGUAN__V1__ENVELOPE__BODY_WELCOME);
+}
+
+int cg_test_raw_subscribe(cg_test_raw *r, uint64_t after_seq, int from_head)
+{
+    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
+    sub.after_seq = after_seq;
+    sub.from_head = from_head;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = 2;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
+    env.subscribe = &sub;
+    return exchange(r, &env, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
 }
 
 int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms)
@@ -650,5 +667,27 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
         en.date = (char *)entered;
         cg_message_free(cg_test_call(t, account, &en.base, 0, NULL));
     }
+    return id;
+}
+
+uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text,
+                             int *attached)
+{
+    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
+    r.compound_id = compound;
+    r.category = category;
+    r.text = (char *)text;
+    r.dissuasion_failed = 1;
+    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
+    req.report = &r;
+    ProtobufCMessage *reply = NULL;
+    int rc = cg_call(c, &req.base, &reply);
+    if (rc != 0)
+        fail_msg("report submit: %s (%s)", cg_err_name(rc), cg_client_error(c));
+    Chengguan__V1__Report *got = (Chengguan__V1__Report *)reply;
+    uint64_t id = got->id;
+    if (attached != NULL)
+        *attached = got->attached;
+    cg_message_free(reply);
     return id;
 }

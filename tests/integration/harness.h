@@ -131,6 +131,12 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
                                const char *name, const char *property_account, const char *entered,
                                uint64_t *officer);
 
+/* Files a report (dissuasion failed) on c; returns its id, and *attached
+ * (when not NULL) whether it joined an open one. Fails the test on any
+ * refusal. */
+uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text,
+                             int *attached);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 
@@ -174,6 +180,10 @@ cg_envelope *cg_test_raw_recv(cg_test_raw *r, int timeout_ms);
 
 /* Sends Hello (id 1) and returns 1 when Welcome comes back. */
 int cg_test_raw_hello(cg_test_raw *r);
+
+/* Sends Subscribe (id 2) after after_seq, or from the head, and returns 1
+ * when Subscribed comes back. */
+int cg_test_raw_subscribe(cg_test_raw *r, uint64_t after_seq, int from_head);
 
 /* 1 when the peer closes the connection within timeout_ms. */
 int cg_test_raw_wait_closed(cg_test_raw *r, int timeout_ms);

@@ -267,22 +267,12 @@ static void test_disabled_account_is_disconnected(void **state)
     cg_test_raw r;
     open_as(&r, "panshan");
     assert_true(cg_test_raw_hello(&r));
-    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
-    sub.from_head = 1;
-    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
-    env.id = 2;
-    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
-    env.subscribe = &sub;
-    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
-    cg_envelope *reply = cg_test_raw_recv(&r, 10000);
-    assert_non_null(reply);
-    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
-    cg_envelope_free(reply, NULL);
+    assert_true(cg_test_raw_subscribe(&r, 0, 1));
 
     assert_int_equal(
         cg_test_sql(&server, "UPDATE accounts SET disabled_at = now() WHERE name = 'panshan'"), 0);
     long long t0 = cg_test_now_ms();
-    reply = cg_test_raw_recv(&r, 10000); /* says why, then closes */
+    cg_envelope *reply = cg_test_raw_recv(&r, 10000); /* says why, then closes */
     assert_non_null(reply);
     assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
     assert_int_equal(reply->error->code, -CG_EPERMISSION_DENIED);

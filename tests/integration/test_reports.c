@@ -41,32 +41,10 @@ static uint64_t make_compound(const char *unit, const char *name, uint64_t *offi
     return cg_test_make_compound(&server, "hq", unit, name, "property-demo", NULL, officer);
 }
 
-static uint64_t file_report_with(cg_client *c, uint64_t compound, uint32_t category,
-                                 const char *text, int *attached)
-{
-    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
-    r.compound_id = compound;
-    r.category = category;
-    r.text = (char *)text;
-    r.dissuasion_failed = 1;
-    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
-    req.report = &r;
-    ProtobufCMessage *reply = NULL;
-    int rc = cg_call(c, &req.base, &reply);
-    if (rc != 0)
-        fail_msg("report submit: %s (%s)", cg_err_name(rc), cg_client_error(c));
-    Chengguan__V1__Report *got = (Chengguan__V1__Report *)reply;
-    uint64_t id = got->id;
-    if (attached != NULL)
-        *attached = got->attached;
-    cg_message_free(reply);
-    return id;
-}
-
 static uint64_t file_report(uint64_t compound, uint32_t category)
 {
-    return file_report_with(cg_test_as(&server, "property-demo"), compound, category,
-                            "楼道堆放杂物，劝阻无效", NULL);
+    return cg_test_file_report(cg_test_as(&server, "property-demo"), compound, category,
+                               "楼道堆放杂物，劝阻无效", NULL);
 }
 
 static void ack(uint64_t report, uint64_t officer)
@@ -110,24 +88,9 @@ typedef struct {
 static void subscribe_on(subscriber *s, const cg_test_server *t, const char *account,
                          uint64_t after)
 {
-    char cert[700], key[700], rel[128];
-    snprintf(rel, sizeof rel, "clients/%s.crt", account);
-    cg_test_pki(t, rel, cert, sizeof cert);
-    snprintf(rel, sizeof rel, "clients/%s.key", account);
-    cg_test_pki(t, rel, key, sizeof key);
-    assert_int_equal(cg_test_raw_open(&s->raw, t, cert, key), 0);
+    cg_test_raw_open_as(&s->raw, t, account);
     assert_true(cg_test_raw_hello(&s->raw));
-    Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
-    sub.after_seq = after;
-    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
-    env.id = 2;
-    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
-    env.subscribe = &sub;
-    assert_int_equal(cg_test_raw_send_env(&s->raw, &env), 0);
-    cg_envelope *reply = cg_test_raw_recv(&s->raw, 10000);
-    assert_non_null(reply);
-    assert_int_equal(reply->body_case, CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED);
-    cg_envelope_free(reply, NULL);
+    assert_true(cg_test_raw_subscribe(&s->raw, after, 0));
     s->last_seq = after;
 }
 
@@ -363,8 +326,8 @@ static void *writer(void *arg)
         snprintf(text, sizeof text, "writer %d report %d", (int)w, i);
         /* Categories differ per report: no two join as duplicates. */
         filed[w][i] =
-            file_report_with(c, writer_compounds[w % 2],
-                             (uint32_t)(1 + (w * REPORTS_PER_WRITER + i) % 10), text, NULL);
+            cg_test_file_report(c, writer_compounds[w % 2],
+                                (uint32_t)(1 + (w * REPORTS_PER_WRITER + i) % 10), text, NULL);
     }
     cg_client_free(c);
     return NULL;
@@ -433,17 +396,17 @@ static void test_duplicates_join_the_open_report(void **state)
     uint64_t officer;
     uint64_t compound = make_compound("xinglongtai", "处置去重", &officer);
     int attached = 0;
-    uint64_t first = file_report_with(cg_test_as(&server, "property-demo"), compound, 3,
-                                      "商铺占道经营", &attached);
+    uint64_t first = cg_test_file_report(cg_test_as(&server, "property-demo"), compound, 3,
+                                         "商铺占道经营", &attached);
     assert_false(attached);
     uint64_t again =
-        file_report_with(cg_test_as(&server, "property-demo"), compound, 3, "又来了", &attached);
+        cg_test_file_report(cg_test_as(&server, "property-demo"), compound, 3, "又来了", &attached);
     assert_true(attached);
     assert_int_equal(again, first);
     assert_int_equal(timeline_count(first, "duplicate", 0), 1);
     sleep(4); /* past the 3 s window: a new report with a ladder of its own */
     uint64_t later =
-        file_report_with(cg_test_as(&server, "property-demo"), compound, 3, "第三次", &attached);
+        cg_test_file_report(cg_test_as(&server, "property-demo"), compound, 3, "第三次", &attached);
     assert_false(attached);
     assert_true(later != first);
 }
@@ -543,7 +506,7 @@ static void *bulk_writer(void *arg)
     memset(text, 'x', 2000);
     cg_client *c = cg_test_connect(&server, "property-demo");
     for (int i = 0; i < 600 && !bulk_stop; i++)
-        file_report_with(c, bulk_compound, (uint32_t)(1 + i % 10), text, NULL);
+        cg_test_file_report(c, bulk_compound, (uint32_t)(1 + i % 10), text, NULL);
     cg_client_free(c);
     return NULL;
 }
@@ -556,9 +519,13 @@ static void test_slow_subscriber_is_cut_off_alone(void **state)
     uint64_t officer;
     bulk_compound = make_compound("dawa", "处置慢读", &officer);
     subscriber slow, fast;
+    /* From the head: a catch-up waits for its reader (test_catchup); live
+     * events do not. */
     cg_test_raw_rcvbuf = 4096;
-    subscribe(&slow, "hq", 0); /* never reads again */
+    cg_test_raw_open_as(&slow.raw, &server, "hq");
     cg_test_raw_rcvbuf = 0;
+    assert_true(cg_test_raw_hello(&slow.raw));
+    assert_true(cg_test_raw_subscribe(&slow.raw, 0, 1)); /* never reads again */
     subscribe(&fast, "dawa", 0);
 
     /* Megabytes of events: more than the kernel buffers hold, so the slow
