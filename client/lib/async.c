@@ -901,6 +901,11 @@ const cg_welcome *cg_async_welcome(const cg_async *a)
     return a != NULL && a->state == A_READY ? &a->conn.welcome : NULL;
 }
 
+int cg_async_tls_resumed(const cg_async *a)
+{
+    return a != NULL && a->state == A_READY && cg_tls_session_resumed(&a->conn.tls);
+}
+
 void cg_async_on_state(cg_async *a, cg_state_cb cb, void *arg)
 {
     a->state_cb = cb;

@@ -122,6 +122,13 @@ CG_EXTERN const char *cg_async_error_field(const cg_async *a);
 /* Welcome of the current connection, NULL while not connected. */
 CG_EXTERN const cg_welcome *cg_async_welcome(const cg_async *a);
 
+/* 1 when the current connection resumed the TLS session of an earlier one
+ * (a short handshake: no certificates sent, no signatures made), else 0;
+ * 0 while not connected. The client keeps the last session the server gave
+ * it and offers it on every reconnect; the server resumes it only while the
+ * certificate still verifies. */
+CG_EXTERN int cg_async_tls_resumed(const cg_async *a);
+
 /* Registers the state callback (NULL to remove). */
 CG_EXTERN void cg_async_on_state(cg_async *a, cg_state_cb cb, void *arg);
 
