@@ -143,6 +143,12 @@ int main(int argc, char **argv)
         }
         if (uv_loop_close(loop) != 0)
             cg_log_kv(CG_LOG_WARN, "loop_not_empty_at_exit", CG_LOG_END);
+        if (cg_log_dropped() > 0) {
+            cg_log_line l;
+            cg_log_begin(&l, CG_LOG_WARN, "log_dropped_total");
+            cg_log_int(&l, "count", (long long)cg_log_dropped());
+            cg_log_end(&l);
+        }
         cg_log_stop_writer();
     }
     cg_config_free(&cfg);
