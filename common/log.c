@@ -1,10 +1,14 @@
 #include "log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static cg_log_level min_level = CG_LOG_INFO;
 static int json_format;
@@ -130,13 +134,170 @@ void cg_log_int(cg_log_line *l, const char *key, long long value)
     puts_(l, num);
 }
 
+/* Closes the line: the brace of JSON and the newline. */
+static void finish(cg_log_line *l)
+{
+    if (json_format)
+        l->buf[l->len++] = '}';
+    l->buf[l->len++] = '\n';
+}
+
+/* --- the writer thread ----------------------------------------------------- */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* to the writer: lines, or stop */
+    pthread_cond_t done; /* from the writer: it has finished */
+    pthread_t thread;
+    int running, stopping, finished;
+    char *pending; /* lines not yet taken by the writer */
+    size_t len;
+    char *batch;                 /* the writer's: what it writes now, and room for one line */
+    unsigned long long dropped;  /* since the start */
+    unsigned long long reported; /* of those, told in a log_dropped line */
+} w = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .wake = PTHREAD_COND_INITIALIZER,
+       .done = PTHREAD_COND_INITIALIZER};
+
+/* Writes all n bytes to stderr, waiting as long as it takes; gives up on an
+ * error (nobody to tell: stderr is where we would tell it). */
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(STDERR_FILENO, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return;
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+/* Appends the log_dropped line for lost lines to batch (which has room for
+ * one line: it was allocated with it). */
+static void add_dropped_line(char *batch, size_t *len, unsigned long long count)
+{
+    cg_log_line l;
+    cg_log_begin(&l, CG_LOG_WARN, "log_dropped");
+    cg_log_int(&l, "count", (long long)count);
+    if (!l.active)
+        return;
+    finish(&l);
+    memcpy(batch + *len, l.buf, l.len);
+    *len += l.len;
+}
+
+/* Takes what is pending, writes it outside the lock, until stopped with
+ * nothing left. */
+static void *writer(void *arg)
+{
+    (void)arg;
+    char *batch = w.batch;
+    pthread_mutex_lock(&w.lock);
+    for (;;) {
+        while (w.len == 0 && w.dropped == w.reported && !w.stopping)
+            pthread_cond_wait(&w.wake, &w.lock);
+        if (w.len == 0 && w.dropped == w.reported)
+            break; /* stopping, and everything is out */
+        size_t len = w.len;
+        memcpy(batch, w.pending, len);
+        w.len = 0;
+        unsigned long long lost = w.dropped - w.reported;
+        w.reported = w.dropped;
+        pthread_mutex_unlock(&w.lock);
+        if (lost > 0)
+            add_dropped_line(batch, &len, lost);
+        write_all(batch, len);
+        pthread_mutex_lock(&w.lock);
+    }
+    w.finished = 1;
+    pthread_cond_signal(&w.done);
+    pthread_mutex_unlock(&w.lock);
+    return NULL;
+}
+
+int cg_log_start_writer(void)
+{
+    if (w.running)
+        return 0;
+    w.pending = malloc(CG_LOG_BUFFER_BYTES);
+    w.batch = malloc(CG_LOG_BUFFER_BYTES + sizeof(cg_log_line));
+    w.len = 0;
+    w.stopping = w.finished = 0;
+    if (w.pending == NULL || w.batch == NULL ||
+        pthread_create(&w.thread, NULL, writer, NULL) != 0) {
+        free(w.pending);
+        free(w.batch);
+        w.pending = w.batch = NULL;
+        return -1;
+    }
+    w.running = 1;
+    return 0;
+}
+
+void cg_log_stop_writer(void)
+{
+    if (!w.running)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += CG_LOG_FLUSH_TIMEOUT_MS / 1000;
+    pthread_mutex_lock(&w.lock);
+    w.stopping = 1;
+    pthread_cond_signal(&w.wake);
+    int rc = 0;
+    while (!w.finished && rc == 0)
+        rc = pthread_cond_timedwait(&w.done, &w.lock, &until);
+    /* Stuck on a reader that does not read: the writer keeps the buffers
+     * (later lines go on being queued or dropped, never written here where
+     * they would block) and process exit ends it. */
+    int finished = w.finished;
+    if (finished)
+        w.running = 0; /* from now on lines are written at once */
+    pthread_mutex_unlock(&w.lock);
+    if (!finished) {
+        pthread_detach(w.thread);
+        return;
+    }
+    pthread_join(w.thread, NULL);
+    free(w.pending);
+    free(w.batch);
+    w.pending = w.batch = NULL;
+}
+
+unsigned long long cg_log_dropped(void)
+{
+    pthread_mutex_lock(&w.lock);
+    unsigned long long n = w.dropped;
+    pthread_mutex_unlock(&w.lock);
+    return n;
+}
+
+/* Queues the line for the writer, or drops it when the buffer is full.
+ * 0, or -1 when there is no writer. */
+static int enqueue(const cg_log_line *l)
+{
+    pthread_mutex_lock(&w.lock);
+    int queued = w.running;
+    if (queued && w.len + l->len <= CG_LOG_BUFFER_BYTES) {
+        memcpy(w.pending + w.len, l->buf, l->len);
+        w.len += l->len;
+        pthread_cond_signal(&w.wake);
+    } else if (queued) {
+        w.dropped++;
+    }
+    pthread_mutex_unlock(&w.lock);
+    return queued ? 0 : -1;
+}
+
 void cg_log_end(cg_log_line *l)
 {
     if (!l->active)
         return;
-    if (json_format)
-        l->buf[l->len++] = '}';
-    l->buf[l->len++] = '\n';
+    finish(l);
+    if (enqueue(l) == 0)
+        return;
     fwrite(l->buf, 1, l->len, stderr);
     fflush(stderr);
 }

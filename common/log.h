@@ -6,6 +6,13 @@
  *
  * A line is built on the stack with cg_log_begin / cg_log_str / cg_log_int /
  * cg_log_end; cg_log_kv is the short form for string-only lines.
+ *
+ * Lines are written synchronously until cg_log_start_writer: from then on
+ * cg_log_end only copies the line into a bounded buffer (CG_LOG_BUFFER_BYTES)
+ * that a writer thread drains to stderr, so a log reader that stalls never
+ * stalls the caller. A line that finds the buffer full is dropped and
+ * counted; once the writer has made room it writes
+ * "event=log_dropped count=N" where the lines went missing.
  */
 #ifndef CG_LOG_H
 #define CG_LOG_H
@@ -21,6 +28,25 @@ typedef struct {
 } cg_log_line;
 
 void cg_log_setup(cg_log_level min_level, int json);
+
+/* What the writer thread may hold back; also the most one stall can lose
+ * no line of. */
+#define CG_LOG_BUFFER_BYTES (1024 * 1024)
+
+/* How long cg_log_stop_writer waits for the buffer to reach stderr. */
+#define CG_LOG_FLUSH_TIMEOUT_MS 5000
+
+/* Starts the writer thread. 0, or -1 when it cannot (logging stays
+ * synchronous). Call from one thread, before any other thread logs. */
+int cg_log_start_writer(void);
+
+/* Writes out what is buffered (at most CG_LOG_FLUSH_TIMEOUT_MS: a reader
+ * that never reads does not keep the process from exiting) and returns to
+ * synchronous writes. */
+void cg_log_stop_writer(void);
+
+/* Lines dropped because the buffer was full, since the start. */
+unsigned long long cg_log_dropped(void);
 
 /* "debug", "info", "warn"/"warning", "error" -> level; -1 when unknown. */
 int cg_log_level_parse(const char *s);

@@ -52,6 +52,66 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
     return ctx;
 }
 
+/*
+ * Whether a session from a ticket may be resumed: only when its peer
+ * certificate still verifies now against the context's store (expiry, CRL,
+ * chain), as a full handshake would check it. A resumed handshake sends no
+ * certificate, so this is the only place those checks can happen.
+ */
+static int still_verifies(SSL *ssl, SSL_SESSION *sess)
+{
+    X509 *cert = SSL_SESSION_get0_peer(sess);
+    if (cert == NULL)
+        return 0;
+    X509_STORE_CTX *v = X509_STORE_CTX_new();
+    int ok =
+        v != NULL &&
+        X509_STORE_CTX_init(v, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), cert, NULL) == 1 &&
+        X509_STORE_CTX_set_default(v, "ssl_client") == 1 &&
+        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(v), SSL_get0_param(ssl)) == 1 &&
+        X509_verify_cert(v) == 1;
+    X509_STORE_CTX_free(v);
+    ERR_clear_error();
+    return ok;
+}
+
+/* OpenSSL's decisions, except that a ticket whose certificate no longer
+ * verifies is ignored: the client then makes a full handshake (and fails it). */
+static SSL_TICKET_RETURN on_ticket(SSL *ssl, SSL_SESSION *sess, const unsigned char *keyname,
+                                   size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+    (void)keyname, (void)keyname_len, (void)arg;
+    switch (status) {
+    case SSL_TICKET_EMPTY:
+    case SSL_TICKET_NO_DECRYPT:
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    case SSL_TICKET_SUCCESS:
+    case SSL_TICKET_SUCCESS_RENEW:
+        if (!still_verifies(ssl, sess))
+            return SSL_TICKET_RETURN_IGNORE_RENEW;
+        return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
+    default:
+        return SSL_TICKET_RETURN_ABORT;
+    }
+}
+
+/*
+ * Resumption on the server: stateless tickets only (no session cache, so no
+ * memory per session and every resumption goes through on_ticket), one
+ * ticket per handshake, valid for CG_TLS_TICKET_LIFETIME_S or until the
+ * server restarts (the ticket key is made at start). The session id context
+ * is required by OpenSSL whenever client certificates are verified.
+ */
+static int enable_tickets(SSL_CTX *ctx)
+{
+    static const unsigned char sid_ctx[] = "chengguand";
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_timeout(ctx, CG_TLS_TICKET_LIFETIME_S);
+    return SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1) == 1 &&
+           SSL_CTX_set_num_tickets(ctx, 1) == 1 &&
+           SSL_CTX_set_session_ticket_cb(ctx, NULL, on_ticket, NULL) == 1;
+}
+
 SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const char *ca_file,
                            const char *crl_file, char *err, size_t errlen)
 {
@@ -68,16 +128,67 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
             return fail(ctx, err, errlen, "cannot load CRL", crl_file);
         X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
     }
+    if (!enable_tickets(ctx))
+        return fail(ctx, err, errlen, "cannot set up session tickets", NULL);
     return ctx;
+}
+
+/* --- the client's last session ---------------------------------------------- */
+
+static CRYPTO_ONCE session_index_once = CRYPTO_ONCE_STATIC_INIT;
+static int session_index = -1;
+
+static void free_session(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+                         void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    SSL_SESSION_free(ptr);
+}
+
+static void make_session_index(void)
+{
+    session_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, free_session);
+}
+
+/*
+ * A new session (TLS 1.2: at the end of the handshake; TLS 1.3: each ticket,
+ * read after it) replaces the one the context kept. The context keeps a
+ * copy: OpenSSL marks the connection's own session not resumable when the
+ * connection ends without close_notify (a server restart, a cut cable),
+ * which is exactly when a client reconnects. Since TLS 1.1 such an end no
+ * longer forbids resumption; our frames detect truncation themselves.
+ */
+static int on_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+    SSL_SESSION *copy = SSL_SESSION_dup(sess);
+    if (copy == NULL)
+        return 0;
+    SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+    SSL_SESSION_free(SSL_CTX_get_ex_data(ctx, session_index));
+    SSL_CTX_set_ex_data(ctx, session_index, copy);
+    return 0; /* sess stays OpenSSL's */
 }
 
 SSL_CTX *cg_tls_client_ctx(const char *cert_file, const char *key_file, const char *ca_file,
                            char *err, size_t errlen)
 {
     SSL_CTX *ctx = new_ctx(TLS_client_method(), cert_file, key_file, ca_file, err, errlen);
-    if (ctx != NULL)
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (ctx == NULL)
+        return NULL;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (!CRYPTO_THREAD_run_once(&session_index_once, make_session_index) || session_index < 0)
+        return fail(ctx, err, errlen, "cannot set up session resumption", NULL);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, on_new_session);
     return ctx;
+}
+
+int cg_tls_offer_session(SSL *ssl)
+{
+    SSL_SESSION *last = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), session_index);
+    if (last == NULL || !SSL_SESSION_is_resumable(last))
+        return 0;
+    return SSL_set_session(ssl, last) == 1;
 }
 
 int cg_tls_expect_host(SSL *ssl, const char *host)

@@ -24,10 +24,12 @@ int cg_tls_session_init(cg_tls_session *t, SSL_CTX *ctx, int server)
     BIO_set_mem_eof_return(t->in, -1);
     BIO_set_mem_eof_return(t->out, -1);
     SSL_set_bio(t->ssl, t->in, t->out);
-    if (server)
+    if (server) {
         SSL_set_accept_state(t->ssl);
-    else
+    } else {
         SSL_set_connect_state(t->ssl);
+        cg_tls_offer_session(t->ssl);
+    }
     return 0;
 }
 
@@ -131,6 +133,11 @@ int cg_tls_session_shutdown(cg_tls_session *t)
     ERR_clear_error();
     SSL_shutdown(t->ssl);
     return 1;
+}
+
+int cg_tls_session_resumed(const cg_tls_session *t)
+{
+    return t->established && SSL_session_reused(t->ssl) == 1;
 }
 
 size_t cg_tls_session_output_pending(const cg_tls_session *t)

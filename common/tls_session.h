@@ -22,7 +22,8 @@ typedef struct {
     int broken;      /* a fatal TLS error: no close_notify can follow */
 } cg_tls_session;
 
-/* server: 1 to accept, 0 to connect. 0 or CG_ENOMEM. */
+/* server: 1 to accept, 0 to connect (offering the context's last session,
+ * see cg_tls_offer_session). 0 or CG_ENOMEM. */
 int cg_tls_session_init(cg_tls_session *t, SSL_CTX *ctx, int server);
 void cg_tls_session_free(cg_tls_session *t);
 
@@ -54,6 +55,9 @@ int cg_tls_session_shutdown(cg_tls_session *t);
 /* Why the peer certificate failed verification ("certificate has expired"),
  * or NULL when it did not fail. */
 const char *cg_tls_session_verify_error(const cg_tls_session *t);
+
+/* 1 when the handshake completed by resuming an earlier session. */
+int cg_tls_session_resumed(const cg_tls_session *t);
 
 /* Bytes waiting in the output BIO. */
 size_t cg_tls_session_output_pending(const cg_tls_session *t);

@@ -152,6 +152,10 @@ int main(int argc, char **argv)
         signal(SIGPIPE, SIG_IGN);
         signal(SIGHUP, SIG_IGN); /* no reload yet: a closed terminal must not stop the server */
         raise_fd_limit(&cfg);
+        /* From here on a stalled stderr must not stall the loop. */
+        if (cg_log_start_writer() != 0)
+            cg_log_kv(CG_LOG_WARN, "log_writer_failed", "action", "logging synchronously",
+                      CG_LOG_END);
         uv_loop_t *loop = uv_default_loop();
         cg_server server;
         if (cg_server_start(&server, loop, &cfg) != 0) {
@@ -164,6 +168,13 @@ int main(int argc, char **argv)
         }
         if (uv_loop_close(loop) != 0)
             cg_log_kv(CG_LOG_WARN, "loop_not_empty_at_exit", CG_LOG_END);
+        if (cg_log_dropped() > 0) {
+            cg_log_line l;
+            cg_log_begin(&l, CG_LOG_WARN, "log_dropped_total");
+            cg_log_int(&l, "count", (long long)cg_log_dropped());
+            cg_log_end(&l);
+        }
+        cg_log_stop_writer();
     }
     cg_config_free(&cfg);
     return status;

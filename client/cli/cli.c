@@ -22,6 +22,14 @@ int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)
     return CG_EXIT_USAGE;
 }
 
+int cg_cli_refuse_key(const cg_cli *cli, const cg_cli_command *cmd)
+{
+    if (cli->idempotency_key == NULL)
+        return 0;
+    return cg_cli_usage_error(cmd, "--idempotency-key is for a command that changes something; "
+                                   "this one only reads");
+}
+
 void cg_cli_print_help(const cg_cli_command *cmd)
 {
     printf("Usage: " PROG " [GLOBAL OPTIONS] %s %s\n\n%s\n\n%s", cmd->name, cmd->args, cmd->summary,

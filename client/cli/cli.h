@@ -28,7 +28,8 @@ typedef struct {
     const char *key;
     const char *ca;
     int json;
-    int timeout_ms; /* 0: the library's default */
+    int timeout_ms;              /* 0: the library's default */
+    const char *idempotency_key; /* --idempotency-key: NULL, or text of 16-64 bytes */
 } cg_cli;
 
 typedef struct cg_cli_command {
@@ -65,6 +66,14 @@ int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *
  * CG_EXIT_USAGE. cmd may be NULL for the global options. */
 int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The limits of --idempotency-key, those of the protocol's keys. */
+#define CG_CLI_KEY_MIN 16
+#define CG_CLI_KEY_MAX 64
+
+/* For a command that changes nothing: CG_EXIT_USAGE after saying so when
+ * --idempotency-key was given, else 0. */
+int cg_cli_refuse_key(const cg_cli *cli, const cg_cli_command *cmd);
 
 /* Prints the help of cmd on stdout. */
 void cg_cli_print_help(const cg_cli_command *cmd);

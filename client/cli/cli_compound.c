@@ -117,6 +117,10 @@ static int run_export(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     int rc = cg_input_parse(cmd, &spec.in, argc, argv, &req, local);
     if (rc >= 0)
         return rc;
+    if ((rc = cg_cli_refuse_key(cli, cmd)) != 0) {
+        json_decref(req);
+        return rc;
+    }
     const char *format = local[0] ? local[0] : cli->json ? "json" : "csv";
     int csv = strcmp(format, "csv") == 0;
     if (!csv && strcmp(format, "json") != 0) {
@@ -269,9 +273,14 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     }
     /* The key now, so that the size below is the size sent. */
     Chengguan__V1__CompoundImport *imp = (Chengguan__V1__CompoundImport *)m;
-    imp->idempotency_key.data = malloc(16);
-    if (imp->idempotency_key.data != NULL && cg_idempotency_key(imp->idempotency_key.data) == 0)
-        imp->idempotency_key.len = 16;
+    const char *given = cli->idempotency_key;
+    size_t keylen = given ? strlen(given) : 16;
+    imp->idempotency_key.data = malloc(keylen);
+    if (imp->idempotency_key.data != NULL && given != NULL)
+        memcpy(imp->idempotency_key.data, given, keylen);
+    if (imp->idempotency_key.data != NULL &&
+        (given != NULL || cg_idempotency_key(imp->idempotency_key.data) == 0))
+        imp->idempotency_key.len = keylen;
 
     cg_client *c;
     rc = cg_cli_connect(cli, &c);

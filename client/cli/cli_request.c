@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Output that could not be made: jansson or a table ran out of memory. */
 static int no_memory(void)
@@ -155,6 +156,23 @@ static int on_reply(json_t *reply, void *ctx)
     return 0;
 }
 
+/* Puts --idempotency-key into req (bytes are hex in JSON); refuses it for a
+ * request that has no key, one that changes nothing. 0 or an exit code. */
+static int set_key(const cg_cli *cli, const cg_cli_command *cmd, json_t *req)
+{
+    const cg_request_spec *spec = cmd->spec;
+    if (cli->idempotency_key == NULL)
+        return 0;
+    if (protobuf_c_message_descriptor_get_field_by_name(spec->in.request, "idempotency_key") ==
+        NULL)
+        return cg_cli_refuse_key(cli, cmd);
+    char hex[2 * CG_CLI_KEY_MAX + 1];
+    size_t n = strlen(cli->idempotency_key);
+    for (size_t i = 0; i < n && i < CG_CLI_KEY_MAX; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned char)cli->idempotency_key[i]);
+    return json_object_set_new(req, "idempotency_key", json_string(hex)) == 0 ? 0 : no_memory();
+}
+
 int cg_request_run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
     const cg_request_spec *spec = cmd->spec;
@@ -163,6 +181,10 @@ int cg_request_run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char 
     int rc = cg_input_parse(cmd, &spec->in, argc, argv, &req, local);
     if (rc >= 0)
         return rc;
+    if ((rc = set_key(cli, cmd, req)) != 0) {
+        json_decref(req);
+        return rc;
+    }
     cg_client *c;
     rc = cg_cli_connect(cli, &c);
     if (rc != 0) {

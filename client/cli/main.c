@@ -27,14 +27,30 @@ static const cg_cli_command *const commands[] = {
     NULL,
 };
 
-enum { OPT_SERVER = 256, OPT_CERT, OPT_KEY, OPT_CA, OPT_AS, OPT_JSON, OPT_TIMEOUT, OPT_VERSION };
+enum {
+    OPT_SERVER = 256,
+    OPT_CERT,
+    OPT_KEY,
+    OPT_CA,
+    OPT_AS,
+    OPT_JSON,
+    OPT_TIMEOUT,
+    OPT_IDEMPOTENCY_KEY,
+    OPT_VERSION
+};
 
 static const struct option global_options[] = {
-    {"server", required_argument, NULL, OPT_SERVER},   {"cert", required_argument, NULL, OPT_CERT},
-    {"key", required_argument, NULL, OPT_KEY},         {"ca", required_argument, NULL, OPT_CA},
-    {"as", required_argument, NULL, OPT_AS},           {"json", no_argument, NULL, OPT_JSON},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},       {NULL, 0, NULL, 0},
+    {"server", required_argument, NULL, OPT_SERVER},
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"ca", required_argument, NULL, OPT_CA},
+    {"as", required_argument, NULL, OPT_AS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"help", no_argument, NULL, 'h'},
+    {"idempotency-key", required_argument, NULL, OPT_IDEMPOTENCY_KEY},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
 };
 
 static void print_help(void)
@@ -52,6 +68,9 @@ static void print_help(void)
            "  --timeout DURATION    limit for connecting and for each request, e.g. 500ms, 5s\n"
            "                        (default 10s)\n"
            "  --json                print one JSON object per line (see docs/cli.md)\n"
+           "  --idempotency-key KEY the key of the one change the command makes (16-64\n"
+           "                        bytes, e.g. a UUID): run again with the same KEY, the\n"
+           "                        server applies it once and answers as the first time\n"
            "  -h, --help            show this help\n"
            "  --version             print the version\n\n"
            "Environment: CHENGGUAN_SERVER, CHENGGUAN_CERT, CHENGGUAN_KEY, CHENGGUAN_CA,\n"
@@ -107,7 +126,7 @@ static const char *first(const char *a, const char *b, const char *c, const char
 int main(int argc, char **argv)
 {
     const char *server = NULL, *cert = NULL, *key = NULL, *ca = NULL, *account = NULL;
-    const char *timeout = NULL;
+    const char *timeout = NULL, *idempotency_key = NULL;
     int json = 0, opt;
 
     opterr = 0;
@@ -135,6 +154,9 @@ int main(int argc, char **argv)
         case OPT_TIMEOUT:
             timeout = optarg;
             break;
+        case OPT_IDEMPOTENCY_KEY:
+            idempotency_key = optarg;
+            break;
         case 'h':
             print_help();
             return CG_EXIT_OK;
@@ -158,7 +180,14 @@ int main(int argc, char **argv)
     if (cmd == NULL)
         return cg_cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
 
-    cg_cli cli = {.json = json};
+    cg_cli cli = {.json = json, .idempotency_key = idempotency_key};
+    if (idempotency_key != NULL &&
+        (strlen(idempotency_key) < CG_CLI_KEY_MIN || strlen(idempotency_key) > CG_CLI_KEY_MAX))
+        return cg_cli_usage_error(NULL, "--idempotency-key: %d to %d bytes, not %zu",
+                                  CG_CLI_KEY_MIN, CG_CLI_KEY_MAX, strlen(idempotency_key));
+    /* ping, whoami and watch (the commands that are not groups) only read. */
+    if (cmd->subcommands == NULL && cg_cli_refuse_key(&cli, cmd) != 0)
+        return CG_EXIT_USAGE;
     cli.server = first(server, env("CHENGGUAN_SERVER"), DEFAULT_SERVER, NULL);
     if (timeout != NULL) {
         uint64_t ms;

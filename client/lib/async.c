@@ -25,7 +25,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +60,8 @@ typedef struct acall {
     struct acall *prev, *next; /* the client's calls in the order made, so by deadline */
     cg__req req;
     int sent;
+    int attempts;          /* answered UNAVAILABLE so far */
+    int64_t resend_at;     /* after UNAVAILABLE: not sent again before this */
     ProtobufCMessage *msg; /* the client's own copy of the request */
     Chengguan__V1__Envelope__BodyCase expect;
     int64_t deadline;
@@ -182,6 +183,10 @@ static void rearm(cg_async *a)
         EARLIER(a->sub.deadline);
     if (a->head != NULL)
         EARLIER(a->head->deadline);
+    if (a->state == A_READY)
+        for (acall *c = a->head; c != NULL; c = c->next)
+            if (!c->sent && c->resend_at > 0)
+                EARLIER(c->resend_at);
     if ((a->state == A_STOPPED && !a->stop_reported) ||
         (a->conn_live && a->conn.state == CG__CONN_FAILED))
         EARLIER(now);
@@ -430,6 +435,15 @@ static void deliver_reply(cg_async *a, cg__req *req)
     c->sent = 0; /* out of the pending table */
     cg_envelope *env = req->reply;
     req->reply = NULL;
+    if (req->status == CG_EUNAVAILABLE && ++c->attempts < CG_UNAVAILABLE_ATTEMPTS) {
+        int64_t at = cg__now_ms() + cg__unavailable_delay_ms(c->attempts);
+        if (at < c->deadline) {
+            /* The same copy, so the same key, goes out again at resend_at. */
+            c->resend_at = at;
+            cg_envelope_free(env, NULL);
+            return;
+        }
+    }
     complete(a, c, req->status, env);
 }
 
@@ -475,14 +489,16 @@ static size_t frame_limit(const cg_async *a)
                : CG_FRAME_DEFAULT_MAX;
 }
 
-/* Sends every call that waits, in order. One that cannot go (over the frame
- * limit of this server, out of memory) is completed with the reason. */
+/* Sends every call that waits and is due, in order. One that cannot go
+ * (over the frame limit of this server, out of memory) is completed with the
+ * reason. */
 static void send_waiting(cg_async *a)
 {
     acall *next;
+    int64_t now = cg__now_ms();
     for (acall *c = a->head; c != NULL && !a->freeing; c = next) {
         next = c->next;
-        if (c->sent)
+        if (c->sent || c->resend_at > now)
             continue;
         int rc = send_call(a, c);
         if (a->conn.state == CG__CONN_FAILED)
@@ -564,11 +580,7 @@ static void lost(cg_async *a, int err, const char *why)
         stop(a, err);
         return;
     }
-    uint32_t r;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-        r = (uint32_t)cg__now_ms();
-    int half = a->backoff_ms / 2;
-    a->retry_ms = half + (int)(r % (uint32_t)(half + 1));
+    a->retry_ms = cg__jitter_ms(a->backoff_ms);
     a->retry_at = cg__now_ms() + a->retry_ms;
     a->backoff_ms =
         a->backoff_ms * 2 > CG_ASYNC_BACKOFF_MAX_MS ? CG_ASYNC_BACKOFF_MAX_MS : a->backoff_ms * 2;
@@ -788,6 +800,8 @@ void cg_async_handle_timer(cg_async *a)
     if (a->state == A_STOPPED && !a->stop_reported)
         stop(a, a->stop_reason);
     expire_calls(a, now);
+    if (!a->freeing && a->state == A_READY && a->conn.state == CG__CONN_READY)
+        send_waiting(a); /* calls whose wait after UNAVAILABLE is over */
     if (!a->freeing && a->state == A_WAITING && now >= a->retry_at)
         start_attempt(a);
     else if (!a->freeing && (a->state == A_CONNECTING || a->state == A_HANDSHAKE) &&
@@ -899,6 +913,11 @@ const char *cg_async_error_field(const cg_async *a)
 const cg_welcome *cg_async_welcome(const cg_async *a)
 {
     return a != NULL && a->state == A_READY ? &a->conn.welcome : NULL;
+}
+
+int cg_async_tls_resumed(const cg_async *a)
+{
+    return a != NULL && a->state == A_READY && cg_tls_session_resumed(&a->conn.tls);
 }
 
 void cg_async_on_state(cg_async *a, cg_state_cb cb, void *arg)

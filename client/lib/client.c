@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CLOSE_TIMEOUT_MS 1000
@@ -171,19 +172,15 @@ static int send_request(cg_client *c, cg__req *req, cg_envelope *env, int expect
     return 0;
 }
 
-/*
- * One round trip: sends env, waits for the reply. On 0 req->reply holds the
- * successful reply (release it); on failure the error is set and nothing is
- * left to release.
- */
-static int call(cg_client *c, cg__req *req, cg_envelope *env, int expect)
+/* One round trip of call() with its deadline. */
+static int round_trip(cg_client *c, cg__req *req, cg_envelope *env, int expect, int64_t deadline)
 {
     int rc = check_ready(c);
     if (rc == 0)
         rc = send_request(c, req, env, expect);
     if (rc != 0)
         return rc;
-    rc = cg__io_wait(c->fd, &c->conn, &req->done, cg__now_ms() + c->timeout_ms);
+    rc = cg__io_wait(c->fd, &c->conn, &req->done, deadline);
     if (rc == CG_ETIMEOUT) {
         cg__conn_cancel(&c->conn, req);
         return set_error(c, rc, "timed out after %d ms waiting for the reply", c->timeout_ms);
@@ -193,6 +190,29 @@ static int call(cg_client *c, cg__req *req, cg_envelope *env, int expect)
         cg__req_release(req);
     }
     return rc;
+}
+
+/*
+ * Sends env and waits for the reply, again with the same env (and so the
+ * same idempotency key) while the server answers UNAVAILABLE, as client.h
+ * says. On 0 req->reply holds the successful reply (release it); on failure
+ * the error is set and nothing is left to release.
+ */
+static int call(cg_client *c, cg__req *req, cg_envelope *env, int expect)
+{
+    int64_t deadline = cg__now_ms() + c->timeout_ms;
+    for (int n = 1;; n++) {
+        int rc = round_trip(c, req, env, expect, deadline);
+        if (rc != CG_EUNAVAILABLE || c->conn.state != CG__CONN_READY ||
+            n == CG_UNAVAILABLE_ATTEMPTS)
+            return rc;
+        int64_t wait = cg__unavailable_delay_ms(n);
+        if (cg__now_ms() + wait >= deadline)
+            return rc;
+        struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+    }
 }
 
 static void init_ping(cg_envelope *env, Chengguan__V1__Ping *ping, const void *payload, size_t len)

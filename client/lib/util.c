@@ -1,7 +1,10 @@
 #include "util.h"
 
-#include <string.h>
+#include <openssl/rand.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 int cg__split_server(const char *s, char *host, size_t hostlen, char *port, size_t portlen)
 {
@@ -41,4 +44,21 @@ ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m)
         return NULL;
     ProtobufCBinaryData *key = (ProtobufCBinaryData *)((char *)m + f->offset);
     return key->len == 0 ? key : NULL;
+}
+
+int cg__jitter_ms(int ms)
+{
+    uint32_t r;
+    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+        r = (uint32_t)time(NULL);
+    int half = ms / 2;
+    return half + (int)(r % (uint32_t)(ms - half + 1));
+}
+
+int cg__unavailable_delay_ms(int n)
+{
+    int ms = CG_UNAVAILABLE_BACKOFF_MS;
+    for (int i = 1; i < n && ms < 60000; i++)
+        ms *= 2;
+    return cg__jitter_ms(ms);
 }

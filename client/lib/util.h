@@ -22,4 +22,13 @@ int cg__split_server(const char *s, char *host, size_t hostlen, char *port, size
 /* The request's idempotency_key when it has one and it is empty, else NULL. */
 ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m);
 
+/* A random wait between ms / 2 and ms, so that many clients that failed
+ * together do not come back together. */
+int cg__jitter_ms(int ms);
+
+/* How long to wait after attempt n (1, 2, ...) of a call answered
+ * UNAVAILABLE before the next: CG_UNAVAILABLE_BACKOFF_MS doubled n - 1
+ * times, with jitter. */
+int cg__unavailable_delay_ms(int n);
+
 #endif

@@ -122,6 +122,13 @@ CG_EXTERN const char *cg_async_error_field(const cg_async *a);
 /* Welcome of the current connection, NULL while not connected. */
 CG_EXTERN const cg_welcome *cg_async_welcome(const cg_async *a);
 
+/* 1 when the current connection resumed the TLS session of an earlier one
+ * (a short handshake: no certificates sent, no signatures made), else 0;
+ * 0 while not connected. The client keeps the last session the server gave
+ * it and offers it on every reconnect; the server resumes it only while the
+ * certificate still verifies. */
+CG_EXTERN int cg_async_tls_resumed(const cg_async *a);
+
 /* Registers the state callback (NULL to remove). */
 CG_EXTERN void cg_async_on_state(cg_async *a, cg_state_cb cb, void *arg);
 
@@ -136,10 +143,13 @@ CG_EXTERN int cg_async_retry_ms(const cg_async *a);
  * order and go out when it connects.
  *
  * Retries: a request whose connection is lost before its reply came is
- * sent again on the next connection. A request with an idempotency_key
- * field (a mutation) that is left empty gets 16 random bytes here, kept
- * with the request, so that a repeat is applied by the server at most once
- * and answered like the first. Reads are simply sent again.
+ * sent again on the next connection; one the server answers UNAVAILABLE is
+ * sent again after a back-off, up to CG_UNAVAILABLE_ATTEMPTS attempts
+ * (chengguan/client.h), all within timeout_ms of the call. A request with
+ * an idempotency_key field (a mutation) that is left empty gets 16 random
+ * bytes here, kept with the request, so that a repeat is applied by the
+ * server at most once and answered like the first. Reads are simply sent
+ * again.
  *
  * Returns 0, CG_EUSAGE (not a request of the protocol, or Hello or
  * Subscribe: use cg_async_subscribe), CG_ERESOURCE_EXHAUSTED (the queue

@@ -28,6 +28,17 @@ extern "C" {
 
 typedef struct cg_client cg_client;
 
+/*
+ * A call the server answers UNAVAILABLE ("try again shortly": its database
+ * connection dropped, possibly right after the change was committed) is
+ * sent again by the library itself, with the same idempotency key, up to
+ * CG_UNAVAILABLE_ATTEMPTS attempts in all and within the call's timeout_ms.
+ * It waits 100-200 ms before the second attempt, the wait doubling each
+ * time (random within each range). Only the last answer reaches the caller.
+ */
+#define CG_UNAVAILABLE_ATTEMPTS   5
+#define CG_UNAVAILABLE_BACKOFF_MS 200
+
 typedef struct {
     const char *server;      /* "host:port"; NULL means "127.0.0.1:7443" */
     const char *cert_file;   /* client certificate (PEM), required */
@@ -89,10 +100,11 @@ CG_EXTERN void cg_client_free(cg_client *c);
  * comes back is checked to be the one that was sent: CG_EPROTOCOL if not.
  * CG_EINVALID_ARGUMENT for a payload over 65536 bytes.
  *
- * Any request may also fail with the server's refusal, CG_ETIMEOUT (no reply
- * within timeout_ms: the request is abandoned, the connection stays usable),
- * or a failure of the connection (CG_ECLOSED, CG_ETLS, CG_EPROTOCOL), after
- * which every later call fails the same way.
+ * Any request may also fail with the server's refusal (CG_EUNAVAILABLE only
+ * after CG_UNAVAILABLE_ATTEMPTS attempts), CG_ETIMEOUT (no reply within
+ * timeout_ms, retries included: the request is abandoned, the connection
+ * stays usable), or a failure of the connection (CG_ECLOSED, CG_ETLS,
+ * CG_EPROTOCOL), after which every later call fails the same way.
  */
 CG_EXTERN int cg_ping(cg_client *c, const void *payload, size_t len, int64_t *server_time_us);
 
@@ -123,7 +135,8 @@ CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int
  * failure *reply is NULL and cg_client_error / cg_client_error_field say why.
  *
  * A request with an idempotency_key field that is left empty gets 16 random
- * bytes for the duration of the call; set the key yourself (see
+ * bytes for the duration of the call, its own retries after UNAVAILABLE
+ * included (CG_UNAVAILABLE_ATTEMPTS); set the key yourself (see
  * cg_idempotency_key) to retry a mutation safely across calls.
  */
 CG_EXTERN int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply);

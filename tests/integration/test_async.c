@@ -565,6 +565,41 @@ static void test_mutation_resent_with_same_key(void **state)
     expect_filed_once(&c, &r, text);
 }
 
+/* A reconnect resumes the TLS session of the connection before (the server
+ * gave a ticket), and the resumed connection is still hq's. */
+static void whoami_async(client *c, result *r)
+{
+    Chengguan__V1__WhoAmI who = CHENGGUAN__V1__WHO_AM_I__INIT;
+    assert_int_equal(cg_async_call(c->a, &who.base, on_reply, r), 0);
+    RUN_UNTIL(r->done, 10000);
+    assert_int_equal(r->status, 0);
+}
+
+static void test_reconnect_resumes_tls_session(void **state)
+{
+    loop_begin();
+    client c;
+    client_connected(&c, 10000);
+    assert_false(cg_async_tls_resumed(c.a));
+    result before = {0}, after = {0};
+    whoami_async(&c, &before);
+    proxy_cut();
+    RUN_UNTIL(c.connected >= 2, 15000);
+    assert_int_equal(c.connected, 2);
+    assert_true(cg_async_tls_resumed(c.a));
+    assert_string_equal(cg_async_welcome(c.a)->account, "hq");
+    whoami_async(&c, &after);
+    const Chengguan__V1__WhoAmIReply *b = (Chengguan__V1__WhoAmIReply *)before.reply;
+    const Chengguan__V1__WhoAmIReply *a = (Chengguan__V1__WhoAmIReply *)after.reply;
+    assert_string_equal(a->account, "hq");
+    assert_string_equal(a->cert_subject, b->cert_subject);
+    assert_string_equal(a->cert_fingerprint, b->cert_fingerprint);
+    result_free(&before);
+    result_free(&after);
+    client_close(&c);
+    loop_end();
+}
+
 /* A mutation made while the server is down waits, goes out once it is
  * back, and is applied once. */
 static void test_mutation_queued_while_down(void **state)
@@ -1017,6 +1052,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_subscription_sees_events),
         cmocka_unit_test(test_server_restart_mid_stream),
         cmocka_unit_test(test_mutation_resent_with_same_key),
+        cmocka_unit_test(test_reconnect_resumes_tls_session),
         cmocka_unit_test(test_mutation_queued_while_down),
         cmocka_unit_test(test_call_timeouts),
         cmocka_unit_test(test_queue_is_bounded),

@@ -100,6 +100,59 @@ static void test_exit_codes(void **state)
     assert_int_equal(cg_test_cli(&server, "--server 127.0.0.1:1 --as hq whoami", NULL, 0), 3);
 }
 
+/* Officers of unit dawa named name, from `officer list --json`. */
+static int officers_named(const char *name)
+{
+    static char list[65536];
+    assert_int_equal(
+        cg_test_cli(&server, "--as hq --json officer list --unit dawa", list, sizeof list), 0);
+    int n = 0;
+    for (char *line = strtok(list, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        json_error_t err;
+        json_t *o = json_loads(line, 0, &err);
+        assert_non_null(o);
+        n += strcmp(json_string_value(json_object_get(o, "name")), name) == 0;
+        json_decref(o);
+    }
+    return n;
+}
+
+/* A script that retries a change with --idempotency-key gets it applied
+ * once and the first answer again; the key is refused where it means
+ * nothing. */
+static void test_idempotency_key(void **state)
+{
+    const char *add = "--as hq --json --idempotency-key 7d0c1a6e-5b8f-4c2e-9a31-0f6b2d4e8c17 "
+                      "officer add --name 重试警官 --unit dawa --phone 13600001111";
+    char first[4096];
+    assert_int_equal(cg_test_cli(&server, add, first, sizeof first), 0);
+    assert_int_equal(cg_test_cli(&server, add, out, sizeof out), 0);
+    assert_true(cg_test_json_id(first) > 0);
+    assert_int_equal(cg_test_json_id(out), cg_test_json_id(first));
+    assert_int_equal(officers_named("重试警官"), 1);
+
+    /* The same key for a different change: the server refuses it. */
+    assert_int_equal(cg_test_cli(&server,
+                                 "--as hq --idempotency-key 7d0c1a6e-5b8f-4c2e-9a31-0f6b2d4e8c17 "
+                                 "officer add --name 别的警官 --unit dawa --phone 13600001111",
+                                 NULL, 0),
+                     2);
+    /* Too short, and commands that change nothing. */
+    assert_int_equal(cg_test_cli(&server,
+                                 "--as hq --idempotency-key short officer add --name x "
+                                 "--unit dawa --phone 13600001111",
+                                 NULL, 0),
+                     1);
+    const char *key = "--as hq --idempotency-key 0123456789abcdef0123 ";
+    char args[256];
+    const char *reads[] = {"whoami", "ping", "officer list", "compound export", NULL};
+    for (int i = 0; reads[i] != NULL; i++) {
+        snprintf(args, sizeof args, "%s%s", key, reads[i]);
+        assert_int_equal(cg_test_cli(&server, args, NULL, 0), 1);
+    }
+    assert_int_equal(officers_named("别的警官") + officers_named("x"), 0);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "cli", 0);
@@ -108,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_whoami_json),
         cmocka_unit_test(test_ping_json_lines),
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_idempotency_key),
     };
     return CG_TEST_RUN(&server, NULL, tests);
 }

@@ -419,8 +419,8 @@ static void test_duplicate_reply_obeys_read_scope(void **state)
     uint64_t officer;
     uint64_t compound =
         cg_test_make_compound(&server, "hq", "xinglongtai", "去重范围", NULL, NULL, &officer);
-    uint64_t unit_report = file_report_with(cg_test_as(&server, "xinglongtai"), compound, 6,
-                                            "单位内部线索：举报人王某", NULL);
+    uint64_t unit_report = cg_test_file_report(cg_test_as(&server, "xinglongtai"), compound, 6,
+                                               "单位内部线索：举报人王某", NULL);
     Chengguan__V1__Compound values = CHENGGUAN__V1__COMPOUND__INIT;
     values.property_account = "property-demo";
     char *fields[] = {"property_account"};
@@ -451,7 +451,7 @@ static void test_duplicate_reply_obeys_read_scope(void **state)
     /* The unit, which reads both, joins the newest. */
     int attached = 0;
     uint64_t again =
-        file_report_with(cg_test_as(&server, "xinglongtai"), compound, 6, "又一次", &attached);
+        cg_test_file_report(cg_test_as(&server, "xinglongtai"), compound, 6, "又一次", &attached);
     assert_true(attached);
     assert_int_equal(again, own);
     (void)state;

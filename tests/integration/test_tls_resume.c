@@ -1,0 +1,202 @@
+/*
+ * TLS session resumption against the real server, with `openssl s_client`
+ * as the client that caches sessions (as Java, Go and Python clients do):
+ * a saved session resumes (TLS 1.3 and 1.2), the resumed connection is
+ * still the certificate's account, and a session whose certificate has
+ * expired since is not resumed: the full handshake that follows fails.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "harness.h"
+
+static cg_test_server server;
+
+#define HQ_SUBJECT "CN=hq,O=chengguan dev"
+
+/* Hello and WhoAmI as frames in the file path. */
+static void write_requests(const char *path)
+{
+    Chengguan__V1__Hello hello = CHENGGUAN__V1__HELLO__INIT;
+    hello.protocol_version = CG_PROTOCOL_VERSION;
+    hello.client_name = "s_client";
+    Chengguan__V1__WhoAmI who = CHENGGUAN__V1__WHO_AM_I__INIT;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    cg_buf out = CG_BUF_INIT;
+    env.id = 1;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_HELLO;
+    env.hello = &hello;
+    assert_int_equal(cg_envelope_write(&out, &env, 4096), 0);
+    env.id = 2;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I;
+    env.who_am_i = &who;
+    assert_int_equal(cg_envelope_write(&out, &env, 4096), 0);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(cg_buf_head(&out), 1, cg_buf_pending(&out), f), cg_buf_pending(&out));
+    fclose(f);
+    cg_buf_free(&out);
+}
+
+/*
+ * Runs s_client with cert/key and extra options (-sess_out / -sess_in, a
+ * protocol version), sends Hello and WhoAmI, and keeps its input open until
+ * the WhoAmI reply (which carries the certificate subject in RFC 2253 form)
+ * or an error shows in its output, at most 20 s. Returns the output.
+ */
+static char *s_client(const char *cert, const char *key, const char *opts)
+{
+    char requests[800], out[800], ca[700], cmd[4096];
+    snprintf(requests, sizeof requests, "%s/requests.bin", server.dir);
+    snprintf(out, sizeof out, "%s/s_client.out", server.dir);
+    write_requests(requests);
+    snprintf(cmd, sizeof cmd,
+             "{ cat '%s'; i=0; while [ $i -lt 200 ] && ! grep -qaE '%s|error:' '%s'; do "
+             "sleep 0.1; i=$((i+1)); done; } | openssl s_client -connect 127.0.0.1:%d "
+             "-cert '%s' -key '%s' -CAfile '%s' %s >'%s' 2>&1",
+             requests, HQ_SUBJECT, out, server.port, cert, key,
+             cg_test_pki(&server, "ca.crt", ca, sizeof ca), opts, out);
+    assert_int_not_equal(system(cmd), -1);
+    FILE *f = fopen(out, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    /* The replies are binary: make the text searchable. */
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    text[n] = '\0';
+    return strdup(text);
+}
+
+/* s_client as hq saving its session, then resuming it: "Reused", and the
+ * resumed connection answers WhoAmI for hq. */
+static void resume_as_hq(const char *version)
+{
+    char cert[700], key[700], opts[900], sess[800];
+    cg_test_pki(&server, "clients/hq.crt", cert, sizeof cert);
+    cg_test_pki(&server, "clients/hq.key", key, sizeof key);
+    snprintf(sess, sizeof sess, "%s/hq%s.sess", server.dir, version);
+
+    snprintf(opts, sizeof opts, "%s -sess_out '%s'", version, sess);
+    char *first = s_client(cert, key, opts);
+    assert_non_null(strstr(first, "New, TLSv1"));
+    assert_non_null(strstr(first, HQ_SUBJECT));
+    free(first);
+
+    snprintf(opts, sizeof opts, "%s -sess_in '%s'", version, sess);
+    char *again = s_client(cert, key, opts);
+    assert_non_null(strstr(again, "Reused, TLSv1"));
+    assert_non_null(strstr(again, HQ_SUBJECT));
+    free(again);
+    assert_false(cg_test_log_has(&server, "event=handshake_failed", NULL));
+    assert_true(cg_test_log_wait(&server, "event=hello", "account=hq", NULL));
+}
+
+static void test_resumption_tls13(void **state)
+{
+    resume_as_hq("-tls1_3");
+}
+
+static void test_resumption_tls12(void **state)
+{
+    resume_as_hq("-tls1_2");
+}
+
+/* A certificate for hq's subject signed by the test CA, valid for the next
+ * seconds, written to cert and key; returns when it expires. */
+static time_t short_lived_cert(const char *cert, const char *key, int seconds)
+{
+    char ca_cert[700], ca_key[700];
+    FILE *f = fopen(cg_test_pki(&server, "ca.crt", ca_cert, sizeof ca_cert), "r");
+    assert_non_null(f);
+    X509 *ca = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    f = fopen(cg_test_pki(&server, "ca.key", ca_key, sizeof ca_key), "r");
+    assert_non_null(f);
+    EVP_PKEY *ca_pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(ca);
+    assert_non_null(ca_pkey);
+
+    EVP_PKEY *pkey = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    assert_non_null(pkey);
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL));
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    time_t expires = time(NULL) + seconds;
+    X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &expires);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"chengguan dev", -1,
+                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(ca));
+    X509_set_pubkey(x, pkey);
+    assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
+
+    f = fopen(cert, "w");
+    assert_non_null(f);
+    PEM_write_X509(f, x);
+    fclose(f);
+    f = fopen(key, "w");
+    assert_non_null(f);
+    PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
+    fclose(f);
+    X509_free(x);
+    X509_free(ca);
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_free(ca_pkey);
+    return expires;
+}
+
+/* A ticket does not outlive its certificate: once the certificate has
+ * expired the session is not resumed, and the full handshake fails. */
+static void test_expired_certificate_not_resumed(void **state)
+{
+    char cert[800], key[800], sess[800], opts[900];
+    snprintf(cert, sizeof cert, "%s/short.crt", server.dir);
+    snprintf(key, sizeof key, "%s/short.key", server.dir);
+    snprintf(sess, sizeof sess, "%s/short.sess", server.dir);
+    time_t expires = short_lived_cert(cert, key, 6);
+
+    snprintf(opts, sizeof opts, "-sess_out '%s'", sess);
+    char *first = s_client(cert, key, opts);
+    assert_non_null(strstr(first, HQ_SUBJECT)); /* it worked while valid */
+    free(first);
+
+    while (time(NULL) <= expires + 1)
+        sleep(1);
+    snprintf(opts, sizeof opts, "-sess_in '%s'", sess);
+    char *again = s_client(cert, key, opts);
+    assert_null(strstr(again, "Reused"));
+    assert_null(strstr(again, HQ_SUBJECT));
+    free(again);
+    assert_true(
+        cg_test_log_wait(&server, "event=handshake_failed", "certificate has expired", NULL));
+}
+
+int main(void)
+{
+    cg_test_server_init(&server, "tls_resume", 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resumption_tls13),
+        cmocka_unit_test(test_resumption_tls12),
+        cmocka_unit_test(test_expired_certificate_not_resumed),
+    };
+    return CG_TEST_RUN(&server, NULL, tests);
+}
