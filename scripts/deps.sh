@@ -15,7 +15,10 @@ PACKAGES=(
     libpq-dev libssl-dev openssl libinih-dev libjansson-dev libcmocka-dev
     postgresql-15
     clang libclang-rt-14-dev
+    gettext libunistring-dev locales
 )
+# The CLI speaks Chinese under this locale; the tests run it under it too.
+LOCALE=zh_CN.UTF-8
 
 verbose=0
 case "${1:-}" in
@@ -37,22 +40,36 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-    [ "$verbose" -eq 1 ] && echo "deps.sh: all ${#PACKAGES[@]} packages present"
+have_locale() { locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; }
+
+if [ "${#missing[@]}" -eq 0 ] && have_locale; then
+    [ "$verbose" -eq 1 ] && echo "deps.sh: all ${#PACKAGES[@]} packages and the $LOCALE locale present"
     exit 0
 fi
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
     if ! command -v sudo >/dev/null 2>&1; then
-        echo "deps.sh: missing packages (${missing[*]}) and not root, and sudo is not available" >&2
+        echo "deps.sh: missing packages (${missing[*]:-none}) or the $LOCALE locale, not root, and sudo is not available" >&2
         exit 1
     fi
     SUDO=(sudo)
 fi
 
-echo "deps.sh: installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "deps.sh: installing: ${missing[*]}"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if ! have_locale; then
+    # Listed in /etc/locale.gen, so that a later locale-gen keeps it.
+    echo "deps.sh: generating the $LOCALE locale (locale-gen)"
+    if grep -qE "^# *$LOCALE UTF-8" /etc/locale.gen; then
+        "${SUDO[@]}" sed -i "s/^# *$LOCALE UTF-8/$LOCALE UTF-8/" /etc/locale.gen
+    elif ! grep -qE "^$LOCALE UTF-8" /etc/locale.gen; then
+        echo "$LOCALE UTF-8" | "${SUDO[@]}" tee -a /etc/locale.gen >/dev/null
+    fi
+    "${SUDO[@]}" locale-gen
+    have_locale || { echo "deps.sh: locale-gen did not make $LOCALE" >&2; exit 1; }
+fi
 echo "deps.sh: done"

@@ -1,5 +1,6 @@
 /* chengguan: global options, environment, and dispatch to a command. */
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 #include "units.h"
 
@@ -92,9 +93,10 @@ static void print_help(void)
     if (t != NULL)
         cg_table_print(t, stdout);
     cg_table_free(t);
-    printf("\nRun 'chengguan COMMAND --help' for the options of a command.\n"
-           "Exit status: 0 ok, 1 usage error, 2 the server refused, 3 could not connect,\n"
-           "TLS failed or the connection broke.\n");
+    fputs(_("\nRun 'chengguan COMMAND --help' for the options of a command.\n"
+            "Exit status: 0 ok, 1 usage error, 2 the server refused, 3 could not connect,\n"
+            "TLS failed or the connection broke.\n"),
+          stdout);
 }
 
 /* Paths derived from an account of the dev PKI. */
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
     const char *timeout = NULL, *idempotency_key = NULL;
     int json = 0, opt;
 
+    cg_i18n_init();
     opterr = 0;
     /* '+': stop at the command name; ':': report a missing value as ':'. */
     while ((opt = getopt_long(argc, argv, "+:h", global_options, NULL)) != -1) {

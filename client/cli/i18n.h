@@ -1,0 +1,23 @@
+/*
+ * Messages people read, through gettext (text domain "chengguan"). Mark a
+ * string where it is written: _("...") where it is used, N_("...") in a
+ * table that is translated later with _(). Machine output (--json, exit
+ * codes) is never marked. po/zh_CN.po holds the Chinese; docs/cli.md says
+ * how to update it.
+ */
+#ifndef CG_I18N_H
+#define CG_I18N_H
+
+#include <libintl.h>
+
+#define _(s)  gettext(s)
+#define N_(s) (s)
+
+/* The locale of the environment (LANG, LC_ALL, LC_MESSAGES) for messages,
+ * character classes and time; numbers stay in the C locale so that parsing
+ * and JSON do not change with it. The catalogue is looked for beside the
+ * program first (the build tree: DIR/locale), then in CG_LOCALEDIR
+ * (the install), or in $CHENGGUAN_LOCALEDIR when set. */
+void cg_i18n_init(void);
+
+#endif
