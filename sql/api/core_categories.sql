@@ -11,3 +11,22 @@ LANGUAGE sql STABLE AS $$
                                  format('must be a violation category 1-10 (got %s)', coalesce(j::text, 'nothing')))
     END
 $$;
+
+-- The Chinese name of category p_code, for event notes.
+CREATE FUNCTION cg_internal.category_zh(p_code integer) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT name_zh FROM violation_categories WHERE code = p_code
+$$;
+
+-- CategoryList -> CategoryListReply: every account may read them.
+CREATE FUNCTION cg_api.category_list(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+BEGIN
+    RETURN jsonb_build_object('categories', coalesce((
+        SELECT jsonb_agg(jsonb_build_object('code', v.code, 'name', v.name, 'name_zh', v.name_zh,
+                                            'name_en', v.label_en) ORDER BY v.code)
+        FROM violation_categories v), '[]'::jsonb));
+END
+$$;

@@ -259,9 +259,11 @@ CROSS JOIN LATERAL (
 ) o
 CROSS JOIN LATERAL (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'id', pf.id, 'category', pf.category, 'text', pf.text, 'action', pf.action) ORDER BY pf.ord),
+               'id', pf.id, 'category', pf.category, 'category_name', vc.name_zh, 'category_name_en', vc.label_en,
+               'text', pf.text, 'action', pf.action) ORDER BY pf.ord),
                '[]'::jsonb) AS docs
     FROM patrol_findings pf
+    JOIN violation_categories vc ON vc.code = pf.category
     WHERE pf.patrol_id = p.id
 ) f;
 

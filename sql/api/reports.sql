@@ -108,13 +108,6 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
--- The violation categories of DOMAIN.md, short Chinese names.
-CREATE FUNCTION cg_internal.category_zh(p_category integer) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT (ARRAY['侵占挖掘场地', '改变共有部位', '擅自经营', '垃圾', '占用消防通道绿地', '市容',
-                  '损坏市政设施', '改变物业用房用途', '改动承重结构', '其他物业违法行为'])[p_category]
-$$;
-
 CREATE FUNCTION cg_internal.outcome_zh(p_outcome text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE p_outcome WHEN 'stopped' THEN '已制止' WHEN 'case_needed' THEN '需立案'
@@ -139,6 +132,8 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'grid_officer_id', coalesce(r.grid_officer_id, 0),
            'grid_officer_name', coalesce(g.name, ''),
            'category', r.category,
+           'category_name', cg_internal.category_zh(r.category),
+           'category_name_en', (SELECT v.label_en FROM violation_categories v WHERE v.code = r.category),
            'text', r.text,
            'location', r.location,
            'dissuasion_failed', r.dissuasion_failed,
