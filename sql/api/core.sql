@@ -177,6 +177,17 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
+-- A count of the request, j as given and n = json_num(j): absent or null is
+-- fine (NULL), else a whole number from 0 to 2^31-1.
+CREATE FUNCTION cg_internal.count_problem(j jsonb, n numeric) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN j IS NULL OR jsonb_typeof(j) = 'null' THEN NULL
+        WHEN n IS NULL OR n <> trunc(n) THEN cg_internal.problem('value.not_a_number', '{}', 'must be a whole number')
+        ELSE cg_internal.range_problem(n, 0, 2147483647)
+    END
+$$;
+
 -- Chinese phone numbers, after removing spaces and dashes: mobile
 -- 1[3-9]xxxxxxxxx, landline with area code 0xx(x)xxxxxxx(x), local
 -- xxxxxxx(x), service 12xxx (12345, 12319). Stored as given.

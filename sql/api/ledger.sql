@@ -340,23 +340,9 @@ resolved AS MATERIALIZED (
               AND (d.code = lower(raw.district_in) OR d.name_zh = raw.district_in OR u.name_zh = raw.district_in)
             ORDER BY d.code LIMIT 1) AS district,
            pa.name AS pa_name, pa.role AS pa_role, pa.disabled_at AS pa_disabled_at,
-           -- for households and buildings: NULL when fine, else the reason
-           CASE WHEN raw.households_j IS NULL OR jsonb_typeof(raw.households_j) = 'null' THEN NULL
-                WHEN raw.households_n IS NULL OR raw.households_n <> trunc(raw.households_n)
-                    THEN cg_internal.problem('value.not_a_number', '{}', 'must be a whole number')
-                WHEN raw.households_n < 0 OR raw.households_n > 2147483647
-                    THEN cg_internal.problem('value.out_of_range',
-                                             jsonb_build_object('min', 0, 'max', 2147483647, 'got', raw.households_n::text),
-                                             format('must be 0 to 2147483647 (got %s)', raw.households_n))
-           END AS households_problem,
-           CASE WHEN raw.buildings_j IS NULL OR jsonb_typeof(raw.buildings_j) = 'null' THEN NULL
-                WHEN raw.buildings_n IS NULL OR raw.buildings_n <> trunc(raw.buildings_n)
-                    THEN cg_internal.problem('value.not_a_number', '{}', 'must be a whole number')
-                WHEN raw.buildings_n < 0 OR raw.buildings_n > 2147483647
-                    THEN cg_internal.problem('value.out_of_range',
-                                             jsonb_build_object('min', 0, 'max', 2147483647, 'got', raw.buildings_n::text),
-                                             format('must be 0 to 2147483647 (got %s)', raw.buildings_n))
-           END AS buildings_problem
+           -- for households and buildings: NULL when fine, else the problem
+           cg_internal.count_problem(raw.households_j, raw.households_n) AS households_problem,
+           cg_internal.count_problem(raw.buildings_j, raw.buildings_n) AS buildings_problem
     FROM raw
     LEFT JOIN accounts pa ON pa.name = raw.property_account_in
 ),
