@@ -52,6 +52,7 @@ void cg_envelope_set_error(cg_envelope *env, Chengguan__V1__Error *err, uint64_t
     err->code = (Chengguan__V1__Code)cg_err_to_wire(code);
     err->message = (char *)(message ? message : cg_strerror(code));
     err->field = (char *)(field ? field : "");
+    err->reason = (char *)cg_err_reason(code);
     env->id = id;
     env->body_case = CHENGGUAN__V1__ENVELOPE__BODY_ERROR;
     env->error = err;

@@ -40,7 +40,9 @@ void cg_envelope_free(cg_envelope *env, ProtobufCAllocator *alloc);
  * first as protobuf encoders write it; 0 otherwise. */
 uint64_t cg_envelope_peek_id(const uint8_t *payload, size_t len);
 
-/* Fills env as an Error reply. message/field must outlive the envelope. */
+/* Fills env as an Error reply with the generic reason of code (a caller may
+ * set a more specific err->reason and err->params after). message/field
+ * must outlive the envelope. */
 void cg_envelope_set_error(cg_envelope *env, Chengguan__V1__Error *err, uint64_t id, int code,
                            const char *message, const char *field);
 

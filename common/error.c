@@ -37,3 +37,26 @@ int cg_err_from_wire(int code)
 {
     return (code >= 1 && code <= 16) ? -code : CG_EUNKNOWN;
 }
+
+const char *cg_err_reason(int err)
+{
+    /* Indexed by wire status; the generic reasons of docs/protocol.md. */
+    static const char *const reasons[] = {"",
+                                          "cancelled",
+                                          "unknown",
+                                          "invalid_argument",
+                                          "deadline_exceeded",
+                                          "not_found",
+                                          "already_exists",
+                                          "permission_denied",
+                                          "resource_exhausted",
+                                          "failed_precondition",
+                                          "aborted",
+                                          "out_of_range",
+                                          "unimplemented",
+                                          "internal",
+                                          "unavailable",
+                                          "data_loss",
+                                          "unauthenticated"};
+    return reasons[cg_err_to_wire(err)];
+}

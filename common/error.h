@@ -13,4 +13,9 @@ int cg_err_to_wire(int err);
 /* The CG_E* value for a wire status; unknown statuses map to CG_EUNKNOWN. */
 int cg_err_from_wire(int code);
 
+/* The generic Error.reason of err's wire status ("invalid_argument"), for
+ * errors no more specific reason was given for; "" when err does not travel
+ * on the wire. */
+const char *cg_err_reason(int err);
+
 #endif

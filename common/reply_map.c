@@ -10,6 +10,7 @@ static const struct {
     {B(HELLO), B(WELCOME)},
     {B(PING), B(PONG)},
     {B(WHO_AM_I), B(WHO_AM_I_REPLY)},
+    {B(CATEGORY_LIST), B(CATEGORY_LIST_REPLY)},
     {B(COMPOUND_ADD), B(COMPOUND)},
     {B(COMPOUND_UPDATE), B(COMPOUND)},
     {B(COMPOUND_GET), B(COMPOUND)},

@@ -99,10 +99,24 @@ void cg_request_reply(cg_request *r, cg_envelope *reply)
 
 void cg_request_fail(cg_request *r, int code, const char *message, const char *field)
 {
+    cg_request_fail_reason(r, code, message, field, NULL, 0, NULL);
+}
+
+void cg_request_fail_reason(cg_request *r, int code, const char *message, const char *field,
+                            const char *reason, size_t n_params, Chengguan__V1__ErrorParam **params)
+{
     if (message == NULL)
         message = cg_strerror(code);
-    if (r->session != NULL)
-        cg_session_send_error(r->session, r->id, code, message, field);
+    if (r->session != NULL) {
+        cg_envelope env;
+        Chengguan__V1__Error err;
+        cg_envelope_set_error(&env, &err, r->id, code, message, field);
+        if (reason != NULL && reason[0] != '\0')
+            err.reason = (char *)reason;
+        err.n_params = n_params;
+        err.params = params;
+        cg_session_send(r->session, &env);
+    }
     finish(r, code, message);
 }
 

@@ -37,6 +37,12 @@ void cg_request_reply(cg_request *r, cg_envelope *reply);
 /* Sends an Error and frees the request. message and field may be NULL. */
 void cg_request_fail(cg_request *r, int code, const char *message, const char *field);
 
+/* The same with a specific Error.reason (NULL: the code's generic one) and
+ * its parameters; all of it is copied before this returns. */
+void cg_request_fail_reason(cg_request *r, int code, const char *message, const char *field,
+                            const char *reason, size_t n_params,
+                            Chengguan__V1__ErrorParam **params);
+
 /* Fails r after a database call failed with status (res may be NULL): the
  * pool's own refusals (database away, queue full) go to the client as they
  * are; anything else is INTERNAL, with the details only in the server log. */

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "output.h"
+#include "server_errors.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -110,6 +111,10 @@ int cg_cli_fail(cg_client *c, int err)
         msg = cg_strerror(err);
     int code = cg_cli_exit_code(err);
     if (code == CG_EXIT_REFUSED) {
+        char text[2048];
+        const char *known = cg_cli_server_error_text(c, text, sizeof text);
+        if (known != NULL)
+            msg = known;
         const char *field = cg_client_error_field(c);
         fprintf(stderr, PROG ": %s: %s", cg_err_name(err), msg);
         if (field[0] != '\0')

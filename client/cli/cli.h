@@ -118,6 +118,7 @@ extern const cg_cli_command cg_cli_cmd_grid;
 extern const cg_cli_command cg_cli_cmd_board;
 extern const cg_cli_command cg_cli_cmd_publicity;
 extern const cg_cli_command cg_cli_cmd_ledger;
+extern const cg_cli_command cg_cli_cmd_categories;
 extern const cg_cli_command cg_cli_cmd_patrol;
 extern const cg_cli_command cg_cli_cmd_request;
 extern const cg_cli_command cg_cli_cmd_report;

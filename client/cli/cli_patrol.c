@@ -54,7 +54,7 @@ static const cg_column patrol_lines[] = {
 
 static const cg_column finding_columns[] = {
     {.header = "finding", .field = "id"},
-    {.field = "category"},
+    {.header = "category", .field = "category_name"},
     {.field = "action"},
     {.field = "text"},
     {0},

@@ -26,6 +26,11 @@ struct cg_client {
     char server[256];
     char error[512];
     char error_field[128];
+    char error_reason[64];
+    /* The refusal's parameters as "name\0value\0" pairs; the ones that do
+     * not fit whole are left out. */
+    char error_params[1024];
+    size_t error_params_len;
 };
 
 static int set_error(cg_client *c, int err, const char *fmt, ...)
@@ -37,7 +42,8 @@ static int set_error(cg_client *c, int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(c->error, sizeof c->error, fmt, ap);
     va_end(ap);
-    c->error_field[0] = '\0';
+    c->error_field[0] = c->error_reason[0] = '\0';
+    c->error_params_len = 0;
     return err;
 }
 
@@ -46,6 +52,8 @@ static int conn_error(cg_client *c)
 {
     snprintf(c->error, sizeof c->error, "%s", c->conn.error);
     snprintf(c->error_field, sizeof c->error_field, "%s", c->conn.error_field);
+    c->error_reason[0] = '\0';
+    c->error_params_len = 0;
     return c->conn.failure;
 }
 
@@ -115,6 +123,40 @@ const char *cg_client_error_field(const cg_client *c)
     return c != NULL ? c->error_field : "";
 }
 
+const char *cg_client_error_reason(const cg_client *c)
+{
+    return c != NULL ? c->error_reason : "";
+}
+
+const char *cg_client_error_param(const cg_client *c, const char *name)
+{
+    if (c == NULL || name == NULL)
+        return NULL;
+    for (size_t at = 0; at < c->error_params_len;) {
+        const char *n = c->error_params + at;
+        const char *v = n + strlen(n) + 1;
+        if (strcmp(n, name) == 0)
+            return v;
+        at = (size_t)(v - c->error_params) + strlen(v) + 1;
+    }
+    return NULL;
+}
+
+/* Keeps the reason and parameters of the server's Error e. */
+static void keep_reason(cg_client *c, const Chengguan__V1__Error *e)
+{
+    snprintf(c->error_reason, sizeof c->error_reason, "%s", e->reason);
+    c->error_params_len = 0;
+    for (size_t i = 0; i < e->n_params; i++) {
+        size_t n = strlen(e->params[i]->name) + 1, v = strlen(e->params[i]->value) + 1;
+        if (n + v > sizeof c->error_params - c->error_params_len)
+            continue;
+        memcpy(c->error_params + c->error_params_len, e->params[i]->name, n);
+        memcpy(c->error_params + c->error_params_len + n, e->params[i]->value, v);
+        c->error_params_len += n + v;
+    }
+}
+
 void cg_client_free(cg_client *c)
 {
     if (c == NULL)
@@ -136,7 +178,8 @@ void cg_client_free(cg_client *c)
 /* 0 when requests can be sent, else the reason with the error set. */
 static int check_ready(cg_client *c)
 {
-    c->error[0] = c->error_field[0] = '\0';
+    c->error[0] = c->error_field[0] = c->error_reason[0] = '\0';
+    c->error_params_len = 0;
     if (c->conn.state == CG__CONN_READY)
         return 0;
     if (c->conn.state == CG__CONN_FAILED)
@@ -154,6 +197,7 @@ static int request_error(cg_client *c, const cg__req *req)
         const Chengguan__V1__Error *e = req->reply->error;
         set_error(c, req->status, "%s", e->message[0] ? e->message : cg_strerror(req->status));
         snprintf(c->error_field, sizeof c->error_field, "%s", e->field);
+        keep_reason(c, e);
         return req->status;
     }
     return conn_error(c);

@@ -91,6 +91,16 @@ CG_EXTERN const char *cg_client_error(const cg_client *c);
 /* Request field the server named in its last refusal ("" when none). */
 CG_EXTERN const char *cg_client_error_field(const cg_client *c);
 
+/* The stable machine code of the server's last refusal, e.g.
+ * "compound.not_found" (docs/protocol.md, Errors); "" when the failure was
+ * not a refusal or the server is older. Show people a text made from it and
+ * cg_client_error_param; cg_client_error stays the English fallback. */
+CG_EXTERN const char *cg_client_error_reason(const cg_client *c);
+
+/* The value of the parameter name of the last refusal ("id" -> "12"), NULL
+ * when it has none of that name. Instants are RFC 3339. */
+CG_EXTERN const char *cg_client_error_param(const cg_client *c, const char *name);
+
 /* Closes the connection (close_notify) and frees everything. NULL is fine. */
 CG_EXTERN void cg_client_free(cg_client *c);
 

@@ -8,12 +8,49 @@
 #include "route.h"
 #include "server.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Requests up to this size are turned into JSON on the loop: it takes well
  * under a millisecond. */
 #define INLINE_BYTES (64 * 1024)
+
+#define MAX_PARAMS 16
+
+/* A refusal raised by cg_internal.fail: its DETAIL is the JSON
+ * {"reason": "...", "params": {"name": value, ...}} (core.sql). */
+static void fail_refused(cg_request *r, int status, const PGresult *res)
+{
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+    Chengguan__V1__ErrorParam storage[MAX_PARAMS], *params[MAX_PARAMS];
+    char values[MAX_PARAMS][32];
+    size_t n = 0;
+    const char *name;
+    json_t *v;
+    json_object_foreach(json_object_get(d, "params"), name, v)
+    {
+        if (n == MAX_PARAMS)
+            break;
+        chengguan__v1__error_param__init(&storage[n]);
+        storage[n].name = (char *)name;
+        if (json_is_string(v)) {
+            storage[n].value = (char *)json_string_value(v);
+        } else if (json_is_integer(v)) {
+            snprintf(values[n], sizeof values[n], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            storage[n].value = values[n];
+        } else {
+            continue; /* fail() gives strings and whole numbers only */
+        }
+        params[n] = &storage[n];
+        n++;
+    }
+    cg_request_fail_reason(r, status, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY),
+                           PQresultErrorField(res, PG_DIAG_COLUMN_NAME),
+                           json_string_value(json_object_get(d, "reason")), n, params);
+    json_decref(d);
+}
 
 static void on_result(void *arg, int status, const PGresult *res)
 {
@@ -27,8 +64,7 @@ static void on_result(void *arg, int status, const PGresult *res)
         return;
     }
     if (status != 0) {
-        cg_request_fail(r, status, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY),
-                        PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+        fail_refused(r, status, res);
         return;
     }
 

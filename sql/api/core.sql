@@ -54,29 +54,52 @@ $$;
 
 -- ---------------------------------------------------------------------------
 -- Small helpers: errors, request values, checks of single values.
--- The *_problem functions return NULL when the value is fine, else a reason
--- phrased to follow "field: " ("must not be empty").
+-- The *_problem functions return NULL when the value is fine, else a
+-- problem (cg_internal.problem) for cg_internal.check.
 -- ---------------------------------------------------------------------------
 
--- Raises SQLSTATE p_code with p_message, and COLUMN p_column when given.
-CREATE FUNCTION cg_internal.fail(p_code text, p_column text, p_message text) RETURNS void
+-- Raises SQLSTATE p_code with p_message (English: logs, older clients),
+-- COLUMN p_column when given, and DETAIL {"reason": p_reason, "params":
+-- p_params}: the stable machine code of docs/protocol.md (Errors) and the
+-- values its text needs, which the server sends as Error.reason and
+-- Error.params. Params are strings or whole numbers; instants RFC 3339.
+CREATE FUNCTION cg_internal.fail(p_code text, p_column text, p_message text, p_reason text,
+                                 p_params jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_detail text := jsonb_build_object('reason', p_reason, 'params', coalesce(p_params, '{}'))::text;
 BEGIN
     IF p_column IS NULL OR p_column = '' THEN
-        RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message;
+        RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message, DETAIL = v_detail;
     END IF;
-    RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message, COLUMN = p_column;
+    RAISE EXCEPTION USING ERRCODE = p_code, MESSAGE = p_message, COLUMN = p_column, DETAIL = v_detail;
 END
 $$;
 
--- CG003 "field: reason" naming field, when reason is not NULL.
-CREATE FUNCTION cg_internal.check(p_field text, p_reason text) RETURNS void
+-- What is wrong with a value: a reason of docs/protocol.md, its params, and
+-- the English text, phrased to follow "field: " ("must not be empty").
+CREATE FUNCTION cg_internal.problem(p_reason text, p_params jsonb, p_text text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('reason', p_reason, 'params', p_params, 'text', p_text)
+$$;
+
+-- CG003 "field: text" naming field, when the problem is not NULL; the field
+-- is a param too.
+CREATE FUNCTION cg_internal.check(p_field text, p_problem jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF p_reason IS NOT NULL THEN
-        PERFORM cg_internal.fail('CG003', p_field, p_field || ': ' || p_reason);
+    IF p_problem IS NOT NULL THEN
+        PERFORM cg_internal.fail('CG003', p_field, p_field || ': ' || (p_problem ->> 'text'),
+                                 p_problem ->> 'reason',
+                                 coalesce(p_problem -> 'params', '{}') || jsonb_build_object('field', p_field));
     END IF;
 END
+$$;
+
+-- A problem that is required and missing.
+CREATE FUNCTION cg_internal.missing() RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT cg_internal.problem('value.required', '{}', 'must be given')
 $$;
 
 -- A request string: NULL -> '', surrounding white space (also U+3000) removed.
@@ -106,7 +129,8 @@ BEGIN
     END IF;
     n := cg_internal.json_num(j);
     IF n IS NULL OR n <> trunc(n) OR n < -2147483648 OR n > 9223372036854775807 THEN
-        PERFORM cg_internal.fail('CG003', p_key, p_key || ': not a whole number');
+        PERFORM cg_internal.fail('CG003', p_key, p_key || ': not a whole number', 'value.not_a_number',
+                                 jsonb_build_object('field', p_key));
     END IF;
     RETURN n;
 END
@@ -119,25 +143,62 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Text of at most max_len characters; single-line unless multiline.
-CREATE FUNCTION cg_internal.text_problem(v text, max_len integer, required boolean, multiline boolean) RETURNS text
+CREATE FUNCTION cg_internal.text_problem(v text, max_len integer, required boolean, multiline boolean) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT CASE
-        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
-        WHEN length(v) > max_len THEN format('must be at most %s characters (got %s)', max_len, length(v))
-        WHEN NOT multiline AND v ~ '[[:cntrl:]]' THEN 'must not contain line breaks or control characters'
+        WHEN v = '' THEN CASE WHEN required THEN cg_internal.problem('value.required', '{}', 'must not be empty') END
+        WHEN length(v) > max_len
+            THEN cg_internal.problem('value.too_long', jsonb_build_object('max', max_len, 'got', length(v)),
+                                     format('must be at most %s characters (got %s)', max_len, length(v)))
+        WHEN NOT multiline AND v ~ '[[:cntrl:]]'
+            THEN cg_internal.problem('value.line_break', '{}', 'must not contain line breaks or control characters')
+    END
+$$;
+
+-- One of the words p_allowed.
+CREATE FUNCTION cg_internal.one_of_problem(v text, p_allowed text[], required boolean) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN v = '' THEN CASE WHEN required THEN cg_internal.problem('value.required', '{}', 'must not be empty') END
+        WHEN v <> ALL (p_allowed)
+            THEN cg_internal.problem('value.not_one_of',
+                                     jsonb_build_object('value', left(v, 40), 'allowed', array_to_string(p_allowed, ', ')),
+                                     format('must be one of %s (got %s)', array_to_string(p_allowed, ', '), cg_internal.q(v)))
+    END
+$$;
+
+-- A whole number from p_min to p_max.
+CREATE FUNCTION cg_internal.range_problem(v numeric, p_min numeric, p_max numeric) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v NOT BETWEEN p_min AND p_max
+        THEN cg_internal.problem('value.out_of_range',
+                                 jsonb_build_object('min', p_min::text, 'max', p_max::text, 'got', v::text),
+                                 format('must be %s to %s (got %s)', p_min, p_max, v))
+    END
+$$;
+
+-- A count of the request, j as given and n = json_num(j): absent or null is
+-- fine (NULL), else a whole number from 0 to 2^31-1.
+CREATE FUNCTION cg_internal.count_problem(j jsonb, n numeric) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN j IS NULL OR jsonb_typeof(j) = 'null' THEN NULL
+        WHEN n IS NULL OR n <> trunc(n) THEN cg_internal.problem('value.not_a_number', '{}', 'must be a whole number')
+        ELSE cg_internal.range_problem(n, 0, 2147483647)
     END
 $$;
 
 -- Chinese phone numbers, after removing spaces and dashes: mobile
 -- 1[3-9]xxxxxxxxx, landline with area code 0xx(x)xxxxxxx(x), local
 -- xxxxxxx(x), service 12xxx (12345, 12319). Stored as given.
-CREATE FUNCTION cg_internal.phone_problem(v text, required boolean) RETURNS text
+CREATE FUNCTION cg_internal.phone_problem(v text, required boolean) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT CASE
-        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
+        WHEN v = '' THEN CASE WHEN required THEN cg_internal.problem('value.required', '{}', 'must not be empty') END
         WHEN length(v) > 30
           OR regexp_replace(v, '[ -]', '', 'g') !~ '^(1[3-9][0-9]{9}|0[0-9]{2,3}[0-9]{7,8}|[0-9]{7,8}|12[0-9]{3})$'
-            THEN format('not a valid phone number: %s', cg_internal.q(v))
+            THEN cg_internal.problem('value.phone', jsonb_build_object('value', left(v, 40)),
+                                     format('not a valid phone number: %s', cg_internal.q(v)))
     END
 $$;
 
@@ -153,27 +214,32 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, substr(v, 9, 2)::integer)
 $$;
 
--- A calendar date 'YYYY-MM-DD' from 2021-01-01 (the programme) to today.
-CREATE FUNCTION cg_internal.date_problem(v text, required boolean) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
-        WHEN v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN format('not a date in the form YYYY-MM-DD: %s', cg_internal.q(v))
-        WHEN substr(v, 1, 4)::integer < 1 OR substr(v, 6, 2)::integer NOT BETWEEN 1 AND 12
-            THEN format('no such date: %s', cg_internal.q(v))
-        WHEN substr(v, 9, 2)::integer NOT BETWEEN 1 AND
-             extract(day FROM make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, 1)
-                              + interval '1 month' - interval '1 day')::integer
-            THEN format('no such date: %s', cg_internal.q(v))
-        WHEN cg_internal.date_of(v) < date '2021-01-01' THEN 'date before the programme began (2021-01-01)'
-        WHEN cg_internal.date_of(v) > cg_internal.today()
-            THEN format('date after today (%s in Asia/Shanghai)', to_char(cg_internal.today(), 'YYYY-MM-DD'))
-    END
-$$;
-
 CREATE FUNCTION cg_internal.date_text(d date) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(to_char(d, 'YYYY-MM-DD'), '')
+$$;
+
+-- A calendar date 'YYYY-MM-DD' from 2021-01-01 (the programme) to today.
+CREATE FUNCTION cg_internal.date_problem(v text, required boolean) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN v = '' THEN CASE WHEN required THEN cg_internal.problem('value.required', '{}', 'must not be empty') END
+        WHEN v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            THEN cg_internal.problem('value.not_a_date', jsonb_build_object('value', left(v, 40)),
+                                     format('not a date in the form YYYY-MM-DD: %s', cg_internal.q(v)))
+        WHEN substr(v, 1, 4)::integer < 1 OR substr(v, 6, 2)::integer NOT BETWEEN 1 AND 12
+          OR substr(v, 9, 2)::integer NOT BETWEEN 1 AND
+             extract(day FROM make_date(substr(v, 1, 4)::integer, substr(v, 6, 2)::integer, 1)
+                              + interval '1 month' - interval '1 day')::integer
+            THEN cg_internal.problem('value.no_such_date', jsonb_build_object('value', v),
+                                     format('no such date: %s', cg_internal.q(v)))
+        WHEN cg_internal.date_of(v) < date '2021-01-01'
+            THEN cg_internal.problem('value.before_programme', jsonb_build_object('first', '2021-01-01'),
+                                     'date before the programme began (2021-01-01)')
+        WHEN cg_internal.date_of(v) > cg_internal.today()
+            THEN cg_internal.problem('value.after_today', jsonb_build_object('today', cg_internal.date_text(cg_internal.today())),
+                                     format('date after today (%s in Asia/Shanghai)', to_char(cg_internal.today(), 'YYYY-MM-DD')))
+    END
 $$;
 
 -- RFC 3339 in UTC with milliseconds; '' for NULL.
@@ -225,7 +291,8 @@ BEGIN
         RETURN 1000;
     END IF;
     IF n NOT BETWEEN 1 AND 5000 THEN
-        PERFORM cg_internal.fail('CG003', 'limit', format('limit: must be 0 (1000) or 1 to 5000 (got %s)', n));
+        PERFORM cg_internal.fail('CG003', 'limit', format('limit: must be 0 (1000) or 1 to 5000 (got %s)', n),
+                                 'value.out_of_range', jsonb_build_object('field', 'limit', 'min', 1, 'max', 5000, 'got', n));
     END IF;
     RETURN n;
 END
@@ -249,10 +316,12 @@ DECLARE
 BEGIN
     SELECT * INTO a FROM accounts WHERE name = p_account;
     IF NOT FOUND THEN
-        PERFORM cg_internal.fail('CG016', NULL, format('unknown account %s', cg_internal.q(p_account)));
+        PERFORM cg_internal.fail('CG016', NULL, format('unknown account %s', cg_internal.q(p_account)),
+                                 'account.unknown', jsonb_build_object('account', p_account));
     END IF;
     IF a.disabled_at IS NOT NULL THEN
-        PERFORM cg_internal.fail('CG016', NULL, format('account %s is disabled', cg_internal.q(p_account)));
+        PERFORM cg_internal.fail('CG016', NULL, format('account %s is disabled', cg_internal.q(p_account)),
+                                 'account.disabled', jsonb_build_object('account', p_account));
     END IF;
     RETURN a;
 END
@@ -262,7 +331,8 @@ CREATE FUNCTION cg_internal.require_role(a accounts, p_roles text[], p_what text
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT (a.role = ANY (p_roles)) THEN
-        PERFORM cg_internal.fail('CG007', NULL, format('account %s (role %s) may not %s', a.name, a.role, p_what));
+        PERFORM cg_internal.fail('CG007', NULL, format('account %s (role %s) may not %s', a.name, a.role, p_what),
+                                 'role.denied', jsonb_build_object('account', a.name, 'role', a.role));
     END IF;
 END
 $$;
@@ -294,10 +364,12 @@ BEGIN
     END IF;
     code := cg_internal.unit_code_of(v);
     IF code IS NULL THEN
-        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unknown unit %s', cg_internal.q(v)));
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unknown unit %s', cg_internal.q(v)),
+                                 'unit.unknown', jsonb_build_object('field', 'unit', 'value', left(v, 40)));
     END IF;
     IF a.role = 'unit' AND code <> a.unit_code THEN
-        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', code));
+        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', code),
+                                 'unit.out_of_scope', jsonb_build_object('unit', code));
     END IF;
     RETURN code;
 END
@@ -315,10 +387,12 @@ BEGIN
     END IF;
     SELECT * INTO d FROM districts WHERE code = cg_internal.district_code_of(v);
     IF NOT FOUND THEN
-        PERFORM cg_internal.fail('CG003', 'district', format('district: unknown district %s', cg_internal.q(v)));
+        PERFORM cg_internal.fail('CG003', 'district', format('district: unknown district %s', cg_internal.q(v)),
+                                 'district.unknown', jsonb_build_object('field', 'district', 'value', left(v, 40)));
     END IF;
     IF a.role = 'unit' AND d.unit_code <> a.unit_code THEN
-        PERFORM cg_internal.fail('CG007', 'district', format('district %s is outside your scope', d.code));
+        PERFORM cg_internal.fail('CG007', 'district', format('district %s is outside your scope', d.code),
+                                 'district.out_of_scope', jsonb_build_object('district', d.code));
     END IF;
     RETURN d.code;
 END
@@ -339,14 +413,17 @@ DECLARE
 BEGIN
     IF v = '' THEN
         PERFORM cg_internal.fail('CG003', 'idempotency_key',
-                                 'idempotency_key: missing (every change needs a key of 16 to 64 bytes)');
+                                 'idempotency_key: missing (every change needs a key of 16 to 64 bytes)',
+                                 'idempotency_key.invalid', '{}');
     END IF;
     IF v !~ '^([0-9a-fA-F]{2})+$' THEN
-        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key: not a hex string');
+        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key: not a hex string',
+                                 'idempotency_key.invalid', '{}');
     END IF;
     IF length(v) NOT BETWEEN 32 AND 128 THEN
         PERFORM cg_internal.fail('CG003', 'idempotency_key',
-                                 format('idempotency_key: must be 16 to 64 bytes (got %s)', length(v) / 2));
+                                 format('idempotency_key: must be 16 to 64 bytes (got %s)', length(v) / 2),
+                                 'idempotency_key.invalid', '{}');
     END IF;
     RETURN decode(v, 'hex');
 END
@@ -367,10 +444,12 @@ BEGIN
     END IF;
     SELECT * INTO r FROM idempotency_keys WHERE account = a.name AND key = v_key;
     IF r.method <> p_method OR r.request_hash <> v_hash THEN
-        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key was already used for a different request');
+        PERFORM cg_internal.fail('CG003', 'idempotency_key', 'idempotency_key was already used for a different request',
+                                 'idempotency_key.reused', '{}');
     END IF;
     IF r.result IS NULL THEN
-        PERFORM cg_internal.fail('CG010', 'idempotency_key', 'the request with this idempotency_key is still in progress');
+        PERFORM cg_internal.fail('CG010', 'idempotency_key', 'the request with this idempotency_key is still in progress',
+                                 'idempotency_key.in_progress', '{}');
     END IF;
     RETURN r.result;
 END

@@ -113,11 +113,13 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM officers WHERE id = p_id;
     IF NOT FOUND OR NOT cg_internal.officer_visible(a, o.unit_code) THEN
-        PERFORM cg_internal.fail('CG005', p_column, format('officer %s not found', p_id));
+        PERFORM cg_internal.fail('CG005', p_column, format('officer %s not found', p_id),
+                                 'officer.not_found', jsonb_build_object('id', p_id));
     END IF;
     IF o.unit_code <> p_unit THEN
         PERFORM cg_internal.fail('CG003', p_column, format('%s: officer %s belongs to unit %s, not %s',
-                                                           p_column, o.id, o.unit_code, p_unit));
+                                                           p_column, o.id, o.unit_code, p_unit),
+                                 'officer.other_unit', jsonb_build_object('id', o.id, 'unit', o.unit_code, 'expected', p_unit));
     END IF;
     RETURN o;
 END
@@ -169,7 +171,7 @@ DECLARE
     r cg_internal.compound_docs;
 BEGIN
     IF p_id = 0 THEN
-        PERFORM cg_internal.fail('CG003', p_column, p_column || ': must be given');
+        PERFORM cg_internal.check(p_column, cg_internal.missing());
     END IF;
     IF p_mode <> 'see' THEN
         PERFORM 1 FROM compounds WHERE id = p_id FOR NO KEY UPDATE;
@@ -178,10 +180,12 @@ BEGIN
     -- One that a may not see is not found, exactly like one that does not
     -- exist; one it sees but may not change is PERMISSION_DENIED.
     IF NOT FOUND OR NOT cg_internal.can_see(a, r.unit_code, r.property_account) THEN
-        PERFORM cg_internal.fail('CG005', p_column, format('compound %s not found', p_id));
+        PERFORM cg_internal.fail('CG005', p_column, format('compound %s not found', p_id),
+                                 'compound.not_found', jsonb_build_object('id', p_id));
     END IF;
     IF p_mode = 'change' AND NOT cg_internal.can_change(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG007', p_column, format('compound %s may not be changed by you', p_id));
+        PERFORM cg_internal.fail('CG007', p_column, format('compound %s may not be changed by you', p_id),
+                                 'compound.not_yours', jsonb_build_object('id', p_id));
     END IF;
     RETURN r;
 END
@@ -192,7 +196,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
     IF r.closed_on IS NOT NULL THEN
         PERFORM cg_internal.fail('CG009', NULL,
-                                 format('compound %s was closed on %s', r.id, cg_internal.date_text(r.closed_on)));
+                                 format('compound %s was closed on %s', r.id, cg_internal.date_text(r.closed_on)),
+                                 'compound.closed', jsonb_build_object('id', r.id, 'date', cg_internal.date_text(r.closed_on)));
     END IF;
 END
 $$;
@@ -234,13 +239,15 @@ BEGIN
     END IF;
     SELECT f INTO v_bad FROM unnest(v_fields) AS f WHERE f <> ALL (cg_internal.editable_fields()) ORDER BY f LIMIT 1;
     IF v_bad IS NOT NULL THEN
-        PERFORM cg_internal.fail('CG003', 'fields', CASE
+        PERFORM cg_internal.check('fields', CASE
             WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone', 'entered_on',
                            'demo', 'board_installed_on', 'board_duties', 'board_contact_phone',
                            'board_supervision_phone', 'board_missing', 'missing', 'complete', 'closed_on',
                            'close_reason', 'version', 'created_at', 'updated_at')
-                THEN format('fields: %s cannot be changed by %s', cg_internal.q(v_bad), p_what)
-            ELSE format('fields: unknown field %s', cg_internal.q(v_bad)) END);
+                THEN cg_internal.problem('fields.not_editable', jsonb_build_object('value', v_bad),
+                                         format('%s cannot be changed by %s', cg_internal.q(v_bad), p_what))
+            ELSE cg_internal.problem('fields.unknown', jsonb_build_object('value', left(v_bad, 40)),
+                                     format('unknown field %s', cg_internal.q(v_bad))) END);
     END IF;
     RETURN v_fields;
 END
@@ -333,17 +340,9 @@ resolved AS MATERIALIZED (
               AND (d.code = lower(raw.district_in) OR d.name_zh = raw.district_in OR u.name_zh = raw.district_in)
             ORDER BY d.code LIMIT 1) AS district,
            pa.name AS pa_name, pa.role AS pa_role, pa.disabled_at AS pa_disabled_at,
-           -- for households and buildings: NULL when fine, else the reason
-           CASE WHEN raw.households_j IS NULL OR jsonb_typeof(raw.households_j) = 'null' THEN NULL
-                WHEN raw.households_n IS NULL OR raw.households_n <> trunc(raw.households_n) THEN 'must be a whole number'
-                WHEN raw.households_n < 0 THEN format('must be 0 or more (got %s)', raw.households_n)
-                WHEN raw.households_n > 2147483647 THEN format('too large (got %s)', raw.households_n)
-           END AS households_problem,
-           CASE WHEN raw.buildings_j IS NULL OR jsonb_typeof(raw.buildings_j) = 'null' THEN NULL
-                WHEN raw.buildings_n IS NULL OR raw.buildings_n <> trunc(raw.buildings_n) THEN 'must be a whole number'
-                WHEN raw.buildings_n < 0 THEN format('must be 0 or more (got %s)', raw.buildings_n)
-                WHEN raw.buildings_n > 2147483647 THEN format('too large (got %s)', raw.buildings_n)
-           END AS buildings_problem
+           -- for households and buildings: NULL when fine, else the problem
+           cg_internal.count_problem(raw.households_j, raw.households_n) AS households_problem,
+           cg_internal.count_problem(raw.buildings_j, raw.buildings_n) AS buildings_problem
     FROM raw
     LEFT JOIN accounts pa ON pa.name = raw.property_account_in
 ),
@@ -351,13 +350,19 @@ checked AS MATERIALIZED (
     SELECT v.*,
            -- the reason each field is wrong, NULL when it is fine
            cg_internal.text_problem(v.name, 100, true, false) AS name_problem,
-           CASE WHEN v.district_in = '' THEN 'must not be empty'
-                WHEN v.district IS NULL THEN format('unknown district %s', cg_internal.q(v.district_in)) END AS district_problem,
+           CASE WHEN v.district_in = '' THEN cg_internal.problem('value.required', '{}', 'must not be empty')
+                WHEN v.district IS NULL
+                    THEN cg_internal.problem('district.unknown', jsonb_build_object('value', left(v.district_in, 40)),
+                                             format('unknown district %s', cg_internal.q(v.district_in))) END AS district_problem,
            cg_internal.text_problem(v.street, 100, false, false) AS street_problem,
            cg_internal.text_problem(v.community, 100, false, false) AS community_problem,
            cg_internal.text_problem(v.address, 200, false, false) AS address_problem,
            CASE WHEN v.management_status NOT IN ('', 'property_company', 'self_managed', 'none')
-                THEN format('must be property_company, self_managed or none (got %s)', cg_internal.q(v.management_status))
+                THEN cg_internal.problem('value.not_one_of',
+                                         jsonb_build_object('value', left(v.management_status, 40),
+                                                            'allowed', 'property_company, self_managed, none'),
+                                         format('must be property_company, self_managed or none (got %s)',
+                                                cg_internal.q(v.management_status)))
            END AS management_status_problem,
            cg_internal.text_problem(v.property_company, 100, false, false) AS property_company_problem,
            cg_internal.text_problem(v.property_manager, 100, false, false) AS property_manager_problem,
@@ -369,10 +374,16 @@ checked AS MATERIALIZED (
            cg_internal.text_problem(v.owners_committee_contact, 100, false, false) AS owners_committee_contact_problem,
            cg_internal.phone_problem(v.owners_committee_phone, false) AS owners_committee_phone_problem,
            CASE WHEN v.property_account_in = '' THEN NULL
-                WHEN v.pa_name IS NULL THEN format('unknown account %s', cg_internal.q(v.property_account_in))
+                WHEN v.pa_name IS NULL
+                    THEN cg_internal.problem('account.unknown', jsonb_build_object('account', left(v.property_account_in, 40)),
+                                             format('unknown account %s', cg_internal.q(v.property_account_in)))
                 WHEN v.pa_role <> 'property'
-                    THEN format('account %s is not a property-company account (role %s)', cg_internal.q(v.pa_name), v.pa_role)
-                WHEN v.pa_disabled_at IS NOT NULL THEN format('account %s is disabled', cg_internal.q(v.pa_name))
+                    THEN cg_internal.problem('account.not_property', jsonb_build_object('account', v.pa_name, 'role', v.pa_role),
+                                             format('account %s is not a property-company account (role %s)',
+                                                    cg_internal.q(v.pa_name), v.pa_role))
+                WHEN v.pa_disabled_at IS NOT NULL
+                    THEN cg_internal.problem('account.disabled', jsonb_build_object('account', v.pa_name),
+                                             format('account %s is disabled', cg_internal.q(v.pa_name)))
            END AS property_account_problem
     FROM resolved v
 )
@@ -452,7 +463,7 @@ $$;
 -- compound is an error only when it would change it, and does not take part
 -- in the name checks (the name of a closed compound is free).
 CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
-RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, reason text)
+RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, problem jsonb)
 LANGUAGE sql STABLE AS $$
 WITH r AS MATERIALIZED (
     SELECT * FROM unnest(p_rows)
@@ -490,49 +501,63 @@ name_keyed AS MATERIALIZED (
            row_number() OVER (PARTITION BY r.district, r.community, r.name ORDER BY r.ord) AS key_n
     FROM open_r r
 )
-SELECT r.ord, r.line, 1, 0, 'CG005', 'id', format('compound %s not found', r.id)
+SELECT r.ord, r.line, 1, 0, 'CG005', 'id',
+       cg_internal.problem('compound.not_found', jsonb_build_object('id', r.id), format('compound %s not found', r.id))
 FROM r
 WHERE r.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.id = r.id)
 UNION ALL
 -- (importers are hq and units, who see exactly what they change: another
 -- unit's compound is not found, like one that does not exist)
-SELECT cur.ord, cur.line, 2, 0, 'CG005', 'id', format('compound %s not found', cur.id)
+SELECT cur.ord, cur.line, 2, 0, 'CG005', 'id',
+       cg_internal.problem('compound.not_found', jsonb_build_object('id', cur.id), format('compound %s not found', cur.id))
 FROM cur
 WHERE NOT cg_internal.can_change(a, cur.old_unit)
 UNION ALL
 SELECT cur.ord, cur.line, 3, 0, 'CG009', 'id',
-       format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on))
+       cg_internal.problem('compound.closed', jsonb_build_object('id', cur.id, 'date', cg_internal.date_text(cur.closed_on)),
+                           format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on)))
 FROM cur
 WHERE cur.closed_on IS NOT NULL AND cur.changes
 UNION ALL
-SELECT r.ord, r.line, 4, p.o::integer, 'CG003', p.v ->> 0, p.v ->> 1
+SELECT r.ord, r.line, 4, p.o::integer, 'CG003', p.v ->> 0, p.v -> 1
 FROM r
 CROSS JOIN LATERAL jsonb_array_elements(r.problems) WITH ORDINALITY AS p(v, o)
 WHERE p_mask IS NULL OR r.id IS NULL OR (p.v ->> 0) = ANY (p_mask)
 UNION ALL
-SELECT r.ord, r.line, 5, 0, 'CG007', 'district', format('district %s is outside your scope', r.district)
+SELECT r.ord, r.line, 5, 0, 'CG007', 'district',
+       cg_internal.problem('district.out_of_scope', jsonb_build_object('district', r.district),
+                           format('district %s is outside your scope', r.district))
 FROM r
 JOIN districts d ON d.code = r.district
 WHERE NOT cg_internal.can_change(a, d.unit_code)
 UNION ALL
 SELECT cur.ord, cur.line, 6, 0, 'CG009', 'district',
-       format('the district of compound %s cannot change while it has a grid officer', cur.id)
+       cg_internal.problem('compound.district_has_officer', jsonb_build_object('id', cur.id),
+                           format('the district of compound %s cannot change while it has a grid officer', cur.id))
 FROM cur
 WHERE cur.district IS NOT NULL AND cur.district <> cur.old_district AND cur.has_officer
 UNION ALL
-SELECT k.ord, k.line, 7, 0, 'CG003', 'id', format('compound %s is also on line %s', k.id, k.id_first_line)
+SELECT k.ord, k.line, 7, 0, 'CG003', 'id',
+       cg_internal.problem('import.id_twice', jsonb_build_object('id', k.id, 'line', k.id_first_line),
+                           format('compound %s is also on line %s', k.id, k.id_first_line))
 FROM keyed k
 WHERE k.id IS NOT NULL AND k.id_n > 1
 UNION ALL
 SELECT k.ord, k.line, 8, 0, 'CG003', 'name',
-       format('compound %s in community %s is also on line %s', cg_internal.q(k.name), cg_internal.q(k.community), k.key_first_line)
+       cg_internal.problem('import.name_twice',
+                           jsonb_build_object('name', k.name, 'community', k.community, 'line', k.key_first_line),
+                           format('compound %s in community %s is also on line %s',
+                                  cg_internal.q(k.name), cg_internal.q(k.community), k.key_first_line))
 FROM name_keyed k
 WHERE k.district IS NOT NULL AND k.name <> '' AND k.key_n > 1
 UNION ALL
 -- an open compound of the same district, community and name that this
 -- request does not touch
 SELECT r.ord, r.line, 9, 0, 'CG006', 'name',
-       format('compound %s already exists in community %s (id %s)', cg_internal.q(r.name), cg_internal.q(r.community), c.id)
+       cg_internal.problem('compound.exists',
+                           jsonb_build_object('name', r.name, 'community', r.community, 'id', c.id),
+                           format('compound %s already exists in community %s (id %s)',
+                                  cg_internal.q(r.name), cg_internal.q(r.community), c.id))
 FROM open_r r
 JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
                 AND c.closed_on IS NULL
@@ -549,7 +574,9 @@ BEGIN
     SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask) ORDER BY prio, fo LIMIT 1;
     IF FOUND THEN
         PERFORM cg_internal.fail(k.code, k.field,
-                                 CASE WHEN k.code = 'CG003' THEN k.field || ': ' || k.reason ELSE k.reason END);
+                                 CASE WHEN k.code = 'CG003' THEN k.field || ': ' ELSE '' END || (k.problem ->> 'text'),
+                                 k.problem ->> 'reason',
+                                 coalesce(k.problem -> 'params', '{}') || jsonb_build_object('field', k.field));
     END IF;
 END
 $$;
@@ -682,7 +709,7 @@ BEGIN
 
     v_fields := cg_internal.field_names(p_req, 'an update');
     IF cardinality(v_fields) = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'fields', 'fields: name at least one field to change');
+        PERFORM cg_internal.check('fields', cg_internal.missing());
     END IF;
     v_expected := cg_internal.req_int(p_req, 'expected_version');
 
@@ -690,7 +717,9 @@ BEGIN
     PERFORM cg_internal.require_open(cur);
     IF v_expected <> 0 AND v_expected <> cur.version THEN
         PERFORM cg_internal.fail('CG010', 'expected_version',
-                                 format('compound %s is at version %s, not %s', cur.id, cur.version, v_expected));
+                                 format('compound %s is at version %s, not %s', cur.id, cur.version, v_expected),
+                                 'compound.version_changed',
+                                 jsonb_build_object('id', cur.id, 'version', cur.version, 'expected', v_expected));
     END IF;
 
     -- The current record with the named fields replaced, checked as a whole
@@ -733,8 +762,9 @@ DECLARE
     v_result jsonb;
 BEGIN
     IF v_entered NOT IN ('', 'yes', 'no') THEN
-        PERFORM cg_internal.fail('CG003', 'entered',
-                                 format('entered: must be "", yes or no (got %s)', cg_internal.q(v_entered)));
+        PERFORM cg_internal.check('entered', cg_internal.problem('value.not_one_of',
+                                 jsonb_build_object('value', left(v_entered, 40), 'allowed', 'yes, no'),
+                                 format('must be "", yes or no (got %s)', cg_internal.q(v_entered))));
     END IF;
     WITH page AS (
         SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id),
@@ -825,7 +855,7 @@ BEGIN
         RETURN v_prev;
     END IF;
     IF jsonb_typeof(p_req -> 'rows') IS DISTINCT FROM 'array' OR jsonb_array_length(p_req -> 'rows') = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'rows', 'rows: the file has no rows');
+        PERFORM cg_internal.fail('CG003', 'rows', 'rows: the file has no rows', 'import.empty', '{}');
     END IF;
     -- v_mask: the fields of the file; NULL when it has all of them.
     v_fields := cg_internal.field_names(p_req, 'an import');
@@ -838,14 +868,15 @@ BEGIN
     PERFORM 1 FROM compounds c WHERE c.id IN (SELECT r.id FROM unnest(v_rows) r) ORDER BY c.id FOR NO KEY UPDATE;
     v_rows := cg_internal.compound_fill(a, v_rows, v_mask);
 
-    SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.reason) ORDER BY k.line, k.ord, k.prio, k.fo),
+    SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.problem ->> 'text') ORDER BY k.line, k.ord, k.prio, k.fo),
            count(*)
     INTO v_errors, v_count
     FROM cg_internal.compound_checks(a, v_rows, v_mask) k;
     IF v_count > 0 THEN
         PERFORM cg_internal.fail('CG003', 'rows',
             array_to_string(v_errors[1:200], E'\n')
-            || CASE WHEN v_count > 200 THEN format(E'\nand %s more errors', v_count - 200) ELSE '' END);
+            || CASE WHEN v_count > 200 THEN format(E'\nand %s more errors', v_count - 200) ELSE '' END,
+            'import.rows_invalid', jsonb_build_object('count', v_count, 'lines', array_to_string(v_errors[1:200], E'\n')));
     END IF;
 
     SELECT jsonb_build_object('created', count(*) FILTER (WHERE w.action = 'created'),
@@ -876,10 +907,13 @@ BEGIN
     PERFORM cg_internal.require_open(cur);
     IF cur.entered_on IS NOT NULL THEN
         PERFORM cg_internal.fail('CG009', NULL, format('compound %s was already entered on %s',
-                                                       cur.id, cg_internal.date_text(cur.entered_on)));
+                                                       cur.id, cg_internal.date_text(cur.entered_on)),
+                                 'compound.already_entered',
+                                 jsonb_build_object('id', cur.id, 'date', cg_internal.date_text(cur.entered_on)));
     END IF;
     IF cur.grid_officer_id IS NULL THEN
-        PERFORM cg_internal.fail('CG009', NULL, 'assign a grid officer before entering');
+        PERFORM cg_internal.fail('CG009', NULL, 'assign a grid officer before entering',
+                                 'compound.no_grid_officer', jsonb_build_object('id', cur.id));
     END IF;
     PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array('entered_on', '', v_date)));
     UPDATE compounds SET entered_on = cg_internal.date_of(v_date), version = version + 1, updated_at = now()
@@ -1004,24 +1038,30 @@ BEGIN
     IF v_unit_in = '' AND a.role = 'unit' THEN
         v_unit_in := a.unit_code;
     END IF;
-    PERFORM cg_internal.check('unit', CASE WHEN v_unit_in = '' THEN 'must not be empty' END);
+    PERFORM cg_internal.check('unit', CASE WHEN v_unit_in = '' THEN cg_internal.missing() END);
     SELECT * INTO v_unit FROM units WHERE code = cg_internal.unit_code_of(v_unit_in);
     IF NOT FOUND THEN
-        PERFORM cg_internal.check('unit', format('unknown unit %s', cg_internal.q(v_unit_in)));
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unknown unit %s', cg_internal.q(v_unit_in)),
+                                 'unit.unknown', jsonb_build_object('field', 'unit', 'value', left(v_unit_in, 40)));
     END IF;
     IF v_unit.kind NOT IN ('district_unit', 'detachment') THEN
-        PERFORM cg_internal.check('unit', format('unit %s has no enforcement officers', v_unit.code));
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s has no enforcement officers', v_unit.code),
+                                 'unit.no_officers', jsonb_build_object('field', 'unit', 'unit', v_unit.code));
     END IF;
     PERFORM cg_internal.check('phone', cg_internal.phone_problem(v_phone, true));
     PERFORM cg_internal.check('badge', cg_internal.text_problem(v_badge, 50, false, false));
     IF NOT cg_internal.can_change(a, v_unit.code) THEN
-        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code));
+        PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code),
+                                 'unit.out_of_scope', jsonb_build_object('unit', v_unit.code));
     END IF;
     IF v_badge <> '' THEN
         SELECT id, unit_code INTO v_other, v_other_unit FROM officers WHERE badge = v_badge;
         IF FOUND THEN
             PERFORM cg_internal.fail('CG006', 'badge', format('badge %s is already taken%s', cg_internal.q(v_badge),
-                CASE WHEN cg_internal.officer_visible(a, v_other_unit) THEN format(' by officer %s', v_other) END));
+                CASE WHEN cg_internal.officer_visible(a, v_other_unit) THEN format(' by officer %s', v_other) END),
+                'officer.badge_taken',
+                jsonb_build_object('badge', v_badge)
+                || CASE WHEN cg_internal.officer_visible(a, v_other_unit) THEN jsonb_build_object('id', v_other) ELSE '{}' END);
         END IF;
     END IF;
     INSERT INTO officers (name, unit_code, phone, badge, created_by)
@@ -1065,7 +1105,7 @@ BEGIN
     END IF;
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
     PERFORM cg_internal.require_open(cur);
-    PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN 'must be given' END);
+    PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN cg_internal.missing() END);
     o := cg_internal.officer_for(a, v_officer_id, cur.unit_code, 'officer_id');
     IF cur.grid_officer_id IS DISTINCT FROM o.id THEN
         INSERT INTO grid_assignments (compound_id, officer_id, assigned_by) VALUES (cur.id, o.id, a.name);
@@ -1127,12 +1167,10 @@ BEGIN
         RETURN v_prev;
     END IF;
     PERFORM cg_internal.check('date', cg_internal.date_problem(v_date, true));
-    PERFORM cg_internal.check('notices', CASE WHEN v_notices < 0 THEN format('must be 0 or more (got %s)', v_notices)
-                                              WHEN v_notices > 2147483647 THEN 'too large' END);
-    PERFORM cg_internal.check('letters', CASE WHEN v_letters < 0 THEN format('must be 0 or more (got %s)', v_letters)
-                                              WHEN v_letters > 2147483647 THEN 'too large' END);
+    PERFORM cg_internal.check('notices', cg_internal.range_problem(v_notices, 0, 2147483647));
+    PERFORM cg_internal.check('letters', cg_internal.range_problem(v_letters, 0, 2147483647));
     PERFORM cg_internal.check('notices', CASE WHEN v_notices = 0 AND v_letters = 0
-                                              THEN 'notices and letters are both 0: nothing was delivered' END);
+        THEN cg_internal.problem('publicity.nothing', '{}', 'notices and letters are both 0: nothing was delivered') END);
     PERFORM cg_internal.check('note', cg_internal.text_problem(v_note, 1000, false, true));
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
     PERFORM cg_internal.require_open(cur);
@@ -1177,7 +1215,8 @@ BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read the ledger summary');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_unit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM districts WHERE unit_code = v_unit) THEN
-        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit));
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit),
+                                 'unit.no_district', jsonb_build_object('field', 'unit', 'unit', v_unit));
     END IF;
     WITH per_unit AS (
         SELECT u.code, u.name_zh,

@@ -63,13 +63,14 @@ END
 $$;
 
 -- The reason an instant of a request is unusable, or NULL (cg_internal.check).
-CREATE FUNCTION cg_internal.instant_problem(v text, required boolean) RETURNS text
+CREATE FUNCTION cg_internal.instant_problem(v text, required boolean) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT CASE
-        WHEN v = '' THEN CASE WHEN required THEN 'must not be empty' END
+        WHEN v = '' THEN CASE WHEN required THEN cg_internal.problem('value.required', '{}', 'must not be empty') END
         WHEN cg_internal.instant_of(v) IS NULL
-            THEN format('not a time: %s (use YYYY-MM-DDTHH:MM[:SS], optionally with Z or +08:00; '
-                        'without an offset it is Beijing time)', cg_internal.q(v))
+            THEN cg_internal.problem('value.not_a_time', jsonb_build_object('value', left(v, 40)),
+                                     format('not a time: %s (use YYYY-MM-DDTHH:MM[:SS], optionally with Z or +08:00; '
+                                            'without an offset it is Beijing time)', cg_internal.q(v)))
     END
 $$;
 
@@ -118,9 +119,9 @@ BEGIN
     END IF;
     d := cg_internal.week_of(v);
     IF d IS NULL THEN
-        PERFORM cg_internal.check(p_field, CASE
-            WHEN v ~ '^[0-9]{4}-[Ww]53$' THEN format('%s has no week 53', left(v, 4))
-            ELSE format('not an ISO week in the form 2021-W09: %s', cg_internal.q(v)) END);
+        PERFORM cg_internal.check(p_field, cg_internal.problem('value.not_a_week', jsonb_build_object('value', left(v, 40)),
+            CASE WHEN v ~ '^[0-9]{4}-[Ww]53$' THEN format('%s has no week 53', left(v, 4))
+                 ELSE format('not an ISO week in the form 2021-W09: %s', cg_internal.q(v)) END));
     END IF;
     RETURN d;
 END
@@ -132,12 +133,12 @@ $$;
 CREATE FUNCTION cg_internal.date_filter(p_field text, v text) RETURNS date
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    why text := cg_internal.date_problem(v, false);
+    why jsonb := cg_internal.date_problem(v, false);
 BEGIN
     IF v = '' THEN
         RETURN NULL;
     END IF;
-    IF why IS NOT NULL AND why NOT LIKE 'date before the programme%' AND why NOT LIKE 'date after today%' THEN
+    IF why ->> 'reason' NOT IN ('value.before_programme', 'value.after_today') THEN
         PERFORM cg_internal.check(p_field, why);
     END IF;
     RETURN cg_internal.date_of(v);
@@ -152,7 +153,8 @@ DECLARE
     v_unit text := cg_internal.unit_filter(a, p_value);
 BEGIN
     IF v_unit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM districts WHERE unit_code = v_unit) THEN
-        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit));
+        PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit),
+                                 'unit.no_district', jsonb_build_object('field', 'unit', 'unit', v_unit));
     END IF;
     RETURN v_unit;
 END
@@ -257,9 +259,11 @@ CROSS JOIN LATERAL (
 ) o
 CROSS JOIN LATERAL (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'id', pf.id, 'category', pf.category, 'text', pf.text, 'action', pf.action) ORDER BY pf.ord),
+               'id', pf.id, 'category', pf.category, 'category_name', vc.name_zh, 'category_name_en', vc.label_en,
+               'text', pf.text, 'action', pf.action) ORDER BY pf.ord),
                '[]'::jsonb) AS docs
     FROM patrol_findings pf
+    JOIN violation_categories vc ON vc.code = pf.category
     WHERE pf.patrol_id = p.id
 ) f;
 
@@ -322,7 +326,8 @@ BEGIN
     cur := cg_internal.compound_target(a, p_id, 'compound_id', p_mode);
     IF cur.closed_on <= coalesce(p_on, 'infinity'::date) THEN
         PERFORM cg_internal.fail('CG009', 'compound_id',
-                                 format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on)));
+                                 format('compound %s was closed on %s', cur.id, cg_internal.date_text(cur.closed_on)),
+                                 'compound.closed', jsonb_build_object('id', cur.id, 'date', cg_internal.date_text(cur.closed_on)));
     END IF;
     RETURN cur;
 END
@@ -337,18 +342,21 @@ DECLARE
     r cg_internal.request_docs;
 BEGIN
     IF p_id = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
+        PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
     PERFORM 1 FROM resident_requests WHERE id = p_id FOR NO KEY UPDATE;
     SELECT * INTO r FROM cg_internal.request_docs WHERE id = p_id;
     IF NOT FOUND OR NOT cg_internal.request_visible(a, r.unit_code, r.created_by) THEN
-        PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', p_id));
+        PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', p_id),
+                                 'request.not_found', jsonb_build_object('id', p_id));
     END IF;
     IF NOT cg_internal.can_change(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('request %s may not be changed by you', p_id));
+        PERFORM cg_internal.fail('CG007', 'id', format('request %s may not be changed by you', p_id),
+                                 'request.not_yours', jsonb_build_object('id', p_id));
     END IF;
     IF r.status = 'closed' THEN
-        PERFORM cg_internal.fail('CG009', 'id', format('request %s was closed at %s', p_id, r.doc ->> 'closed_at'));
+        PERFORM cg_internal.fail('CG009', 'id', format('request %s was closed at %s', p_id, r.doc ->> 'closed_at'),
+                                 'request.closed', jsonb_build_object('id', p_id, 'at', r.doc ->> 'closed_at'));
     END IF;
     RETURN r;
 END
@@ -373,6 +381,7 @@ DECLARE
     v_officers bigint[] := '{}';
     v_findings jsonb := '[]';
     v_bad text;
+    v_problem jsonb;
     v_dup bigint;
     cur cg_internal.compound_docs;
     o officers;
@@ -388,17 +397,29 @@ BEGIN
     PERFORM cg_internal.check('start', cg_internal.instant_problem(v_start_in, true));
     v_start := cg_internal.instant_of(v_start_in);
     PERFORM cg_internal.check('start', CASE WHEN (v_start AT TIME ZONE 'Asia/Shanghai')::date < date '2021-01-01'
-                                            THEN 'before the programme began (2021-01-01)' END);
+        THEN cg_internal.problem('value.before_programme', jsonb_build_object('first', '2021-01-01'),
+                                 'before the programme began (2021-01-01)') END);
     PERFORM cg_internal.check('end', cg_internal.instant_problem(v_end_in, true));
     v_end := cg_internal.instant_of(v_end_in);
     PERFORM cg_internal.check('end', CASE
-        WHEN v_end < v_start THEN format('before start (%s < %s)', v_end_in, v_start_in)
+        WHEN v_end < v_start
+            THEN cg_internal.problem('patrol.ends_before_start',
+                                     jsonb_build_object('start', cg_internal.instant_text(v_start),
+                                                        'end', cg_internal.instant_text(v_end)),
+                                     format('before start (%s < %s)', v_end_in, v_start_in))
         WHEN v_end > now() + interval '5 minutes'
-            THEN format('ends in the future (%s; now is %s)', v_end_in, cg_internal.instant_text(now()))
+            THEN cg_internal.problem('patrol.ends_in_future',
+                                     jsonb_build_object('end', cg_internal.instant_text(v_end),
+                                                        'now', cg_internal.instant_text(now())),
+                                     format('ends in the future (%s; now is %s)', v_end_in, cg_internal.instant_text(now())))
         WHEN v_end - v_start > interval '24 hours'
-            THEN format('a patrol lasts at most 24 hours (this one: %s h %s min)',
-                        floor(extract(epoch FROM v_end - v_start) / 3600),
-                        floor(extract(epoch FROM v_end - v_start) / 60)::bigint % 60)
+            THEN cg_internal.problem('patrol.too_long',
+                                     jsonb_build_object('hours', floor(extract(epoch FROM v_end - v_start) / 3600)::bigint,
+                                                        'minutes', floor(extract(epoch FROM v_end - v_start) / 60)::bigint % 60,
+                                                        'max_hours', 24),
+                                     format('a patrol lasts at most 24 hours (this one: %s h %s min)',
+                                            floor(extract(epoch FROM v_end - v_start) / 3600),
+                                            floor(extract(epoch FROM v_end - v_start) / 60)::bigint % 60))
     END);
 
     -- officer_ids: at least one, each once
@@ -408,20 +429,25 @@ BEGIN
            OR cg_internal.json_num(e) <> trunc(cg_internal.json_num(e))
         LIMIT 1;
         PERFORM cg_internal.check('officer_ids', CASE WHEN v_bad IS NOT NULL
-                                                      THEN format('not an officer id: %s', v_bad) END);
+            THEN cg_internal.problem('value.not_an_id', jsonb_build_object('value', left(v_bad, 40)),
+                                     format('not an officer id: %s', v_bad)) END);
         v_officers := ARRAY(SELECT cg_internal.json_num(e)::bigint
                             FROM jsonb_array_elements(p -> 'officer_ids') WITH ORDINALITY AS x(e, n) ORDER BY n);
     END IF;
-    PERFORM cg_internal.check('officer_ids', CASE WHEN cardinality(v_officers) = 0 THEN 'name at least one officer'
-                                                  WHEN cardinality(v_officers) > 50 THEN 'at most 50 officers' END);
+    PERFORM cg_internal.check('officer_ids', CASE WHEN cardinality(v_officers) = 0 THEN cg_internal.missing()
+        WHEN cardinality(v_officers) > 50
+            THEN cg_internal.problem('value.too_many', jsonb_build_object('max', 50, 'got', cardinality(v_officers)),
+                                     'at most 50 officers') END);
     SELECT x INTO v_dup FROM unnest(v_officers) AS x GROUP BY x HAVING count(*) > 1 ORDER BY min(x) LIMIT 1;
     PERFORM cg_internal.check('officer_ids', CASE WHEN v_dup IS NOT NULL
-                                                  THEN format('officer %s is listed twice', v_dup) END);
+        THEN cg_internal.problem('value.twice', jsonb_build_object('value', v_dup),
+                                 format('officer %s is listed twice', v_dup)) END);
 
     -- findings: each checked; the first problem is reported as findings[i].field
     IF jsonb_typeof(p -> 'findings') = 'array' THEN
         PERFORM cg_internal.check('findings', CASE WHEN jsonb_array_length(p -> 'findings') > 200
-                                                   THEN 'at most 200 findings per patrol' END);
+            THEN cg_internal.problem('value.too_many', jsonb_build_object('max', 200, 'got', jsonb_array_length(p -> 'findings')),
+                                     'at most 200 findings per patrol') END);
         WITH f AS (
             SELECT x.n - 1 AS i,
                    CASE WHEN jsonb_typeof(x.e) = 'object' THEN x.e ELSE '{}'::jsonb END AS e
@@ -435,23 +461,20 @@ BEGIN
             FROM f
         ),
         problems AS (
-            SELECT v.i, 1 AS o, 'category' AS field,
-                   format('must be one of 1-10 (got %s)', coalesce(v.category_j::text, 'nothing')) AS reason
+            SELECT v.i, 1 AS o, 'category' AS field, cg_internal.category_problem(v.category_j) AS problem
             FROM v
-            WHERE v.category IS NULL OR v.category NOT IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
             UNION ALL
             SELECT v.i, 2, 'text', cg_internal.text_problem(v.text, 1000, true, true) FROM v
             UNION ALL
             SELECT v.i, 3, 'action',
-                   CASE WHEN v.action NOT IN ('stopped_on_site', 'case_needed', 'referred', 'none')
-                        THEN format('must be one of stopped_on_site, case_needed, referred, none (got %s)',
-                                    cg_internal.q(v.action)) END
+                   cg_internal.one_of_problem(v.action, '{stopped_on_site,case_needed,referred,none}', true)
             FROM v
         )
-        SELECT format('findings[%s].%s: %s', pr.i, pr.field, pr.reason) INTO v_bad
-        FROM problems pr WHERE pr.reason IS NOT NULL ORDER BY pr.i, pr.o LIMIT 1;
+        SELECT format('findings[%s].%s', pr.i, pr.field), pr.problem INTO v_bad, v_problem
+        FROM problems pr WHERE pr.problem IS NOT NULL ORDER BY pr.i, pr.o LIMIT 1;
         IF v_bad IS NOT NULL THEN
-            PERFORM cg_internal.fail('CG003', 'findings', v_bad);
+            PERFORM cg_internal.fail('CG003', 'findings', v_bad || ': ' || (v_problem ->> 'text'), v_problem ->> 'reason',
+                                     (v_problem -> 'params') || jsonb_build_object('field', v_bad));
         END IF;
         SELECT coalesce(jsonb_agg(jsonb_build_object('category', v.category, 'text', v.text, 'action', v.action)
                                   ORDER BY v.i), '[]'::jsonb)
@@ -469,11 +492,14 @@ BEGIN
     cur := cg_internal.open_compound(a, cg_internal.req_int(p, 'compound_id'), 'change',
                                      (v_start AT TIME ZONE 'Asia/Shanghai')::date);
     IF cur.entered_on IS NULL THEN
-        PERFORM cg_internal.fail('CG009', 'compound_id', format('compound %s has not been entered', cur.id));
+        PERFORM cg_internal.fail('CG009', 'compound_id', format('compound %s has not been entered', cur.id),
+                                 'compound.not_entered', jsonb_build_object('id', cur.id));
     END IF;
     IF (v_start AT TIME ZONE 'Asia/Shanghai')::date < cur.entered_on THEN
         PERFORM cg_internal.fail('CG009', 'start', format('the patrol starts on %s, before compound %s was entered on %s',
-            to_char(v_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), cur.id, cg_internal.date_text(cur.entered_on)));
+            to_char(v_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), cur.id, cg_internal.date_text(cur.entered_on)),
+            'patrol.before_entry', jsonb_build_object('start', cg_internal.instant_text(v_start), 'id', cur.id,
+                                                      'date', cg_internal.date_text(cur.entered_on)));
     END IF;
 
     -- the officers, in order: exist, visible, of the compound's unit
@@ -504,11 +530,12 @@ DECLARE
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read patrols');
     IF v_id = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
+        PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
     SELECT * INTO r FROM cg_internal.patrol_docs d WHERE d.id = v_id;
     IF NOT FOUND OR NOT cg_internal.patrol_visible(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG005', 'id', format('patrol %s not found', v_id));
+        PERFORM cg_internal.fail('CG005', 'id', format('patrol %s not found', v_id),
+                                 'patrol.not_found', jsonb_build_object('id', v_id));
     END IF;
     RETURN r.doc;
 END
@@ -539,13 +566,16 @@ BEGIN
     IF v_officer <> 0 THEN
         SELECT * INTO o FROM officers WHERE id = v_officer;
         IF NOT FOUND OR NOT cg_internal.officer_visible(a, o.unit_code) THEN
-            PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer));
+            PERFORM cg_internal.fail('CG005', 'officer_id', format('officer %s not found', v_officer),
+                                     'officer.not_found', jsonb_build_object('id', v_officer));
         END IF;
     END IF;
     v_week := cg_internal.week_arg('week', cg_internal.clean(p_req ->> 'week'));
     v_from := cg_internal.date_filter('from', cg_internal.clean(p_req ->> 'from'));
     v_to := cg_internal.date_filter('to', cg_internal.clean(p_req ->> 'to'));
-    PERFORM cg_internal.check('to', CASE WHEN v_to < v_from THEN format('before from (%s)', v_from) END);
+    PERFORM cg_internal.check('to', CASE WHEN v_to < v_from
+        THEN cg_internal.problem('period.reversed', jsonb_build_object('from', cg_internal.date_text(v_from)),
+                                 format('before from (%s)', v_from)) END);
 
     WITH page AS (
         SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id DESC),
@@ -639,9 +669,12 @@ BEGIN
     PERFORM cg_internal.check('from', cg_internal.date_problem(v_from_in, true));
     PERFORM cg_internal.check('to', cg_internal.date_problem(v_to_in, true));
     PERFORM cg_internal.check('to', CASE
-        WHEN cg_internal.date_of(v_to_in) < cg_internal.date_of(v_from_in) THEN format('before from (%s)', v_from_in)
+        WHEN cg_internal.date_of(v_to_in) < cg_internal.date_of(v_from_in)
+            THEN cg_internal.problem('period.reversed', jsonb_build_object('from', v_from_in),
+                                     format('before from (%s)', v_from_in))
         WHEN cg_internal.date_of(v_to_in) > cg_internal.date_of(v_from_in) + interval '5 years'
-            THEN 'the period may span at most 5 years' END);
+            THEN cg_internal.problem('period.too_long', jsonb_build_object('years', 5),
+                                     'the period may span at most 5 years') END);
     v_unit := cg_internal.district_unit_filter(a, p_req ->> 'unit');
     v_lo := cg_internal.monday(cg_internal.date_of(v_from_in));
     v_hi := cg_internal.monday(cg_internal.date_of(v_to_in));
@@ -736,15 +769,9 @@ BEGIN
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
     END IF;
-    PERFORM cg_internal.check('channel', CASE
-        WHEN v_channel = '' THEN 'must not be empty'
-        WHEN v_channel NOT IN ('notice_board_phone', 'in_person', 'hotline', 'patrol', 'co_construction_day')
-            THEN format('must be one of notice_board_phone, in_person, hotline, patrol, co_construction_day (got %s)',
-                        cg_internal.q(v_channel)) END);
-    PERFORM cg_internal.check('kind', CASE
-        WHEN v_kind = '' THEN 'must not be empty'
-        WHEN v_kind NOT IN ('problem', 'opinion', 'suggestion')
-            THEN format('must be one of problem, opinion, suggestion (got %s)', cg_internal.q(v_kind)) END);
+    PERFORM cg_internal.check('channel', cg_internal.one_of_problem(v_channel,
+        '{notice_board_phone,in_person,hotline,patrol,co_construction_day}', true));
+    PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{problem,opinion,suggestion}', true));
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     PERFORM cg_internal.check('contact', cg_internal.text_problem(v_contact, 100, false, false));
     cur := cg_internal.open_compound(a, cg_internal.req_int(r, 'compound_id'),
@@ -796,7 +823,8 @@ BEGIN
     END IF;
     cur := cg_internal.request_target(a, cg_internal.req_int(p_req, 'id'));
     IF cur.answered_at IS NULL THEN
-        PERFORM cg_internal.fail('CG009', 'id', 'answer the request before closing it');
+        PERFORM cg_internal.fail('CG009', 'id', 'answer the request before closing it',
+                                 'request.not_answered', jsonb_build_object('id', cur.id));
     END IF;
     INSERT INTO request_events (request_id, kind, account) VALUES (cur.id, 'close', a.name);
     RETURN cg_internal.idem_end(a, p_req, (SELECT cg_internal.request_doc(a, d) FROM cg_internal.request_docs d
@@ -814,11 +842,12 @@ DECLARE
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,integration}', 'read residents'' requests');
     IF v_id = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
+        PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
     SELECT * INTO r FROM cg_internal.request_docs d WHERE d.id = v_id;
     IF NOT FOUND OR NOT cg_internal.request_visible(a, r.unit_code, r.created_by) THEN
-        PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', v_id));
+        PERFORM cg_internal.fail('CG005', 'id', format('request %s not found', v_id),
+                                 'request.not_found', jsonb_build_object('id', v_id));
     END IF;
     RETURN cg_internal.request_doc(a, r);
 END

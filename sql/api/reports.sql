@@ -108,13 +108,6 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
--- The violation categories of DOMAIN.md, short Chinese names.
-CREATE FUNCTION cg_internal.category_zh(p_category integer) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT (ARRAY['侵占挖掘场地', '改变共有部位', '擅自经营', '垃圾', '占用消防通道绿地', '市容',
-                  '损坏市政设施', '改变物业用房用途', '改动承重结构', '其他物业违法行为'])[p_category]
-$$;
-
 CREATE FUNCTION cg_internal.outcome_zh(p_outcome text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE p_outcome WHEN 'stopped' THEN '已制止' WHEN 'case_needed' THEN '需立案'
@@ -139,6 +132,8 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'grid_officer_id', coalesce(r.grid_officer_id, 0),
            'grid_officer_name', coalesce(g.name, ''),
            'category', r.category,
+           'category_name', cg_internal.category_zh(r.category),
+           'category_name_en', (SELECT v.label_en FROM violation_categories v WHERE v.code = r.category),
            'text', r.text,
            'location', r.location,
            'dissuasion_failed', r.dissuasion_failed,
@@ -311,10 +306,10 @@ DECLARE
     a accounts;
 BEGIN
     IF p_after IS NULL OR p_after < 0 THEN
-        PERFORM cg_internal.fail('CG003', 'after_seq', format('after_seq: must be 0 or more (got %s)', p_after));
+        PERFORM cg_internal.check('after_seq', cg_internal.range_problem(coalesce(p_after, -1), 0, 9223372036854775807));
     END IF;
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
-        PERFORM cg_internal.fail('CG003', 'limit', format('limit: must be 1 to 10000 (got %s)', p_limit));
+        PERFORM cg_internal.check('limit', cg_internal.range_problem(coalesce(p_limit, 0), 1, 10000));
     END IF;
     IF p_account IS NOT NULL THEN
         a := cg_internal.caller(p_account);
@@ -516,7 +511,7 @@ DECLARE
     r reports;
 BEGIN
     IF p_id = 0 THEN
-        PERFORM cg_internal.fail('CG003', 'id', 'id: must be given');
+        PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
     IF p_mode = 'handle' THEN
         SELECT * INTO r FROM reports WHERE id = p_id FOR UPDATE;
@@ -524,10 +519,12 @@ BEGIN
         SELECT * INTO r FROM reports WHERE id = p_id;
     END IF;
     IF NOT FOUND OR NOT cg_internal.can_see_report(a, r.unit_code, r.property_account) THEN
-        PERFORM cg_internal.fail('CG005', 'id', format('report %s not found', p_id));
+        PERFORM cg_internal.fail('CG005', 'id', format('report %s not found', p_id),
+                                 'report.not_found', jsonb_build_object('id', p_id));
     END IF;
     IF p_mode = 'handle' AND NOT cg_internal.can_change(a, r.unit_code) THEN
-        PERFORM cg_internal.fail('CG007', 'id', format('report %s may not be handled by you', p_id));
+        PERFORM cg_internal.fail('CG007', 'id', format('report %s may not be handled by you', p_id),
+                                 'report.not_yours', jsonb_build_object('id', p_id));
     END IF;
     IF p_mode = 'handle' AND cg_internal.report_fire_due(p_id) > 0 THEN
         SELECT * INTO r FROM reports WHERE id = p_id;
@@ -569,9 +566,8 @@ BEGIN
     v_text := cg_internal.clean(rq ->> 'text');
     v_location := cg_internal.clean(rq ->> 'location');
     v_dissuasion := coalesce((rq ->> 'dissuasion_failed')::boolean, false);
-    PERFORM cg_internal.check('compound_id', CASE WHEN v_compound_id = 0 THEN 'must be given' END);
-    PERFORM cg_internal.check('category', CASE WHEN v_category NOT BETWEEN 1 AND 10
-                                               THEN format('must be 1 to 10 (got %s)', v_category) END);
+    PERFORM cg_internal.check('compound_id', CASE WHEN v_compound_id = 0 THEN cg_internal.missing() END);
+    PERFORM cg_internal.check('category', cg_internal.category_problem(rq -> 'category'));
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     PERFORM cg_internal.check('location', cg_internal.text_problem(v_location, 200, false, false));
 
@@ -582,7 +578,8 @@ BEGIN
     -- (the filers, hq, units and property companies, may file on exactly the
     -- compounds they see: any other is not found, like one that does not exist)
     IF NOT FOUND OR NOT cg_internal.can_see(a, c.unit_code, c.property_account) THEN
-        PERFORM cg_internal.fail('CG005', 'compound_id', format('compound %s not found', v_compound_id));
+        PERFORM cg_internal.fail('CG005', 'compound_id', format('compound %s not found', v_compound_id),
+                                 'compound.not_found', jsonb_build_object('id', v_compound_id));
     END IF;
     PERFORM cg_internal.require_open(c);
 
@@ -660,9 +657,8 @@ DECLARE
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property}', 'list reports');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    PERFORM cg_internal.check('level', CASE WHEN v_level NOT BETWEEN 0 AND 2
-                                            THEN format('must be 0 (any), 1 or 2 (got %s)', v_level) END);
-    PERFORM cg_internal.check('after_id', CASE WHEN v_after < 0 THEN format('must be 0 or more (got %s)', v_after) END);
+    PERFORM cg_internal.check('level', cg_internal.range_problem(v_level, 0, 2));
+    PERFORM cg_internal.check('after_id', cg_internal.range_problem(v_after, 0, 9223372036854775807));
     WITH page AS (
         SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id DESC),
                                    sum(octet_length(d.doc::text)) OVER (ORDER BY d.id DESC), v_limit) AS kept
@@ -705,10 +701,11 @@ BEGIN
         RETURN v_prev;
     END IF;
     v_officer_id := cg_internal.req_int(p_req, 'officer_id');
-    PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN 'must be given' END);
+    PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN cg_internal.missing() END);
     r := cg_internal.report_target(a, cg_internal.req_int(p_req, 'id'), 'handle');
     IF r.status <> 'open' THEN
-        PERFORM cg_internal.fail('CG009', NULL, format('report %s was already acknowledged', r.id));
+        PERFORM cg_internal.fail('CG009', NULL, format('report %s was already acknowledged', r.id),
+                                 'report.already_acknowledged', jsonb_build_object('id', r.id));
     END IF;
     o := cg_internal.officer_for(a, v_officer_id, r.unit_code, 'officer_id');
     UPDATE reports SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = a.name, officer_id = o.id,
@@ -736,17 +733,16 @@ BEGIN
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
     END IF;
-    PERFORM cg_internal.check('outcome', CASE
-        WHEN v_outcome = '' THEN 'must not be empty (stopped, case_needed, unfounded or referred)'
-        WHEN v_outcome NOT IN ('stopped', 'case_needed', 'unfounded', 'referred')
-            THEN format('must be stopped, case_needed, unfounded or referred (got %s)', cg_internal.q(v_outcome)) END);
+    PERFORM cg_internal.check('outcome', cg_internal.one_of_problem(v_outcome, '{stopped,case_needed,unfounded,referred}', true));
     PERFORM cg_internal.check('note', cg_internal.text_problem(v_note, 2000, true, true));
     r := cg_internal.report_target(a, cg_internal.req_int(p_req, 'id'), 'handle');
     IF r.status = 'open' THEN
-        PERFORM cg_internal.fail('CG009', NULL, format('report %s is not acknowledged: acknowledge the report first', r.id));
+        PERFORM cg_internal.fail('CG009', NULL, format('report %s is not acknowledged: acknowledge the report first', r.id),
+                                 'report.not_acknowledged', jsonb_build_object('id', r.id));
     END IF;
     IF r.status = 'resolved' THEN
-        PERFORM cg_internal.fail('CG009', NULL, format('report %s was already resolved', r.id));
+        PERFORM cg_internal.fail('CG009', NULL, format('report %s was already resolved', r.id),
+                                 'report.already_resolved', jsonb_build_object('id', r.id));
     END IF;
     UPDATE reports SET status = 'resolved', resolved_at = now(), resolved_by = a.name, outcome = v_outcome,
                        resolve_note = v_note, updated_at = now()

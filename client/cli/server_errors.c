@@ -1,0 +1,166 @@
+#include "server_errors.h"
+
+#include "i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/*
+ * The text of each Error.reason of docs/protocol.md. {name} stands for the
+ * parameter of that name; the English msgid is what LANG=C shows, the
+ * translation what a clerk reads. Keep the placeholders in the translation.
+ */
+typedef struct {
+    const char *reason;
+    const char *text;
+} server_error;
+
+static const server_error errors[] = {
+    /* values of a request */
+    {"value.required", N_("{field}: must be given")},
+    {"value.too_long", N_("{field}: at most {max} characters (got {got})")},
+    {"value.line_break", N_("{field}: must be one line, without control characters")},
+    {"value.not_a_number", N_("{field}: not a whole number")},
+    {"value.out_of_range", N_("{field}: must be {min} to {max} (got {got})")},
+    {"value.not_one_of", N_("{field}: '{value}' is not one of {allowed}")},
+    {"value.phone", N_("{field}: not a phone number: {value}")},
+    {"value.not_a_date", N_("{field}: not a date (YYYY-MM-DD): {value}")},
+    {"value.no_such_date", N_("{field}: no such date: {value}")},
+    {"value.before_programme", N_("{field}: before the programme began ({first})")},
+    {"value.after_today", N_("{field}: after today ({today})")},
+    {"value.not_a_time", N_("{field}: not a time: {value}")},
+    {"value.not_a_week", N_("{field}: not a week such as 2021-W09: {value}")},
+    {"value.not_an_id", N_("{field}: not an id: {value}")},
+    {"value.too_many", N_("{field}: at most {max} (got {got})")},
+    {"value.twice", N_("{field}: {value} is given twice")},
+    {"fields.unknown", N_("unknown field {value}")},
+    {"fields.not_editable", N_("{value} cannot be changed this way")},
+    {"period.reversed", N_("{field}: ends before it starts ({from})")},
+    {"period.too_long", N_("{field}: a period spans at most {years} years")},
+    {"category.unknown", N_("{field}: no violation category {value} (see 'chengguan categories')")},
+    /* who and where */
+    {"account.unknown", N_("unknown account {account}")},
+    {"account.disabled", N_("account {account} is disabled")},
+    {"account.not_property", N_("account {account} is not a property company's")},
+    {"role.denied", N_("account {account} may not do this")},
+    {"unit.unknown", N_("unknown unit {value}")},
+    {"unit.out_of_scope", N_("unit {unit} is outside your scope")},
+    {"unit.no_officers", N_("unit {unit} has no enforcement officers")},
+    {"unit.no_district", N_("unit {unit} covers no district")},
+    {"district.unknown", N_("unknown district {value}")},
+    {"district.out_of_scope", N_("district {district} is outside your scope")},
+    {"idempotency_key.invalid", N_("the idempotency key must be 16 to 64 bytes")},
+    {"idempotency_key.reused", N_("this idempotency key was used for another request")},
+    {"idempotency_key.in_progress", N_("the request with this idempotency key is still running")},
+    /* the ledger */
+    {"compound.not_found", N_("compound {id} not found")},
+    {"compound.not_yours", N_("compound {id} may not be changed by you")},
+    {"compound.closed", N_("compound {id} was closed on {date}")},
+    {"compound.exists",
+     N_("compound '{name}' already exists in community '{community}' (id {id})")},
+    {"compound.version_changed",
+     N_("compound {id} was changed meanwhile (version {version}, not {expected}): look again")},
+    {"compound.already_entered", N_("compound {id} was already entered on {date}")},
+    {"compound.no_grid_officer",
+     N_("compound {id} has no grid officer: assign one before entering")},
+    {"compound.not_entered", N_("compound {id} has not been entered")},
+    {"compound.district_has_officer",
+     N_("the district of compound {id} cannot change while it has a grid officer")},
+    {"import.empty", N_("the file has no rows")},
+    {"import.rows_invalid", N_("nothing was imported: {count} errors\n{lines}")},
+    {"import.id_twice", N_("compound {id} is also on line {line}")},
+    {"import.name_twice",
+     N_("compound '{name}' of community '{community}' is also on line {line}")},
+    {"officer.not_found", N_("officer {id} not found")},
+    {"officer.other_unit", N_("officer {id} belongs to unit {unit}, not {expected}")},
+    {"officer.badge_taken", N_("badge {badge} is already taken")},
+    {"publicity.nothing", N_("notices and letters are both 0: nothing was delivered")},
+    /* patrols and residents' requests */
+    {"patrol.not_found", N_("patrol {id} not found")},
+    {"patrol.ends_before_start", N_("the patrol ends ({end}) before it starts ({start})")},
+    {"patrol.ends_in_future", N_("the patrol ends in the future ({end}; now {now})")},
+    {"patrol.too_long",
+     N_("a patrol lasts at most {max_hours} hours (this one {hours} h {minutes} min)")},
+    {"patrol.before_entry",
+     N_("the patrol starts {start}, before compound {id} was entered on {date}")},
+    {"request.not_found", N_("request {id} not found")},
+    {"request.not_yours", N_("request {id} may not be changed by you")},
+    {"request.closed", N_("request {id} was closed at {at}")},
+    {"request.not_answered", N_("answer request {id} before closing it")},
+    /* reports */
+    {"report.not_found", N_("report {id} not found")},
+    {"report.not_yours", N_("report {id} may not be handled by you")},
+    {"report.already_acknowledged", N_("report {id} was already acknowledged")},
+    {"report.not_acknowledged", N_("report {id} is not acknowledged: acknowledge it first")},
+    {"report.already_resolved", N_("report {id} was already resolved")},
+    /* the generic reason of each wire code, for errors without a specific one */
+    {"invalid_argument", N_("invalid request")},
+    {"not_found", N_("not found")},
+    {"already_exists", N_("already exists")},
+    {"permission_denied", N_("not allowed for this account")},
+    {"resource_exhausted", N_("the server is busy or the request is too large: try again later")},
+    {"failed_precondition", N_("not possible in the current state")},
+    {"aborted", N_("changed by someone else meanwhile: try again")},
+    {"out_of_range", N_("out of range")},
+    {"unimplemented", N_("this server does not do that yet")},
+    {"internal", N_("internal error of the server (its log has the details)")},
+    {"unavailable", N_("the server's database is unavailable: try again shortly")},
+    {"unauthenticated", N_("this certificate belongs to no account")},
+};
+
+/* "2021-03-09T02:00:00.000Z" (RFC 3339 UTC) as Beijing time "2021-03-09 10:00";
+ * 0, or -1 when value is not such an instant. */
+static int beijing(const char *value, char *out, size_t len)
+{
+    struct tm tm = {0};
+    int used = 0;
+    if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6 ||
+        used != 19 || strchr(value + used, 'Z') == NULL)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + 8 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M", &tm);
+    return 0;
+}
+
+/* Appends the text of fmt with its {name} parameters from c to out. */
+static void expand(const cg_client *c, const char *fmt, char *out, size_t len)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = fmt; *p != '\0' && n + 1 < len;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (close == NULL) {
+            out[n++] = *p++;
+            out[n] = '\0';
+            continue;
+        }
+        char name[64], when[32];
+        snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+        const char *v = cg_client_error_param(c, name);
+        if (v == NULL)
+            v = "?";
+        else if (beijing(v, when, sizeof when) == 0)
+            v = when;
+        n += (size_t)snprintf(out + n, len - n, "%s", v);
+        if (n >= len)
+            n = len - 1;
+        p = close + 1;
+    }
+}
+
+const char *cg_cli_server_error_text(const cg_client *c, char *buf, size_t len)
+{
+    const char *reason = cg_client_error_reason(c);
+    for (size_t i = 0; reason[0] != '\0' && i < sizeof errors / sizeof errors[0]; i++) {
+        if (strcmp(errors[i].reason, reason) == 0) {
+            expand(c, _(errors[i].text), buf, len);
+            return buf;
+        }
+    }
+    return NULL;
+}

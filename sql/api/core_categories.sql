@@ -1,0 +1,32 @@
+-- The ten kinds of violation (工作内容 1-10, DOMAIN.md) as the requests read
+-- them: the table violation_categories is the one source of their numbers
+-- and names; every reply and event note takes the names from it.
+
+-- NULL when j (a request's category, number or string of digits) is one of
+-- the categories, else a problem for cg_internal.check.
+CREATE FUNCTION cg_internal.category_problem(j jsonb) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM violation_categories WHERE code = cg_internal.json_num(j))
+        THEN cg_internal.problem('category.unknown', jsonb_build_object('value', left(coalesce(j #>> '{}', ''), 40)),
+                                 format('must be a violation category 1-10 (got %s)', coalesce(j::text, 'nothing')))
+    END
+$$;
+
+-- The Chinese name of category p_code, for event notes.
+CREATE FUNCTION cg_internal.category_zh(p_code integer) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT name_zh FROM violation_categories WHERE code = p_code
+$$;
+
+-- CategoryList -> CategoryListReply: every account may read them.
+CREATE FUNCTION cg_api.category_list(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+BEGIN
+    RETURN jsonb_build_object('categories', coalesce((
+        SELECT jsonb_agg(jsonb_build_object('code', v.code, 'name', v.name, 'name_zh', v.name_zh,
+                                            'name_en', v.label_en) ORDER BY v.code)
+        FROM violation_categories v), '[]'::jsonb));
+END
+$$;
