@@ -62,6 +62,9 @@ static char *s_client(const char *cert, const char *key, const char *opts)
     snprintf(requests, sizeof requests, "%s/requests.bin", server.dir);
     snprintf(out, sizeof out, "%s/s_client.out", server.dir);
     write_requests(requests);
+    /* The loop below reads out while s_client writes it: it must not see the
+     * previous run's output, or it closes s_client's input at once. */
+    unlink(out);
     snprintf(cmd, sizeof cmd,
              "{ cat '%s'; i=0; while [ $i -lt 200 ] && ! grep -qaE '%s|error:' '%s'; do "
              "sleep 0.1; i=$((i+1)); done; } | openssl s_client -connect 127.0.0.1:%d "
