@@ -248,6 +248,10 @@ static int print_import(const cg_cli *cli, const char *name, json_t *reply)
 static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
     int operands;
+    if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+        puts("operand\tFILE\tFILE\t1\tvalue"); /* the format of cg_input_parse's list */
+        return CG_EXIT_OK;
+    }
     int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
     if (rc >= 0)
         return rc;

@@ -153,6 +153,44 @@ char *cg_input_help(const cg_input *in, const char *intro)
     return text;
 }
 
+/* The kind of value a field takes, for the hidden --list-options. */
+static const char *value_kind(const cg_opt *o, const ProtobufCFieldDescriptor *f)
+{
+    if (f == NULL || o->from_text != NULL || o->now)
+        return "value";
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        return "text";
+    case PROTOBUF_C_TYPE_BOOL:
+        return "bool";
+    case PROTOBUF_C_TYPE_ENUM:
+        return "enum";
+    case PROTOBUF_C_TYPE_MESSAGE:
+    case PROTOBUF_C_TYPE_BYTES:
+        return "value";
+    default:
+        return "number";
+    }
+}
+
+/* The operands and options of in, one a line, for completion and tests:
+ * "operand|option<TAB>NAME<TAB>ARG or -<TAB>required 0/1<TAB>kind". */
+static void list_options(const cg_input *in)
+{
+    entry e[MAX_OPTS];
+    size_t n = resolve(in, e);
+    for (size_t k = 0; in->operands != NULL && in->operands[k].help != NULL; k++) {
+        const cg_opt *o = &in->operands[k];
+        const ProtobufCFieldDescriptor *f = cg_field_named(in->request, o->field);
+        printf("operand\t%s\t%s\t1\t%s\n", o->arg ? o->arg : o->field, arg_name(o, f),
+               value_kind(o, f));
+    }
+    for (size_t k = 0; k < n; k++)
+        printf("option\t--%s\t%s\t%d\t%s\n", e[k].name,
+               is_flag(&e[k]) ? "-" : arg_name(e[k].o, e[k].f), e[k].o->required,
+               is_flag(&e[k]) ? "flag" : value_kind(e[k].o, e[k].f));
+}
+
 /* --- parsing ------------------------------------------------------------- */
 
 static int set_value(parse_ctx *p, const entry *x, json_t *v)
@@ -297,6 +335,10 @@ int cg_input_parse(const cg_cli_command *cmd, const cg_input *in, int argc, char
     *req = NULL;
     for (size_t k = 0; k < CG_INPUT_MAX_LOCAL; k++)
         local[k] = NULL;
+    if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+        list_options(in);
+        return CG_EXIT_OK;
+    }
     parse_ctx *p = calloc(1, sizeof *p);
     struct option *longopts = calloc(MAX_OPTS + 1, sizeof *longopts);
     char *help = cg_input_help(in, cmd->help);
