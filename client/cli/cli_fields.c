@@ -261,7 +261,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
         return cg_cli_usage_error(p->cmd, "unknown option");
     const entry *x = &p->e[opt - OPT_BASE];
     if (x->f == NULL) {
-        p->local[x->local] = arg;
+        p->local[x->local] = x->o->set ? x->o->set : arg;
         return 0;
     }
     json_t *v = NULL;
