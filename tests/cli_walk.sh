@@ -3,6 +3,7 @@
 # CMD --list-options), meets three mistakes: an unknown option, a missing
 # required option or operand (where it has one), and a bad value. Each must
 # exit with status 1 before connecting, with a message naming the problem.
+# And every command's --help ends with an example in Chinese.
 # Usage: cli_walk.sh CHENGGUAN
 set -uo pipefail
 cli=$1
@@ -57,6 +58,13 @@ for cmd in "${commands[@]}"; do
         fi
     fi
     expect bad-global-value --timeout "'soon'" -- "${words[@]}" --timeout soon
+
+    cases=$((cases + 1))
+    example=$("$cli" "${words[@]}" --help | grep -A1 '^Example:' | tail -n +2)
+    if [[ "$example" != "  chengguan "*"$cmd"* ]] || ! LC_ALL=C.UTF-8 grep -qP '[^\x00-\x7F]' <<<"$example"; then
+        failures=$((failures + 1))
+        echo "FAIL (example): chengguan $cmd --help has no example in Chinese: '$example'" >&2
+    fi
 done
 echo "${#commands[@]} commands, $cases cases, $failures failed"
 [ $failures -eq 0 ]

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "examples.h"
 #include "globals.h"
 #include "i18n.h"
 #include "output.h"
@@ -41,6 +42,9 @@ void cg_cli_print_help(const cg_cli_command *cmd)
     printf(_("Usage: %s [GLOBAL OPTIONS] %s %s\n\n"), PROG, cmd->name, cmd->args);
     printf("%s\n\n%s", _(cmd->summary), _(cmd->help));
     printf("  -h, --help            %s\n\n", _("show this help"));
+    const char *example = cg_cli_example(cmd->name);
+    if (example != NULL)
+        printf("%s\n  %s\n\n", _("Example:"), example);
     printf(_("Global options (before or after the command): see '%s --help'.\n"), PROG);
 }
 

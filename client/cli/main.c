@@ -18,7 +18,7 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_config,    NULL,
 };
 
-enum { OPT_VERSION = 256, OPT_COMMANDS };
+enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
 
 /* The global options of cg_cli_global_options, and those only before a command. */
 static struct option options[32] = {
@@ -26,6 +26,8 @@ static struct option options[32] = {
     {"version", no_argument, NULL, OPT_VERSION},
     /* hidden: the full name of every command, one a line (completion, tests) */
     {"list-commands", no_argument, NULL, OPT_COMMANDS},
+    /* hidden: the global options, as CMD --list-options lists a command's */
+    {"list-options", no_argument, NULL, OPT_OPTIONS},
 };
 
 static void print_help(void)
@@ -112,6 +114,11 @@ int main(int argc, char **argv)
             return CG_EXIT_OK;
         case OPT_COMMANDS:
             list_commands();
+            return CG_EXIT_OK;
+        case OPT_OPTIONS:
+            for (size_t k = 0; cg_cli_global_options[k].name != NULL; k++)
+                printf("option\t--%s\t%s\t0\tvalue\n", cg_cli_global_options[k].name,
+                       cg_cli_global_options[k].has_arg ? "VALUE" : "-");
             return CG_EXIT_OK;
         case ':':
             return cg_cli_usage_error(NULL, _("option '%s' needs a value"), argv[optind - 1]);
