@@ -1,5 +1,6 @@
 #include "cli_fields.h"
 #include "field_text.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,16 +125,16 @@ char *cg_input_help(const cg_input *in, const char *intro)
     if (intro != NULL)
         fputs(intro, out);
     if (in->operands != NULL && in->operands[0].help != NULL) {
-        fputs("Arguments:\n", out);
+        fputs(_("Arguments:\n"), out);
         for (size_t k = 0; in->operands[k].help != NULL; k++) {
             const cg_opt *o = &in->operands[k];
             if (cg_field_named(in->request, o->field) == NULL)
                 bad_table(in, o->field);
-            help_line(out, o->arg ? o->arg : o->field, o->help);
+            help_line(out, o->arg ? o->arg : o->field, _(o->help));
         }
         fputc('\n', out);
     }
-    fputs("Options:\n", out);
+    fputs(_("Options:\n"), out);
     for (size_t k = 0; k < n; k++) {
         char left[128];
         if (is_flag(&e[k]))
@@ -141,9 +142,9 @@ char *cg_input_help(const cg_input *in, const char *intro)
         else
             snprintf(left, sizeof left, "--%s %s", e[k].name, arg_name(e[k].o, e[k].f));
         char help[512];
-        snprintf(help, sizeof help, "%s%s%s", e[k].o->help,
-                 is_repeated(&e[k]) && !is_flag(&e[k]) ? " (repeatable)" : "",
-                 e[k].o->required ? " (required)" : "");
+        snprintf(help, sizeof help, "%s%s%s", _(e[k].o->help),
+                 is_repeated(&e[k]) && !is_flag(&e[k]) ? _(" (repeatable)") : "",
+                 e[k].o->required ? _(" (required)") : "");
         help_line(out, left, help);
     }
     if (fclose(out) != 0) {
@@ -203,7 +204,7 @@ static int set_value(parse_ctx *p, const entry *x, json_t *v)
     const char *before = json_string_value(json_object_get(p->given, place));
     if (before != NULL && x->o->set != NULL && strcmp(before, x->name) != 0) {
         json_decref(v);
-        return cg_cli_usage_error(p->cmd, "--%s and --%s exclude each other", before, x->name);
+        return cg_cli_usage_error(p->cmd, _("--%s and --%s exclude each other"), before, x->name);
     }
     json_object_set_new(p->given, place, json_string(x->name));
     /* A repeated field: v holds the items this option adds to the list. */
@@ -285,7 +286,7 @@ static int parse_operands(parse_ctx *p, int argc, char **argv, int first)
         const cg_opt *o = &p->in->operands[k];
         const char *name = o->arg ? o->arg : o->field;
         if (i >= argc)
-            return cg_cli_usage_error(p->cmd, "missing %s", name);
+            return cg_cli_usage_error(p->cmd, _("missing %s"), name);
         json_t *v;
         const char *why = cg_field_from_text(cg_field_named(p->in->request, o->field), argv[i], &v);
         if (why != NULL)
@@ -293,7 +294,7 @@ static int parse_operands(parse_ctx *p, int argc, char **argv, int first)
         json_object_set_new(p->req, o->field, v);
     }
     if (i < argc)
-        return cg_cli_usage_error(p->cmd, "unexpected argument '%s'", argv[i]);
+        return cg_cli_usage_error(p->cmd, _("unexpected argument '%s'"), argv[i]);
     return 0;
 }
 
@@ -301,7 +302,8 @@ static int check_required(parse_ctx *p)
 {
     if (p->in->fields_list != NULL &&
         json_array_size(json_object_get(p->req, p->in->fields_list)) == 0)
-        return cg_cli_usage_error(p->cmd, "nothing to change: give at least one field option");
+        return cg_cli_usage_error(p->cmd, "%s",
+                                  _("nothing to change: give at least one field option"));
     for (size_t k = 0; k < p->n; k++) {
         const entry *x = &p->e[k];
         if (!x->o->required)
@@ -310,7 +312,7 @@ static int check_required(parse_ctx *p)
         snprintf(place, sizeof place, "%s%s", x->is_value ? "values." : "", x->f ? x->f->name : "");
         int given = x->f ? json_object_get(p->given, place) != NULL : p->local[x->local] != NULL;
         if (!given)
-            return cg_cli_usage_error(p->cmd, "--%s is required", x->name);
+            return cg_cli_usage_error(p->cmd, _("--%s is required"), x->name);
     }
     return 0;
 }
