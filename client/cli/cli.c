@@ -1,12 +1,17 @@
 #include "cli.h"
+#include "examples.h"
+#include "globals.h"
+#include "i18n.h"
 #include "output.h"
 #include "server_errors.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +24,8 @@ int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '" PROG "%s%s --help'.\n", cmd ? " " : "", cmd ? cmd->name : "");
+    fputc('\n', stderr);
+    fprintf(stderr, _("Try '%s%s%s --help'.\n"), PROG, cmd ? " " : "", cmd ? cmd->name : "");
     return CG_EXIT_USAGE;
 }
 
@@ -27,36 +33,59 @@ int cg_cli_refuse_key(const cg_cli *cli, const cg_cli_command *cmd)
 {
     if (cli->idempotency_key == NULL)
         return 0;
-    return cg_cli_usage_error(cmd, "--idempotency-key is for a command that changes something; "
-                                   "this one only reads");
+    return cg_cli_usage_error(cmd, "%s",
+                              _("--idempotency-key is for a command that changes something; "
+                                "this one only reads"));
 }
 
 void cg_cli_print_help(const cg_cli_command *cmd)
 {
-    printf("Usage: " PROG " [GLOBAL OPTIONS] %s %s\n\n%s\n\n%s", cmd->name, cmd->args, cmd->summary,
-           cmd->help);
-    printf("  -h, --help            show this help\n\n"
-           "Global options: see '" PROG " --help'.\n");
+    printf(_("Usage: %s [GLOBAL OPTIONS] %s %s\n\n"), PROG, cmd->name, cmd->args);
+    printf("%s\n\n%s", _(cmd->summary), _(cmd->help));
+    printf("  -h, --help            %s\n\n", _("show this help"));
+    const char *example = cg_cli_example(cmd->name);
+    if (example != NULL)
+        printf("%s\n  %s\n\n", _("Example:"), example);
+    printf(_("Global options (before or after the command): see '%s --help'.\n"), PROG);
+}
+
+/* Prints the options of a command for completion and tests (the hidden
+ * --list-options): "option<TAB>--name<TAB>VALUE or -<TAB>0<TAB>value". */
+static void list_options(const struct option *longopts, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        printf("option\t--%s\t%s\t0\tvalue\n", longopts[k].name,
+               longopts[k].has_arg ? "VALUE" : "-");
 }
 
 int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *shortopts,
                   const struct option *longopts, int (*on_opt)(int opt, const char *arg, void *ctx),
                   void *ctx, int *operands)
 {
-    size_t n = 0;
+    cg_cli_args *globals = cg_cli_current_args();
+    size_t n = 0, ng = 0;
     while (longopts != NULL && longopts[n].name != NULL)
         n++;
-    struct option *opts = calloc(n + 2, sizeof *opts);
+    while (globals != NULL && cg_cli_global_options[ng].name != NULL)
+        ng++;
+    if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+        list_options(longopts, n);
+        return CG_EXIT_OK;
+    }
+    /* The command's options first: one of the same name would win. */
+    struct option *opts = calloc(n + ng + 2, sizeof *opts);
     char *optstring = malloc(strlen(shortopts) + 3);
     if (opts == NULL || optstring == NULL) {
         free(opts);
         free(optstring);
-        fprintf(stderr, PROG ": out of memory\n");
+        fprintf(stderr, PROG ": %s\n", _("out of memory"));
         return CG_EXIT_USAGE;
     }
     if (n > 0)
         memcpy(opts, longopts, n * sizeof *opts);
-    opts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    if (ng > 0)
+        memcpy(opts + n, cg_cli_global_options, ng * sizeof *opts);
+    opts[n + ng] = (struct option){"help", no_argument, NULL, 'h'};
     /* ':' first: a missing argument is reported as ':', not '?'. */
     snprintf(optstring, strlen(shortopts) + 3, ":h%s", shortopts);
 
@@ -68,10 +97,12 @@ int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *
             cg_cli_print_help(cmd);
             rc = CG_EXIT_OK;
         } else if (opt == ':') {
-            rc = cg_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+            rc = cg_cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
         } else if (opt == '?') {
-            rc = optopt ? cg_cli_usage_error(cmd, "unknown option '-%c'", optopt)
-                        : cg_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            rc = optopt ? cg_cli_usage_error(cmd, _("unknown option '-%c'"), optopt)
+                        : cg_cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+        } else if (opt >= CG_CLI_GLOBAL_BASE && globals != NULL) {
+            cg_cli_global_opt(globals, opt, optarg);
         } else if (on_opt(opt, optarg, ctx) != 0) {
             rc = CG_EXIT_USAGE;
         }
@@ -79,6 +110,8 @@ int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *
     *operands = optind;
     free(opts);
     free(optstring);
+    if (rc < 0 && cg_cli_finish(cmd) != 0)
+        rc = CG_EXIT_USAGE;
     return rc;
 }
 
@@ -126,26 +159,69 @@ int cg_cli_fail(cg_client *c, int err)
     return code;
 }
 
+/* The accounts of the dev PKI (PKI/clients/NAME.crt) into buf, ", "-separated. */
+static void pki_accounts(const char *pki, char *buf, size_t len)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/clients", pki);
+    buf[0] = '\0';
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        size_t l = strlen(name), used = strlen(buf);
+        if (l > 4 && strcmp(name + l - 4, ".crt") == 0)
+            snprintf(buf + used, len - used, "%s%.*s", used ? ", " : "", (int)(l - 4), name);
+        free(names[i]);
+    }
+    if (n >= 0)
+        free(names);
+}
+
 /* CG_EXIT_USAGE with a message when file is not set or cannot be read. */
-static int check_file(const char *file, const char *what)
+static int check_file(const cg_cli *cli, const char *file, const char *what)
 {
     if (file == NULL)
         return cg_cli_usage_error(NULL,
-                                  "no %s: use --as ACCOUNT, or --cert, --key and --ca "
-                                  "(or CHENGGUAN_CERT, CHENGGUAN_KEY, CHENGGUAN_CA)",
+                                  _("no %s: use --as ACCOUNT, or --cert, --key and --ca "
+                                    "(or CHENGGUAN_CERT, CHENGGUAN_KEY, CHENGGUAN_CA), "
+                                    "or a profile (chengguan config init)"),
                                   what);
-    if (access(file, R_OK) != 0)
-        return cg_cli_usage_error(NULL, "cannot read %s %s: %s", what, file, strerror(errno));
-    return 0;
+    if (access(file, R_OK) == 0)
+        return 0;
+    int e = errno;
+    if (e == ENOENT && cli->account != NULL && strstr(file, "/clients/") != NULL) {
+        char accounts[1024];
+        pki_accounts(cli->pki, accounts, sizeof accounts);
+        return cg_cli_usage_error(NULL, _("no account '%s' in %s/clients (accounts: %s)"),
+                                  cli->account, cli->pki, accounts[0] ? accounts : _("none"));
+    }
+    return cg_cli_usage_error(NULL, _("cannot read %s %s: %s"), what, file, strerror(e));
+}
+
+/* Like ssh: a private key others may read or change is refused. */
+static int check_key_mode(const char *key)
+{
+    struct stat st;
+    if (stat(key, &st) != 0 || (st.st_mode & 077) == 0)
+        return 0;
+    return cg_cli_usage_error(NULL,
+                              _("the permissions %04o of the private key %s are too open: "
+                                "others may read it; make it yours alone: chmod 600 %s"),
+                              (unsigned)(st.st_mode & 07777), key, key);
 }
 
 int cg_cli_client_options(const cg_cli *cli, cg_client_options *opt)
 {
-    int rc = check_file(cli->cert, "client certificate");
+    if (cli->profile_error != NULL)
+        return cg_cli_usage_error(NULL, "%s", cli->profile_error);
+    int rc = check_file(cli, cli->cert, _("client certificate"));
     if (rc == 0)
-        rc = check_file(cli->key, "client key");
+        rc = check_file(cli, cli->key, _("client key"));
     if (rc == 0)
-        rc = check_file(cli->ca, "CA certificate");
+        rc = check_key_mode(cli->key);
+    if (rc == 0)
+        rc = check_file(cli, cli->ca, _("CA certificate"));
     if (rc != 0)
         return rc;
     *opt = (cg_client_options){
@@ -207,32 +283,66 @@ const char *cg_cli_subcommand_name(const cg_cli_command *sub)
 
 static void print_group_help(const cg_cli_command *group)
 {
-    printf("Usage: " PROG " [GLOBAL OPTIONS] %s SUBCOMMAND [OPTIONS]\n\n%s\n\n%sSubcommands:\n",
-           group->name, group->summary, group->help ? group->help : "");
+    printf(_("Usage: %s [GLOBAL OPTIONS] %s SUBCOMMAND [OPTIONS]\n\n"), PROG, group->name);
+    printf("%s\n\n%s%s\n", _(group->summary), group->help ? _(group->help) : "", _("Subcommands:"));
     cg_table *t = cg_table_new(3, NULL);
     for (size_t i = 0; t != NULL && group->subcommands[i] != NULL; i++) {
         const cg_cli_command *sub = group->subcommands[i];
-        const char *row[] = {"", cg_cli_subcommand_name(sub), sub->summary};
+        const char *row[] = {"", cg_cli_subcommand_name(sub), _(sub->summary)};
         cg_table_add(t, row);
     }
     if (t != NULL)
         cg_table_print(t, stdout);
     cg_table_free(t);
-    printf("\nRun '" PROG " %s SUBCOMMAND --help' for the options of one.\n", group->name);
+    putchar('\n');
+    printf(_("Run '%s %s SUBCOMMAND --help' for the options of one.\n"), PROG, group->name);
+}
+
+/* The global options between a group and its subcommand ("compound --json
+ * list"): the index of the subcommand, or an exit code after --help or a
+ * mistake, as a negative number minus one. */
+static int group_globals(const cg_cli_command *group, int argc, char **argv)
+{
+    cg_cli_args *globals = cg_cli_current_args(), none = {0};
+    size_t ng = 0;
+    while (cg_cli_global_options[ng].name != NULL)
+        ng++;
+    struct option opts[ng + 2];
+    memcpy(opts, cg_cli_global_options, ng * sizeof *opts);
+    opts[ng] = (struct option){"help", no_argument, NULL, 'h'};
+    opts[ng + 1] = (struct option){NULL, 0, NULL, 0};
+    int opt;
+    optind = 0;
+    opterr = 0;
+    /* '+': stop at the subcommand. */
+    while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            print_group_help(group);
+            return -CG_EXIT_OK - 1;
+        }
+        if (opt == ':')
+            return -cg_cli_usage_error(group, _("option '%s' needs a value"), argv[optind - 1]) - 1;
+        if (opt == '?')
+            return -(optopt
+                         ? cg_cli_usage_error(group, _("unknown option '-%c'"), optopt)
+                         : cg_cli_usage_error(group, _("unknown option '%s'"), argv[optind - 1])) -
+                   1;
+        cg_cli_global_opt(globals ? globals : &none, opt, optarg);
+    }
+    return optind;
 }
 
 int cg_cli_group_run(const cg_cli *cli, const cg_cli_command *group, int argc, char **argv)
 {
-    if (argc < 2)
-        return cg_cli_usage_error(group, "no subcommand given");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_group_help(group);
-        return CG_EXIT_OK;
-    }
+    int sub = group_globals(group, argc, argv);
+    if (sub < 0)
+        return -sub - 1;
+    if (sub >= argc)
+        return cg_cli_usage_error(group, "%s", _("no subcommand given"));
     for (size_t i = 0; group->subcommands[i] != NULL; i++) {
-        const cg_cli_command *sub = group->subcommands[i];
-        if (strcmp(cg_cli_subcommand_name(sub), argv[1]) == 0)
-            return sub->run(cli, sub, argc - 1, argv + 1);
+        const cg_cli_command *c = group->subcommands[i];
+        if (strcmp(cg_cli_subcommand_name(c), argv[sub]) == 0)
+            return c->run(cli, c, argc - sub, argv + sub);
     }
-    return cg_cli_usage_error(group, "unknown subcommand '%s'", argv[1]);
+    return cg_cli_usage_error(group, _("unknown subcommand '%s'"), argv[sub]);
 }

@@ -13,7 +13,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
-/* Exit codes (contract, docs/cli.md). */
+/* Exit codes (contract, docs/cli.md, "Exit status"). */
 enum {
     CG_EXIT_OK = 0,
     CG_EXIT_USAGE = 1,   /* bad option or value, unreadable certificate file */
@@ -21,7 +21,8 @@ enum {
     CG_EXIT_CONNECT = 3  /* could not connect, TLS failed, or the connection broke */
 };
 
-/* The global options, resolved from options, environment and defaults. */
+/* The global options, resolved from options, environment, the client
+ * profile and defaults (globals.h) once the command's options are parsed. */
 typedef struct {
     const char *server;
     const char *cert; /* NULL when nothing named one */
@@ -30,6 +31,11 @@ typedef struct {
     int json;
     int timeout_ms;              /* 0: the library's default */
     const char *idempotency_key; /* --idempotency-key: NULL, or text of 16-64 bytes */
+    const char *account;         /* the dev PKI account cert is of, NULL for none */
+    const char *pki;             /* the dev PKI directory */
+    const char *profile;         /* the profile's name ("default" unless named) */
+    const char *profile_file;    /* client.conf, NULL when there is no place for it */
+    const char *profile_error;   /* why the profile cannot be used, said on connecting */
 } cg_cli;
 
 typedef struct cg_cli_command {
@@ -123,5 +129,6 @@ extern const cg_cli_command cg_cli_cmd_patrol;
 extern const cg_cli_command cg_cli_cmd_request;
 extern const cg_cli_command cg_cli_cmd_report;
 extern const cg_cli_command cg_cli_cmd_watch;
+extern const cg_cli_command cg_cli_cmd_config;
 
 #endif

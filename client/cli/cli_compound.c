@@ -3,6 +3,7 @@
 #include "cli_request.h"
 #include "compound_csv.h"
 #include "envelope.h"
+#include "i18n.h"
 #include "proto_json.h"
 #include "reply_map.h"
 
@@ -84,19 +85,33 @@ static const cg_request_spec list_spec = {
     .columns = list_columns,
 };
 
+enum { EXPORT_FORMAT, EXPORT_HEADINGS, EXPORT_BOM };
+
 static const cg_opt export_local[] = {
-    {.option = "format", .arg = "csv|json", .help = "csv (default) or json, one object per line"},
+    [EXPORT_FORMAT] = {.option = "format",
+                       .arg = "csv|json",
+                       .help = N_("csv (default) or json, one object per line")},
+    [EXPORT_HEADINGS] = {.option = "headings",
+                         .arg = "en|zh",
+                         .help = N_("column headings: field names (en, default) or Chinese (zh: "
+                                    "小区名称, 区, ...)")},
+    [EXPORT_BOM] = {.option = "bom",
+                    .set = "yes",
+                    .help = N_("start with a UTF-8 byte-order mark, for Excel (default with "
+                               "--headings zh)")},
+    {.option = "no-bom", .set = "no", .help = N_("no byte-order mark")},
     {0},
 };
 
 static int write_csv_rows(json_t *reply, void *ctx)
 {
+    const int *zh = ctx;
     size_t i;
     json_t *row;
     json_array_foreach(json_object_get(reply, "compounds"), i, row)
     {
-        if (cg_compound_csv_write(stdout, row) != 0) {
-            fprintf(stderr, "chengguan: writing standard output: %s\n", strerror(errno));
+        if (cg_compound_csv_write(stdout, row, *zh) != 0) {
+            fprintf(stderr, _("chengguan: writing standard output: %s\n"), strerror(errno));
             return CG_EXIT_CONNECT;
         }
     }
@@ -121,22 +136,33 @@ static int run_export(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
         json_decref(req);
         return rc;
     }
-    const char *format = local[0] ? local[0] : cli->json ? "json" : "csv";
-    int csv = strcmp(format, "csv") == 0;
-    if (!csv && strcmp(format, "json") != 0) {
+    const char *format = local[EXPORT_FORMAT] ? local[EXPORT_FORMAT] : cli->json ? "json" : "csv";
+    const char *headings = local[EXPORT_HEADINGS] ? local[EXPORT_HEADINGS] : "en";
+    int csv = strcmp(format, "csv") == 0, zh = strcmp(headings, "zh") == 0;
+    const char *bom = local[EXPORT_BOM] ? local[EXPORT_BOM] : local[EXPORT_BOM + 1];
+    rc = -1;
+    if (local[EXPORT_BOM] != NULL && local[EXPORT_BOM + 1] != NULL)
+        rc = cg_cli_usage_error(cmd, "%s", _("--bom and --no-bom exclude each other"));
+    else if (!csv && strcmp(format, "json") != 0)
+        rc = cg_cli_usage_error(cmd, _("--format: csv or json, not '%s'"), format);
+    else if (!zh && strcmp(headings, "en") != 0)
+        rc = cg_cli_usage_error(cmd, _("--headings: en or zh, not '%s'"), headings);
+    if (rc >= 0) {
         json_decref(req);
-        return cg_cli_usage_error(cmd, "--format: csv or json, not '%s'", format);
+        return rc;
     }
     cg_client *c;
     rc = cg_cli_connect(cli, &c);
     if (rc == 0) {
+        if (csv && (bom ? strcmp(bom, "yes") == 0 : zh))
+            fputs("\xEF\xBB\xBF", stdout);
         if (csv)
-            cg_compound_csv_write_header(stdout);
-        rc = cg_request_pages(c, &spec, req, csv ? write_csv_rows : print_json_rows, NULL);
+            cg_compound_csv_write_header(stdout, zh);
+        rc = cg_request_pages(c, &spec, req, csv ? write_csv_rows : print_json_rows, &zh);
         cg_client_free(c);
     }
     if (rc == 0 && fflush(stdout) != 0) {
-        fprintf(stderr, "chengguan: writing standard output: %s\n", strerror(errno));
+        fprintf(stderr, _("chengguan: writing standard output: %s\n"), strerror(errno));
         rc = CG_EXIT_CONNECT;
     }
     json_decref(req);
@@ -248,6 +274,10 @@ static int print_import(const cg_cli *cli, const char *name, json_t *reply)
 static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
     int operands;
+    if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+        puts("operand\tFILE\tFILE\t1\tvalue"); /* the format of cg_input_parse's list */
+        return CG_EXIT_OK;
+    }
     int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
     if (rc >= 0)
         return rc;

@@ -1,5 +1,6 @@
 #include "cli_fields.h"
 #include "field_text.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,16 +125,16 @@ char *cg_input_help(const cg_input *in, const char *intro)
     if (intro != NULL)
         fputs(intro, out);
     if (in->operands != NULL && in->operands[0].help != NULL) {
-        fputs("Arguments:\n", out);
+        fputs(_("Arguments:\n"), out);
         for (size_t k = 0; in->operands[k].help != NULL; k++) {
             const cg_opt *o = &in->operands[k];
             if (cg_field_named(in->request, o->field) == NULL)
                 bad_table(in, o->field);
-            help_line(out, o->arg ? o->arg : o->field, o->help);
+            help_line(out, o->arg ? o->arg : o->field, _(o->help));
         }
         fputc('\n', out);
     }
-    fputs("Options:\n", out);
+    fputs(_("Options:\n"), out);
     for (size_t k = 0; k < n; k++) {
         char left[128];
         if (is_flag(&e[k]))
@@ -141,9 +142,9 @@ char *cg_input_help(const cg_input *in, const char *intro)
         else
             snprintf(left, sizeof left, "--%s %s", e[k].name, arg_name(e[k].o, e[k].f));
         char help[512];
-        snprintf(help, sizeof help, "%s%s%s", e[k].o->help,
-                 is_repeated(&e[k]) && !is_flag(&e[k]) ? " (repeatable)" : "",
-                 e[k].o->required ? " (required)" : "");
+        snprintf(help, sizeof help, "%s%s%s", _(e[k].o->help),
+                 is_repeated(&e[k]) && !is_flag(&e[k]) ? _(" (repeatable)") : "",
+                 e[k].o->required ? _(" (required)") : "");
         help_line(out, left, help);
     }
     if (fclose(out) != 0) {
@@ -151,6 +152,44 @@ char *cg_input_help(const cg_input *in, const char *intro)
         return NULL;
     }
     return text;
+}
+
+/* The kind of value a field takes, for the hidden --list-options. */
+static const char *value_kind(const cg_opt *o, const ProtobufCFieldDescriptor *f)
+{
+    if (f == NULL || o->from_text != NULL || o->now)
+        return "value";
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        return "text";
+    case PROTOBUF_C_TYPE_BOOL:
+        return "bool";
+    case PROTOBUF_C_TYPE_ENUM:
+        return "enum";
+    case PROTOBUF_C_TYPE_MESSAGE:
+    case PROTOBUF_C_TYPE_BYTES:
+        return "value";
+    default:
+        return "number";
+    }
+}
+
+/* The operands and options of in, one a line, for completion and tests:
+ * "operand|option<TAB>NAME<TAB>ARG or -<TAB>required 0/1<TAB>kind". */
+static void list_options(const cg_input *in)
+{
+    entry e[MAX_OPTS];
+    size_t n = resolve(in, e);
+    for (size_t k = 0; in->operands != NULL && in->operands[k].help != NULL; k++) {
+        const cg_opt *o = &in->operands[k];
+        const ProtobufCFieldDescriptor *f = cg_field_named(in->request, o->field);
+        printf("operand\t%s\t%s\t1\t%s\n", o->arg ? o->arg : o->field, arg_name(o, f),
+               value_kind(o, f));
+    }
+    for (size_t k = 0; k < n; k++)
+        printf("option\t--%s\t%s\t%d\t%s\n", e[k].name,
+               is_flag(&e[k]) ? "-" : arg_name(e[k].o, e[k].f), e[k].o->required,
+               is_flag(&e[k]) ? "flag" : value_kind(e[k].o, e[k].f));
 }
 
 /* --- parsing ------------------------------------------------------------- */
@@ -165,7 +204,7 @@ static int set_value(parse_ctx *p, const entry *x, json_t *v)
     const char *before = json_string_value(json_object_get(p->given, place));
     if (before != NULL && x->o->set != NULL && strcmp(before, x->name) != 0) {
         json_decref(v);
-        return cg_cli_usage_error(p->cmd, "--%s and --%s exclude each other", before, x->name);
+        return cg_cli_usage_error(p->cmd, _("--%s and --%s exclude each other"), before, x->name);
     }
     json_object_set_new(p->given, place, json_string(x->name));
     /* A repeated field: v holds the items this option adds to the list. */
@@ -223,7 +262,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
         return cg_cli_usage_error(p->cmd, "unknown option");
     const entry *x = &p->e[opt - OPT_BASE];
     if (x->f == NULL) {
-        p->local[x->local] = arg;
+        p->local[x->local] = x->o->set ? x->o->set : arg;
         return 0;
     }
     json_t *v = NULL;
@@ -247,7 +286,7 @@ static int parse_operands(parse_ctx *p, int argc, char **argv, int first)
         const cg_opt *o = &p->in->operands[k];
         const char *name = o->arg ? o->arg : o->field;
         if (i >= argc)
-            return cg_cli_usage_error(p->cmd, "missing %s", name);
+            return cg_cli_usage_error(p->cmd, _("missing %s"), name);
         json_t *v;
         const char *why = cg_field_from_text(cg_field_named(p->in->request, o->field), argv[i], &v);
         if (why != NULL)
@@ -255,7 +294,7 @@ static int parse_operands(parse_ctx *p, int argc, char **argv, int first)
         json_object_set_new(p->req, o->field, v);
     }
     if (i < argc)
-        return cg_cli_usage_error(p->cmd, "unexpected argument '%s'", argv[i]);
+        return cg_cli_usage_error(p->cmd, _("unexpected argument '%s'"), argv[i]);
     return 0;
 }
 
@@ -263,7 +302,8 @@ static int check_required(parse_ctx *p)
 {
     if (p->in->fields_list != NULL &&
         json_array_size(json_object_get(p->req, p->in->fields_list)) == 0)
-        return cg_cli_usage_error(p->cmd, "nothing to change: give at least one field option");
+        return cg_cli_usage_error(p->cmd, "%s",
+                                  _("nothing to change: give at least one field option"));
     for (size_t k = 0; k < p->n; k++) {
         const entry *x = &p->e[k];
         if (!x->o->required)
@@ -272,7 +312,7 @@ static int check_required(parse_ctx *p)
         snprintf(place, sizeof place, "%s%s", x->is_value ? "values." : "", x->f ? x->f->name : "");
         int given = x->f ? json_object_get(p->given, place) != NULL : p->local[x->local] != NULL;
         if (!given)
-            return cg_cli_usage_error(p->cmd, "--%s is required", x->name);
+            return cg_cli_usage_error(p->cmd, _("--%s is required"), x->name);
     }
     return 0;
 }
@@ -297,6 +337,10 @@ int cg_input_parse(const cg_cli_command *cmd, const cg_input *in, int argc, char
     *req = NULL;
     for (size_t k = 0; k < CG_INPUT_MAX_LOCAL; k++)
         local[k] = NULL;
+    if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+        list_options(in);
+        return CG_EXIT_OK;
+    }
     parse_ctx *p = calloc(1, sizeof *p);
     struct option *longopts = calloc(MAX_OPTS + 1, sizeof *longopts);
     char *help = cg_input_help(in, cmd->help);

@@ -1,5 +1,6 @@
 #include "compound_csv.h"
 #include "field_text.h"
+#include "i18n.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
@@ -9,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_COLUMNS 24
-
 /* A new compound needs these; other columns may be left out. */
 static const char *const needed_for_new[] = {"name", "district"};
 #define N_NEEDED (sizeof needed_for_new / sizeof needed_for_new[0])
@@ -18,64 +17,117 @@ static const char *const needed_for_new[] = {"name", "district"};
 static const ProtobufCMessageDescriptor *compound = &chengguan__v1__compound__descriptor;
 
 const cg_opt cg_compound_fields[] = {
-    {.field = "name", .help = "compound name (小区名称), 1-100 characters"},
+    {.field = "name", .help = N_("compound name (小区名称), 1-100 characters")},
     {.field = "district",
      .arg = "CODE",
-     .help = "xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name"},
-    {.field = "street", .help = "street office (街道)"},
-    {.field = "community", .help = "community (社区)"},
-    {.field = "address", .help = "address"},
-    {.field = "households", .help = "number of households (户数)"},
-    {.field = "buildings", .help = "number of buildings (楼栋数)"},
+     .help = N_("xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name")},
+    {.field = "street", .help = N_("street office (街道)")},
+    {.field = "community", .help = N_("community (社区)")},
+    {.field = "address", .help = N_("address")},
+    {.field = "households", .help = N_("number of households (户数)")},
+    {.field = "buildings", .help = N_("number of buildings (楼栋数)")},
     {.field = "management_status",
      .arg = "STATUS",
-     .help = "property_company, self_managed or none"},
-    {.field = "property_company", .help = "property-management company (物业服务企业)"},
-    {.field = "property_manager", .help = "its person in charge"},
-    {.field = "property_phone", .arg = "PHONE", .help = "that person's phone"},
-    {.field = "street_contact", .help = "person in charge at the street office"},
-    {.field = "street_phone", .arg = "PHONE", .help = "that person's phone"},
-    {.field = "community_contact", .help = "person in charge at the community"},
-    {.field = "community_phone", .arg = "PHONE", .help = "that person's phone"},
+     .help = N_("property_company, self_managed or none")},
+    {.field = "property_company", .help = N_("property-management company (物业服务企业)")},
+    {.field = "property_manager", .help = N_("its person in charge")},
+    {.field = "property_phone", .arg = "PHONE", .help = N_("that person's phone")},
+    {.field = "street_contact", .help = N_("person in charge at the street office")},
+    {.field = "street_phone", .arg = "PHONE", .help = N_("that person's phone")},
+    {.field = "community_contact", .help = N_("person in charge at the community")},
+    {.field = "community_phone", .arg = "PHONE", .help = N_("that person's phone")},
     {.field = "owners_committee_contact",
-     .help = "owners' committee (业主委员会) contact, optional"},
-    {.field = "owners_committee_phone", .arg = "PHONE", .help = "that contact's phone, optional"},
+     .help = N_("owners' committee (业主委员会) contact, optional")},
+    {.field = "owners_committee_phone",
+     .arg = "PHONE",
+     .help = N_("that contact's phone, optional")},
     {.field = "property_account",
      .arg = "ACCOUNT",
-     .help = "account of the property company that may report on the compound"},
+     .help = N_("account of the property company that may report on the compound")},
     {0},
 };
 
-const char *const *cg_compound_csv_columns(size_t *n)
+/* A column of the file: a Compound field, its Chinese heading (fixed: an
+ * office's files use these whatever the locale), another heading import
+ * takes, and whether import skips it (what the server keeps itself). */
+typedef struct {
+    const char *field;
+    const char *zh;
+    const char *zh_alt;
+    int read_only;
+} column;
+
+static const column columns[] = {
+    {"id", "编号", "序号", 0},
+    {"name", "小区名称", "小区", 0},
+    {"district", "区", "所属区", 0},
+    {"street", "街道", "所属街道", 0},
+    {"community", "社区", "所属社区", 0},
+    {"address", "地址", "详细地址", 0},
+    {"households", "户数", NULL, 0},
+    {"buildings", "楼栋数", "楼栋", 0},
+    {"management_status", "管理状态", "管理方式", 0},
+    {"property_company", "物业服务企业", "物业公司", 0},
+    {"property_manager", "物业负责人", NULL, 0},
+    {"property_phone", "物业负责人电话", "物业电话", 0},
+    {"street_contact", "街道负责人", NULL, 0},
+    {"street_phone", "街道负责人电话", "街道电话", 0},
+    {"community_contact", "社区负责人", NULL, 0},
+    {"community_phone", "社区负责人电话", "社区电话", 0},
+    {"owners_committee_contact", "业委会联系人", "业主委员会联系人", 0},
+    {"owners_committee_phone", "业委会联系电话", "业主委员会联系电话", 0},
+    {"property_account", "物业账号", NULL, 0},
+    {"grid_officer_name", "网格员", NULL, 1},
+    {"grid_officer_phone", "网格员电话", NULL, 1},
+    {"entered_on", "进驻日期", NULL, 1},
+    {"board_installed_on", "公示牌设置日期", NULL, 1},
+    {"board_duties", "公示牌职责", NULL, 1},
+    {"board_contact_phone", "公示牌联系电话", NULL, 1},
+    {"board_supervision_phone", "公示牌监督电话", NULL, 1},
+};
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+/* The management statuses as an office writes them. */
+static const char *const statuses[][2] = {
+    {"property_company", "物业管理"},
+    {"self_managed", "自管"},
+    {"none", "无物业"},
+};
+#define N_STATUSES (sizeof statuses / sizeof statuses[0])
+
+/* from = 0: the Chinese of a status code; 1: the code of its Chinese. */
+static const char *status_text(const char *s, int from)
 {
-    static const char *names[MAX_COLUMNS] = {"id"};
-    static size_t count;
-    if (count == 0)
-        for (count = 1; cg_compound_fields[count - 1].help != NULL; count++)
-            names[count] = cg_compound_fields[count - 1].field;
-    *n = count;
-    return names;
+    for (size_t i = 0; i < N_STATUSES; i++)
+        if (strcmp(statuses[i][from], s) == 0)
+            return statuses[i][!from];
+    return NULL;
 }
 
-int cg_compound_csv_write_header(FILE *out)
+int cg_compound_csv_write_header(FILE *out, int zh)
 {
-    size_t n;
-    const char *const *cols = cg_compound_csv_columns(&n);
-    return cg_csv_write_row(out, cols, n);
+    const char *cells[N_COLUMNS];
+    for (size_t i = 0; i < N_COLUMNS; i++)
+        cells[i] = zh ? columns[i].zh : columns[i].field;
+    return cg_csv_write_row(out, cells, N_COLUMNS);
 }
 
-int cg_compound_csv_write(FILE *out, const json_t *obj)
+int cg_compound_csv_write(FILE *out, const json_t *obj, int zh)
 {
-    size_t n;
-    const char *const *cols = cg_compound_csv_columns(&n);
-    char *cells[MAX_COLUMNS];
+    char *cells[N_COLUMNS];
     int rc = 0;
-    for (size_t i = 0; i < n; i++)
-        if ((cells[i] = cg_field_to_text(json_object_get(obj, cols[i]))) == NULL)
+    for (size_t i = 0; i < N_COLUMNS; i++) {
+        const json_t *v = json_object_get(obj, columns[i].field);
+        const char *status = zh && strcmp(columns[i].field, "management_status") == 0
+                                 ? status_text(json_string_value(v) ? json_string_value(v) : "", 0)
+                                 : NULL;
+        cells[i] = status ? strdup(status) : cg_field_to_text(v);
+        if (cells[i] == NULL)
             rc = -1;
+    }
     if (rc == 0)
-        rc = cg_csv_write_row(out, (const char *const *)cells, n);
-    for (size_t i = 0; i < n; i++)
+        rc = cg_csv_write_row(out, (const char *const *)cells, N_COLUMNS);
+    for (size_t i = 0; i < N_COLUMNS; i++)
         free(cells[i]);
     return rc;
 }
@@ -86,7 +138,7 @@ static void problem(json_t *errors, unsigned line, const char *fmt, ...)
 static void problem(json_t *errors, unsigned line, const char *fmt, ...)
 {
     char msg[512];
-    int len = snprintf(msg, sizeof msg, "line %u: ", line);
+    int len = snprintf(msg, sizeof msg, _("line %u: "), line);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg + len, sizeof msg - (size_t)len, fmt, ap);
@@ -109,44 +161,50 @@ static int trim(const char *s, char *out, size_t len)
     return 0;
 }
 
-/* The column a header cell names: trimmed, lower case, '-' as '_' ("" when
- * too long to be one). */
-static void column_name(const char *cell, char *out, size_t len)
+/* The column a header cell names: the field name (any case, '-' for '_')
+ * or a Chinese heading; NULL for none. */
+static const column *column_named(const char *cell)
 {
-    if (trim(cell, out, len) != 0)
-        out[0] = '\0';
-    for (char *p = out; *p; p++)
+    char name[64];
+    if (trim(cell, name, sizeof name) != 0)
+        return NULL;
+    for (char *p = name; *p; p++)
         *p = *p == '-' ? '_' : (char)tolower((unsigned char)*p);
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        if (strcmp(columns[c].field, name) == 0 || strcmp(columns[c].zh, name) == 0 ||
+            (columns[c].zh_alt != NULL && strcmp(columns[c].zh_alt, name) == 0))
+            return &columns[c];
+    return NULL;
 }
 
-/* Maps each header cell to a Compound field into fields[]; 0, or -1 after
- * adding the problems to errors. */
+/* Maps each header cell to a Compound field into fields[] (NULL for a column
+ * import skips); 0, or -1 after adding the problems to errors. */
 static int read_header(const cg_csv_record *h, const ProtobufCFieldDescriptor **fields,
                        json_t *errors)
 {
-    size_t ncols;
-    const char *const *cols = cg_compound_csv_columns(&ncols);
-    size_t before = json_array_size(errors);
-    int has[MAX_COLUMNS] = {0};
+    size_t before = json_array_size(errors), writable = 0;
+    int has[N_COLUMNS] = {0}, id = 0;
     for (size_t k = 0; k < h->nfields; k++) {
-        char name[64];
-        column_name(h->fields[k], name, sizeof name);
+        const column *c = column_named(h->fields[k]);
         fields[k] = NULL;
-        for (size_t c = 0; c < ncols && fields[k] == NULL; c++) {
-            if (strcmp(cols[c], name) != 0)
-                continue;
-            if (has[c]++)
-                problem(errors, h->line, "column '%s' appears twice", h->fields[k]);
-            fields[k] = cg_field_named(compound, cols[c]);
-        }
-        if (fields[k] == NULL)
+        if (c == NULL) {
             problem(errors, h->line,
-                    "unknown column '%s' (the columns are those of 'compound export --format "
-                    "csv': id, name, district, ..., management_status, ...)",
+                    _("unknown column '%s' (the columns are those of 'compound export': "
+                      "id, name, district, ... or 编号, 小区名称, 区, 街道, 社区, ...)"),
                     h->fields[k]);
+            continue;
+        }
+        if (has[c - columns]++)
+            problem(errors, h->line, _("column '%s' appears twice"), h->fields[k]);
+        if (c->read_only)
+            continue;
+        fields[k] = cg_field_named(compound, c->field);
+        id |= c == &columns[0];
+        writable += c != &columns[0];
     }
-    if (json_array_size(errors) == before && h->nfields == (size_t)has[0])
-        problem(errors, h->line, "no column but 'id': nothing to import");
+    if (json_array_size(errors) == before && writable == 0)
+        problem(errors, h->line, "%s",
+                id ? _("no column but 'id': nothing to import") : _("no column to import"));
     return json_array_size(errors) > before ? -1 : 0;
 }
 
@@ -157,7 +215,7 @@ static unsigned first_new_row(const cg_csv *csv, const ProtobufCFieldDescriptor 
 {
     const cg_csv_record *h = &csv->records[0];
     size_t id = 0;
-    while (id < h->nfields && fields[id]->id != 1)
+    while (id < h->nfields && (fields[id] == NULL || fields[id]->id != 1))
         id++;
     for (size_t i = 1; i < csv->count; i++) {
         const cg_csv_record *r = &csv->records[i];
@@ -178,21 +236,22 @@ static int check_needed(const cg_csv *csv, const ProtobufCFieldDescriptor **fiel
     unsigned line = first_new_row(csv, fields);
     int id_column = 0, ok = 1;
     for (size_t k = 0; k < h->nfields; k++)
-        id_column |= fields[k]->id == 1;
+        id_column |= fields[k] != NULL && fields[k]->id == 1;
     for (size_t n = 0; line != 0 && n < N_NEEDED; n++) {
         size_t k = 0;
-        while (k < h->nfields && strcmp(fields[k]->name, needed_for_new[n]) != 0)
+        while (k < h->nfields &&
+               (fields[k] == NULL || strcmp(fields[k]->name, needed_for_new[n]) != 0))
             k++;
         if (k < h->nfields)
             continue;
         ok = 0;
         if (id_column)
             problem(errors, h->line,
-                    "no column '%s': line %u has no id, and a new compound needs a name and "
-                    "a district",
+                    _("no column '%s': line %u has no id, and a new compound needs a name and "
+                      "a district"),
                     needed_for_new[n], line);
         else
-            problem(errors, h->line, "no column '%s'", needed_for_new[n]);
+            problem(errors, h->line, _("no column '%s'"), needed_for_new[n]);
     }
     return ok ? 0 : -1;
 }
@@ -202,7 +261,7 @@ static json_t *read_row(const cg_csv_record *r, const ProtobufCFieldDescriptor *
                         size_t ncols, json_t *errors)
 {
     if (r->nfields != ncols) {
-        problem(errors, r->line, "expected %zu fields, found %zu", ncols, r->nfields);
+        problem(errors, r->line, _("expected %zu fields, found %zu"), ncols, r->nfields);
         return NULL;
     }
     json_t *c = json_object();
@@ -211,10 +270,14 @@ static json_t *read_row(const cg_csv_record *r, const ProtobufCFieldDescriptor *
         const ProtobufCFieldDescriptor *f = fields[k];
         const char *text = r->fields[k];
         json_t *v = NULL;
+        if (f == NULL) /* read-only: the server keeps it */
+            continue;
+        if (strcmp(f->name, "management_status") == 0 && status_text(text, 1) != NULL)
+            text = status_text(text, 1);
         if (f->type != PROTOBUF_C_TYPE_STRING) {
             /* A number: spaces around it do not matter, empty is 0 (no id: a new compound). */
             char number[32];
-            const char *why = "not an integer";
+            const char *why = _("not an integer");
             if (trim(text, number, sizeof number) == 0) {
                 if (number[0] == '\0') {
                     if (f->id != 1)
@@ -229,7 +292,7 @@ static json_t *read_row(const cg_csv_record *r, const ProtobufCFieldDescriptor *
                 continue;
             }
         } else if (cg_field_from_text(f, text, &v) != NULL) {
-            problem(errors, r->line, "%s: %s", f->name, "not valid UTF-8");
+            problem(errors, r->line, "%s: %s", f->name, _("not valid UTF-8"));
             ok = 0;
             continue;
         }
@@ -247,7 +310,8 @@ static json_t *field_list(const cg_csv_record *h, const ProtobufCFieldDescriptor
 {
     json_t *list = json_array();
     for (size_t k = 0; list != NULL && k < h->nfields; k++)
-        if (fields[k]->id != 1 && json_array_append_new(list, json_string(fields[k]->name)) != 0) {
+        if (fields[k] != NULL && fields[k]->id != 1 &&
+            json_array_append_new(list, json_string(fields[k]->name)) != 0) {
             json_decref(list);
             list = NULL;
         }
@@ -257,8 +321,8 @@ static json_t *field_list(const cg_csv_record *h, const ProtobufCFieldDescriptor
 json_t *cg_compound_csv_import(const cg_csv *csv, json_t *errors)
 {
     if (csv->count == 0) {
-        json_array_append_new(errors, json_string("line 1: no header row (the columns are those "
-                                                  "of 'compound export --format csv')"));
+        json_array_append_new(errors, json_string(_("line 1: no header row (the columns are "
+                                                    "those of 'compound export')")));
         return NULL;
     }
     const cg_csv_record *h = &csv->records[0];

@@ -122,6 +122,23 @@ static void test_export_import_round_trip(void **state)
     assert_non_null(strstr(out, "0 created, 0 updated, 2 unchanged"));
 }
 
+/* As an office opens it in Excel: Chinese headings after a UTF-8 BOM, the
+ * grid officer, entry and notice-board columns; read back unchanged. */
+static void test_export_zh_with_bom_round_trips(void **state)
+{
+    assert_int_equal(cli("--as xinglongtai compound export --headings zh"), 0);
+    assert_memory_equal(out, "\xEF\xBB\xBF编号,小区名称,区,街道,社区,", 3 + 38);
+    assert_non_null(strstr(out, ",网格员,网格员电话,进驻日期,公示牌设置日期,"));
+    const char *path = write_file("export-zh.csv", out, "UTF-8");
+    assert_int_equal(cli("--as xinglongtai compound import %s", path), 0);
+    assert_non_null(strstr(out, "0 created, 0 updated, 2 unchanged"));
+    assert_int_equal(cli("--as xinglongtai compound export --headings zh --no-bom"), 0);
+    assert_memory_equal(out, "编号,", 7);
+    assert_int_equal(cli("--as xinglongtai compound export --bom"), 0);
+    assert_memory_equal(out, "\xEF\xBB\xBFid,name,", 11);
+    assert_int_equal(cli("--as xinglongtai compound export --headings fr"), 1);
+}
+
 static void test_bad_files_name_their_lines_and_change_nothing(void **state)
 {
     char csv[4096];
@@ -171,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_gbk_file_imports_and_chinese_round_trips),
         cmocka_unit_test(test_table_columns_line_up),
         cmocka_unit_test(test_export_import_round_trip),
+        cmocka_unit_test(test_export_zh_with_bom_round_trips),
         cmocka_unit_test(test_bad_files_name_their_lines_and_change_nothing),
         cmocka_unit_test(test_refusals_exit_2),
     };

@@ -1,8 +1,8 @@
 /*
  * CSV as compound export writes it and compound import reads it: RFC 4180
  * quoting both ways, line numbers of records that span lines, CRLF/LF/CR,
- * UTF-8 with and without a byte-order mark, GBK converted, and the rows of
- * an import with every problem named by line.
+ * UTF-8 with and without a byte-order mark, GBK converted, the rows of an
+ * import with every problem named by line, and the Chinese headings both ways.
  */
 #include <iconv.h>
 #include <setjmp.h>
@@ -214,6 +214,16 @@ static const char header[] =
     "community_contact,community_phone,owners_committee_contact,owners_committee_phone,"
     "property_account";
 
+/* What export adds after them and import skips. */
+static const char kept_by_server[] =
+    ",grid_officer_name,grid_officer_phone,entered_on,board_installed_on,board_duties,"
+    "board_contact_phone,board_supervision_phone";
+
+static const char header_zh[] =
+    "编号,小区名称,区,街道,社区,地址,户数,楼栋数,管理状态,物业服务企业,物业负责人,物业负责人电话,"
+    "街道负责人,街道负责人电话,社区负责人,社区负责人电话,业委会联系人,业委会联系电话,物业账号,"
+    "网格员,网格员电话,进驻日期,公示牌设置日期,公示牌职责,公示牌联系电话,公示牌监督电话";
+
 static const char *str(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key));
@@ -268,25 +278,94 @@ static void test_export_header_is_the_contract(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
-    assert_int_equal(cg_compound_csv_write_header(out), 0);
+    assert_int_equal(cg_compound_csv_write_header(out, 0), 0);
+    assert_int_equal(cg_compound_csv_write_header(out, 1), 0);
     fclose(out);
-    char want[sizeof header + 2];
-    snprintf(want, sizeof want, "%s\r\n", header);
+    char want[sizeof header + sizeof kept_by_server + sizeof header_zh + 4];
+    snprintf(want, sizeof want, "%s%s\r\n%s\r\n", header, kept_by_server, header_zh);
     assert_string_equal(text, want);
     free(text);
 }
 
-static void test_export_then_import(void **state)
+/* The compound of test_export_then_import, with what the server keeps. */
+static json_t *sample_compound(void)
 {
-    json_t *c =
-        json_pack("{sI ss ss ss si si ss ss}", "id", (json_int_t)7, "name", "兴隆, \"小区\"",
-                  "district", "xinglongtai", "address", "一号\n二号", "households", 320,
-                  "buildings", 8, "unit", "xinglongtai", "management_status", "none");
+    return json_pack("{sI ss ss ss si si ss ss ss ss ss ss}", "id", (json_int_t)7, "name",
+                     "兴隆, \"小区\"", "district", "xinglongtai", "address", "一号\n二号",
+                     "households", 320, "buildings", 8, "unit", "xinglongtai", "management_status",
+                     "self_managed", "grid_officer_name", "王警官", "entered_on", "2021-03-09",
+                     "board_installed_on", "2021-03-10", "board_supervision_phone", "12345");
+}
+
+/* Chinese headings and statuses out, the same compound back in; the server's
+ * columns are written (grid officer, entry date, notice board) and skipped. */
+static void test_export_zh_then_import(void **state)
+{
+    json_t *c = sample_compound();
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
-    cg_compound_csv_write_header(out);
-    cg_compound_csv_write(out, c);
+    cg_compound_csv_write_header(out, 1);
+    cg_compound_csv_write(out, c, 1);
+    fclose(out);
+    assert_non_null(strstr(text, ",自管,"));
+    assert_non_null(strstr(text, ",王警官,,2021-03-09,2021-03-10,,,12345\r\n"));
+    json_t *errors;
+    json_t *imp = import_of(text, &errors);
+    assert_non_null(imp);
+    char fields[512];
+    assert_string_equal(fields_in(imp, fields, sizeof fields), strchr(header, ',') + 1);
+    json_t *back = json_object_get(json_array_get(rows_in(imp), 0), "compound");
+    assert_int_equal(num(back, "id"), 7);
+    assert_string_equal(str(back, "name"), "兴隆, \"小区\"");
+    assert_string_equal(str(back, "management_status"), "self_managed");
+    assert_null(json_object_get(back, "grid_officer_name"));
+    assert_null(json_object_get(back, "entered_on"));
+    json_decref(imp);
+    json_decref(errors);
+    json_decref(c);
+    free(text);
+}
+
+/* An office's own file: GBK, a few Chinese headings in its own order, a
+ * heading of another spelling (小区), statuses in Chinese. */
+static void test_import_gbk_with_chinese_headings(void **state)
+{
+    const char *utf8 = "小区,区,街道,社区,户数,管理状态\r\n"
+                       "惠宾家园,兴隆台区,兴隆街道,惠宾社区,420,物业管理\r\n"
+                       "红旗小区,双台子区,红旗街道,红旗社区,510,无物业\r\n";
+    size_t gbklen;
+    char *gbk = to_gbk(utf8, &gbklen);
+    char *text;
+    size_t len;
+    const char *encoding;
+    assert_int_equal(cg_csv_decode(gbk, gbklen, &text, &len, &encoding, err, sizeof err), 0);
+    assert_string_equal(encoding, "GB18030");
+    json_t *errors;
+    json_t *imp = import_of(text, &errors);
+    assert_non_null(imp);
+    char fields[256];
+    assert_string_equal(fields_in(imp, fields, sizeof fields),
+                        "name,district,street,community,households,management_status");
+    json_t *second = json_object_get(json_array_get(rows_in(imp), 1), "compound");
+    assert_string_equal(str(second, "name"), "红旗小区");
+    assert_string_equal(str(second, "district"), "双台子区");
+    assert_int_equal(num(second, "households"), 510);
+    assert_string_equal(str(second, "management_status"), "none");
+    json_decref(imp);
+    json_decref(errors);
+    free(text);
+    free(gbk);
+}
+
+static void test_export_then_import(void **state)
+{
+    json_t *c = sample_compound();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cg_compound_csv_write_header(out, 0);
+    cg_compound_csv_write(out, c, 0);
     fclose(out);
     json_t *errors;
     json_t *imp = import_of(text, &errors);
@@ -358,8 +437,8 @@ static void test_import_header_problems(void **state)
     json_t *errors;
     assert_null(import_of("name,colour,name\nx,y,z\n", &errors));
     const char *want[] = {
-        "line 1: unknown column 'colour' (the columns are those of 'compound export --format "
-        "csv': id, name, district, ..., management_status, ...)",
+        "line 1: unknown column 'colour' (the columns are those of 'compound export': id, "
+        "name, district, ... or 编号, 小区名称, 区, 街道, 社区, ...)",
         "line 1: column 'name' appears twice",
     };
     assert_errors(errors, want, 2);
@@ -382,6 +461,10 @@ static void test_import_header_problems(void **state)
     assert_null(import_of("id\n1\n", &errors));
     const char *only_id[] = {"line 1: no column but 'id': nothing to import"};
     assert_errors(errors, only_id, 1);
+    json_decref(errors);
+    assert_null(import_of("网格员,进驻日期\n王警官,2021-03-09\n", &errors));
+    const char *only_kept[] = {"line 1: no column to import"};
+    assert_errors(errors, only_kept, 1);
     json_decref(errors);
 
     cg_csv empty = {0};
@@ -438,6 +521,8 @@ int main(void)
         cmocka_unit_test(test_decode_refuses),
         cmocka_unit_test(test_export_header_is_the_contract),
         cmocka_unit_test(test_export_then_import),
+        cmocka_unit_test(test_export_zh_then_import),
+        cmocka_unit_test(test_import_gbk_with_chinese_headings),
         cmocka_unit_test(test_import_without_id_and_with_dashes),
         cmocka_unit_test(test_import_problems_by_line),
         cmocka_unit_test(test_import_header_problems),

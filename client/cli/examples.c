@@ -1,0 +1,69 @@
+/* One example per command, with the Chinese a clerk types, shown at the end
+ * of its --help (cg_cli_print_help). The examples are command lines, not
+ * prose: they are not translated. */
+#include "examples.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const struct {
+    const char *command, *example;
+} examples[] = {
+    {"ping", "chengguan ping --count 3   # 测试与服务器的连接"},
+    {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
+    {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
+                     "--community 惠宾社区 --households 420"},
+    {"compound update", "chengguan compound update 12 --property-company 盘锦市宏达物业 "
+                        "--property-phone 13904270001"},
+    {"compound show", "chengguan compound show 12   # 小区档案"},
+    {"compound list", "chengguan compound list --district 兴隆台区 --not-entered"},
+    {"compound export", "chengguan compound export --headings zh > 小区台账.csv"},
+    {"compound import", "chengguan compound import 小区台账.csv"},
+    {"compound history", "chengguan compound history 12   # 谁在何时改了什么"},
+    {"compound enter", "chengguan compound enter 12 --date 2021-03-09   # 进驻"},
+    {"compound close", "chengguan compound close 12 --date 2021-06-30 --reason 小区合并"},
+    {"compound demo", "chengguan compound demo 12 on   # 示范小区"},
+    {"officer add", "chengguan officer add --name 王建国 --unit dawa --phone 13600001111"},
+    {"officer list", "chengguan officer list --unit dawa   # 本分局执法队员"},
+    {"grid assign", "chengguan grid assign 12 --officer 3   # 网格员"},
+    {"grid show", "chengguan grid show --unit xinglongtai   # 网格分布"},
+    {"board set", "chengguan board set 12 --installed-on 2021-03-10 --duties 城管进小区执法 "
+                  "--contact-phone 13600001111 --supervision-phone 12345"},
+    {"board show", "chengguan board show 12   # 公示牌"},
+    {"publicity record", "chengguan publicity record 12 --date 2021-03-15 --notices 200 "
+                         "--letters 150 --note 共建日宣传"},
+    {"publicity list", "chengguan publicity list --unit dawa   # 宣传记录"},
+    {"categories", "chengguan categories   # 十类违法行为及其名称"},
+    {"ledger summary", "chengguan ledger summary --unit xinglongtai   # 台账汇总"},
+    {"patrol submit",
+     "chengguan patrol submit --compound 12 --officer 3,5 --start 2021-03-09T09:00:00+08:00 "
+     "--end 2021-03-09T10:00:00+08:00 --finding 1:楼道堆放杂物:stopped_on_site"},
+    {"patrol show", "chengguan patrol show 40   # 巡查记录"},
+    {"patrol list", "chengguan patrol list --compound 12 --week 2021-W10   # 第10周的巡查"},
+    {"patrol due", "chengguan patrol due --unit dawa   # 本周未巡查的小区"},
+    {"patrol compliance",
+     "chengguan patrol compliance --from 2021-03-01 --to 2021-03-31   # 三月巡查达标情况"},
+    {"request add", "chengguan request add --compound 12 --channel hotline --kind problem "
+                    "--text 三号楼前私搭乱建 --contact 李女士/13800001111"},
+    {"request answer", "chengguan request answer 7 --text 已现场核实，责令限期拆除"},
+    {"request close", "chengguan request close 7   # 诉求办结"},
+    {"request show", "chengguan request show 7   # 诉求详情"},
+    {"request list", "chengguan request list --overdue   # 超期未答复的诉求"},
+    {"report submit",
+     "chengguan report submit --compound 12 --category 1 --text 业主在楼顶加盖房屋 "
+     "--dissuasion-failed"},
+    {"report show", "chengguan report show 9   # 上报详情"},
+    {"report list", "chengguan report list --open   # 待处置的上报"},
+    {"report ack", "chengguan report ack 9 --officer 3   # 网格员接单"},
+    {"report resolve", "chengguan report resolve 9 --outcome stopped --note 已责令停工并恢复原状"},
+    {"watch", "chengguan watch   # 实时查看上报和督办"},
+    {"config init", "chengguan --as dawa --server 10.0.0.5:7443 config init   # 本机默认连接"},
+};
+
+const char *cg_cli_example(const char *command)
+{
+    for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++)
+        if (strcmp(examples[i].command, command) == 0)
+            return examples[i].example;
+    return NULL;
+}
