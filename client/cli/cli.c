@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PROG "chengguan"
@@ -170,28 +169,6 @@ int cg_cli_connect(const cg_cli *cli, cg_client **out)
     }
     *out = c;
     return 0;
-}
-
-void cg_cli_format_time(int64_t us, char *buf, size_t len)
-{
-    time_t secs = (time_t)(us / 1000000);
-    long ms = (long)(us % 1000000) / 1000;
-    if (ms < 0) {
-        secs--;
-        ms += 1000;
-    }
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, len - n, ".%03ldZ", ms);
-}
-
-void cg_cli_now(char *buf, size_t len)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 const char *cg_cli_subcommand_name(const cg_cli_command *sub)

@@ -1,5 +1,6 @@
 #include "cli_fields.h"
 #include "field_text.h"
+#include "local_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,7 +196,7 @@ static const char *value_from_text(const entry *x, const char *arg, json_t **v, 
 {
     char now[40];
     if (x->o->now && strcmp(arg, "now") == 0) {
-        cg_cli_now(now, sizeof now);
+        cg_time_now(now, sizeof now);
         arg = now;
     }
     if (x->o->from_text == NULL && is_repeated(x))

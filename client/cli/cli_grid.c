@@ -35,7 +35,7 @@ static const cg_column show_columns[] = {
     {.field = "unit"},
     {.header = "compound id", .field = "compound_id", .fmt = CG_FMT_ID},
     {.field = "compound_name"},
-    {.header = "since", .field = "assigned_at"},
+    {.header = "since", .field = "assigned_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 

@@ -2,8 +2,20 @@
 #include "cli.h"
 #include "cli_request.h"
 #include "finding_text.h"
+#include "local_time.h"
 
 #include "chengguan/v1/patrol.pb-c.h"
+
+/* --week: an ISO week, the number with one or two digits ("2021-W9"). */
+static const char *week_from_text(const char *text, json_t **out)
+{
+    char week[16];
+    *out = NULL;
+    if (cg_week_parse(text, week, sizeof week) != 0)
+        return "not an ISO week YYYY-Www";
+    *out = json_string(week);
+    return *out != NULL ? NULL : "out of memory";
+}
 
 /* --- submit and show: one patrol with its findings ------------------------ */
 
@@ -87,7 +99,10 @@ static const cg_opt list_opts[] = {
      .option = "officer",
      .arg = "ID",
      .help = "only patrols of this officer"},
-    {.field = "week", .arg = "YYYY-Www", .help = "only this ISO week, e.g. 2021-W09"},
+    {.field = "week",
+     .arg = "YYYY-Www",
+     .from_text = week_from_text,
+     .help = "only this ISO week, e.g. 2021-W9"},
     {.field = "from", .arg = "DATE", .help = "only patrols starting on or after this day"},
     {.field = "to", .arg = "DATE", .help = "only patrols starting on or before this day"},
     {0},
@@ -116,7 +131,10 @@ static const cg_request_spec list_spec = {
 /* --- due and compliance ------------------------------------------------------ */
 
 static const cg_opt due_opts[] = {
-    {.field = "week", .arg = "YYYY-Www", .help = "the ISO week, e.g. 2021-W09; default this week"},
+    {.field = "week",
+     .arg = "YYYY-Www",
+     .from_text = week_from_text,
+     .help = "the ISO week, e.g. 2021-W9; default this week"},
     {.field = "unit", .arg = "UNIT", .help = "only the compounds of this unit"},
     {0},
 };

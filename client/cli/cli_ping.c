@@ -1,5 +1,6 @@
 /* chengguan ping: round trips to the server, reported like ping(8). */
 #include "cli.h"
+#include "local_time.h"
 #include "output.h"
 #include "units.h"
 
@@ -110,7 +111,7 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
                 break; /* a timeout loses one ping; anything else ends the run */
         } else {
             char when[40];
-            cg_cli_format_time(server_us, when, sizeof when);
+            cg_time_rfc3339(server_us, 1, when, sizeof when);
             if (ok == 0 || rtt < min)
                 min = rtt;
             if (ok == 0 || rtt > max)
@@ -122,8 +123,10 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
                                         (json_int_t)o.size, "rtt_ms", json_real(round_ms(rtt)),
                                         "server_time", when));
             } else {
+                char local[32];
+                cg_time_text(server_us, local, sizeof local);
                 printf("%lld bytes from %s: seq=%lld time=%.3f ms server_time=%s\n", o.size,
-                       cli->server, seq, rtt, when);
+                       cli->server, seq, rtt, local);
                 fflush(stdout);
             }
         }
