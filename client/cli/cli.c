@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 
 #include <errno.h>
@@ -31,8 +32,8 @@ int cg_cli_refuse_key(const cg_cli *cli, const cg_cli_command *cmd)
 
 void cg_cli_print_help(const cg_cli_command *cmd)
 {
-    printf("Usage: " PROG " [GLOBAL OPTIONS] %s %s\n\n%s\n\n%s", cmd->name, cmd->args, cmd->summary,
-           cmd->help);
+    printf("Usage: " PROG " [GLOBAL OPTIONS] %s %s\n\n%s\n\n%s", cmd->name, cmd->args,
+           cg_i18n(cmd->summary), cg_i18n(cmd->help));
     printf("  -h, --help            show this help\n\n"
            "Global options: see '" PROG " --help'.\n");
 }
@@ -180,11 +181,11 @@ const char *cg_cli_subcommand_name(const cg_cli_command *sub)
 static void print_group_help(const cg_cli_command *group)
 {
     printf("Usage: " PROG " [GLOBAL OPTIONS] %s SUBCOMMAND [OPTIONS]\n\n%s\n\n%sSubcommands:\n",
-           group->name, group->summary, group->help ? group->help : "");
+           group->name, cg_i18n(group->summary), group->help ? cg_i18n(group->help) : "");
     cg_table *t = cg_table_new(3, NULL);
     for (size_t i = 0; t != NULL && group->subcommands[i] != NULL; i++) {
         const cg_cli_command *sub = group->subcommands[i];
-        const char *row[] = {"", cg_cli_subcommand_name(sub), sub->summary};
+        const char *row[] = {"", cg_cli_subcommand_name(sub), cg_i18n(sub->summary)};
         cg_table_add(t, row);
     }
     if (t != NULL)

@@ -13,6 +13,13 @@
 #define _(s)  gettext(s)
 #define N_(s) (s)
 
+/* The translation of a text marked N_() in a table; NULL and "" as they are
+ * (gettext("") is the catalogue's header). */
+static inline const char *cg_i18n(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? gettext(s) : s;
+}
+
 /* The locale of the environment (LANG, LC_ALL, LC_MESSAGES) for messages,
  * character classes and time; numbers stay in the C locale so that parsing
  * and JSON do not change with it. The catalogue is looked for beside the

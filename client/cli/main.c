@@ -82,11 +82,11 @@ static void print_help(void)
     for (size_t i = 0; t != NULL && commands[i] != NULL; i++) {
         const cg_cli_command *const *subs = commands[i]->subcommands;
         for (size_t k = 0; subs != NULL && subs[k] != NULL; k++) {
-            const char *row[] = {"", subs[k]->name, subs[k]->summary};
+            const char *row[] = {"", subs[k]->name, cg_i18n(subs[k]->summary)};
             cg_table_add(t, row);
         }
         if (subs == NULL) {
-            const char *row[] = {"", commands[i]->name, commands[i]->summary};
+            const char *row[] = {"", commands[i]->name, cg_i18n(commands[i]->summary)};
             cg_table_add(t, row);
         }
     }

@@ -1,5 +1,8 @@
 #include "view.h"
+#include "enum_text.h"
+#include "i18n.h"
 #include "local_time.h"
+#include "ref_names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,13 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
             return strdup(buf);
         if (fmt == CG_FMT_WEEK && cg_week_text(json_string_value(v), buf, sizeof buf) == 0)
             return strdup(buf);
+        if (fmt == CG_FMT_ENUM && json_string_length(v) > 0)
+            return one_line(cg_enum_text(json_string_value(v)));
+        if (fmt == CG_FMT_UNIT || fmt == CG_FMT_DISTRICT) {
+            const char *name = cg_ref_name_of(
+                fmt == CG_FMT_UNIT ? cg_unit_names : cg_district_names, json_string_value(v));
+            return one_line(name != NULL ? name : json_string_value(v));
+        }
         return one_line(json_string_value(v));
     case JSON_INTEGER:
         if (fmt == CG_FMT_ID && json_integer_value(v) == 0)
@@ -62,10 +72,10 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     case JSON_TRUE:
     case JSON_FALSE:
         if (fmt == CG_FMT_MISSING)
-            return strdup(json_is_true(v) ? "missing" : "ok");
+            return strdup(json_is_true(v) ? _("missing") : _("ok"));
         if (fmt == CG_FMT_FLAG)
-            return strdup(json_is_true(v) ? "yes" : "-");
-        return strdup(json_is_true(v) ? "yes" : "no");
+            return strdup(json_is_true(v) ? _("yes") : "-");
+        return strdup(json_is_true(v) ? _("yes") : _("no"));
     case JSON_ARRAY:
         if (fmt == CG_FMT_COUNT) {
             snprintf(buf, sizeof buf, "%zu", json_array_size(v));
@@ -77,10 +87,10 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     }
 }
 
-/* The header of c: its own, or the field name with '_' -> ' '. */
+/* The header of c: its own translated, or the field name with '_' -> ' '. */
 static void header_of(const cg_column *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", c->header ? c->header : c->field);
+    snprintf(buf, len, "%s", c->header ? _(c->header) : c->field);
     for (char *p = buf; *p; p++)
         if (*p == '_')
             *p = ' ';
@@ -127,7 +137,8 @@ static int add_cells(cg_table *t, char **cells, size_t n)
 }
 
 /* fmt, or for plain text the format the field's name asks for: instants in
- * Beijing time and ISO weeks with their dates wherever they are shown. */
+ * Beijing time, ISO weeks with their dates, enumerations translated, units
+ * and districts by name, wherever they are shown. */
 static cg_fmt fmt_of(const char *field, cg_fmt fmt)
 {
     size_t n = strlen(field);
@@ -137,6 +148,12 @@ static cg_fmt fmt_of(const char *field, cg_fmt fmt)
         return CG_FMT_LOCAL;
     if (strcmp(field, "week") == 0 || (n > 5 && strcmp(field + n - 5, "_week") == 0))
         return CG_FMT_WEEK;
+    if (cg_enum_field(field))
+        return CG_FMT_ENUM;
+    if (strcmp(field, "unit") == 0)
+        return CG_FMT_UNIT;
+    if (strcmp(field, "district") == 0)
+        return CG_FMT_DISTRICT;
     return fmt;
 }
 
