@@ -99,8 +99,8 @@ int cg_test_log_has(const cg_test_server *t, ...);
  * after the client has already seen its effect. */
 int cg_test_log_wait(const cg_test_server *t, ...);
 
-/* Runs the CLI with args (a shell string), capturing stdout into out (may be
- * NULL); returns its exit status. */
+/* Runs the CLI with args (a shell string) under LANG=C, capturing stdout
+ * into out (may be NULL); returns its exit status. */
 int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen);
 
 /* The CLI under the locale lang (LANG=lang, LC_ALL and LANGUAGE unset),
