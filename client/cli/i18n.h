@@ -9,6 +9,7 @@
 #define CG_I18N_H
 
 #include <libintl.h>
+#include <stddef.h>
 
 #define _(s)  gettext(s)
 #define N_(s) (s)
