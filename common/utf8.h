@@ -1,18 +1,13 @@
 /*
  * UTF-8 as the protocol requires it: shortest form, no surrogates, nothing
- * above U+10FFFF. proto3 strings must be valid UTF-8; protobuf-c does not
- * check, so the server does (common/proto_check.c, from dispatch.c) before
- * any text reaches a handler.
+ * above U+10FFFF (libunistring's u8_check). proto3 strings must be valid
+ * UTF-8; protobuf-c does not check, so the server does (common/proto_check.c,
+ * from dispatch.c) before any text reaches a handler.
  */
 #ifndef CG_UTF8_H
 #define CG_UTF8_H
 
 #include <stddef.h>
-#include <stdint.h>
-
-/* Decodes one sequence at s (NUL-terminated text). Returns its length (1..4)
- * with *cp set, or 0 when s does not start a valid sequence. */
-int cg_utf8_decode(const unsigned char *s, uint32_t *cp);
 
 /* What cg_utf8_check finds wrong with counted text. */
 enum { CG_UTF8_BAD = 1, CG_UTF8_NUL = 2 };

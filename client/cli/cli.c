@@ -41,7 +41,7 @@ int cg_cli_refuse_key(const cg_cli *cli, const cg_cli_command *cmd)
 void cg_cli_print_help(const cg_cli_command *cmd)
 {
     printf(_("Usage: %s [GLOBAL OPTIONS] %s %s\n\n"), PROG, cmd->name, cmd->args);
-    printf("%s\n\n%s", _(cmd->summary), _(cmd->help));
+    printf("%s\n\n%s", cg_i18n(cmd->summary), cg_i18n(cmd->help));
     printf("  -h, --help            %s\n\n", _("show this help"));
     const char *example = cg_cli_example(cmd->name);
     if (example != NULL)
@@ -253,28 +253,6 @@ int cg_cli_connect(const cg_cli *cli, cg_client **out)
     return 0;
 }
 
-void cg_cli_format_time(int64_t us, char *buf, size_t len)
-{
-    time_t secs = (time_t)(us / 1000000);
-    long ms = (long)(us % 1000000) / 1000;
-    if (ms < 0) {
-        secs--;
-        ms += 1000;
-    }
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, len - n, ".%03ldZ", ms);
-}
-
-void cg_cli_now(char *buf, size_t len)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 const char *cg_cli_subcommand_name(const cg_cli_command *sub)
 {
     const char *space = strrchr(sub->name, ' ');
@@ -284,11 +262,12 @@ const char *cg_cli_subcommand_name(const cg_cli_command *sub)
 static void print_group_help(const cg_cli_command *group)
 {
     printf(_("Usage: %s [GLOBAL OPTIONS] %s SUBCOMMAND [OPTIONS]\n\n"), PROG, group->name);
-    printf("%s\n\n%s%s\n", _(group->summary), group->help ? _(group->help) : "", _("Subcommands:"));
+    printf("%s\n\n%s%s\n", cg_i18n(group->summary), group->help ? cg_i18n(group->help) : "",
+           _("Subcommands:"));
     cg_table *t = cg_table_new(3, NULL);
     for (size_t i = 0; t != NULL && group->subcommands[i] != NULL; i++) {
         const cg_cli_command *sub = group->subcommands[i];
-        const char *row[] = {"", cg_cli_subcommand_name(sub), _(sub->summary)};
+        const char *row[] = {"", cg_cli_subcommand_name(sub), cg_i18n(sub->summary)};
         cg_table_add(t, row);
     }
     if (t != NULL)

@@ -108,13 +108,6 @@ int cg_cli_fail(cg_client *c, int err);
 /* The exit code for a CG_E* error. */
 int cg_cli_exit_code(int err);
 
-/* "2026-11-30T08:00:00.123Z" for microseconds since the epoch. */
-void cg_cli_format_time(int64_t us, char *buf, size_t len);
-
-/* The current instant, RFC 3339 UTC to the second ("2026-11-30T08:00:00Z"):
- * what an option that takes an instant sends for the word "now". */
-void cg_cli_now(char *buf, size_t len);
-
 /* The commands, one per file. */
 extern const cg_cli_command cg_cli_cmd_ping;
 extern const cg_cli_command cg_cli_cmd_whoami;

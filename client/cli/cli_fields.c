@@ -1,6 +1,7 @@
 #include "cli_fields.h"
 #include "field_text.h"
 #include "i18n.h"
+#include "local_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,14 +124,14 @@ char *cg_input_help(const cg_input *in, const char *intro)
     if (out == NULL)
         return NULL;
     if (intro != NULL)
-        fputs(intro, out);
+        fputs(cg_i18n(intro), out);
     if (in->operands != NULL && in->operands[0].help != NULL) {
         fputs(_("Arguments:\n"), out);
         for (size_t k = 0; in->operands[k].help != NULL; k++) {
             const cg_opt *o = &in->operands[k];
             if (cg_field_named(in->request, o->field) == NULL)
                 bad_table(in, o->field);
-            help_line(out, o->arg ? o->arg : o->field, _(o->help));
+            help_line(out, o->arg ? o->arg : o->field, cg_i18n(o->help));
         }
         fputc('\n', out);
     }
@@ -142,7 +143,7 @@ char *cg_input_help(const cg_input *in, const char *intro)
         else
             snprintf(left, sizeof left, "--%s %s", e[k].name, arg_name(e[k].o, e[k].f));
         char help[512];
-        snprintf(help, sizeof help, "%s%s%s", _(e[k].o->help),
+        snprintf(help, sizeof help, "%s%s%s", cg_i18n(e[k].o->help),
                  is_repeated(&e[k]) && !is_flag(&e[k]) ? _(" (repeatable)") : "",
                  e[k].o->required ? _(" (required)") : "");
         help_line(out, left, help);
@@ -234,7 +235,7 @@ static const char *value_from_text(const entry *x, const char *arg, json_t **v, 
 {
     char now[40];
     if (x->o->now && strcmp(arg, "now") == 0) {
-        cg_cli_now(now, sizeof now);
+        cg_time_now(now, sizeof now);
         arg = now;
     }
     if (x->o->from_text == NULL && is_repeated(x))

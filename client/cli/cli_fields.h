@@ -27,7 +27,7 @@ typedef struct {
     const char *set;    /* a flag that sets the string field to this value (--entered -> "yes") */
     int required;       /* the option must be given */
     const char *help;   /* one line for --help */
-    int now;            /* an instant: the word "now" stands for the current one (cg_cli_now) */
+    int now;            /* an instant: the word "now" stands for the current one (cg_time_now) */
     /* A value written in a form of its own, e.g. a Finding as CATEGORY:TEXT[:ACTION]:
      * returns NULL with *out set to its JSON, or why not. NULL: by the field's type. */
     const char *(*from_text)(const char *text, json_t **out);

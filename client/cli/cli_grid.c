@@ -1,11 +1,12 @@
 /* chengguan grid ...: which officer is the grid officer (网格员) of which compound. */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
 static const cg_opt assign_operands[] = {
-    {.field = "compound_id", .arg = "COMPOUND", .help = "the compound's id"},
+    {.field = "compound_id", .arg = "COMPOUND", .help = N_("the compound's id")},
     {0},
 };
 
@@ -14,7 +15,7 @@ static const cg_opt assign_opts[] = {
      .option = "officer",
      .arg = "ID",
      .required = 1,
-     .help = "the officer's id (officer list), of the unit that owns the district"},
+     .help = N_("the officer's id (officer list), of the unit that owns the district")},
     {0},
 };
 
@@ -25,17 +26,17 @@ static const cg_request_spec assign_spec = {
 };
 
 static const cg_opt show_opts[] = {
-    {.field = "unit", .arg = "UNIT", .help = "only the grid of this unit"},
+    {.field = "unit", .arg = "UNIT", .help = N_("only the grid of this unit")},
     {0},
 };
 
 static const cg_column show_columns[] = {
-    {.header = "officer", .field = "officer_name"},
-    {.header = "phone", .field = "officer_phone"},
-    {.field = "unit"},
-    {.header = "compound id", .field = "compound_id", .fmt = CG_FMT_ID},
-    {.field = "compound_name"},
-    {.header = "since", .field = "assigned_at"},
+    {.header = N_("officer"), .field = "officer_name"},
+    {.header = N_("phone"), .field = "officer_phone"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("compound id"), .field = "compound_id", .fmt = CG_FMT_ID},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("since"), .field = "assigned_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -48,9 +49,9 @@ static const cg_request_spec show_spec = {
 static const cg_cli_command assign = {
     .name = "grid assign",
     .args = "COMPOUND --officer ID",
-    .summary = "make an officer the grid officer of a compound",
-    .help = "Makes the officer the compound's grid officer (网格员); the previous\n"
-            "assignment ends and stays in the history. Prints the compound.\n\n",
+    .summary = N_("make an officer the grid officer of a compound"),
+    .help = N_("Makes the officer the compound's grid officer (网格员); the previous\n"
+               "assignment ends and stays in the history. Prints the compound.\n\n"),
     .run = cg_request_run,
     .spec = &assign_spec,
 };
@@ -58,9 +59,9 @@ static const cg_cli_command assign = {
 static const cg_cli_command show = {
     .name = "grid show",
     .args = "[--unit UNIT]",
-    .summary = "officers and the compounds on their grid",
-    .help = "One row per officer and compound, by officer; an officer without\n"
-            "compounds has one row with none (--json: one object per row).\n\n",
+    .summary = N_("officers and the compounds on their grid"),
+    .help = N_("One row per officer and compound, by officer; an officer without\n"
+               "compounds has one row with none (--json: one object per row).\n\n"),
     .run = cg_request_run,
     .spec = &show_spec,
 };
@@ -69,7 +70,7 @@ static const cg_cli_command *const subcommands[] = {&assign, &show, NULL};
 
 const cg_cli_command cg_cli_cmd_grid = {
     .name = "grid",
-    .summary = "grid management (网格管理): officers and their compounds",
+    .summary = N_("grid management (网格管理): officers and their compounds"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -1,25 +1,26 @@
 /* chengguan ledger summary: per unit, how far the ledger has come. */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
 static const cg_opt summary_opts[] = {
-    {.field = "unit", .arg = "UNIT", .help = "only this unit"},
+    {.field = "unit", .arg = "UNIT", .help = N_("only this unit")},
     {0},
 };
 
 static const cg_column summary_columns[] = {
-    {.field = "unit"},
-    {.field = "unit_name"},
-    {.field = "compounds"},
-    {.field = "entered"},
-    {.header = "boards", .field = "with_board"},
-    {.field = "complete"},
-    {.field = "demo"},
-    {.header = "entered %", .field = "entered_share", .fmt = CG_FMT_PERCENT},
-    {.header = "boards %", .field = "board_share", .fmt = CG_FMT_PERCENT},
-    {.header = "complete %", .field = "complete_share", .fmt = CG_FMT_PERCENT},
+    /* the unit's name, 合计 on the total row */
+    {.header = N_("unit"), .field = "unit_name"},
+    {.header = N_("compounds"), .field = "compounds"},
+    {.header = N_("entered"), .field = "entered"},
+    {.header = N_("boards"), .field = "with_board"},
+    {.header = N_("complete"), .field = "complete"},
+    {.header = N_("demo"), .field = "demo"},
+    {.header = N_("entered %"), .field = "entered_share", .fmt = CG_FMT_PERCENT},
+    {.header = N_("boards %"), .field = "board_share", .fmt = CG_FMT_PERCENT},
+    {.header = N_("complete %"), .field = "complete_share", .fmt = CG_FMT_PERCENT},
     {0},
 };
 
@@ -33,11 +34,11 @@ static const cg_request_spec summary_spec = {
 static const cg_cli_command summary = {
     .name = "ledger summary",
     .args = "[--unit UNIT]",
-    .summary = "per unit: compounds, entered, notice boards, complete records, demo",
-    .help = "Counts the open compounds of each unit in scope: entered (进驻), with a\n"
-            "complete notice board, with a complete ledger record, demonstration\n"
-            "compounds, and the three shares as percentages; then the total row.\n"
-            "--json: one object per unit, then the total as the last object.\n\n",
+    .summary = N_("per unit: compounds, entered, notice boards, complete records, demo"),
+    .help = N_("Counts the open compounds of each unit in scope: entered (进驻), with a\n"
+               "complete notice board, with a complete ledger record, demonstration\n"
+               "compounds, and the three shares as percentages; then the total row.\n"
+               "--json: one object per unit, then the total as the last object.\n\n"),
     .run = cg_request_run,
     .spec = &summary_spec,
 };
@@ -46,7 +47,7 @@ static const cg_cli_command *const subcommands[] = {&summary, NULL};
 
 const cg_cli_command cg_cli_cmd_ledger = {
     .name = "ledger",
-    .summary = "ledger figures (工作台账)",
+    .summary = N_("ledger figures (工作台账)"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -1,14 +1,15 @@
 /* chengguan officer ...: the enforcement officers of each unit. */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
 static const cg_opt officer_fields[] = {
-    {.field = "name", .required = 1, .help = "the officer's name"},
-    {.field = "unit", .arg = "UNIT", .required = 1, .help = "unit code, e.g. xinglongtai"},
-    {.field = "phone", .arg = "PHONE", .required = 1, .help = "the officer's phone"},
-    {.field = "badge", .help = "enforcement badge number (执法证号), optional"},
+    {.field = "name", .required = 1, .help = N_("the officer's name")},
+    {.field = "unit", .arg = "UNIT", .required = 1, .help = N_("unit code, e.g. xinglongtai")},
+    {.field = "phone", .arg = "PHONE", .required = 1, .help = N_("the officer's phone")},
+    {.field = "badge", .help = N_("enforcement badge number (执法证号), optional")},
     {0},
 };
 
@@ -19,17 +20,17 @@ static const cg_request_spec add_spec = {
 };
 
 static const cg_opt list_opts[] = {
-    {.field = "unit", .arg = "UNIT", .help = "only the officers of this unit"},
+    {.field = "unit", .arg = "UNIT", .help = N_("only the officers of this unit")},
     {0},
 };
 
 static const cg_column list_columns[] = {
-    {.field = "id"},
-    {.field = "name"},
-    {.field = "unit"},
-    {.field = "phone"},
-    {.field = "badge"},
-    {.field = "compounds"},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("name"), .field = "name"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("phone"), .field = "phone"},
+    {.header = N_("badge"), .field = "badge"},
+    {.header = N_("compounds"), .field = "compounds"},
     {0},
 };
 
@@ -42,9 +43,9 @@ static const cg_request_spec list_spec = {
 static const cg_cli_command add = {
     .name = "officer add",
     .args = "--name NAME --unit UNIT --phone PHONE [--badge BADGE]",
-    .summary = "register an enforcement officer of a unit",
-    .help = "Registers an officer who can then be made the grid officer of compounds\n"
-            "of the unit's district. Prints the officer as stored.\n\n",
+    .summary = N_("register an enforcement officer of a unit"),
+    .help = N_("Registers an officer who can then be made the grid officer of compounds\n"
+               "of the unit's district. Prints the officer as stored.\n\n"),
     .run = cg_request_run,
     .spec = &add_spec,
 };
@@ -52,8 +53,8 @@ static const cg_cli_command add = {
 static const cg_cli_command list = {
     .name = "officer list",
     .args = "[--unit UNIT]",
-    .summary = "list officers with the number of compounds on their grid",
-    .help = "Lists the officers this account may see (--json: one object per officer).\n\n",
+    .summary = N_("list officers with the number of compounds on their grid"),
+    .help = N_("Lists the officers this account may see (--json: one object per officer).\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };
@@ -62,7 +63,7 @@ static const cg_cli_command *const subcommands[] = {&add, &list, NULL};
 
 const cg_cli_command cg_cli_cmd_officer = {
     .name = "officer",
-    .summary = "enforcement officers",
+    .summary = N_("enforcement officers"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

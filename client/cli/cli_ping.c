@@ -1,5 +1,7 @@
 /* chengguan ping: round trips to the server, reported like ping(8). */
+#include "i18n.h"
 #include "cli.h"
+#include "local_time.h"
 #include "output.h"
 #include "units.h"
 
@@ -28,17 +30,17 @@ static int on_opt(int opt, const char *arg, void *ctx)
     switch (opt) {
     case 'c':
         if (cg_cli_parse_int(arg, 1, 1000000, &o->count) != 0)
-            return cg_cli_usage_error(&cg_cli_cmd_ping, "--count wants 1 to 1000000, not '%s'",
+            return cg_cli_usage_error(&cg_cli_cmd_ping, _("--count wants 1 to 1000000, not '%s'"),
                                       arg);
         return 0;
     case 's':
         if (cg_cli_parse_int(arg, 0, MAX_PAYLOAD, &o->size) != 0)
-            return cg_cli_usage_error(&cg_cli_cmd_ping, "--size wants 0 to %d bytes, not '%s'",
+            return cg_cli_usage_error(&cg_cli_cmd_ping, _("--size wants 0 to %d bytes, not '%s'"),
                                       MAX_PAYLOAD, arg);
         return 0;
     case 'i':
         if (cg_duration_parse(arg, &o->interval_ms) != 0)
-            return cg_cli_usage_error(&cg_cli_cmd_ping, "bad --interval '%s' (e.g. 200ms, 1s)",
+            return cg_cli_usage_error(&cg_cli_cmd_ping, _("bad --interval '%s' (e.g. 200ms, 1s)"),
                                       arg);
         return 0;
     }
@@ -78,11 +80,11 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
     if (rc >= 0)
         return rc;
     if (operands < argc)
-        return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands]);
+        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
 
     unsigned char *payload = malloc(o.size ? (size_t)o.size : 1);
     if (payload == NULL) {
-        fprintf(stderr, "chengguan: out of memory\n");
+        fprintf(stderr, _("chengguan: out of memory\n"));
         return CG_EXIT_CONNECT;
     }
     cg_client *c;
@@ -92,8 +94,8 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
         return rc;
     }
     if (!cli->json)
-        printf("PING %s as %s: %lld bytes of payload\n", cli->server, cg_client_welcome(c)->account,
-               o.size);
+        printf(_("PING %s as %s: %lld bytes of payload\n"), cli->server,
+               cg_client_welcome(c)->account, o.size);
 
     long long ok = 0, seq;
     double min = 0, max = 0, sum = 0;
@@ -110,7 +112,7 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
                 break; /* a timeout loses one ping; anything else ends the run */
         } else {
             char when[40];
-            cg_cli_format_time(server_us, when, sizeof when);
+            cg_time_rfc3339(server_us, 1, when, sizeof when);
             if (ok == 0 || rtt < min)
                 min = rtt;
             if (ok == 0 || rtt > max)
@@ -122,8 +124,10 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
                                         (json_int_t)o.size, "rtt_ms", json_real(round_ms(rtt)),
                                         "server_time", when));
             } else {
-                printf("%lld bytes from %s: seq=%lld time=%.3f ms server_time=%s\n", o.size,
-                       cli->server, seq, rtt, when);
+                char local[32];
+                cg_time_text(server_us, local, sizeof local);
+                printf(_("%lld bytes from %s: seq=%lld time=%.3f ms server_time=%s\n"), o.size,
+                       cli->server, seq, rtt, local);
                 fflush(stdout);
             }
         }
@@ -137,10 +141,10 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
                                 ms_or_null(ok > 0, ok ? sum / (double)ok : 0), "max_ms",
                                 ms_or_null(ok > 0, max)));
     } else {
-        printf("\n--- %s ping statistics ---\n%lld sent, %lld ok, %lld failed\n", cli->server, sent,
-               ok, sent - ok);
+        printf(_("\n--- %s ping statistics ---\n%lld sent, %lld ok, %lld failed\n"), cli->server,
+               sent, ok, sent - ok);
         if (ok > 0)
-            printf("rtt min/avg/max = %.3f/%.3f/%.3f ms\n", min, sum / (double)ok, max);
+            printf(_("rtt min/avg/max = %.3f/%.3f/%.3f ms\n"), min, sum / (double)ok, max);
     }
     cg_client_free(c);
     free(payload);
@@ -150,11 +154,11 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
 const cg_cli_command cg_cli_cmd_ping = {
     .name = "ping",
     .args = "[--count N] [--size BYTES] [--interval DURATION]",
-    .summary = "measure round trips to the server",
-    .help = "Sends Ping requests one at a time and prints each round trip and a summary.\n\n"
-            "Options:\n"
-            "  -c, --count N         number of pings, 1 to 1000000 (default 4)\n"
-            "  -s, --size BYTES      payload size, 0 to 65536 (default 56)\n"
-            "  -i, --interval DUR    pause between pings, e.g. 200ms, 1s (default 1s)\n",
+    .summary = N_("measure round trips to the server"),
+    .help = N_("Sends Ping requests one at a time and prints each round trip and a summary.\n\n"
+               "Options:\n"
+               "  -c, --count N         number of pings, 1 to 1000000 (default 4)\n"
+               "  -s, --size BYTES      payload size, 0 to 65536 (default 56)\n"
+               "  -i, --interval DUR    pause between pings, e.g. 200ms, 1s (default 1s)\n"),
     .run = run,
 };

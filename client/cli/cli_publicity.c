@@ -1,19 +1,22 @@
 /* chengguan publicity ...: publicity and education (宣传教育) in compounds. */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
 static const cg_opt record_operands[] = {
-    {.field = "compound_id", .arg = "COMPOUND", .help = "the compound's id"},
+    {.field = "compound_id", .arg = "COMPOUND", .help = N_("the compound's id")},
     {0},
 };
 
 static const cg_opt record_opts[] = {
-    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = "day of the delivery"},
-    {.field = "notices", .required = 1, .help = "notices (告知书) delivered"},
-    {.field = "letters", .required = 1, .help = "letters to residents (致市民一封信) delivered"},
-    {.field = "note", .help = "a remark"},
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("day of the delivery")},
+    {.field = "notices", .required = 1, .help = N_("notices (告知书) delivered")},
+    {.field = "letters",
+     .required = 1,
+     .help = N_("letters to residents (致市民一封信) delivered")},
+    {.field = "note", .help = N_("a remark")},
     {0},
 };
 
@@ -24,21 +27,21 @@ static const cg_request_spec record_spec = {
 };
 
 static const cg_opt list_opts[] = {
-    {.field = "compound_id", .option = "compound", .arg = "ID", .help = "only this compound"},
-    {.field = "unit", .arg = "UNIT", .help = "only the compounds of this unit"},
+    {.field = "compound_id", .option = "compound", .arg = "ID", .help = N_("only this compound")},
+    {.field = "unit", .arg = "UNIT", .help = N_("only the compounds of this unit")},
     {0},
 };
 
 static const cg_column list_columns[] = {
-    {.field = "id"},
-    {.field = "date"},
-    {.header = "compound", .field = "compound_id"},
-    {.header = "compound name", .field = "compound_name"},
-    {.field = "unit"},
-    {.field = "notices"},
-    {.field = "letters"},
-    {.field = "note"},
-    {.header = "recorded by", .field = "recorded_by"},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("date"), .field = "date"},
+    {.header = N_("compound"), .field = "compound_id"},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("notices"), .field = "notices"},
+    {.header = N_("letters"), .field = "letters"},
+    {.header = N_("note"), .field = "note"},
+    {.header = N_("recorded by"), .field = "recorded_by"},
     {0},
 };
 
@@ -51,9 +54,9 @@ static const cg_request_spec list_spec = {
 static const cg_cli_command record = {
     .name = "publicity record",
     .args = "COMPOUND --date DATE --notices N --letters N [--note TEXT]",
-    .summary = "record notices and letters delivered in a compound",
-    .help = "Records a delivery of notices (告知书) and letters (致市民一封信) in a\n"
-            "compound. Prints the record as stored.\n\n",
+    .summary = N_("record notices and letters delivered in a compound"),
+    .help = N_("Records a delivery of notices (告知书) and letters (致市民一封信) in a\n"
+               "compound. Prints the record as stored.\n\n"),
     .run = cg_request_run,
     .spec = &record_spec,
 };
@@ -61,8 +64,8 @@ static const cg_cli_command record = {
 static const cg_cli_command list = {
     .name = "publicity list",
     .args = "[--compound ID] [--unit UNIT]",
-    .summary = "list publicity records",
-    .help = "Lists the deliveries recorded (--json: one object per record).\n\n",
+    .summary = N_("list publicity records"),
+    .help = N_("Lists the deliveries recorded (--json: one object per record).\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };
@@ -71,7 +74,7 @@ static const cg_cli_command *const subcommands[] = {&record, &list, NULL};
 
 const cg_cli_command cg_cli_cmd_publicity = {
     .name = "publicity",
-    .summary = "publicity and education (宣传教育)",
+    .summary = N_("publicity and education (宣传教育)"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

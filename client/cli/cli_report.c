@@ -2,6 +2,7 @@
  * reports, the grid officer stepping in, and how it ended. The escalation
  * ladder runs on the server; its steps show in a report's timeline. (The
  * generic runner of one protocol request is cli_request.c.) */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
@@ -18,9 +19,9 @@ static const char *category_from_text(const char *text, json_t **out)
     long long v;
     *out = NULL;
     if (text[0] < '0' || text[0] > '9' || cg_cli_parse_int(text, 1, 10, &v) != 0)
-        return "not a violation code 1 to 10";
+        return _("not a violation code 1 to 10");
     *out = json_integer(v);
-    return *out != NULL ? NULL : "out of memory";
+    return *out != NULL ? NULL : _("out of memory");
 }
 
 static const char *const outcomes[] = {"stopped", "case_needed", "unfounded", "referred", NULL};
@@ -32,50 +33,50 @@ static const char *outcome_from_text(const char *text, json_t **out)
     for (size_t i = 0; outcomes[i] != NULL; i++) {
         if (strcmp(text, outcomes[i]) == 0) {
             *out = json_string(text);
-            return *out != NULL ? NULL : "out of memory";
+            return *out != NULL ? NULL : _("out of memory");
         }
     }
-    return "not stopped, case_needed, unfounded or referred";
+    return _("not stopped, case_needed, unfounded or referred");
 }
 
 /* --- one report with its timeline ---------------------------------------- */
 
 /* A report for people, instants in Beijing time. */
 static const cg_column report_lines[] = {
-    {.field = "id"},
-    {.header = "compound", .field = "compound_id"},
-    {.header = "compound name", .field = "compound_name"},
-    {.field = "unit"},
-    {.header = "grid officer", .field = "grid_officer_name"},
-    {.header = "grid officer id", .field = "grid_officer_id", .fmt = CG_FMT_ID},
-    {.header = "category", .field = "category_name"},
-    {.field = "text"},
-    {.field = "location"},
-    {.field = "dissuasion_failed", .fmt = CG_FMT_YESNO},
-    {.field = "reporter"},
-    {.header = "filed at", .field = "filed_at", .fmt = CG_FMT_LOCAL},
-    {.field = "status"},
-    {.field = "level"},
-    {.field = "ack_due", .fmt = CG_FMT_LOCAL},
-    {.field = "supervision_due", .fmt = CG_FMT_LOCAL},
-    {.field = "resolve_due", .fmt = CG_FMT_LOCAL},
-    {.field = "acknowledged_at", .fmt = CG_FMT_LOCAL},
-    {.field = "acknowledged_by"},
-    {.header = "officer", .field = "officer_name"},
-    {.header = "officer id", .field = "officer_id", .fmt = CG_FMT_ID},
-    {.field = "resolved_at", .fmt = CG_FMT_LOCAL},
-    {.field = "outcome"},
-    {.field = "resolve_note"},
-    {.field = "duplicates"},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound"), .field = "compound_id"},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("grid officer"), .field = "grid_officer_name"},
+    {.header = N_("grid officer id"), .field = "grid_officer_id", .fmt = CG_FMT_ID},
+    {.header = N_("category"), .field = "category_name"},
+    {.header = N_("text"), .field = "text"},
+    {.header = N_("location"), .field = "location"},
+    {.header = N_("dissuasion failed"), .field = "dissuasion_failed", .fmt = CG_FMT_YESNO},
+    {.header = N_("reporter"), .field = "reporter"},
+    {.header = N_("filed at"), .field = "filed_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("status"), .field = "status"},
+    {.header = N_("level"), .field = "level"},
+    {.header = N_("ack due"), .field = "ack_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("supervision due"), .field = "supervision_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("resolve due"), .field = "resolve_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("acknowledged at"), .field = "acknowledged_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("acknowledged by"), .field = "acknowledged_by"},
+    {.header = N_("officer"), .field = "officer_name"},
+    {.header = N_("officer id"), .field = "officer_id", .fmt = CG_FMT_ID},
+    {.header = N_("resolved at"), .field = "resolved_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("outcome"), .field = "outcome"},
+    {.header = N_("resolve note"), .field = "resolve_note"},
+    {.header = N_("duplicates"), .field = "duplicates"},
     {0},
 };
 
 static const cg_column timeline_columns[] = {
-    {.field = "at", .fmt = CG_FMT_LOCAL},
-    {.field = "kind"},
-    {.field = "account"},
-    {.field = "level"},
-    {.field = "note"},
+    {.header = N_("at"), .field = "at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("kind"), .field = "kind"},
+    {.header = N_("account"), .field = "account"},
+    {.header = N_("level"), .field = "level"},
+    {.header = N_("note"), .field = "note"},
     {0},
 };
 
@@ -94,15 +95,16 @@ static const cg_opt submit_opts[] = {
      .option = "compound",
      .arg = "ID",
      .required = 1,
-     .help = "the compound it happens in"},
+     .help = N_("the compound it happens in")},
     {.field = "category",
      .arg = "N",
      .required = 1,
      .from_text = category_from_text,
-     .help = "the violation code, 1-10"},
-    {.field = "text", .required = 1, .help = "what is happening, up to 2000 characters"},
-    {.field = "dissuasion_failed", .help = "the property company tried to stop it and could not"},
-    {.field = "location", .help = "where in the compound, up to 200 characters"},
+     .help = N_("the violation code, 1-10")},
+    {.field = "text", .required = 1, .help = N_("what is happening, up to 2000 characters")},
+    {.field = "dissuasion_failed",
+     .help = N_("the property company tried to stop it and could not")},
+    {.field = "location", .help = N_("where in the compound, up to 200 characters")},
     {0},
 };
 
@@ -114,7 +116,8 @@ static const cg_request_spec submit_spec = {
     .remark = attached_remark,
 };
 
-static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the report's id"}, {0}};
+static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = N_("the report's id")},
+                                    {0}};
 
 static const cg_request_spec show_spec = {
     .in = {.request = &chengguan__v1__report_get__descriptor, .operands = id_operand},
@@ -128,7 +131,7 @@ static const cg_opt ack_opts[] = {
      .option = "officer",
      .arg = "ID",
      .required = 1,
-     .help = "the officer who steps in, of the report's unit"},
+     .help = N_("the officer who steps in, of the report's unit")},
     {0},
 };
 
@@ -144,8 +147,8 @@ static const cg_opt resolve_opts[] = {
      .arg = "OUTCOME",
      .required = 1,
      .from_text = outcome_from_text,
-     .help = "stopped, case_needed, unfounded or referred"},
-    {.field = "note", .required = 1, .help = "what was done, up to 2000 characters"},
+     .help = N_("stopped, case_needed, unfounded or referred")},
+    {.field = "note", .required = 1, .help = N_("what was done, up to 2000 characters")},
     {0},
 };
 
@@ -159,22 +162,24 @@ static const cg_request_spec resolve_spec = {
 /* --- list ------------------------------------------------------------------- */
 
 static const cg_opt list_opts[] = {
-    {.field = "open", .help = "only reports not resolved"},
-    {.field = "unit", .arg = "UNIT", .help = "only reports routed to this unit"},
-    {.field = "level", .arg = "N", .help = "only reports escalated to level N (1 or 2) or above"},
+    {.field = "open", .help = N_("only reports not resolved")},
+    {.field = "unit", .arg = "UNIT", .help = N_("only reports routed to this unit")},
+    {.field = "level",
+     .arg = "N",
+     .help = N_("only reports escalated to level N (1 or 2) or above")},
     {0},
 };
 
 static const cg_column list_columns[] = {
-    {.field = "id"},
-    {.header = "compound", .field = "compound_id"},
-    {.header = "compound name", .field = "compound_name"},
-    {.header = "category", .field = "category_name"},
-    {.field = "status"},
-    {.field = "level"},
-    {.header = "filed", .field = "filed_at", .fmt = CG_FMT_LOCAL},
-    {.header = "ack due", .field = "ack_due", .fmt = CG_FMT_LOCAL},
-    {.field = "duplicates"},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound"), .field = "compound_id"},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("category"), .field = "category_name"},
+    {.header = N_("status"), .field = "status"},
+    {.header = N_("level"), .field = "level"},
+    {.header = N_("filed"), .field = "filed_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("ack due"), .field = "ack_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("duplicates"), .field = "duplicates"},
     {0},
 };
 
@@ -190,18 +195,17 @@ static const cg_request_spec list_spec = {
 
 /* --- the group ---------------------------------------------------------------- */
 
-#define SHOWS_REPORT "Prints the report as stored (times in Beijing time; --json: one object).\n\n"
-
 static const cg_cli_command submit = {
     .name = "report submit",
     .args = "--compound ID --category N --text TEXT [--dissuasion-failed] [--location TEXT]",
-    .summary = "report a violation in a compound to its grid officer and unit",
-    .help = "Files a report (快速处置) as a property company, or as a unit or hq on its\n"
-            "behalf. It goes to the compound's grid officer and unit and climbs the\n"
-            "escalation ladder until acknowledged. A report of the same compound and\n"
-            "category while one is open within the server's dedup_window is attached\n"
-            "to the open one: the command then says 'attached to open report N' and\n"
-            "prints that report.\n" SHOWS_REPORT,
+    .summary = N_("report a violation in a compound to its grid officer and unit"),
+    .help = N_("Files a report (快速处置) as a property company, or as a unit or hq on its\n"
+               "behalf. It goes to the compound's grid officer and unit and climbs the\n"
+               "escalation ladder until acknowledged. A report of the same compound and\n"
+               "category while one is open within the server's dedup_window is attached\n"
+               "to the open one: the command then says 'attached to open report N' and\n"
+               "prints that report.\nPrints the report as stored (times in Beijing time; --json: "
+               "one object).\n\n"),
     .run = cg_request_run,
     .spec = &submit_spec,
 };
@@ -209,10 +213,10 @@ static const cg_cli_command submit = {
 static const cg_cli_command show = {
     .name = "report show",
     .args = "ID",
-    .summary = "show a report with its timeline",
-    .help = "Shows a report, then its timeline: filed, duplicates, escalations,\n"
-            "reminders, acknowledged, resolved (times in Beijing time; --json: one\n"
-            "object with the timeline).\n\n",
+    .summary = N_("show a report with its timeline"),
+    .help = N_("Shows a report, then its timeline: filed, duplicates, escalations,\n"
+               "reminders, acknowledged, resolved (times in Beijing time; --json: one\n"
+               "object with the timeline).\n\n"),
     .run = cg_request_run,
     .spec = &show_spec,
 };
@@ -220,9 +224,9 @@ static const cg_cli_command show = {
 static const cg_cli_command list = {
     .name = "report list",
     .args = "[--open] [--unit UNIT] [--level N]",
-    .summary = "list reports, newest first, with filters",
-    .help = "Lists the reports this account may see, newest first (times in Beijing\n"
-            "time; --json: one object per report, without timelines). Filters combine.\n\n",
+    .summary = N_("list reports, newest first, with filters"),
+    .help = N_("Lists the reports this account may see, newest first (times in Beijing\n"
+               "time; --json: one object per report, without timelines). Filters combine.\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };
@@ -230,10 +234,11 @@ static const cg_cli_command list = {
 static const cg_cli_command ack = {
     .name = "report ack",
     .args = "ID --officer ID",
-    .summary = "acknowledge a report: an officer of the unit steps in",
-    .help = "Acknowledges an open report: the officer, of the report's unit, steps in.\n"
-            "Stops the acknowledgement steps of the ladder and starts the resolve\n"
-            "deadline.\n" SHOWS_REPORT,
+    .summary = N_("acknowledge a report: an officer of the unit steps in"),
+    .help = N_(
+        "Acknowledges an open report: the officer, of the report's unit, steps in.\n"
+        "Stops the acknowledgement steps of the ladder and starts the resolve\n"
+        "deadline.\nPrints the report as stored (times in Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &ack_spec,
 };
@@ -241,10 +246,11 @@ static const cg_cli_command ack = {
 static const cg_cli_command resolve = {
     .name = "report resolve",
     .args = "ID --outcome stopped|case_needed|unfounded|referred --note TEXT",
-    .summary = "resolve an acknowledged report with its outcome",
-    .help = "Resolves an acknowledged report and stops every step of the ladder.\n"
-            "OUTCOME: stopped (已制止), case_needed (需立案: needs a case), unfounded\n"
-            "(不属实) or referred (已移交: handed to another department).\n" SHOWS_REPORT,
+    .summary = N_("resolve an acknowledged report with its outcome"),
+    .help = N_("Resolves an acknowledged report and stops every step of the ladder.\n"
+               "OUTCOME: stopped (已制止), case_needed (需立案: needs a case), unfounded\n"
+               "(不属实) or referred (已移交: handed to another department).\nPrints the report as "
+               "stored (times in Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &resolve_spec,
 };
@@ -253,7 +259,7 @@ static const cg_cli_command *const subcommands[] = {&submit, &show, &list, &ack,
 
 const cg_cli_command cg_cli_cmd_report = {
     .name = "report",
-    .summary = "reports from property companies and their handling (快速处置)",
+    .summary = N_("reports from property companies and their handling (快速处置)"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "cli_request.h"
 
 #include "proto_json.h"
@@ -9,7 +10,7 @@
 /* Output that could not be made: jansson or a table ran out of memory. */
 static int no_memory(void)
 {
-    fprintf(stderr, "chengguan: out of memory\n");
+    fprintf(stderr, _("chengguan: out of memory\n"));
     return CG_EXIT_CONNECT;
 }
 
@@ -20,7 +21,7 @@ int cg_request_call(cg_client *c, const ProtobufCMessageDescriptor *desc, const 
     char why[256];
     ProtobufCMessage *m = cg_proto_from_json(desc, req, why, sizeof why);
     if (m == NULL) {
-        fprintf(stderr, "chengguan: internal error: %s: %s\n", desc->name, why);
+        fprintf(stderr, _("chengguan: internal error: %s: %s\n"), desc->name, why);
         return CG_EXIT_USAGE;
     }
     ProtobufCMessage *r;
@@ -48,8 +49,8 @@ int cg_request_pages(cg_client *c, const cg_request_spec *spec, json_t *req,
         if (rc != 0 || next == 0)
             return rc;
         if (next <= cursor) {
-            fprintf(stderr, "chengguan: the server's %s went back from %lld to %lld\n", spec->next,
-                    (long long)cursor, (long long)next);
+            fprintf(stderr, _("chengguan: the server's %s went back from %lld to %lld\n"),
+                    spec->next, (long long)cursor, (long long)next);
             return CG_EXIT_CONNECT;
         }
         cursor = next;

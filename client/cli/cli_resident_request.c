@@ -1,6 +1,7 @@
 /* chengguan request ...: problems, opinions and suggestions residents raise
  * (居民反映的问题), the feedback given to them, and their deadlines. (The
  * generic runner of one protocol request is cli_request.c.) */
+#include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
 
@@ -11,36 +12,36 @@ static const cg_opt add_opts[] = {
      .option = "compound",
      .arg = "ID",
      .required = 1,
-     .help = "the compound it concerns"},
+     .help = N_("the compound it concerns")},
     {.field = "channel",
      .arg = "CHANNEL",
      .required = 1,
-     .help = "notice_board_phone, in_person, hotline, patrol or co_construction_day"},
-    {.field = "kind", .arg = "KIND", .required = 1, .help = "problem, opinion or suggestion"},
-    {.field = "text", .required = 1, .help = "what the resident raised, up to 2000 characters"},
-    {.field = "contact", .arg = "NAME/PHONE", .help = "the resident's name and phone"},
+     .help = N_("notice_board_phone, in_person, hotline, patrol or co_construction_day")},
+    {.field = "kind", .arg = "KIND", .required = 1, .help = N_("problem, opinion or suggestion")},
+    {.field = "text", .required = 1, .help = N_("what the resident raised, up to 2000 characters")},
+    {.field = "contact", .arg = "NAME/PHONE", .help = N_("the resident's name and phone")},
     {0},
 };
 
 /* A request for people, instants in Beijing time. */
 static const cg_column request_lines[] = {
-    {.field = "id"},
-    {.header = "compound", .field = "compound_id"},
-    {.header = "compound name", .field = "compound_name"},
-    {.field = "unit"},
-    {.field = "channel"},
-    {.field = "kind"},
-    {.field = "text"},
-    {.field = "contact"},
-    {.field = "status"},
-    {.field = "answer"},
-    {.field = "answered_by"},
-    {.field = "answered_at", .fmt = CG_FMT_LOCAL},
-    {.field = "answer_due", .fmt = CG_FMT_LOCAL},
-    {.field = "overdue", .fmt = CG_FMT_YESNO},
-    {.field = "closed_at", .fmt = CG_FMT_LOCAL},
-    {.field = "created_by"},
-    {.field = "created_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound"), .field = "compound_id"},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("channel"), .field = "channel"},
+    {.header = N_("kind"), .field = "kind"},
+    {.header = N_("text"), .field = "text"},
+    {.header = N_("contact"), .field = "contact"},
+    {.header = N_("status"), .field = "status"},
+    {.header = N_("answer"), .field = "answer"},
+    {.header = N_("answered by"), .field = "answered_by"},
+    {.header = N_("answered at"), .field = "answered_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("answer due"), .field = "answer_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("overdue"), .field = "overdue", .fmt = CG_FMT_YESNO},
+    {.header = N_("closed at"), .field = "closed_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("created by"), .field = "created_by"},
+    {.header = N_("created at"), .field = "created_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -51,10 +52,11 @@ static const cg_request_spec add_spec = {
     .columns = request_lines,
 };
 
-static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the request's id"}, {0}};
+static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = N_("the request's id")},
+                                    {0}};
 
 static const cg_opt answer_opts[] = {
-    {.field = "text", .required = 1, .help = "the feedback given to the resident"},
+    {.field = "text", .required = 1, .help = N_("the feedback given to the resident")},
     {0},
 };
 
@@ -76,23 +78,23 @@ static const cg_request_spec show_spec = {
 };
 
 static const cg_opt list_opts[] = {
-    {.field = "open", .help = "only requests not closed"},
-    {.field = "overdue", .help = "only requests not answered in time"},
-    {.field = "unit", .arg = "UNIT", .help = "only the compounds of this unit"},
-    {.field = "compound_id", .option = "compound", .arg = "ID", .help = "only this compound"},
+    {.field = "open", .help = N_("only requests not closed")},
+    {.field = "overdue", .help = N_("only requests not answered in time")},
+    {.field = "unit", .arg = "UNIT", .help = N_("only the compounds of this unit")},
+    {.field = "compound_id", .option = "compound", .arg = "ID", .help = N_("only this compound")},
     {0},
 };
 
 static const cg_column list_columns[] = {
-    {.field = "id"},
-    {.header = "compound", .field = "compound_id"},
-    {.header = "compound name", .field = "compound_name"},
-    {.field = "kind"},
-    {.field = "channel"},
-    {.field = "status"},
-    {.header = "due", .field = "answer_due", .fmt = CG_FMT_LOCAL},
-    {.field = "overdue", .fmt = CG_FMT_FLAG},
-    {.field = "contact"},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound"), .field = "compound_id"},
+    {.header = N_("compound name"), .field = "compound_name"},
+    {.header = N_("kind"), .field = "kind"},
+    {.header = N_("channel"), .field = "channel"},
+    {.header = N_("status"), .field = "status"},
+    {.header = N_("due"), .field = "answer_due", .fmt = CG_FMT_LOCAL},
+    {.header = N_("overdue"), .field = "overdue", .fmt = CG_FMT_FLAG},
+    {.header = N_("contact"), .field = "contact"},
     {0},
 };
 
@@ -106,17 +108,15 @@ static const cg_request_spec list_spec = {
     .columns = list_columns,
 };
 
-#define SHOWS_REQUEST                                                                              \
-    "Prints the request as stored (times in Beijing time; --json: one object).\n\n"
-
 static const cg_cli_command add = {
     .name = "request add",
     .args = "--compound ID --channel CHANNEL --kind KIND --text TEXT [--contact NAME/PHONE]",
-    .summary = "record a problem, opinion or suggestion a resident raised",
-    .help = "Records what a resident raised about a compound and how it came in. It\n"
-            "must be answered within the server's request_answer_days (3 days by\n"
-            "default), else it is overdue. The contact is shown masked (138****5678)\n"
-            "to every account but the compound's own unit.\n" SHOWS_REQUEST,
+    .summary = N_("record a problem, opinion or suggestion a resident raised"),
+    .help = N_("Records what a resident raised about a compound and how it came in. It\n"
+               "must be answered within the server's request_answer_days (3 days by\n"
+               "default), else it is overdue. The contact is shown masked (138****5678)\n"
+               "to every account but the compound's own unit.\nPrints the request as stored (times "
+               "in Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &add_spec,
 };
@@ -124,9 +124,10 @@ static const cg_cli_command add = {
 static const cg_cli_command answer = {
     .name = "request answer",
     .args = "ID --text TEXT",
-    .summary = "record the feedback given to the resident",
-    .help = "Records the answer (反馈) given to the resident; a request is answered\n"
-            "before it is closed.\n" SHOWS_REQUEST,
+    .summary = N_("record the feedback given to the resident"),
+    .help = N_("Records the answer (反馈) given to the resident; a request is answered\n"
+               "before it is closed.\nPrints the request as stored (times in Beijing time; --json: "
+               "one object).\n\n"),
     .run = cg_request_run,
     .spec = &answer_spec,
 };
@@ -134,8 +135,9 @@ static const cg_cli_command answer = {
 static const cg_cli_command close_cmd = {
     .name = "request close",
     .args = "ID",
-    .summary = "close an answered request",
-    .help = "Closes a request that has been answered.\n" SHOWS_REQUEST,
+    .summary = N_("close an answered request"),
+    .help = N_("Closes a request that has been answered.\nPrints the request as stored (times in "
+               "Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &close_spec,
 };
@@ -143,8 +145,9 @@ static const cg_cli_command close_cmd = {
 static const cg_cli_command show = {
     .name = "request show",
     .args = "ID",
-    .summary = "show a request with its answer and deadline",
-    .help = "Shows every field of a request.\n" SHOWS_REQUEST,
+    .summary = N_("show a request with its answer and deadline"),
+    .help = N_("Shows every field of a request.\nPrints the request as stored (times in Beijing "
+               "time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &show_spec,
 };
@@ -152,9 +155,9 @@ static const cg_cli_command show = {
 static const cg_cli_command list = {
     .name = "request list",
     .args = "[--open] [--overdue] [--unit UNIT] [--compound ID]",
-    .summary = "list residents' requests, newest first, with filters",
-    .help = "Lists the requests this account may see, newest first (due in Beijing\n"
-            "time; --json: one object per request). Filters combine.\n\n",
+    .summary = N_("list residents' requests, newest first, with filters"),
+    .help = N_("Lists the requests this account may see, newest first (due in Beijing\n"
+               "time; --json: one object per request). Filters combine.\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };
@@ -163,7 +166,7 @@ static const cg_cli_command *const subcommands[] = {&add, &answer, &close_cmd, &
 
 const cg_cli_command cg_cli_cmd_request = {
     .name = "request",
-    .summary = "residents' problems, opinions and suggestions (居民反映的问题)",
+    .summary = N_("residents' problems, opinions and suggestions (居民反映的问题)"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -4,9 +4,11 @@
  * itself and resumes after the last seq printed; notices go to stderr so
  * that stdout holds events only. Runs until SIGINT or SIGTERM.
  */
+#include "i18n.h"
 #include "chengguan/adapters/libuv.h"
 #include "chengguan/async.h"
 #include "cli.h"
+#include "duration_text.h"
 #include "output.h"
 #include "proto_json.h"
 #include "view.h"
@@ -34,7 +36,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
     long long *after = ctx;
     if (opt == 'a' && cg_cli_parse_int(arg, 0, INT64_MAX, after) == 0)
         return 0;
-    return cg_cli_usage_error(&cg_cli_cmd_watch, "--after wants a seq (0 or more), not '%s'", arg);
+    return cg_cli_usage_error(&cg_cli_cmd_watch, _("--after wants a seq (0 or more), not '%s'"),
+                              arg);
 }
 
 /* Ends the run: frees the client (its handles close) and the signal
@@ -69,16 +72,21 @@ static int print_human(const json_t *ev)
         const char *label;
         cg_fmt fmt;
     } cols[] = {
-        {"seq", "#", CG_FMT_TEXT},           {"at", "", CG_FMT_LOCAL},
-        {"kind", "", CG_FMT_TEXT},           {"unit", "", CG_FMT_TEXT},
-        {"report_id", "report ", CG_FMT_ID}, {"level", "level ", CG_FMT_TEXT},
+        {"seq", "#", CG_FMT_TEXT},
+        {"at", "", CG_FMT_LOCAL},
+        {"kind", "", CG_FMT_ENUM},
+        {"unit", "", CG_FMT_UNIT},
+        /* TRANSLATORS: before a report's id in a line of `watch` */
+        {"report_id", N_("report "), CG_FMT_ID},
+        /* TRANSLATORS: before the escalation level in a line of `watch` */
+        {"level", N_("level "), CG_FMT_TEXT},
         {"text", "", CG_FMT_TEXT},
     };
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
         char *s = cg_view_text(json_object_get(ev, cols[i].field), cols[i].fmt);
         if (s == NULL)
             return -1;
-        printf("%s%s%s", i > 0 ? "  " : "", cols[i].label, s);
+        printf("%s%s%s", i > 0 ? "  " : "", cols[i].label[0] != '\0' ? _(cols[i].label) : "", s);
         free(s);
     }
     putchar('\n');
@@ -98,7 +106,8 @@ static void on_event(cg_async *a, int status, const Chengguan__V1__Event *ev, vo
     if (!w->cli->json)
         json_decref(j);
     if (rc != 0) {
-        fprintf(stderr, "chengguan: cannot print the event of seq %" PRIu64 "\n", ev->seq);
+        fprintf(stderr, _("chengguan: cannot print the event of seq %llu\n"),
+                (unsigned long long)ev->seq);
         finish(w, CG_EXIT_CONNECT);
     }
 }
@@ -109,17 +118,20 @@ static void on_state(cg_async *a, cg_async_state state, int reason, void *arg)
     switch (state) {
     case CG_ASYNC_CONNECTED:
         if (cg_async_last_seq(a) == CG_FROM_HEAD)
-            fprintf(stderr, "chengguan: %s as %s, new events\n",
-                    w->connections++ ? "reconnected" : "connected", cg_async_welcome(a)->account);
+            fprintf(stderr, _("chengguan: %s as %s, new events\n"),
+                    w->connections++ ? _("reconnected") : _("connected"),
+                    cg_async_welcome(a)->account);
         else
-            fprintf(stderr, "chengguan: %s as %s, events after seq %" PRIu64 "\n",
-                    w->connections++ ? "reconnected" : "connected", cg_async_welcome(a)->account,
-                    cg_async_last_seq(a));
+            fprintf(stderr, _("chengguan: %s as %s, events after seq %llu\n"),
+                    w->connections++ ? _("reconnected") : _("connected"),
+                    cg_async_welcome(a)->account, (unsigned long long)cg_async_last_seq(a));
         break;
-    case CG_ASYNC_DISCONNECTED:
-        fprintf(stderr, "chengguan: %s; reconnecting in %d ms\n", cg_async_error(a),
-                cg_async_retry_ms(a));
+    case CG_ASYNC_DISCONNECTED: {
+        char wait[32];
+        cg_duration_text((uint64_t)cg_async_retry_ms(a), wait, sizeof wait);
+        fprintf(stderr, _("chengguan: %s; reconnecting in %s\n"), cg_async_error(a), wait);
         break;
+    }
     case CG_ASYNC_STOPPED:
         finish(w, report_failure(a, reason));
         break;
@@ -139,19 +151,19 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
     if (rc >= 0)
         return rc;
     if (operands < argc)
-        return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands]);
+        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
     cg_client_options opt;
     if ((rc = cg_cli_client_options(cli, &opt)) != 0)
         return rc;
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) {
-        fprintf(stderr, "chengguan: cannot start an event loop\n");
+        fprintf(stderr, _("chengguan: cannot start an event loop\n"));
         return CG_EXIT_CONNECT;
     }
     watch_run w = {.cli = cli, .rc = CG_EXIT_OK};
     w.async = cg_async_new(&opt);
     if (w.async == NULL || cg_libuv_attach(w.async, &loop) != 0) {
-        fprintf(stderr, "chengguan: out of memory\n");
+        fprintf(stderr, _("chengguan: out of memory\n"));
         cg_async_free(w.async);
         uv_run(&loop, UV_RUN_DEFAULT);
         uv_loop_close(&loop);
@@ -174,19 +186,19 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
 const cg_cli_command cg_cli_cmd_watch = {
     .name = "watch",
     .args = "[--after SEQ]",
-    .summary = "print the events of your scope as they come",
-    .help = "Subscribes to the event stream (reports filed, escalated, acknowledged,\n"
-            "resolved, ...) of this account's scope and prints each event as it comes:\n"
-            "seq, local time, kind, unit, report, level and text on one line, or with\n"
-            "--json one object per line with every field of the Event. When the\n"
-            "connection drops it reconnects by itself and resumes after the last seq\n"
-            "printed, so that no event is missed or printed twice; notices about the\n"
-            "connection go to stderr. Runs until interrupted (SIGINT or SIGTERM: exit\n"
-            "status 0). A refusal that reconnecting cannot fix (certificate, account)\n"
-            "ends it with the usual exit status.\n\n"
-            "Options:\n"
-            "  --after SEQ           the events after SEQ first (0: every past event of your\n"
-            "                        scope; the last seq a previous run printed to resume\n"
-            "                        it), then new ones; without it only new events\n",
+    .summary = N_("print the events of your scope as they come"),
+    .help = N_("Subscribes to the event stream (reports filed, escalated, acknowledged,\n"
+               "resolved, ...) of this account's scope and prints each event as it comes:\n"
+               "seq, local time, kind, unit, report, level and text on one line, or with\n"
+               "--json one object per line with every field of the Event. When the\n"
+               "connection drops it reconnects by itself and resumes after the last seq\n"
+               "printed, so that no event is missed or printed twice; notices about the\n"
+               "connection go to stderr. Runs until interrupted (SIGINT or SIGTERM: exit\n"
+               "status 0). A refusal that reconnecting cannot fix (certificate, account)\n"
+               "ends it with the usual exit status.\n\n"
+               "Options:\n"
+               "  --after SEQ           the events after SEQ first (0: every past event of your\n"
+               "                        scope; the last seq a previous run printed to resume\n"
+               "                        it), then new ones; without it only new events\n"),
     .run = run,
 };

@@ -1,5 +1,7 @@
 /* chengguan whoami: the account behind the certificate, as the server sees it. */
+#include "i18n.h"
 #include "cli.h"
+#include "enum_text.h"
 #include "output.h"
 
 #include <stdio.h>
@@ -13,20 +15,20 @@ static const char *or_dash(const char *s)
 static int print_human(const cg_whoami_reply *r)
 {
     static const char *const labels[] = {
-        "account", "display name", "role", "unit", "unit name", "cert subject", "cert fingerprint"};
-    const char *const values[] = {
-        r->account,      r->display_name,    r->role, r->unit, r->unit_name,
-        r->cert_subject, r->cert_fingerprint};
+        N_("account"),      N_("display name"),    N_("role"), N_("unit"), N_("unit name"),
+        N_("cert subject"), N_("cert fingerprint")};
+    const char *const values[] = {r->account,   r->display_name, cg_enum_text(r->role), r->unit,
+                                  r->unit_name, r->cert_subject, r->cert_fingerprint};
     cg_table *t = cg_table_new(2, NULL);
     for (size_t i = 0; t != NULL && i < sizeof labels / sizeof labels[0]; i++) {
-        const char *row[] = {labels[i], or_dash(values[i])};
+        const char *row[] = {_(labels[i]), or_dash(values[i])};
         if (cg_table_add(t, row) != 0) {
             cg_table_free(t);
             t = NULL;
         }
     }
     if (t == NULL) {
-        fprintf(stderr, "chengguan: out of memory\n");
+        fprintf(stderr, _("chengguan: out of memory\n"));
         return -1;
     }
     cg_table_print(t, stdout);
@@ -41,7 +43,7 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
     if (rc >= 0)
         return rc;
     if (operands < argc)
-        return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands]);
+        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
 
     cg_client *c;
     rc = cg_cli_connect(cli, &c);
@@ -67,9 +69,9 @@ static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **ar
 const cg_cli_command cg_cli_cmd_whoami = {
     .name = "whoami",
     .args = "",
-    .summary = "show the account, role and unit of this certificate",
-    .help = "Asks the server which account the client certificate maps to, as the\n"
-            "database has it now.\n\n"
-            "Options:\n",
+    .summary = N_("show the account, role and unit of this certificate"),
+    .help = N_("Asks the server which account the client certificate maps to, as the\n"
+               "database has it now.\n\n"
+               "Options:\n"),
     .run = run,
 };

@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "field_text.h"
 
 #include <errno.h>
@@ -16,16 +17,16 @@ const ProtobufCFieldDescriptor *cg_field_named(const ProtobufCMessageDescriptor 
 static const char *integer(const char *s, long long min, long long max, json_t **out)
 {
     if (!((s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
-        return "not an integer";
+        return _("not an integer");
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (*end != '\0')
-        return "not an integer";
+        return _("not an integer");
     if (errno == ERANGE || v < min || v > max)
-        return "out of range";
+        return _("out of range");
     *out = json_integer(v);
-    return *out ? NULL : "out of memory";
+    return *out ? NULL : _("out of memory");
 }
 
 static const char *boolean(const char *s, json_t **out)
@@ -38,7 +39,7 @@ static const char *boolean(const char *s, json_t **out)
             return NULL;
         }
     }
-    return "not on or off";
+    return _("not on or off");
 }
 
 const char *cg_field_from_text(const ProtobufCFieldDescriptor *f, const char *text, json_t **out)
@@ -65,7 +66,7 @@ const char *cg_field_from_text(const ProtobufCFieldDescriptor *f, const char *te
     case PROTOBUF_C_TYPE_BOOL:
         return boolean(text, out);
     default:
-        return "not a type that can be written as text";
+        return _("not a type that can be written as text");
     }
 }
 
@@ -74,7 +75,7 @@ const char *cg_field_list_from_text(const ProtobufCFieldDescriptor *f, const cha
 {
     *out = json_array();
     if (*out == NULL)
-        return "out of memory";
+        return _("out of memory");
     if (f->type == PROTOBUF_C_TYPE_STRING) {
         json_t *v;
         const char *why = cg_field_from_text(f, text, &v);
@@ -83,17 +84,17 @@ const char *cg_field_list_from_text(const ProtobufCFieldDescriptor *f, const cha
         snprintf(bad, badlen, "%s", text);
         json_decref(*out);
         *out = NULL;
-        return why ? why : "out of memory";
+        return why ? why : _("out of memory");
     }
     for (const char *item = text;; item++) {
         size_t len = strcspn(item, ",");
         char *one = strndup(item, len);
         json_t *v = NULL;
-        const char *why = one == NULL ? "out of memory"
+        const char *why = one == NULL ? _("out of memory")
                           : len == 0  ? "empty item in a list"
                                       : cg_field_from_text(f, one, &v);
         if (why == NULL && json_array_append_new(*out, v) != 0)
-            why = "out of memory";
+            why = _("out of memory");
         if (why != NULL) {
             snprintf(bad, badlen, "%s", len > 0 && one != NULL ? one : text);
             free(one);

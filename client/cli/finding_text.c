@@ -1,3 +1,4 @@
+#include "i18n.h"
 #include "finding_text.h"
 
 #include <string.h>
@@ -18,27 +19,27 @@ const char *cg_finding_from_text(const char *text, json_t **out)
     *out = NULL;
     const char *colon = strchr(text, ':');
     if (colon == NULL)
-        return "not CATEGORY:TEXT[:ACTION]";
+        return _("not CATEGORY:TEXT[:ACTION]");
     int category = 0;
     const char *p = text;
     for (; p < colon && *p >= '0' && *p <= '9' && category <= 10; p++)
         category = category * 10 + (*p - '0');
     if (p != colon || category < 1 || category > 10)
-        return "CATEGORY is not a violation code 1 to 10";
+        return _("CATEGORY is not a violation code 1 to 10");
     const char *rest = colon + 1;
     const char *last = strrchr(rest, ':');
     const char *action = last != NULL && is_action(last + 1) ? last + 1 : NULL;
     size_t len = action != NULL ? (size_t)(last - rest) : strlen(rest);
     if (len == 0)
-        return "TEXT is empty";
+        return _("TEXT is empty");
     json_t *t = json_stringn(rest, len); /* NULL for invalid UTF-8 */
     if (t == NULL)
-        return "TEXT is not valid UTF-8";
+        return _("TEXT is not valid UTF-8");
     *out = json_pack("{siso}", "category", category, "text", t);
     if (*out != NULL && action != NULL &&
         json_object_set_new(*out, "action", json_string(action)) != 0) {
         json_decref(*out);
         *out = NULL;
     }
-    return *out != NULL ? NULL : "out of memory";
+    return *out != NULL ? NULL : _("out of memory");
 }

@@ -9,9 +9,17 @@
 #define CG_I18N_H
 
 #include <libintl.h>
+#include <stddef.h>
 
 #define _(s)  gettext(s)
 #define N_(s) (s)
+
+/* The translation of a text marked N_() in a table; NULL and "" as they are
+ * (gettext("") is the catalogue's header). */
+static inline const char *cg_i18n(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? gettext(s) : s;
+}
 
 /* The locale of the environment (LANG, LC_ALL, LC_MESSAGES) for messages,
  * character classes and time; numbers stay in the C locale so that parsing

@@ -9,14 +9,11 @@
 #include <string.h>
 
 static const cg_cli_command *const commands[] = {
-    &cg_cli_cmd_ping,       &cg_cli_cmd_whoami,
-    &cg_cli_cmd_compound,   &cg_cli_cmd_officer,
-    &cg_cli_cmd_grid,       &cg_cli_cmd_board,
-    &cg_cli_cmd_publicity,  &cg_cli_cmd_ledger,
-    &cg_cli_cmd_categories, &cg_cli_cmd_patrol,
-    &cg_cli_cmd_request,    &cg_cli_cmd_report,
-    &cg_cli_cmd_watch,      &cg_cli_cmd_config,
-    NULL,
+    &cg_cli_cmd_ping,      &cg_cli_cmd_whoami,  &cg_cli_cmd_compound,
+    &cg_cli_cmd_officer,   &cg_cli_cmd_grid,    &cg_cli_cmd_board,
+    &cg_cli_cmd_publicity, &cg_cli_cmd_ledger,  &cg_cli_cmd_categories,
+    &cg_cli_cmd_patrol,    &cg_cli_cmd_request, &cg_cli_cmd_report,
+    &cg_cli_cmd_watch,     &cg_cli_cmd_config,  NULL,
 };
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
@@ -63,11 +60,11 @@ static void print_help(void)
     for (size_t i = 0; t != NULL && commands[i] != NULL; i++) {
         const cg_cli_command *const *subs = commands[i]->subcommands;
         for (size_t k = 0; subs != NULL && subs[k] != NULL; k++) {
-            const char *row[] = {"", subs[k]->name, _(subs[k]->summary)};
+            const char *row[] = {"", subs[k]->name, cg_i18n(subs[k]->summary)};
             cg_table_add(t, row);
         }
         if (subs == NULL) {
-            const char *row[] = {"", commands[i]->name, _(commands[i]->summary)};
+            const char *row[] = {"", commands[i]->name, cg_i18n(commands[i]->summary)};
             cg_table_add(t, row);
         }
     }

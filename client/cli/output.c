@@ -1,4 +1,5 @@
 #include "output.h"
+#include "local_time.h"
 #include "width.h"
 
 #include <stdlib.h>
@@ -90,6 +91,7 @@ int cg_json_print(json_t *obj)
 {
     if (obj == NULL)
         return -1;
+    cg_time_json_local(obj);
     /* Reals as 0.412, not 0.41199999999999998. */
     int rc = json_dumpf(obj, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(obj);

@@ -25,8 +25,9 @@ void cg_table_print(const cg_table *t, FILE *out);
 
 void cg_table_free(cg_table *t);
 
-/* Prints obj on one line of stdout, flushes, and drops the reference. A NULL
- * obj (jansson ran out of memory) prints nothing and returns -1. */
+/* Prints obj on one line of stdout, flushes, and drops the reference. Its
+ * instants are rewritten to +08:00 first (cg_time_json_local), in place. A
+ * NULL obj (jansson ran out of memory) prints nothing and returns -1. */
 int cg_json_print(json_t *obj);
 
 #endif

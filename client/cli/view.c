@@ -1,9 +1,12 @@
 #include "view.h"
+#include "enum_text.h"
+#include "i18n.h"
+#include "local_time.h"
+#include "ref_names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* A copy of s with line breaks and tabs as spaces; "-" for "". */
 static char *one_line(const char *s)
@@ -38,70 +41,22 @@ static char *joined(const json_t *a, cg_fmt fmt)
     return len > 0 ? text : (free(text), strdup("-"));
 }
 
-#define LOCAL_OFFSET (8 * 3600) /* Asia/Shanghai: UTC+8 all year */
-
-/* A number of n decimal digits at *p, then the character sep (none when
- * sep is 0), advancing *p past both; -1 when they are not there. */
-static int field(const char **p, int n, char sep)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++, (*p)++) {
-        if (**p < '0' || **p > '9')
-            return -1;
-        v = v * 10 + (**p - '0');
-    }
-    if (sep != 0 && *(*p)++ != sep)
-        return -1;
-    return v;
-}
-
-/* s, "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" ('T' or a space), as
- * local time "YYYY-MM-DD HH:MM" in buf. 0, or -1 when s is not an instant. */
-static int local_minute(const char *s, char *buf, size_t len)
-{
-    const char *p = s;
-    struct tm tm = {0};
-    int y, mo, d, h, mi, sec;
-    if ((y = field(&p, 4, '-')) < 0 || (mo = field(&p, 2, '-')) < 1 || mo > 12 ||
-        (d = field(&p, 2, 0)) < 1 || d > 31 || (*p != 'T' && *p != ' '))
-        return -1;
-    p++;
-    if ((h = field(&p, 2, ':')) < 0 || h > 23 || (mi = field(&p, 2, ':')) < 0 || mi > 59 ||
-        (sec = field(&p, 2, 0)) < 0 || sec > 60)
-        return -1;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    long offset = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om;
-        if ((oh = field(&p, 2, ':')) < 0 || (om = field(&p, 2, 0)) < 0)
-            return -1;
-        offset = sign * (oh * 3600L + om * 60L);
-    } else {
-        return -1;
-    }
-    if (*p != '\0')
-        return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm) - offset + LOCAL_OFFSET;
-    return gmtime_r(&t, &tm) != NULL && strftime(buf, len, "%Y-%m-%d %H:%M", &tm) > 0 ? 0 : -1;
-}
-
 char *cg_view_text(const json_t *v, cg_fmt fmt)
 {
     char buf[64];
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING:
-        if (fmt == CG_FMT_LOCAL && local_minute(json_string_value(v), buf, sizeof buf) == 0)
+        if (fmt == CG_FMT_LOCAL && cg_time_text_of(json_string_value(v), buf, sizeof buf) == 0)
             return strdup(buf);
+        if (fmt == CG_FMT_WEEK && cg_week_text(json_string_value(v), buf, sizeof buf) == 0)
+            return strdup(buf);
+        if (fmt == CG_FMT_ENUM && json_string_length(v) > 0)
+            return one_line(cg_enum_text(json_string_value(v)));
+        if (fmt == CG_FMT_UNIT || fmt == CG_FMT_DISTRICT) {
+            const char *name = cg_ref_name_of(
+                fmt == CG_FMT_UNIT ? cg_unit_names : cg_district_names, json_string_value(v));
+            return one_line(name != NULL ? name : json_string_value(v));
+        }
         return one_line(json_string_value(v));
     case JSON_INTEGER:
         if (fmt == CG_FMT_ID && json_integer_value(v) == 0)
@@ -117,10 +72,10 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     case JSON_TRUE:
     case JSON_FALSE:
         if (fmt == CG_FMT_MISSING)
-            return strdup(json_is_true(v) ? "missing" : "ok");
+            return strdup(json_is_true(v) ? _("missing") : _("ok"));
         if (fmt == CG_FMT_FLAG)
-            return strdup(json_is_true(v) ? "yes" : "-");
-        return strdup(json_is_true(v) ? "yes" : "no");
+            return strdup(json_is_true(v) ? _("yes") : "-");
+        return strdup(json_is_true(v) ? _("yes") : _("no"));
     case JSON_ARRAY:
         if (fmt == CG_FMT_COUNT) {
             snprintf(buf, sizeof buf, "%zu", json_array_size(v));
@@ -132,10 +87,10 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     }
 }
 
-/* The header of c: its own, or the field name with '_' -> ' '. */
+/* The header of c: its own translated, or the field name with '_' -> ' '. */
 static void header_of(const cg_column *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", c->header ? c->header : c->field);
+    snprintf(buf, len, "%s", c->header ? _(c->header) : c->field);
     for (char *p = buf; *p; p++)
         if (*p == '_')
             *p = ' ';
@@ -181,6 +136,27 @@ static int add_cells(cg_table *t, char **cells, size_t n)
     return rc;
 }
 
+/* fmt, or for plain text the format the field's name asks for: instants in
+ * Beijing time, ISO weeks with their dates, enumerations translated, units
+ * and districts by name, wherever they are shown. */
+static cg_fmt fmt_of(const char *field, cg_fmt fmt)
+{
+    size_t n = strlen(field);
+    if (fmt != CG_FMT_TEXT)
+        return fmt;
+    if (cg_time_is_instant_name(field))
+        return CG_FMT_LOCAL;
+    if (strcmp(field, "week") == 0 || (n > 5 && strcmp(field + n - 5, "_week") == 0))
+        return CG_FMT_WEEK;
+    if (cg_enum_field(field))
+        return CG_FMT_ENUM;
+    if (strcmp(field, "unit") == 0)
+        return CG_FMT_UNIT;
+    if (strcmp(field, "district") == 0)
+        return CG_FMT_DISTRICT;
+    return fmt;
+}
+
 int cg_view_table_add(cg_table *t, const cg_column *cols, const json_t *obj)
 {
     size_t n = count(cols);
@@ -188,7 +164,8 @@ int cg_view_table_add(cg_table *t, const cg_column *cols, const json_t *obj)
     if (cells == NULL)
         return -1;
     for (size_t i = 0; i < n; i++)
-        cells[i] = cg_view_text(json_object_get(obj, cols[i].field), cols[i].fmt);
+        cells[i] =
+            cg_view_text(json_object_get(obj, cols[i].field), fmt_of(cols[i].field, cols[i].fmt));
     int rc = add_cells(t, cells, n);
     free(cells);
     return rc;
@@ -201,7 +178,7 @@ static cg_fmt default_fmt(const char *key, const json_t *v)
     if (json_is_integer(v) &&
         (strcmp(key, "id") == 0 || (len > 3 && strcmp(key + len - 3, "_id") == 0)))
         return CG_FMT_ID;
-    return json_is_boolean(v) ? CG_FMT_YESNO : CG_FMT_TEXT;
+    return json_is_boolean(v) ? CG_FMT_YESNO : fmt_of(key, CG_FMT_TEXT);
 }
 
 cg_table *cg_view_vertical(const json_t *obj, const cg_column *cols)
@@ -212,8 +189,8 @@ cg_table *cg_view_vertical(const json_t *obj, const cg_column *cols)
         for (size_t i = 0; rc == 0 && cols[i].field != NULL; i++) {
             char label[64];
             header_of(&cols[i], label, sizeof label);
-            char *cells[] = {strdup(label),
-                             cg_view_text(json_object_get(obj, cols[i].field), cols[i].fmt)};
+            char *cells[] = {strdup(label), cg_view_text(json_object_get(obj, cols[i].field),
+                                                         fmt_of(cols[i].field, cols[i].fmt))};
             rc = add_cells(t, cells, 2);
         }
     } else {

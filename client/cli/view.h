@@ -2,6 +2,10 @@
  * Replies shown to people: the JSON form of a reply (proto_json.h) turned
  * into table cells. Empty values show as "-", booleans as yes/no, line
  * breaks and tabs inside text as spaces so that a row stays one line.
+ * Instants and weeks show in Beijing time (local_time.h), enumerations
+ * translated, units and districts by their Chinese names, by their field's
+ * name even in a column of plain text. Headers are translated (N_() in the
+ * tables, _() here).
  */
 #ifndef CG_CLI_VIEW_H
 #define CG_CLI_VIEW_H
@@ -18,15 +22,19 @@ typedef enum {
     CG_FMT_PERCENT,  /* a share 0..1 as a percentage with one decimal: "83.3%" */
     CG_FMT_FLAG,     /* true: "yes", false: "-" (a mark that stands out in a column) */
     CG_FMT_COUNT,    /* a list: how many elements it has */
-    CG_FMT_LOCAL,    /* an RFC 3339 instant in local time, Asia/Shanghai (UTC+8, no
-                        daylight saving since 1991), to the minute: "2021-03-01 09:30";
-                        text that is not an instant as it is */
+    CG_FMT_LOCAL,    /* an RFC 3339 instant in Beijing time (local_time.h), to the
+                        minute: "2021-03-01 09:30"; text that is not an instant as it is */
+    CG_FMT_WEEK,     /* an ISO week with its dates: "2021-W10 (03-08 – 03-14)" */
+    CG_FMT_ENUM,     /* a value of an enumeration, translated (enum_text.h) */
+    CG_FMT_UNIT,     /* a unit's code as its Chinese name: "兴隆台分局" */
+    CG_FMT_DISTRICT, /* a district's code as its Chinese name: "兴隆台区" */
 } cg_fmt;
 
 /* One column of a table, or one line of a vertical table; a table of them
  * ends with an entry whose field is NULL. */
 typedef struct {
-    const char *header; /* NULL: the field name with '_' -> ' ' */
+    const char *header; /* N_("..."), translated when shown; NULL: the field name
+                           with '_' -> ' ' */
     const char *field;
     cg_fmt fmt;
 } cg_column;

@@ -392,12 +392,9 @@ int cg_test_log_wait(const cg_test_server *t, ...)
     }
 }
 
-int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen)
+/* Runs the shell command line cmd, its stdout into out; its exit status. */
+static int run_cli(const char *cmd, char *out, size_t outlen)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "CHENGGUAN_PKI='%s/pki' CHENGGUAN_SERVER=127.0.0.1:%d %s %s 2>>'%s/cli.err'",
-             t->env_dir, t->port, CG_CLI_BIN, args, t->dir);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         die("popen: %s", strerror(errno));
@@ -415,6 +412,24 @@ int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t out
         out[n] = '\0';
     int rc = pclose(p);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen)
+{
+    /* English, whatever the locale of the test run: tests read its texts. */
+    return cg_test_cli_lang(t, "C", 0, args, out, outlen);
+}
+
+int cg_test_cli_lang(const cg_test_server *t, const char *lang, int with_stderr, const char *args,
+                     char *out, size_t outlen)
+{
+    char cmd[8192], err[1024];
+    snprintf(err, sizeof err, with_stderr ? "2>&1" : "2>>'%s/cli.err'", t->dir);
+    snprintf(cmd, sizeof cmd,
+             "env -u LC_ALL -u LANGUAGE LANG='%s' CHENGGUAN_PKI='%s/pki' "
+             "CHENGGUAN_SERVER=127.0.0.1:%d %s %s %s",
+             lang, t->env_dir, t->port, CG_CLI_BIN, args, err);
+    return run_cli(cmd, out, outlen);
 }
 
 int cg_test_raw_rcvbuf;

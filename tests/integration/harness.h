@@ -99,9 +99,14 @@ int cg_test_log_has(const cg_test_server *t, ...);
  * after the client has already seen its effect. */
 int cg_test_log_wait(const cg_test_server *t, ...);
 
-/* Runs the CLI with args (a shell string), capturing stdout into out (may be
- * NULL); returns its exit status. */
+/* Runs the CLI with args (a shell string) under LANG=C, capturing stdout
+ * into out (may be NULL); returns its exit status. */
 int cg_test_cli(const cg_test_server *t, const char *args, char *out, size_t outlen);
+
+/* The CLI under the locale lang (LANG=lang, LC_ALL and LANGUAGE unset),
+ * capturing stdout and, when with_stderr, stderr after it into out. */
+int cg_test_cli_lang(const cg_test_server *t, const char *lang, int with_stderr, const char *args,
+                     char *out, size_t outlen);
 
 /* The same with the arguments formatted printf-style. */
 int cg_test_clif(const cg_test_server *t, char *out, size_t outlen, const char *fmt, ...)

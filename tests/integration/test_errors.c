@@ -79,32 +79,24 @@ static void test_patrol_in_future_gives_instants(void **state)
     assert_non_null(strstr(param("xinglongtai", "now"), "Z"));
 
     /* The CLI says it in the clerk's language, in Beijing time. */
-    setenv("LANG", "zh_CN.UTF-8", 1);
-    unsetenv("LC_ALL");
-    unsetenv("LANGUAGE");
     char args[512];
     snprintf(args, sizeof args,
              "--as xinglongtai patrol submit --compound %llu --officer %llu "
-             "--start 2098-01-01T09:00 --end 2098-01-01T10:00 2>&1 | cat",
+             "--start 2098-01-01T09:00 --end 2098-01-01T10:00",
              (unsigned long long)id, (unsigned long long)officer);
-    cg_test_cli(&server, args, out, sizeof out);
+    assert_int_equal(cg_test_cli_lang(&server, "zh_CN.UTF-8", 1, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "巡查结束时间晚于现在（2098-01-01 10:00；现在 "));
     assert_null(strstr(out, "02:00"));
-    setenv("LANG", "C", 1);
-    cg_test_cli(&server, args, out, sizeof out);
+    assert_int_equal(cg_test_cli_lang(&server, "C", 1, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "the patrol ends in the future (2098-01-01 10:00; now "));
 }
 
 static void test_cli_not_found_in_both_languages(void **state)
 {
-    setenv("LANG", "zh_CN.UTF-8", 1);
-    unsetenv("LC_ALL");
-    unsetenv("LANGUAGE");
-    assert_int_equal(cg_test_cli(&server, "--as hq compound show 987654", NULL, 0), 2);
-    cg_test_cli(&server, "--as hq compound show 987654 2>&1 | cat", out, sizeof out);
+    const char *args = "--as hq compound show 987654";
+    assert_int_equal(cg_test_cli_lang(&server, "zh_CN.UTF-8", 1, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "小区 987654 不存在"));
-    setenv("LANG", "C", 1);
-    cg_test_cli(&server, "--as hq compound show 987654 2>&1 | cat", out, sizeof out);
+    assert_int_equal(cg_test_cli_lang(&server, "C", 1, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "compound 987654 not found"));
 }
 

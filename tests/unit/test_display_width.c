@@ -1,13 +1,30 @@
-/* Terminal width of UTF-8 text (client/cli/width.c), the basis of CJK-aware
- * table alignment in the CLI. */
+/* Terminal width of UTF-8 text (client/cli/width.c, libunistring), the
+ * basis of CJK-aware table alignment in the CLI (output.c). Needs the
+ * zh_CN.UTF-8 locale (scripts/deps.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <locale.h>
 
 #include <cmocka.h>
 
+#include "output.h"
 #include "width.h"
+
+static void use_locale(const char *name)
+{
+    if (setlocale(LC_CTYPE, name) == NULL)
+        fail_msg("locale %s is not installed (scripts/deps.sh makes it)", name);
+}
+
+static int use_c(void **state)
+{
+    use_locale("C.UTF-8");
+    return 0;
+}
 
 static void test_ascii(void **state)
 {
@@ -49,20 +66,62 @@ static void test_zero_width(void **state)
     assert_int_equal(cg_display_width("a\tb\n"), 2);                   /* controls */
 }
 
-static void test_char_width_edges(void **state)
+/* East Asian Width A ("·" U+00B7, "×", "①", "→") is wide in a Chinese
+ * terminal, narrow elsewhere; the wide and narrow ones do not change. */
+static void test_ambiguous_follows_the_locale(void **state)
 {
-    assert_int_equal(cg_char_width(0x10FF), 1);
-    assert_int_equal(cg_char_width(0x1100), 2); /* first Hangul Jamo initial */
-    assert_int_equal(cg_char_width(0x115F), 2);
-    assert_int_equal(cg_char_width(0x1160), 1);
-    assert_int_equal(cg_char_width(0x3000), 2); /* ideographic space */
-    assert_int_equal(cg_char_width(0x303F), 1); /* half fill space */
-    assert_int_equal(cg_char_width(0x9FFF), 2);
-    assert_int_equal(cg_char_width(0xFF60), 2);
-    assert_int_equal(cg_char_width(0xFF61), 1);
-    assert_int_equal(cg_char_width(0x3FFFD), 2);
-    assert_int_equal(cg_char_width(0x3FFFE), 1);
-    assert_int_equal(cg_char_width(0x10FFFF), 1);
+    use_locale("zh_CN.UTF-8");
+    assert_int_equal(cg_display_width("张·三"), 6);
+    assert_int_equal(cg_display_width("×①→"), 6);
+    assert_int_equal(cg_display_width("兴隆台分局 ab"), 13);
+    assert_int_equal(cg_display_width("e\xCC\x81"), 1);
+    use_locale("C.UTF-8");
+    assert_int_equal(cg_display_width("张·三"), 5);
+    assert_int_equal(cg_display_width("×①→"), 3);
+    assert_int_equal(cg_display_width("兴隆台分局 ab"), 13);
+    use_locale("C");
+    assert_int_equal(cg_display_width("张·三"), 5);
+}
+
+/* The table as printed, for rows of two columns. */
+static char *printed(const char *const rows[][2], size_t n)
+{
+    cg_table *t = cg_table_new(2, rows[0]);
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(cg_table_add(t, rows[i]), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cg_table_print(t, out);
+    fclose(out);
+    cg_table_free(t);
+    return text;
+}
+
+/* Chinese, an ambiguous "·" and a combining accent line up: the second
+ * column starts at the same terminal column on every line. */
+static void test_table_alignment(void **state)
+{
+    static const char *const rows[][2] = {
+        {"名称", "单位"},
+        {"张·三", "兴隆台分局"},
+        {"cafe\xCC\x81", "xinglongtai"},
+        {"ab", "-"},
+    };
+    use_locale("zh_CN.UTF-8");
+    char *text = printed(rows, 4);
+    assert_string_equal(text, "名称    单位\n"
+                              "张·三  兴隆台分局\n"
+                              "cafe\xCC\x81    xinglongtai\n"
+                              "ab      -\n");
+    free(text);
+    use_locale("C.UTF-8");
+    text = printed(rows, 4);
+    assert_string_equal(text, "名称   单位\n"
+                              "张·三  兴隆台分局\n"
+                              "cafe\xCC\x81   xinglongtai\n"
+                              "ab     -\n");
+    free(text);
 }
 
 static void test_invalid_utf8_counts_per_byte(void **state)
@@ -87,8 +146,9 @@ int main(void)
         cmocka_unit_test(test_cjk_is_two_columns),
         cmocka_unit_test(test_narrow_non_ascii),
         cmocka_unit_test(test_zero_width),
-        cmocka_unit_test(test_char_width_edges),
         cmocka_unit_test(test_invalid_utf8_counts_per_byte),
+        cmocka_unit_test_setup(test_ambiguous_follows_the_locale, use_c),
+        cmocka_unit_test_setup(test_table_alignment, use_c),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,76 @@
+#include "enum_text.h"
+
+#include "i18n.h"
+
+#include <string.h>
+
+static const char *const fields[] = {
+    "status", "channel", "kind", "outcome", "action", "management_status", "role", NULL,
+};
+
+/* Every value of those fields (proto comments, SQL CHECK constraints), each
+ * translated as itself: under C the protocol's word is shown. */
+static const char *const values[] = {
+    /* TRANSLATORS: a report's or a resident's request's status */
+    N_("open"),
+    N_("acknowledged"),
+    N_("resolved"),
+    N_("answered"),
+    N_("closed"),
+    /* TRANSLATORS: how a resident's request came in */
+    N_("notice_board_phone"),
+    N_("in_person"),
+    N_("hotline"),
+    N_("patrol"),
+    N_("co_construction_day"),
+    /* TRANSLATORS: what a resident raised */
+    N_("problem"),
+    N_("opinion"),
+    N_("suggestion"),
+    /* TRANSLATORS: how a report or a patrol finding ended */
+    N_("stopped"),
+    N_("case_needed"),
+    N_("unfounded"),
+    N_("referred"),
+    N_("stopped_on_site"),
+    N_("none"),
+    /* TRANSLATORS: a report's timeline entries */
+    N_("filed"),
+    N_("duplicate"),
+    N_("escalated"),
+    N_("reminder"),
+    /* TRANSLATORS: events of `watch` */
+    N_("report.filed"),
+    N_("report.duplicate"),
+    N_("report.escalated"),
+    N_("report.reminder"),
+    N_("report.acknowledged"),
+    N_("report.resolved"),
+    /* TRANSLATORS: a compound's management (管理状态) */
+    N_("property_company"),
+    N_("self_managed"),
+    /* TRANSLATORS: an account's role */
+    N_("hq"),
+    N_("supervision"),
+    N_("section"),
+    N_("unit"),
+    N_("property"),
+    N_("integration"),
+    NULL,
+};
+
+int cg_enum_field(const char *field)
+{
+    for (size_t i = 0; fields[i] != NULL; i++)
+        if (strcmp(fields[i], field) == 0)
+            return 1;
+    return 0;
+}
+
+const char *cg_enum_text(const char *value)
+{
+    for (size_t i = 0; values[i] != NULL; i++)
+        if (strcmp(values[i], value) == 0)
+            return _(values[i]);
+    return value;
+}
