@@ -62,15 +62,21 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- paths ------------------------------------------------------------------
-if [ "$cmd" = destroy ] && [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
-    say "no $dir; nothing to destroy"
-    exit 0
-fi
+# DIR's absolute path, its existing part resolved (DIR itself may be gone:
+# `destroy` still finds a root cluster that `rm -rf build` left behind).
+abs_path() {
+    local p=$1 rest=""
+    while [ ! -d "$p" ]; do
+        rest=/${p##*/}$rest
+        case "$p" in */*) p=${p%/*}; p=${p:-/} ;; *) p=. ;; esac
+    done
+    echo "$(cd "$p" && pwd -P)$rest"
+}
 if [ "$cmd" = init ]; then
     mkdir -p "$dir" || die "cannot create $dir"
 fi
-[ -d "$dir" ] || die "$dir does not exist (run: $0 $dir init)"
-dir=$(cd "$dir" && pwd -P)
+[ -d "$dir" ] || [ "$cmd" = destroy ] || die "$dir does not exist (run: $0 $dir init)"
+dir=$(abs_path "$dir")
 
 # HOME as described above; made (as root) only by init.
 cluster_home() {
@@ -243,7 +249,15 @@ do_status() {
 }
 
 do_destroy() {
-    do_stop
+    if [ -d "$dir" ]; then
+        do_stop
+    elif [ "$home" != "$dir" ] && [ -d "$home" ]; then
+        # DIR is gone but its root cluster is not: stop it (no lock without DIR)
+        if is_running; then pg "$bindir/pg_ctl" stop -D "$data" -m fast -w -t 60 >/dev/null || die "pg_ctl stop failed (log: $log)"; fi
+    else
+        say "no $dir; nothing to destroy"
+        return 0
+    fi
     if [ "$home" != "$dir" ]; then
         rm -rf "$home" || die "cannot remove $home"
         say "removed $home"

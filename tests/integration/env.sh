@@ -11,7 +11,8 @@ cmd=$1 dir=$2
 each_cluster() { # ACTION: dev-db.sh ACTION on every cluster under DIR
     local pg
     for pg in "$dir"/pg "$dir"/t/*/pg; do
-        [ -d "$pg" ] || continue
+        # the shared one even when gone: as root its cluster may outlive it
+        [ -d "$pg" ] || { [ "$1" = destroy ] && [ "$pg" = "$dir/pg" ]; } || continue
         "$top/scripts/dev-db.sh" "$pg" "$1" >/dev/null
     done
 }

@@ -117,9 +117,10 @@ void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_
     if (private_cluster) {
         /* Short path: the socket path must fit in sun_path. */
         snprintf(t->pg_dir, sizeof t->pg_dir, "%s/pg", t->dir);
-        if (sh("%s/scripts/dev-db.sh '%s' init >/dev/null && %s/scripts/dev-db.sh '%s' start "
-               ">/dev/null",
-               CG_SOURCE_DIR, t->pg_dir, CG_SOURCE_DIR, t->pg_dir) != 0)
+        /* destroy first: as root a cluster of an earlier run outlives its directory */
+        if (sh("%s/scripts/dev-db.sh '%s' destroy 2>/dev/null && %s/scripts/dev-db.sh '%s' init "
+               ">/dev/null && %s/scripts/dev-db.sh '%s' start >/dev/null",
+               CG_SOURCE_DIR, t->pg_dir, CG_SOURCE_DIR, t->pg_dir, CG_SOURCE_DIR, t->pg_dir) != 0)
             die("cannot set up a private cluster in %s", t->pg_dir);
     } else {
         snprintf(t->pg_dir, sizeof t->pg_dir, "%s/pg", env);
