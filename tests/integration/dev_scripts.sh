@@ -80,6 +80,14 @@ rc=0; db status >/dev/null 2>&1 || rc=$?
 db destroy >/dev/null 2>&1 || fail "destroy"
 [ ! -e "$work/pg" ] && [ ! -e "$home" ] && ok "destroy removes DIR and the cluster" || fail "destroy left files"
 
+if [ "$(id -u)" -eq 0 ]; then
+    db init >/dev/null 2>&1 && db start >/dev/null 2>&1 || fail "init again"
+    home=$(db home)
+    rm -rf "$work/pg" # as `rm -rf build` would
+    db destroy >/dev/null 2>&1 || fail "destroy without DIR"
+    [ ! -e "$home" ] && ok "destroy finds the cluster of a removed DIR" || fail "left $home"
+fi
+
 # --- how to connect names the port in use --------------------------------------
 out=$(CG_BUILD_DIR=$build CHENGGUAN_LISTEN=127.0.0.1:17443 "$top/scripts/dev-env.sh" "$work/env" 2>/dev/null) \
     || fail "dev-env.sh"
