@@ -3,6 +3,7 @@
 #include "cli_request.h"
 #include "compound_csv.h"
 #include "envelope.h"
+#include "i18n.h"
 #include "proto_json.h"
 #include "reply_map.h"
 
@@ -19,8 +20,18 @@ static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the co
 
 /* --- add, update, show ---------------------------------------------------- */
 
+/* --force: a name that the district already has in another community. */
+#define FORCE_OPT                                                                                  \
+    {                                                                                              \
+        .field = "force",                                                                          \
+        .help = N_("although the district has a compound of this name in another community")       \
+    }
+
+static const cg_opt add_opts[] = {FORCE_OPT, {0}};
+
 static const cg_request_spec add_spec = {
     .in = {.request = &chengguan__v1__compound_add__descriptor,
+           .opts = add_opts,
            .values = "compound",
            .value_opts = cg_compound_fields},
 };
@@ -29,6 +40,7 @@ static const cg_opt update_opts[] = {
     {.field = "expected_version",
      .arg = "N",
      .help = "change only if the compound is still at version N (else ABORTED)"},
+    FORCE_OPT,
     {0},
 };
 

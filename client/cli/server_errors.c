@@ -59,6 +59,9 @@ static const server_error errors[] = {
     {"compound.closed", N_("compound {id} was closed on {date}")},
     {"compound.exists",
      N_("compound '{name}' already exists in community '{community}' (id {id})")},
+    {"compound.name_in_district",
+     N_("compound '{name}' already exists in this district, community '{community}' (id {id}): "
+        "give --force to add it anyway")},
     {"compound.version_changed",
      N_("compound {id} was changed meanwhile (version {version}, not {expected}): look again")},
     {"compound.already_entered", N_("compound {id} was already entered on {date}")},
@@ -75,6 +78,7 @@ static const server_error errors[] = {
     {"officer.not_found", N_("officer {id} not found")},
     {"officer.other_unit", N_("officer {id} belongs to unit {unit}, not {expected}")},
     {"officer.badge_taken", N_("badge {badge} is already taken")},
+    {"officer.exists", N_("officer {name} ({phone}) is already in unit {unit} (id {id})")},
     {"publicity.nothing", N_("notices and letters are both 0: nothing was delivered")},
     /* patrols and residents' requests */
     {"patrol.not_found", N_("patrol {id} not found")},
@@ -84,6 +88,9 @@ static const server_error errors[] = {
      N_("a patrol lasts at most {max_hours} hours (this one {hours} h {minutes} min)")},
     {"patrol.before_entry",
      N_("the patrol starts {start}, before compound {id} was entered on {date}")},
+    {"patrol.duplicate", N_("the same patrol was already recorded (patrol {id})")},
+    {"patrol.officer_busy",
+     N_("officer {officer_name} ({officer_id}) is on patrol {id} at that time")},
     {"request.not_found", N_("request {id} not found")},
     {"request.not_yours", N_("request {id} may not be changed by you")},
     {"request.closed", N_("request {id} was closed at {at}")},

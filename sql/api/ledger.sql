@@ -461,8 +461,12 @@ $$;
 -- checked whole). prio orders the errors of one row as a single request
 -- meets them; code is the SQLSTATE a single request raises. A row of a closed
 -- compound is an error only when it would change it, and does not take part
--- in the name checks (the name of a closed compound is free).
-CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+-- in the name checks (the name of a closed compound is free). Without
+-- p_force, a row that creates a compound, or gives one a new name or
+-- district, is refused when an open compound of that name is elsewhere in
+-- the district (another community): most often the same compound typed twice.
+CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[],
+                                            p_force boolean)
 RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, problem jsonb)
 LANGUAGE sql STABLE AS $$
 WITH r AS MATERIALIZED (
@@ -562,16 +566,34 @@ FROM open_r r
 JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
                 AND c.closed_on IS NULL
 WHERE c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)   -- hashed: files are large
+UNION ALL
+-- the first open compound of the same name in another community of the
+-- district, unless forced
+(SELECT DISTINCT ON (r.ord) r.ord, r.line, 10, 0, 'CG006', 'name',
+       cg_internal.problem('compound.name_in_district',
+                           jsonb_build_object('name', r.name, 'id', c.id, 'community', c.community,
+                                              'district', r.district),
+                           format('compound %s already exists in district %s, community %s (id %s): force to add it anyway',
+                                  cg_internal.q(r.name), r.district, cg_internal.q(c.community), c.id))
+FROM open_r r
+JOIN compounds c ON c.district_code = r.district AND c.name = r.name AND c.community <> r.community
+                AND c.closed_on IS NULL
+LEFT JOIN compounds old ON old.id = r.id
+WHERE NOT p_force
+  AND (r.id IS NULL OR old.name <> r.name OR old.district_code <> r.district)
+  AND c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)
+ORDER BY r.ord, c.id)
 $$;
 
 -- Raises the first error compound_checks finds for a single-row request.
-CREATE FUNCTION cg_internal.compound_check_one(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+CREATE FUNCTION cg_internal.compound_check_one(a accounts, p_rows cg_internal.compound_in[], p_mask text[],
+                                               p_force boolean)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     k record;
 BEGIN
-    SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask) ORDER BY prio, fo LIMIT 1;
+    SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask, p_force) ORDER BY prio, fo LIMIT 1;
     IF FOUND THEN
         PERFORM cg_internal.fail(k.code, k.field,
                                  CASE WHEN k.code = 'CG003' THEN k.field || ': ' ELSE '' END || (k.problem ->> 'text'),
@@ -683,7 +705,7 @@ BEGIN
                   'line', 0,
                   'compound', CASE WHEN jsonb_typeof(p_req -> 'compound') = 'object'
                                    THEN (p_req -> 'compound') - 'id' ELSE '{}'::jsonb END))) p);
-    PERFORM cg_internal.compound_check_one(a, v_rows, NULL);
+    PERFORM cg_internal.compound_check_one(a, v_rows, NULL, coalesce((p_req ->> 'force')::boolean, false));
     SELECT w.id INTO v_id FROM cg_internal.compounds_write(a.name, v_rows) w;
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(v_id));
 END
@@ -729,7 +751,7 @@ BEGIN
     FROM unnest(v_fields) AS f;
     v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(
                   jsonb_build_array(jsonb_build_object('line', 0, 'compound', v_merged))) p);
-    PERFORM cg_internal.compound_check_one(a, v_rows, v_fields);
+    PERFORM cg_internal.compound_check_one(a, v_rows, v_fields, coalesce((p_req ->> 'force')::boolean, false));
     PERFORM cg_internal.compounds_write(a.name, v_rows);
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
 END
@@ -871,7 +893,7 @@ BEGIN
     SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.problem ->> 'text') ORDER BY k.line, k.ord, k.prio, k.fo),
            count(*)
     INTO v_errors, v_count
-    FROM cg_internal.compound_checks(a, v_rows, v_mask) k;
+    FROM cg_internal.compound_checks(a, v_rows, v_mask, coalesce((p_req ->> 'force')::boolean, false)) k;
     IF v_count > 0 THEN
         PERFORM cg_internal.fail('CG003', 'rows',
             array_to_string(v_errors[1:200], E'\n')
@@ -1053,6 +1075,20 @@ BEGIN
     IF NOT cg_internal.can_change(a, v_unit.code) THEN
         PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code),
                                  'unit.out_of_scope', jsonb_build_object('unit', v_unit.code));
+    END IF;
+    -- The same person twice: the same name and phone (spaces and dashes
+    -- aside) in the unit. The unit's row is locked so that two such
+    -- requests at once cannot both pass.
+    PERFORM 1 FROM units WHERE code = v_unit.code FOR NO KEY UPDATE;
+    SELECT id INTO v_other FROM officers
+    WHERE unit_code = v_unit.code AND name = v_name
+      AND regexp_replace(phone, '[ -]', '', 'g') = regexp_replace(v_phone, '[ -]', '', 'g')
+    ORDER BY id LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'name', format('officer %s with phone %s is already in unit %s (id %s)',
+                                                         cg_internal.q(v_name), v_phone, v_unit.code, v_other),
+                                 'officer.exists',
+                                 jsonb_build_object('id', v_other, 'name', v_name, 'phone', v_phone, 'unit', v_unit.code));
     END IF;
     IF v_badge <> '' THEN
         SELECT id, unit_code INTO v_other, v_other_unit FROM officers WHERE badge = v_badge;

@@ -209,6 +209,10 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
+-- The patrols that count: every figure and duplicate check reads these.
+CREATE VIEW cg_internal.patrols_live AS
+SELECT p.* FROM patrols p;
+
 -- Patrols a may see: those of compounds of its unit (unit), all (hq,
 -- supervision, section). Others see none (their routes do not reach here).
 CREATE FUNCTION cg_internal.patrol_visible(a accounts, p_unit text) RETURNS boolean
@@ -383,6 +387,8 @@ DECLARE
     v_bad text;
     v_problem jsonb;
     v_dup bigint;
+    v_other bigint;
+    v_other_name text;
     cur cg_internal.compound_docs;
     o officers;
     v_id bigint;
@@ -506,6 +512,32 @@ BEGIN
     FOREACH v_dup IN ARRAY v_officers LOOP
         o := cg_internal.officer_for(a, v_dup, cur.unit_code, 'officer_ids');
     END LOOP;
+
+    -- Duplicates. The officers' rows are locked in id order (the compound's
+    -- already is), so that two submissions of one officer are checked one
+    -- after the other.
+    PERFORM 1 FROM officers WHERE id = ANY (v_officers) ORDER BY id FOR NO KEY UPDATE;
+    SELECT p.id INTO v_other FROM cg_internal.patrols_live p
+    WHERE p.compound_id = cur.id AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+      AND ARRAY(SELECT po.officer_id FROM patrol_officers po WHERE po.patrol_id = p.id ORDER BY po.officer_id)
+          = ARRAY(SELECT x FROM unnest(v_officers) AS x ORDER BY x)
+    ORDER BY p.id LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'start', format('the same patrol was already recorded (patrol %s)', v_other),
+                                 'patrol.duplicate', jsonb_build_object('id', v_other, 'compound_id', cur.id));
+    END IF;
+    SELECT p.id, po.officer_id, ofc.name INTO v_other, v_dup, v_other_name
+    FROM cg_internal.patrols_live p
+    JOIN patrol_officers po ON po.patrol_id = p.id
+    JOIN officers ofc ON ofc.id = po.officer_id
+    WHERE po.officer_id = ANY (v_officers) AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+    ORDER BY p.id, po.ord LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'officer_ids',
+                                 format('officer %s (%s) is on patrol %s at that time', v_dup, v_other_name, v_other),
+                                 'patrol.officer_busy',
+                                 jsonb_build_object('id', v_other, 'officer_id', v_dup, 'officer_name', v_other_name));
+    END IF;
 
     INSERT INTO patrols (compound_id, start_at, end_at, note, submitted_by)
     VALUES (cur.id, v_start, v_end, v_note, a.name)
