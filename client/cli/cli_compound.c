@@ -324,6 +324,7 @@ static const cg_column history_columns[] = {
     {.field = "field"},
     {.header = "old", .field = "old_value"},
     {.header = "new", .field = "new_value"},
+    {.header = N_("reason"), .field = "reason"},
     {0},
 };
 
@@ -344,6 +345,18 @@ static const cg_request_spec enter_spec = {
     .in = {.request = &chengguan__v1__compound_enter__descriptor,
            .operands = id_operand,
            .opts = enter_opts},
+};
+
+static const cg_opt correct_entry_opts[] = {
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("the right day of entry")},
+    {.field = "reason", .required = 1, .help = N_("why it is corrected, kept in the history")},
+    {0},
+};
+
+static const cg_request_spec correct_entry_spec = {
+    .in = {.request = &chengguan__v1__compound_correct_entry__descriptor,
+           .operands = id_operand,
+           .opts = correct_entry_opts},
 };
 
 static const cg_opt close_opts[] = {
@@ -471,6 +484,19 @@ static const cg_cli_command enter = {
     .spec = &enter_spec,
 };
 
+static const cg_cli_command correct_entry = {
+    .name = "compound correct-entry",
+    .args = "ID --date YYYY-MM-DD --reason TEXT",
+    .summary = N_("correct a mistyped entry date (kept in the history with the reason)"),
+    .help =
+        N_("Corrects the day the unit entered the compound (进驻); the old day, the\n"
+           "new one, who and why stay in the compound's history. Not after the\n"
+           "first patrol of the compound that counts.\n"
+           "Example: chengguan compound correct-entry 12 --date 2021-03-01 --reason 录入错误\n\n"),
+    .run = cg_request_run,
+    .spec = &correct_entry_spec,
+};
+
 static const cg_cli_command close_cmd = {
     .name = "compound close",
     .args = "ID --date YYYY-MM-DD [--reason TEXT]",
@@ -492,7 +518,8 @@ static const cg_cli_command demo = {
 };
 
 static const cg_cli_command *const subcommands[] = {
-    &add, &update, &show, &list, &export, &import, &history, &enter, &close_cmd, &demo, NULL,
+    &add,     &update, &show,          &list,      &export, &import,
+    &history, &enter,  &correct_entry, &close_cmd, &demo,   NULL,
 };
 
 const cg_cli_command cg_cli_cmd_compound = {

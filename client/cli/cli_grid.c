@@ -1,6 +1,7 @@
 /* chengguan grid ...: which officer is the grid officer (网格员) of which compound. */
 #include "cli.h"
 #include "cli_request.h"
+#include "i18n.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
@@ -15,6 +16,10 @@ static const cg_opt assign_opts[] = {
      .arg = "ID",
      .required = 1,
      .help = "the officer's id (officer list), of the unit that owns the district"},
+    {.field = "since",
+     .arg = "YYYY-MM-DD",
+     .help = N_("back-dated: the officer has had the compound since this day")},
+    {.field = "reason", .help = N_("why, kept in the history (e.g. for --since)")},
     {0},
 };
 
@@ -35,7 +40,8 @@ static const cg_column show_columns[] = {
     {.field = "unit"},
     {.header = "compound id", .field = "compound_id", .fmt = CG_FMT_ID},
     {.field = "compound_name"},
-    {.header = "since", .field = "assigned_at"},
+    {.header = "since", .field = "since"},
+    {.header = N_("recorded"), .field = "assigned_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "cli_request.h"
 #include "finding_text.h"
+#include "i18n.h"
 
 #include "chengguan/v1/patrol.pb-c.h"
 
@@ -49,6 +50,10 @@ static const cg_column patrol_lines[] = {
     {.field = "note"},
     {.field = "submitted_by"},
     {.field = "submitted_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("voided"), .field = "voided", .fmt = CG_FMT_YESNO},
+    {.header = N_("void reason"), .field = "void_reason"},
+    {.header = N_("voided by"), .field = "voided_by"},
+    {.header = N_("voided at"), .field = "voided_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -100,6 +105,7 @@ static const cg_column list_columns[] = {
     {.field = "start", .fmt = CG_FMT_LOCAL},
     {.header = "officers", .field = "officer_names"},
     {.field = "findings", .fmt = CG_FMT_COUNT},
+    {.header = N_("voided"), .field = "voided", .fmt = CG_FMT_FLAG},
     {0},
 };
 
@@ -111,6 +117,22 @@ static const cg_request_spec list_spec = {
     .next = "next_after_id",
     .rows = "patrols",
     .columns = list_columns,
+};
+
+/* --- void ------------------------------------------------------------------- */
+
+static const cg_opt void_opts[] = {
+    {.field = "reason", .required = 1, .help = N_("why it is voided, kept with the patrol")},
+    {0},
+};
+
+static const cg_request_spec void_spec = {
+    .in = {.request = &chengguan__v1__patrol_void__descriptor,
+           .operands = id_operand,
+           .opts = void_opts},
+    .columns = patrol_lines,
+    .items = "findings",
+    .item_columns = finding_columns,
 };
 
 /* --- due and compliance ------------------------------------------------------ */
@@ -233,7 +255,20 @@ static const cg_cli_command compliance = {
     .spec = &compliance_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&submit, &show, &list, &due, &compliance, NULL};
+static const cg_cli_command void_cmd = {
+    .name = "patrol void",
+    .args = "ID --reason TEXT",
+    .summary = N_("void a patrol recorded by mistake (kept, counted nowhere)"),
+    .help = N_("Voids (作废) a patrol recorded by mistake: it is never deleted; it stays\n"
+               "in lists and show, marked voided with who, when and why, and counts in\n"
+               "no figure (patrol due, compliance). Once.\n"
+               "Example: chengguan patrol void 57 --reason 重复录入\n\n"),
+    .run = cg_request_run,
+    .spec = &void_spec,
+};
+
+static const cg_cli_command *const subcommands[] = {&submit,     &show,     &list, &due,
+                                                    &compliance, &void_cmd, NULL};
 
 const cg_cli_command cg_cli_cmd_patrol = {
     .name = "patrol",

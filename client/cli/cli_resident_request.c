@@ -3,6 +3,7 @@
  * generic runner of one protocol request is cli_request.c.) */
 #include "cli.h"
 #include "cli_request.h"
+#include "i18n.h"
 
 #include "chengguan/v1/patrol.pb-c.h"
 
@@ -41,6 +42,9 @@ static const cg_column request_lines[] = {
     {.field = "closed_at", .fmt = CG_FMT_LOCAL},
     {.field = "created_by"},
     {.field = "created_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("void reason"), .field = "void_reason"},
+    {.header = N_("voided by"), .field = "voided_by"},
+    {.header = N_("voided at"), .field = "voided_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -67,6 +71,18 @@ static const cg_request_spec answer_spec = {
 
 static const cg_request_spec close_spec = {
     .in = {.request = &chengguan__v1__request_close__descriptor, .operands = id_operand},
+    .columns = request_lines,
+};
+
+static const cg_opt void_opts[] = {
+    {.field = "reason", .required = 1, .help = N_("why it is voided, kept with the request")},
+    {0},
+};
+
+static const cg_request_spec void_spec = {
+    .in = {.request = &chengguan__v1__request_void__descriptor,
+           .operands = id_operand,
+           .opts = void_opts},
     .columns = request_lines,
 };
 
@@ -159,7 +175,20 @@ static const cg_cli_command list = {
     .spec = &list_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&add, &answer, &close_cmd, &show, &list, NULL};
+static const cg_cli_command void_cmd = {
+    .name = "request void",
+    .args = "ID --reason TEXT",
+    .summary = N_("void a request filed by mistake (kept, counted nowhere)"),
+    .help = N_("Voids (作废) a request filed by mistake, in any state: it is never\n"
+               "deleted; its status becomes voided, with who, when and why, it is never\n"
+               "overdue and counts in no figure. Once.\n"
+               "Example: chengguan request void 31 --reason 重复登记\n\n"),
+    .run = cg_request_run,
+    .spec = &void_spec,
+};
+
+static const cg_cli_command *const subcommands[] = {&add,  &answer,   &close_cmd, &show,
+                                                    &list, &void_cmd, NULL};
 
 const cg_cli_command cg_cli_cmd_request = {
     .name = "request",
