@@ -4,6 +4,7 @@
  * generic runner of one protocol request is cli_request.c.) */
 #include "cli.h"
 #include "cli_request.h"
+#include "i18n.h"
 
 #include "chengguan/v1/reports.pb-c.h"
 
@@ -67,6 +68,7 @@ static const cg_column report_lines[] = {
     {.field = "outcome"},
     {.field = "resolve_note"},
     {.field = "duplicates"},
+    {.header = N_("nobody to call"), .field = "nobody_to_call", .fmt = CG_FMT_YESNO},
     {0},
 };
 
@@ -175,6 +177,7 @@ static const cg_column list_columns[] = {
     {.header = "filed", .field = "filed_at", .fmt = CG_FMT_LOCAL},
     {.header = "ack due", .field = "ack_due", .fmt = CG_FMT_LOCAL},
     {.field = "duplicates"},
+    {.header = N_("nobody to call"), .field = "nobody_to_call", .fmt = CG_FMT_FLAG},
     {0},
 };
 
