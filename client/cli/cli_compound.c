@@ -20,8 +20,18 @@ static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the co
 
 /* --- add, update, show ---------------------------------------------------- */
 
+/* --force: a name that the district already has in another community. */
+#define FORCE_OPT                                                                                  \
+    {                                                                                              \
+        .field = "force",                                                                          \
+        .help = N_("although the district has a compound of this name in another community")       \
+    }
+
+static const cg_opt add_opts[] = {FORCE_OPT, {0}};
+
 static const cg_request_spec add_spec = {
     .in = {.request = &chengguan__v1__compound_add__descriptor,
+           .opts = add_opts,
            .values = "compound",
            .value_opts = cg_compound_fields},
 };
@@ -30,6 +40,7 @@ static const cg_opt update_opts[] = {
     {.field = "expected_version",
      .arg = "N",
      .help = "change only if the compound is still at version N (else ABORTED)"},
+    FORCE_OPT,
     {0},
 };
 
@@ -342,6 +353,7 @@ static const cg_column history_columns[] = {
     {.field = "field"},
     {.header = "old", .field = "old_value"},
     {.header = "new", .field = "new_value"},
+    {.header = N_("reason"), .field = "reason"},
     {0},
 };
 
@@ -362,6 +374,18 @@ static const cg_request_spec enter_spec = {
     .in = {.request = &chengguan__v1__compound_enter__descriptor,
            .operands = id_operand,
            .opts = enter_opts},
+};
+
+static const cg_opt correct_entry_opts[] = {
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("the right day of entry")},
+    {.field = "reason", .required = 1, .help = N_("why it is corrected, kept in the history")},
+    {0},
+};
+
+static const cg_request_spec correct_entry_spec = {
+    .in = {.request = &chengguan__v1__compound_correct_entry__descriptor,
+           .operands = id_operand,
+           .opts = correct_entry_opts},
 };
 
 static const cg_opt close_opts[] = {
@@ -489,6 +513,17 @@ static const cg_cli_command enter = {
     .spec = &enter_spec,
 };
 
+static const cg_cli_command correct_entry = {
+    .name = "compound correct-entry",
+    .args = "ID --date YYYY-MM-DD --reason TEXT",
+    .summary = N_("correct a mistyped entry date (kept in the history with the reason)"),
+    .help = N_("Corrects the day the unit entered the compound (进驻); the old day, the\n"
+               "new one, who and why stay in the compound's history. Not after the\n"
+               "first patrol of the compound that counts.\n\n"),
+    .run = cg_request_run,
+    .spec = &correct_entry_spec,
+};
+
 static const cg_cli_command close_cmd = {
     .name = "compound close",
     .args = "ID --date YYYY-MM-DD [--reason TEXT]",
@@ -510,7 +545,8 @@ static const cg_cli_command demo = {
 };
 
 static const cg_cli_command *const subcommands[] = {
-    &add, &update, &show, &list, &export, &import, &history, &enter, &close_cmd, &demo, NULL,
+    &add,     &update, &show,          &list,      &export, &import,
+    &history, &enter,  &correct_entry, &close_cmd, &demo,   NULL,
 };
 
 const cg_cli_command cg_cli_cmd_compound = {

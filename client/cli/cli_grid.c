@@ -16,6 +16,10 @@ static const cg_opt assign_opts[] = {
      .arg = "ID",
      .required = 1,
      .help = N_("the officer's id (officer list), of the unit that owns the district")},
+    {.field = "since",
+     .arg = "YYYY-MM-DD",
+     .help = N_("back-dated: the officer has had the compound since this day")},
+    {.field = "reason", .help = N_("why, kept in the history (e.g. for --since)")},
     {0},
 };
 
@@ -36,7 +40,8 @@ static const cg_column show_columns[] = {
     {.header = N_("unit"), .field = "unit"},
     {.header = N_("compound id"), .field = "compound_id", .fmt = CG_FMT_ID},
     {.header = N_("compound name"), .field = "compound_name"},
-    {.header = N_("since"), .field = "assigned_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("since"), .field = "since"},
+    {.header = N_("recorded"), .field = "assigned_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 

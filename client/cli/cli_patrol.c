@@ -62,6 +62,10 @@ static const cg_column patrol_lines[] = {
     {.header = N_("note"), .field = "note"},
     {.header = N_("submitted by"), .field = "submitted_by"},
     {.header = N_("submitted at"), .field = "submitted_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("voided"), .field = "voided", .fmt = CG_FMT_YESNO},
+    {.header = N_("void reason"), .field = "void_reason"},
+    {.header = N_("voided by"), .field = "voided_by"},
+    {.header = N_("voided at"), .field = "voided_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -117,6 +121,7 @@ static const cg_column list_columns[] = {
     {.header = N_("start"), .field = "start", .fmt = CG_FMT_LOCAL},
     {.header = N_("officers"), .field = "officer_names"},
     {.header = N_("findings"), .field = "findings", .fmt = CG_FMT_COUNT},
+    {.header = N_("voided"), .field = "voided", .fmt = CG_FMT_FLAG},
     {0},
 };
 
@@ -128,6 +133,22 @@ static const cg_request_spec list_spec = {
     .next = "next_after_id",
     .rows = "patrols",
     .columns = list_columns,
+};
+
+/* --- void ------------------------------------------------------------------- */
+
+static const cg_opt void_opts[] = {
+    {.field = "reason", .required = 1, .help = N_("why it is voided, kept with the patrol")},
+    {0},
+};
+
+static const cg_request_spec void_spec = {
+    .in = {.request = &chengguan__v1__patrol_void__descriptor,
+           .operands = id_operand,
+           .opts = void_opts},
+    .columns = patrol_lines,
+    .items = "findings",
+    .item_columns = finding_columns,
 };
 
 /* --- due and compliance ------------------------------------------------------ */
@@ -255,7 +276,19 @@ static const cg_cli_command compliance = {
     .spec = &compliance_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&submit, &show, &list, &due, &compliance, NULL};
+static const cg_cli_command void_cmd = {
+    .name = "patrol void",
+    .args = "ID --reason TEXT",
+    .summary = N_("void a patrol recorded by mistake (kept, counted nowhere)"),
+    .help = N_("Voids (作废) a patrol recorded by mistake: it is never deleted; it stays\n"
+               "in lists and show, marked voided with who, when and why, and counts in\n"
+               "no figure (patrol due, compliance). Once.\n\n"),
+    .run = cg_request_run,
+    .spec = &void_spec,
+};
+
+static const cg_cli_command *const subcommands[] = {&submit,     &show,     &list, &due,
+                                                    &compliance, &void_cmd, NULL};
 
 const cg_cli_command cg_cli_cmd_patrol = {
     .name = "patrol",

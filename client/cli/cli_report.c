@@ -68,6 +68,7 @@ static const cg_column report_lines[] = {
     {.header = N_("outcome"), .field = "outcome"},
     {.header = N_("resolve note"), .field = "resolve_note"},
     {.header = N_("duplicates"), .field = "duplicates"},
+    {.header = N_("nobody to call"), .field = "nobody_to_call", .fmt = CG_FMT_YESNO},
     {0},
 };
 
@@ -180,6 +181,7 @@ static const cg_column list_columns[] = {
     {.header = N_("filed"), .field = "filed_at", .fmt = CG_FMT_LOCAL},
     {.header = N_("ack due"), .field = "ack_due", .fmt = CG_FMT_LOCAL},
     {.header = N_("duplicates"), .field = "duplicates"},
+    {.header = N_("nobody to call"), .field = "nobody_to_call", .fmt = CG_FMT_FLAG},
     {0},
 };
 

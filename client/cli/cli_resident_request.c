@@ -42,6 +42,9 @@ static const cg_column request_lines[] = {
     {.header = N_("closed at"), .field = "closed_at", .fmt = CG_FMT_LOCAL},
     {.header = N_("created by"), .field = "created_by"},
     {.header = N_("created at"), .field = "created_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("void reason"), .field = "void_reason"},
+    {.header = N_("voided by"), .field = "voided_by"},
+    {.header = N_("voided at"), .field = "voided_at", .fmt = CG_FMT_LOCAL},
     {0},
 };
 
@@ -69,6 +72,18 @@ static const cg_request_spec answer_spec = {
 
 static const cg_request_spec close_spec = {
     .in = {.request = &chengguan__v1__request_close__descriptor, .operands = id_operand},
+    .columns = request_lines,
+};
+
+static const cg_opt void_opts[] = {
+    {.field = "reason", .required = 1, .help = N_("why it is voided, kept with the request")},
+    {0},
+};
+
+static const cg_request_spec void_spec = {
+    .in = {.request = &chengguan__v1__request_void__descriptor,
+           .operands = id_operand,
+           .opts = void_opts},
     .columns = request_lines,
 };
 
@@ -162,7 +177,19 @@ static const cg_cli_command list = {
     .spec = &list_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&add, &answer, &close_cmd, &show, &list, NULL};
+static const cg_cli_command void_cmd = {
+    .name = "request void",
+    .args = "ID --reason TEXT",
+    .summary = N_("void a request filed by mistake (kept, counted nowhere)"),
+    .help = N_("Voids (作废) a request filed by mistake, in any state: it is never\n"
+               "deleted; its status becomes voided, with who, when and why, it is never\n"
+               "overdue and counts in no figure. Once.\n\n"),
+    .run = cg_request_run,
+    .spec = &void_spec,
+};
+
+static const cg_cli_command *const subcommands[] = {&add,  &answer,   &close_cmd, &show,
+                                                    &list, &void_cmd, NULL};
 
 const cg_cli_command cg_cli_cmd_request = {
     .name = "request",

@@ -5,7 +5,9 @@
 #include <string.h>
 
 static const char *const fields[] = {
-    "status", "channel", "kind", "outcome", "action", "management_status", "role", NULL,
+    "status", "channel",           "kind", "outcome",
+    "action", "management_status", "role", "nobody_to_call_reason",
+    NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -17,6 +19,7 @@ static const char *const values[] = {
     N_("resolved"),
     N_("answered"),
     N_("closed"),
+    N_("voided"),
     /* TRANSLATORS: how a resident's request came in */
     N_("notice_board_phone"),
     N_("in_person"),
@@ -46,6 +49,9 @@ static const char *const values[] = {
     N_("report.reminder"),
     N_("report.acknowledged"),
     N_("report.resolved"),
+    /* TRANSLATORS: why a report has nobody to call */
+    N_("no_grid_officer"),
+    N_("not_entered"),
     /* TRANSLATORS: a compound's management (管理状态) */
     N_("property_company"),
     N_("self_managed"),

@@ -17,6 +17,7 @@ static const cg_route routes[] = {
     CG_SQL_ROUTE(COMPOUND_IMPORT, "compound.import", EDIT, "compound_import"),
     CG_SQL_ROUTE(COMPOUND_ENTER, "compound.enter", EDIT, "compound_enter"),
     CG_SQL_ROUTE(COMPOUND_CLOSE, "compound.close", EDIT, "compound_close"),
+    CG_SQL_ROUTE(COMPOUND_CORRECT_ENTRY, "compound.correct_entry", EDIT, "compound_correct_entry"),
     CG_SQL_ROUTE(COMPOUND_DEMO, "compound.demo", DEMO, "compound_demo"),
     CG_SQL_ROUTE(BOARD_SET, "board.set", EDIT, "board_set"),
     CG_SQL_ROUTE(OFFICER_ADD, "officer.add", EDIT, "officer_add"),

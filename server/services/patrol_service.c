@@ -11,6 +11,7 @@
 
 static const cg_route routes[] = {
     CG_SQL_ROUTE(PATROL_SUBMIT, "patrol.submit", PATROL, "patrol_submit"),
+    CG_SQL_ROUTE(PATROL_VOID, "patrol.void", PATROL, "patrol_void"),
     CG_SQL_ROUTE(PATROL_GET, "patrol.get", INSPECT, "patrol_get"),
     CG_SQL_ROUTE(PATROL_LIST, "patrol.list", INSPECT, "patrol_list"),
     CG_SQL_ROUTE(PATROL_DUE, "patrol.due", INSPECT, "patrol_due"),
@@ -18,6 +19,7 @@ static const cg_route routes[] = {
     CG_SQL_ROUTE(REQUEST_ADD, "request.add", REQUESTS_FILE, "request_add"),
     CG_SQL_ROUTE(REQUEST_ANSWER, "request.answer", PATROL, "request_answer"),
     CG_SQL_ROUTE(REQUEST_CLOSE, "request.close", PATROL, "request_close"),
+    CG_SQL_ROUTE(REQUEST_VOID, "request.void", PATROL, "request_void"),
     CG_SQL_ROUTE(REQUEST_GET, "request.get", REQUESTS_READ, "request_get"),
     CG_SQL_ROUTE(REQUEST_LIST, "request.list", REQUESTS_READ, "request_list"),
 };

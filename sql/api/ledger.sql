@@ -12,9 +12,11 @@
 -- with the columns the list filters and scopes need beside the JSON.
 -- ---------------------------------------------------------------------------
 
--- The current grid officer of each compound: its latest assignment.
+-- The current grid officer of each compound: its latest assignment, and
+-- the day the officer has had it since (back-dated, or the day recorded).
 CREATE VIEW cg_internal.grid_current AS
-SELECT ga.id, ga.compound_id, ga.officer_id, ga.assigned_at
+SELECT ga.id, ga.compound_id, ga.officer_id, ga.assigned_at,
+       coalesce(ga.since, (ga.assigned_at AT TIME ZONE 'Asia/Shanghai')::date) AS since
 FROM grid_assignments ga
 WHERE NOT EXISTS (SELECT 1 FROM grid_assignments newer
                   WHERE newer.compound_id = ga.compound_id AND newer.id > ga.id);
@@ -47,6 +49,7 @@ SELECT c.id, c.district_code, d.unit_code, c.property_account, c.closed_on, c.en
            'grid_officer_id', coalesce(g.officer_id, 0),
            'grid_officer_name', coalesce(g.officer_name, ''),
            'grid_officer_phone', coalesce(g.officer_phone, ''),
+           'grid_officer_since', cg_internal.date_text(g.since),
            'entered_on', cg_internal.date_text(c.entered_on),
            'demo', c.demo,
            'board_installed_on', cg_internal.date_text(c.board_installed_on),
@@ -64,7 +67,7 @@ SELECT c.id, c.district_code, d.unit_code, c.property_account, c.closed_on, c.en
        ) AS doc
 FROM compounds c
 JOIN districts d ON d.code = c.district_code
-LEFT JOIN (SELECT gc.compound_id, gc.officer_id, o.name AS officer_name, o.phone AS officer_phone
+LEFT JOIN (SELECT gc.compound_id, gc.officer_id, gc.since, o.name AS officer_name, o.phone AS officer_phone
            FROM cg_internal.grid_current gc JOIN officers o ON o.id = gc.officer_id) g ON g.compound_id = c.id
 CROSS JOIN LATERAL (
     SELECT c.board_installed_on IS NULL OR c.board_duties = '' OR c.board_contact_phone = ''
@@ -203,12 +206,14 @@ END
 $$;
 
 -- Appends a history row for each [field, old, new] of p_changes whose value
--- changes; returns how many. The caller bumps the version when it is > 0.
-CREATE FUNCTION cg_internal.log_changes(p_id bigint, p_account text, p_changes jsonb) RETURNS integer
+-- changes, with p_reason (why: a correction's); returns how many. The caller
+-- bumps the version when it is > 0.
+CREATE FUNCTION cg_internal.log_changes(p_id bigint, p_account text, p_changes jsonb, p_reason text DEFAULT '')
+RETURNS integer
 LANGUAGE sql AS $$
     WITH ins AS (
-        INSERT INTO compound_history (compound_id, account, field, old_value, new_value)
-        SELECT p_id, p_account, e.v ->> 0, e.v ->> 1, e.v ->> 2
+        INSERT INTO compound_history (compound_id, account, field, old_value, new_value, reason)
+        SELECT p_id, p_account, e.v ->> 0, e.v ->> 1, e.v ->> 2, p_reason
         FROM jsonb_array_elements(p_changes) WITH ORDINALITY AS e(v, o)
         WHERE (e.v ->> 1) IS DISTINCT FROM (e.v ->> 2)
         ORDER BY e.o
@@ -240,7 +245,8 @@ BEGIN
     SELECT f INTO v_bad FROM unnest(v_fields) AS f WHERE f <> ALL (cg_internal.editable_fields()) ORDER BY f LIMIT 1;
     IF v_bad IS NOT NULL THEN
         PERFORM cg_internal.check('fields', CASE
-            WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone', 'entered_on',
+            WHEN v_bad IN ('id', 'unit', 'grid_officer_id', 'grid_officer_name', 'grid_officer_phone',
+                           'grid_officer_since', 'entered_on',
                            'demo', 'board_installed_on', 'board_duties', 'board_contact_phone',
                            'board_supervision_phone', 'board_missing', 'missing', 'complete', 'closed_on',
                            'close_reason', 'version', 'created_at', 'updated_at')
@@ -461,8 +467,12 @@ $$;
 -- checked whole). prio orders the errors of one row as a single request
 -- meets them; code is the SQLSTATE a single request raises. A row of a closed
 -- compound is an error only when it would change it, and does not take part
--- in the name checks (the name of a closed compound is free).
-CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+-- in the name checks (the name of a closed compound is free). Without
+-- p_force, a row that creates a compound, or gives one a new name or
+-- district, is refused when an open compound of that name is elsewhere in
+-- the district (another community): most often the same compound typed twice.
+CREATE FUNCTION cg_internal.compound_checks(a accounts, p_rows cg_internal.compound_in[], p_mask text[],
+                                            p_force boolean)
 RETURNS TABLE (ord integer, line integer, prio integer, fo integer, code text, field text, problem jsonb)
 LANGUAGE sql STABLE AS $$
 WITH r AS MATERIALIZED (
@@ -562,16 +572,34 @@ FROM open_r r
 JOIN compounds c ON c.district_code = r.district AND c.community = r.community AND c.name = r.name
                 AND c.closed_on IS NULL
 WHERE c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)   -- hashed: files are large
+UNION ALL
+-- the first open compound of the same name in another community of the
+-- district, unless forced
+(SELECT DISTINCT ON (r.ord) r.ord, r.line, 10, 0, 'CG006', 'name',
+       cg_internal.problem('compound.name_in_district',
+                           jsonb_build_object('name', r.name, 'id', c.id, 'community', c.community,
+                                              'district', r.district),
+                           format('compound %s already exists in district %s, community %s (id %s): force to add it anyway',
+                                  cg_internal.q(r.name), r.district, cg_internal.q(c.community), c.id))
+FROM open_r r
+JOIN compounds c ON c.district_code = r.district AND c.name = r.name AND c.community <> r.community
+                AND c.closed_on IS NULL
+LEFT JOIN compounds old ON old.id = r.id
+WHERE NOT p_force
+  AND (r.id IS NULL OR old.name <> r.name OR old.district_code <> r.district)
+  AND c.id NOT IN (SELECT r2.id FROM r r2 WHERE r2.id IS NOT NULL)
+ORDER BY r.ord, c.id)
 $$;
 
 -- Raises the first error compound_checks finds for a single-row request.
-CREATE FUNCTION cg_internal.compound_check_one(a accounts, p_rows cg_internal.compound_in[], p_mask text[])
+CREATE FUNCTION cg_internal.compound_check_one(a accounts, p_rows cg_internal.compound_in[], p_mask text[],
+                                               p_force boolean)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     k record;
 BEGIN
-    SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask) ORDER BY prio, fo LIMIT 1;
+    SELECT * INTO k FROM cg_internal.compound_checks(a, p_rows, p_mask, p_force) ORDER BY prio, fo LIMIT 1;
     IF FOUND THEN
         PERFORM cg_internal.fail(k.code, k.field,
                                  CASE WHEN k.code = 'CG003' THEN k.field || ': ' ELSE '' END || (k.problem ->> 'text'),
@@ -683,7 +711,7 @@ BEGIN
                   'line', 0,
                   'compound', CASE WHEN jsonb_typeof(p_req -> 'compound') = 'object'
                                    THEN (p_req -> 'compound') - 'id' ELSE '{}'::jsonb END))) p);
-    PERFORM cg_internal.compound_check_one(a, v_rows, NULL);
+    PERFORM cg_internal.compound_check_one(a, v_rows, NULL, coalesce((p_req ->> 'force')::boolean, false));
     SELECT w.id INTO v_id FROM cg_internal.compounds_write(a.name, v_rows) w;
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(v_id));
 END
@@ -729,7 +757,7 @@ BEGIN
     FROM unnest(v_fields) AS f;
     v_rows := ARRAY(SELECT p FROM cg_internal.compound_parse(
                   jsonb_build_array(jsonb_build_object('line', 0, 'compound', v_merged))) p);
-    PERFORM cg_internal.compound_check_one(a, v_rows, v_fields);
+    PERFORM cg_internal.compound_check_one(a, v_rows, v_fields, coalesce((p_req ->> 'force')::boolean, false));
     PERFORM cg_internal.compounds_write(a.name, v_rows);
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
 END
@@ -806,7 +834,8 @@ BEGIN
     WITH page AS (
         -- (bytes: the entry's texts and about 120 for its keys and numbers)
         SELECT h.*, cg_internal.in_page(row_number() OVER (ORDER BY h.seq),
-                                        sum(octet_length(h.field || h.old_value || h.new_value || h.account) + 120)
+                                        sum(octet_length(h.field || h.old_value || h.new_value || h.account
+                                                         || h.reason) + 130)
                                             OVER (ORDER BY h.seq), v_limit) AS kept
         FROM compound_history h
         WHERE h.compound_id = cur.id AND h.seq > v_after
@@ -820,7 +849,8 @@ BEGIN
                               'account', page.account,
                               'field', page.field,
                               'old_value', page.old_value,
-                              'new_value', page.new_value) ORDER BY page.seq) FILTER (WHERE page.kept),
+                              'new_value', page.new_value,
+                              'reason', page.reason) ORDER BY page.seq) FILTER (WHERE page.kept),
                           '[]'::jsonb),
                'next_after_seq', CASE WHEN NOT bool_and(page.kept) THEN max(page.seq) FILTER (WHERE page.kept) ELSE 0 END)
     INTO v_result
@@ -871,7 +901,7 @@ BEGIN
     SELECT array_agg(format('line %s: %s: %s', k.line, k.field, k.problem ->> 'text') ORDER BY k.line, k.ord, k.prio, k.fo),
            count(*)
     INTO v_errors, v_count
-    FROM cg_internal.compound_checks(a, v_rows, v_mask) k;
+    FROM cg_internal.compound_checks(a, v_rows, v_mask, coalesce((p_req ->> 'force')::boolean, false)) k;
     IF v_count > 0 THEN
         PERFORM cg_internal.fail('CG003', 'rows',
             array_to_string(v_errors[1:200], E'\n')
@@ -918,6 +948,53 @@ BEGIN
     PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array('entered_on', '', v_date)));
     UPDATE compounds SET entered_on = cg_internal.date_of(v_date), version = version + 1, updated_at = now()
     WHERE id = cur.id;
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+END
+$$;
+
+-- CompoundCorrectEntry -> Compound: the entry date of an entered compound,
+-- mistyped, corrected with a reason (the history keeps old, new and why).
+-- Not later than the first patrol that counts (patrols start after entry).
+CREATE FUNCTION cg_api.compound_correct_entry(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_date text := cg_internal.clean(p_req ->> 'date');
+    v_reason text := cg_internal.clean(p_req ->> 'reason');
+    cur cg_internal.compound_docs;
+    v_patrol bigint;
+    v_start timestamptz;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
+    v_prev := cg_internal.idem_begin(a, 'compound_correct_entry', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('date', cg_internal.date_problem(v_date, true));
+    PERFORM cg_internal.check('reason', cg_internal.text_problem(v_reason, 500, true, true));
+    cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'change');
+    PERFORM cg_internal.require_open(cur);
+    IF cur.entered_on IS NULL THEN
+        PERFORM cg_internal.fail('CG009', 'id', format('compound %s has not been entered', cur.id),
+                                 'compound.not_entered', jsonb_build_object('id', cur.id));
+    END IF;
+    SELECT p.id, p.start_at INTO v_patrol, v_start FROM cg_internal.patrols_live p
+    WHERE p.compound_id = cur.id AND (p.start_at AT TIME ZONE 'Asia/Shanghai')::date < cg_internal.date_of(v_date)
+    ORDER BY p.start_at, p.id LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG009', 'date', format('date: patrol %s of compound %s started on %s, before %s',
+                                                         v_patrol, cur.id,
+                                                         to_char(v_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), v_date),
+                                 'compound.patrol_before_entry',
+                                 jsonb_build_object('field', 'date', 'id', cur.id, 'patrol_id', v_patrol,
+                                                    'start', cg_internal.instant_text(v_start), 'date', v_date));
+    END IF;
+    IF cg_internal.log_changes(cur.id, a.name, jsonb_build_array(
+           jsonb_build_array('entered_on', cg_internal.date_text(cur.entered_on), v_date)), v_reason) > 0 THEN
+        UPDATE compounds SET entered_on = cg_internal.date_of(v_date), version = version + 1, updated_at = now()
+        WHERE id = cur.id;
+    END IF;
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
 END
 $$;
@@ -1054,6 +1131,20 @@ BEGIN
         PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', v_unit.code),
                                  'unit.out_of_scope', jsonb_build_object('unit', v_unit.code));
     END IF;
+    -- The same person twice: the same name and phone (spaces and dashes
+    -- aside) in the unit. The unit's row is locked so that two such
+    -- requests at once cannot both pass.
+    PERFORM 1 FROM units WHERE code = v_unit.code FOR NO KEY UPDATE;
+    SELECT id INTO v_other FROM officers
+    WHERE unit_code = v_unit.code AND name = v_name
+      AND regexp_replace(phone, '[ -]', '', 'g') = regexp_replace(v_phone, '[ -]', '', 'g')
+    ORDER BY id LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'name', format('officer %s with phone %s is already in unit %s (id %s)',
+                                                         cg_internal.q(v_name), v_phone, v_unit.code, v_other),
+                                 'officer.exists',
+                                 jsonb_build_object('id', v_other, 'name', v_name, 'phone', v_phone, 'unit', v_unit.code));
+    END IF;
     IF v_badge <> '' THEN
         SELECT id, unit_code INTO v_other, v_other_unit FROM officers WHERE badge = v_badge;
         IF FOUND THEN
@@ -1088,14 +1179,21 @@ BEGIN
 END
 $$;
 
--- GridAssign -> Compound
+-- GridAssign -> Compound. With since, back-dated: not before the day of
+-- the assignment before (the history stays in order); the current officer
+-- again with since corrects that day. Both kept in the history with reason.
 CREATE FUNCTION cg_api.grid_assign(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
     v_prev jsonb;
     v_officer_id bigint := cg_internal.req_int(p_req, 'officer_id');
+    v_since_in text := cg_internal.clean(p_req ->> 'since');
+    v_reason text := cg_internal.clean(p_req ->> 'reason');
+    v_since date;
     cur cg_internal.compound_docs;
+    g cg_internal.grid_current;
+    v_floor date;
     o officers;
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
@@ -1103,18 +1201,52 @@ BEGIN
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
     END IF;
+    PERFORM cg_internal.check('since', cg_internal.date_problem(v_since_in, false));
+    PERFORM cg_internal.check('reason', cg_internal.text_problem(v_reason, 500, false, true));
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'compound_id'), 'compound_id', 'change');
     PERFORM cg_internal.require_open(cur);
     PERFORM cg_internal.check('officer_id', CASE WHEN v_officer_id = 0 THEN cg_internal.missing() END);
     o := cg_internal.officer_for(a, v_officer_id, cur.unit_code, 'officer_id');
-    IF cur.grid_officer_id IS DISTINCT FROM o.id THEN
-        INSERT INTO grid_assignments (compound_id, officer_id, assigned_by) VALUES (cur.id, o.id, a.name);
-        PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(jsonb_build_array(
-            'grid_officer',
-            CASE WHEN cur.grid_officer_id IS NULL THEN '' ELSE format('%s (%s)', cur.grid_officer_name, cur.grid_officer_id) END,
-            format('%s (%s)', o.name, o.id))));
-        UPDATE compounds SET version = version + 1, updated_at = now() WHERE id = cur.id;
+    SELECT * INTO g FROM cg_internal.grid_current WHERE compound_id = cur.id;
+    IF v_since_in = '' THEN
+        IF g.officer_id IS NOT DISTINCT FROM o.id THEN
+            RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+        END IF;
+    ELSE
+        v_since := cg_internal.date_of(v_since_in);
+        -- the earliest day allowed: that of the assignment this one follows,
+        -- the current one's for a new officer, the previous officer's for a
+        -- correction of the current one's day
+        IF g.officer_id IS DISTINCT FROM o.id THEN
+            v_floor := g.since;
+        ELSE
+            SELECT coalesce(ga.since, (ga.assigned_at AT TIME ZONE 'Asia/Shanghai')::date) INTO v_floor
+            FROM grid_assignments ga
+            WHERE ga.compound_id = cur.id AND ga.id < g.id AND ga.officer_id <> o.id
+            ORDER BY ga.id DESC LIMIT 1;
+        END IF;
+        IF v_since < v_floor THEN
+            PERFORM cg_internal.fail('CG009', 'since', format('since: %s is before the previous assignment (%s)',
+                                                              v_since_in, cg_internal.date_text(v_floor)),
+                                     'grid.since_before_previous',
+                                     jsonb_build_object('field', 'since', 'since', v_since_in,
+                                                        'date', cg_internal.date_text(v_floor)));
+        END IF;
+        IF g.officer_id IS NOT DISTINCT FROM o.id AND g.since = v_since THEN
+            RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
+        END IF;
     END IF;
+    INSERT INTO grid_assignments (compound_id, officer_id, assigned_by, since)
+    VALUES (cur.id, o.id, a.name, v_since);
+    PERFORM cg_internal.log_changes(cur.id, a.name, jsonb_build_array(
+        jsonb_build_array(
+            'grid_officer',
+            CASE WHEN g.officer_id IS NULL THEN '' ELSE format('%s (%s)', cur.grid_officer_name, g.officer_id) END,
+            format('%s (%s)', o.name, o.id)),
+        jsonb_build_array('grid_officer_since',
+                          CASE WHEN g.officer_id = o.id THEN cg_internal.date_text(g.since) ELSE '' END,
+                          coalesce(v_since_in, ''))), v_reason);
+    UPDATE compounds SET version = version + 1, updated_at = now() WHERE id = cur.id;
     RETURN cg_internal.idem_end(a, p_req, cg_internal.compound_doc(cur.id));
 END
 $$;
@@ -1137,10 +1269,11 @@ BEGIN
                    'unit', o.unit_code,
                    'compound_id', coalesce(g.compound_id, 0),
                    'compound_name', coalesce(g.compound_name, ''),
-                   'assigned_at', cg_internal.instant_text(g.assigned_at))
+                   'assigned_at', cg_internal.instant_text(g.assigned_at),
+                   'since', cg_internal.date_text(g.since))
                    ORDER BY o.id, g.compound_id)
         FROM officers o
-        LEFT JOIN (SELECT gc.officer_id, gc.compound_id, gc.assigned_at, c.name AS compound_name
+        LEFT JOIN (SELECT gc.officer_id, gc.compound_id, gc.assigned_at, gc.since, c.name AS compound_name
                    FROM cg_internal.grid_current gc
                    JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL) g ON g.officer_id = o.id
         WHERE (a.role <> 'unit' OR o.unit_code = a.unit_code)

@@ -209,6 +209,12 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
+-- The patrols that count, those not voided: every figure and duplicate
+-- check reads these.
+CREATE VIEW cg_internal.patrols_live AS
+SELECT p.* FROM patrols p
+WHERE NOT EXISTS (SELECT 1 FROM patrol_voids v WHERE v.patrol_id = p.id);
+
 -- Patrols a may see: those of compounds of its unit (unit), all (hq,
 -- supervision, section). Others see none (their routes do not reach here).
 CREATE FUNCTION cg_internal.patrol_visible(a accounts, p_unit text) RETURNS boolean
@@ -246,11 +252,16 @@ SELECT p.id, p.compound_id, d.unit_code, p.week_start,
            'findings', f.docs,
            'note', p.note,
            'submitted_by', p.submitted_by,
-           'submitted_at', cg_internal.instant_text(p.submitted_at)
+           'submitted_at', cg_internal.instant_text(p.submitted_at),
+           'voided', pv.patrol_id IS NOT NULL,
+           'void_reason', coalesce(pv.reason, ''),
+           'voided_by', coalesce(pv.voided_by, ''),
+           'voided_at', cg_internal.instant_text(pv.voided_at)
        ) AS doc
 FROM patrols p
 JOIN compounds c ON c.id = p.compound_id
 JOIN districts d ON d.code = c.district_code
+LEFT JOIN patrol_voids pv ON pv.patrol_id = p.id
 CROSS JOIN LATERAL (
     SELECT coalesce(jsonb_agg(po.officer_id ORDER BY po.ord), '[]'::jsonb) AS ids,
            coalesce(jsonb_agg(ofc.name ORDER BY po.ord), '[]'::jsonb) AS names
@@ -285,11 +296,16 @@ SELECT r.id, r.compound_id, d.unit_code, r.created_by, r.contact, s.status, s.ov
            'overdue', s.overdue,
            'closed_at', cg_internal.instant_text(cl.at),
            'created_by', r.created_by,
-           'created_at', cg_internal.instant_text(r.created_at)
+           'created_at', cg_internal.instant_text(r.created_at),
+           'voided', rv.request_id IS NOT NULL,
+           'void_reason', coalesce(rv.reason, ''),
+           'voided_by', coalesce(rv.voided_by, ''),
+           'voided_at', cg_internal.instant_text(rv.voided_at)
        ) AS doc
 FROM resident_requests r
 JOIN compounds c ON c.id = r.compound_id
 JOIN districts d ON d.code = c.district_code
+LEFT JOIN request_voids rv ON rv.request_id = r.id
 LEFT JOIN LATERAL (SELECT e.text, e.account FROM request_events e
                    WHERE e.request_id = r.id AND e.kind = 'answer' ORDER BY e.id DESC LIMIT 1) la ON true
 LEFT JOIN LATERAL (SELECT e.at FROM request_events e
@@ -297,8 +313,10 @@ LEFT JOIN LATERAL (SELECT e.at FROM request_events e
 LEFT JOIN LATERAL (SELECT e.at FROM request_events e
                    WHERE e.request_id = r.id AND e.kind = 'close') cl ON true
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN cl.at IS NOT NULL THEN 'closed' WHEN fa.at IS NOT NULL THEN 'answered' ELSE 'open' END AS status,
-           coalesce(fa.at > r.answer_due, now() > r.answer_due) AS overdue
+    -- a voided request is never overdue: it counts in no figure
+    SELECT CASE WHEN rv.request_id IS NOT NULL THEN 'voided' WHEN cl.at IS NOT NULL THEN 'closed'
+                WHEN fa.at IS NOT NULL THEN 'answered' ELSE 'open' END AS status,
+           rv.request_id IS NULL AND coalesce(fa.at > r.answer_due, now() > r.answer_due) AS overdue
 ) s;
 
 -- A request as a's reply: the contact in full for the compound's own unit,
@@ -335,8 +353,9 @@ $$;
 
 -- The request p_id for a change by a, locked: CG003 when p_id is 0, CG005
 -- when there is none, CG007 when a may not change it (its compound's unit
--- and hq may), CG009 when it is closed.
-CREATE FUNCTION cg_internal.request_target(a accounts, p_id bigint) RETURNS cg_internal.request_docs
+-- and hq may), CG009 when it is voided, or closed and p_closed_too is false.
+CREATE FUNCTION cg_internal.request_target(a accounts, p_id bigint, p_closed_too boolean DEFAULT false)
+RETURNS cg_internal.request_docs
 LANGUAGE plpgsql AS $$
 DECLARE
     r cg_internal.request_docs;
@@ -354,7 +373,11 @@ BEGIN
         PERFORM cg_internal.fail('CG007', 'id', format('request %s may not be changed by you', p_id),
                                  'request.not_yours', jsonb_build_object('id', p_id));
     END IF;
-    IF r.status = 'closed' THEN
+    IF r.status = 'voided' THEN
+        PERFORM cg_internal.fail('CG009', 'id', format('request %s was voided at %s', p_id, r.doc ->> 'voided_at'),
+                                 'request.voided', jsonb_build_object('id', p_id, 'at', r.doc ->> 'voided_at'));
+    END IF;
+    IF r.status = 'closed' AND NOT p_closed_too THEN
         PERFORM cg_internal.fail('CG009', 'id', format('request %s was closed at %s', p_id, r.doc ->> 'closed_at'),
                                  'request.closed', jsonb_build_object('id', p_id, 'at', r.doc ->> 'closed_at'));
     END IF;
@@ -383,6 +406,8 @@ DECLARE
     v_bad text;
     v_problem jsonb;
     v_dup bigint;
+    v_other bigint;
+    v_other_name text;
     cur cg_internal.compound_docs;
     o officers;
     v_id bigint;
@@ -507,6 +532,32 @@ BEGIN
         o := cg_internal.officer_for(a, v_dup, cur.unit_code, 'officer_ids');
     END LOOP;
 
+    -- Duplicates. The officers' rows are locked in id order (the compound's
+    -- already is), so that two submissions of one officer are checked one
+    -- after the other.
+    PERFORM 1 FROM officers WHERE id = ANY (v_officers) ORDER BY id FOR NO KEY UPDATE;
+    SELECT p.id INTO v_other FROM cg_internal.patrols_live p
+    WHERE p.compound_id = cur.id AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+      AND ARRAY(SELECT po.officer_id FROM patrol_officers po WHERE po.patrol_id = p.id ORDER BY po.officer_id)
+          = ARRAY(SELECT x FROM unnest(v_officers) AS x ORDER BY x)
+    ORDER BY p.id LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'start', format('the same patrol was already recorded (patrol %s)', v_other),
+                                 'patrol.duplicate', jsonb_build_object('id', v_other, 'compound_id', cur.id));
+    END IF;
+    SELECT p.id, po.officer_id, ofc.name INTO v_other, v_dup, v_other_name
+    FROM cg_internal.patrols_live p
+    JOIN patrol_officers po ON po.patrol_id = p.id
+    JOIN officers ofc ON ofc.id = po.officer_id
+    WHERE po.officer_id = ANY (v_officers) AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+    ORDER BY p.id, po.ord LIMIT 1;
+    IF FOUND THEN
+        PERFORM cg_internal.fail('CG006', 'officer_ids',
+                                 format('officer %s (%s) is on patrol %s at that time', v_dup, v_other_name, v_other),
+                                 'patrol.officer_busy',
+                                 jsonb_build_object('id', v_other, 'officer_id', v_dup, 'officer_name', v_other_name));
+    END IF;
+
     INSERT INTO patrols (compound_id, start_at, end_at, note, submitted_by)
     VALUES (cur.id, v_start, v_end, v_note, a.name)
     RETURNING id INTO v_id;
@@ -517,6 +568,50 @@ BEGIN
     FROM jsonb_array_elements(v_findings) WITH ORDINALITY AS x(e, n)
     ORDER BY x.n;
     RETURN cg_internal.idem_end(a, p_req, (SELECT d.doc FROM cg_internal.patrol_docs d WHERE d.id = v_id));
+END
+$$;
+
+-- PatrolVoid -> Patrol: a patrol recorded by mistake is voided (作废) with
+-- the reason, by those who may record patrols of its compound; once. It
+-- stays readable and counts in no figure.
+CREATE FUNCTION cg_api.patrol_void(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_id bigint := cg_internal.req_int(p_req, 'id');
+    v_reason text := cg_internal.clean(p_req ->> 'reason');
+    p patrols;
+    v_unit text;
+    v patrol_voids;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'void patrols');
+    v_prev := cg_internal.idem_begin(a, 'patrol_void', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('id', CASE WHEN v_id = 0 THEN cg_internal.missing() END);
+    PERFORM cg_internal.check('reason', cg_internal.text_problem(v_reason, 500, true, true));
+    SELECT * INTO p FROM patrols WHERE id = v_id;
+    SELECT d.unit_code INTO v_unit FROM compounds c JOIN districts d ON d.code = c.district_code WHERE c.id = p.compound_id;
+    IF p.id IS NULL OR NOT cg_internal.patrol_visible(a, v_unit) THEN
+        PERFORM cg_internal.fail('CG005', 'id', format('patrol %s not found', v_id),
+                                 'patrol.not_found', jsonb_build_object('id', v_id));
+    END IF;
+    IF NOT cg_internal.can_change(a, v_unit) THEN
+        PERFORM cg_internal.fail('CG007', 'id', format('patrol %s may not be changed by you', v_id),
+                                 'patrol.not_yours', jsonb_build_object('id', v_id));
+    END IF;
+    -- (a void of the same patrol at once waits here on the primary key)
+    INSERT INTO patrol_voids (patrol_id, reason, voided_by) VALUES (p.id, v_reason, a.name)
+    ON CONFLICT (patrol_id) DO NOTHING;
+    IF NOT FOUND THEN
+        SELECT * INTO v FROM patrol_voids WHERE patrol_id = p.id;
+        PERFORM cg_internal.fail('CG009', 'id', format('patrol %s was already voided at %s', p.id,
+                                                       cg_internal.instant_text(v.voided_at)),
+                                 'patrol.voided', jsonb_build_object('id', p.id, 'at', cg_internal.instant_text(v.voided_at)));
+    END IF;
+    RETURN cg_internal.idem_end(a, p_req, (SELECT d.doc FROM cg_internal.patrol_docs d WHERE d.id = p.id));
 END
 $$;
 
@@ -629,7 +724,8 @@ BEGIN
                        'grid_officer_name', coalesce(g.name, ''),
                        'entered_on', cg_internal.date_text(c.entered_on),
                        'last_patrol_at', cg_internal.instant_text(
-                           (SELECT max(p.end_at) FROM patrols p WHERE p.compound_id = c.id AND p.end_at < v_week_end)))
+                           (SELECT max(p.end_at) FROM cg_internal.patrols_live p
+                            WHERE p.compound_id = c.id AND p.end_at < v_week_end)))
                        ORDER BY d.unit_code, c.id)
             FROM compounds c
             JOIN districts d ON d.code = c.district_code
@@ -641,7 +737,8 @@ BEGIN
               AND (c.closed_on IS NULL OR c.closed_on > v_week)  -- open on its Monday at least
               AND cg_internal.patrol_visible(a, d.unit_code)
               AND (v_unit IS NULL OR d.unit_code = v_unit)
-              AND NOT EXISTS (SELECT 1 FROM patrols p WHERE p.compound_id = c.id AND p.week_start = v_week)),
+              AND NOT EXISTS (SELECT 1 FROM cg_internal.patrols_live p
+                              WHERE p.compound_id = c.id AND p.week_start = v_week)),
             '[]'::jsonb));
 END
 $$;
@@ -704,7 +801,7 @@ BEGIN
         FROM ranges r
         CROSS JOIN LATERAL (
             SELECT count(*) AS weeks
-            FROM (SELECT p.week_start FROM patrols p
+            FROM (SELECT p.week_start FROM cg_internal.patrols_live p
                   WHERE p.compound_id = r.id AND p.week_start BETWEEN r.lo AND r.hi
                   GROUP BY p.week_start) g
         ) w
@@ -832,6 +929,30 @@ BEGIN
 END
 $$;
 
+-- RequestVoid -> ResidentRequest: a request filed by mistake is voided
+-- (作废) with the reason, in any state but voided; it stays readable (status
+-- voided) and counts in no figure.
+CREATE FUNCTION cg_api.request_void(p_account text, p_req jsonb) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    a accounts := cg_internal.caller(p_account);
+    v_prev jsonb;
+    v_reason text := cg_internal.clean(p_req ->> 'reason');
+    cur cg_internal.request_docs;
+BEGIN
+    PERFORM cg_internal.require_role(a, '{hq,unit}', 'void residents'' requests');
+    v_prev := cg_internal.idem_begin(a, 'request_void', p_req);
+    IF v_prev IS NOT NULL THEN
+        RETURN v_prev;
+    END IF;
+    PERFORM cg_internal.check('reason', cg_internal.text_problem(v_reason, 500, true, true));
+    cur := cg_internal.request_target(a, cg_internal.req_int(p_req, 'id'), true);
+    INSERT INTO request_voids (request_id, reason, voided_by) VALUES (cur.id, v_reason, a.name);
+    RETURN cg_internal.idem_end(a, p_req, (SELECT cg_internal.request_doc(a, d) FROM cg_internal.request_docs d
+                                           WHERE d.id = cur.id));
+END
+$$;
+
 -- RequestGet -> ResidentRequest
 CREATE FUNCTION cg_api.request_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
@@ -881,7 +1002,7 @@ BEGIN
                 AND cg_internal.request_visible(a, d.unit_code, d.created_by)
                 AND (v_compound = 0 OR d.compound_id = v_compound)
                 AND (v_unit IS NULL OR d.unit_code = v_unit)
-                AND (NOT v_open OR d.status <> 'closed')
+                AND (NOT v_open OR d.status NOT IN ('closed', 'voided'))
                 AND (NOT v_overdue OR d.overdue)
               ORDER BY d.id DESC
               LIMIT v_limit + 1) x

@@ -24,12 +24,12 @@ BEGIN
     IF (NEW.id, NEW.compound_id, NEW.unit_code, NEW.grid_officer_id, NEW.category, NEW.text, NEW.location,
         NEW.dissuasion_failed, NEW.reporter, NEW.property_account, NEW.filed_at, NEW.ack_timeout_ms,
         NEW.supervision_timeout_ms, NEW.resolve_timeout_ms, NEW.remind_every_ms, NEW.dedup_window_ms,
-        NEW.ack_due, NEW.supervision_due, NEW.dedup_until)
+        NEW.ack_due, NEW.supervision_due, NEW.dedup_until, NEW.nobody_to_call)
        IS DISTINCT FROM
        (OLD.id, OLD.compound_id, OLD.unit_code, OLD.grid_officer_id, OLD.category, OLD.text, OLD.location,
         OLD.dissuasion_failed, OLD.reporter, OLD.property_account, OLD.filed_at, OLD.ack_timeout_ms,
         OLD.supervision_timeout_ms, OLD.resolve_timeout_ms, OLD.remind_every_ms, OLD.dedup_window_ms,
-        OLD.ack_due, OLD.supervision_due, OLD.dedup_until) THEN
+        OLD.ack_due, OLD.supervision_due, OLD.dedup_until, OLD.nobody_to_call) THEN
         RAISE EXCEPTION 'UPDATE on reports refused: what was filed and the timings it started with never change';
     END IF;
     IF NOT ((OLD.status, NEW.status) IN (('open', 'open'), ('open', 'acknowledged'),
@@ -124,6 +124,7 @@ $$;
 
 CREATE VIEW cg_internal.report_docs AS
 SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.compound_id, r.category,
+       r.nobody_to_call,
        jsonb_build_object(
            'id', r.id,
            'compound_id', r.compound_id,
@@ -153,7 +154,9 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'resolve_note', r.resolve_note,
            'duplicates', r.duplicates,
            'timeline', '[]'::jsonb,
-           'attached', false
+           'attached', false,
+           'nobody_to_call', r.nobody_to_call <> '',
+           'nobody_to_call_reason', r.nobody_to_call
        ) AS doc
 FROM reports r
 JOIN compounds c ON c.id = r.compound_id
@@ -554,6 +557,7 @@ DECLARE
     v_resolve bigint;
     v_remind bigint;
     v_dedup bigint;
+    v_nobody text;
     v_id bigint;
 BEGIN
     PERFORM cg_internal.require_role(a, '{property,unit,hq}', 'file reports');
@@ -611,13 +615,18 @@ BEGIN
     v_resolve := cg_internal.setting_ms('resolve_timeout_ms', 86400000, 0);
     v_remind := cg_internal.setting_ms('remind_every_ms', 14400000, 100);
     v_dedup := cg_internal.setting_ms('dedup_window_ms', 7200000, 0);
+    -- Accepted all the same when nobody can be called: the reply, the event
+    -- and the top of the unit's list say so.
+    v_nobody := CASE WHEN c.grid_officer_id IS NULL THEN 'no_grid_officer'
+                     WHEN c.entered_on IS NULL THEN 'not_entered' ELSE '' END;
     INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, dissuasion_failed,
                          reporter, property_account, ack_timeout_ms, supervision_timeout_ms, resolve_timeout_ms,
-                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until)
+                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until, nobody_to_call)
     VALUES (c.id, c.unit_code, c.grid_officer_id, v_category, v_text, v_location, v_dissuasion,
             a.name, CASE WHEN a.role = 'property' THEN a.name ELSE c.property_account END,
             v_ack, v_supervision, v_resolve, v_remind, v_dedup,
-            now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup))
+            now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup),
+            v_nobody)
     RETURNING id INTO v_id;
     PERFORM cg_internal.report_step(v_id, 'filed', a.name, 0,
         CASE WHEN v_dissuasion THEN '劝阻无效 / dissuasion failed' ELSE '' END,
@@ -625,7 +634,11 @@ BEGIN
         format('新报告 #%s：%s，%s%s / new report %s at %s, category %s',
                v_id, c.doc ->> 'name', cg_internal.category_zh(v_category::integer),
                CASE WHEN v_dissuasion THEN '（劝阻无效）' ELSE '' END,
-               v_id, c.doc ->> 'name', v_category));
+               v_id, c.doc ->> 'name', v_category)
+        || CASE v_nobody
+               WHEN 'no_grid_officer' THEN '；无人可叫：小区未指定网格员 / nobody to call: no grid officer'
+               WHEN 'not_entered' THEN '；无人可叫：小区尚未进驻 / nobody to call: compound not entered'
+               ELSE '' END);
     RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(v_id));
 END
 $$;
@@ -659,24 +672,49 @@ BEGIN
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('level', cg_internal.range_problem(v_level, 0, 2));
     PERFORM cg_internal.check('after_id', cg_internal.range_problem(v_after, 0, 9223372036854775807));
-    WITH page AS (
-        SELECT d.id, d.doc, cg_internal.in_page(row_number() OVER (ORDER BY d.id DESC),
-                                   sum(octet_length(d.doc::text)) OVER (ORDER BY d.id DESC), v_limit) AS kept
+    -- The first page starts with the unresolved reports that had nobody to
+    -- call (the newest of them, as many as the page holds: someone must step
+    -- in), then every other report newest first; later pages hold only the
+    -- others (the same first-page set is computed again and left out).
+    WITH matching AS NOT MATERIALIZED (
+        SELECT d.id, d.doc, d.status <> 'resolved' AND d.nobody_to_call <> '' AS attention
         FROM cg_internal.report_docs d
-        WHERE (v_after = 0 OR d.id < v_after)
-          AND cg_internal.can_see_report(a, d.unit_code, d.property_account)
+        WHERE cg_internal.can_see_report(a, d.unit_code, d.property_account)
           AND (a.role <> 'unit' OR d.unit_code = a.unit_code)
           AND (a.role <> 'property' OR d.property_account = a.name)
           AND (NOT v_open OR d.status <> 'resolved')
           AND (v_unit IS NULL OR d.unit_code = v_unit)
           AND d.level >= v_level
-        ORDER BY d.id DESC
+    ),
+    top_set AS MATERIALIZED (
+        SELECT t.id, t.doc FROM (
+            SELECT m.id, m.doc, cg_internal.in_page(row_number() OVER (ORDER BY m.id DESC),
+                                   sum(octet_length(m.doc::text)) OVER (ORDER BY m.id DESC), v_limit) AS shown
+            FROM (SELECT m.id, m.doc FROM matching m WHERE m.attention ORDER BY m.id DESC LIMIT v_limit) m) t
+        WHERE t.shown
+    ),
+    rest AS (
+        SELECT m.id, m.doc FROM matching m
+        WHERE (v_after = 0 OR m.id < v_after) AND m.id NOT IN (SELECT t.id FROM top_set t)
+        ORDER BY m.id DESC
         LIMIT v_limit + 1
+    ),
+    page AS (
+        SELECT x.id, x.doc, x.top,
+               x.top OR cg_internal.in_page(row_number() OVER w, sum(octet_length(x.doc::text)) OVER w,
+                                            (v_limit + count(*) FILTER (WHERE x.top) OVER ())::integer) AS kept
+        FROM (SELECT t.id, t.doc, true AS top FROM top_set t WHERE v_after = 0
+              UNION ALL
+              SELECT r.id, r.doc, false FROM rest r) x
+        WINDOW w AS (ORDER BY x.top DESC, x.id DESC)
     )
     SELECT jsonb_build_object(
-               'reports', coalesce(jsonb_agg(page.doc ORDER BY page.id DESC) FILTER (WHERE page.kept),
+               'reports', coalesce(jsonb_agg(page.doc ORDER BY page.top DESC, page.id DESC) FILTER (WHERE page.kept),
                                    '[]'::jsonb),
-               'next_after_id', CASE WHEN NOT bool_and(page.kept) THEN min(page.id) FILTER (WHERE page.kept)
+               -- (when no other report fits after the first ones: from the newest other)
+               'next_after_id', CASE WHEN NOT bool_and(page.kept)
+                                     THEN coalesce(min(page.id) FILTER (WHERE page.kept AND NOT page.top),
+                                                   max(page.id) FILTER (WHERE NOT page.top) + 1)
                                      ELSE 0 END)
     INTO v_result
     FROM page;

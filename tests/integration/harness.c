@@ -662,10 +662,14 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
     uint64_t id = got->id;
     cg_message_free(&got->base);
 
+    /* a new person each time: one name and phone twice in a unit is refused */
+    static unsigned made;
+    char phone[16];
+    snprintf(phone, sizeof phone, "1360000%04u", ++made % 10000);
     Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
     o.name = "网格员";
     o.unit = (char *)district; /* each district's unit has the district's code */
-    o.phone = "13600003333";
+    o.phone = phone;
     Chengguan__V1__OfficerAdd oa = CHENGGUAN__V1__OFFICER_ADD__INIT;
     oa.officer = &o;
     Chengguan__V1__Officer *of =
