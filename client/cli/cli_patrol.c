@@ -41,7 +41,7 @@ static const cg_opt submit_opts[] = {
      .option = "finding",
      .arg = "CATEGORY:TEXT[:ACTION]",
      .from_text = cg_finding_from_text,
-     .help = N_("something seen: a violation code 1-10, what, and what was done")},
+     .help = N_("something seen: the violation (code 1-10 or name), what, and what was done")},
     {.field = "note", .help = N_("a remark, up to 2000 characters")},
     {0},
 };

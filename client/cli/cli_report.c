@@ -4,6 +4,7 @@
  * generic runner of one protocol request is cli_request.c.) */
 #include "i18n.h"
 #include "cli.h"
+#include "category_text.h"
 #include "cli_request.h"
 
 #include "chengguan/v1/reports.pb-c.h"
@@ -12,17 +13,6 @@
 #include <string.h>
 
 /* --- values written in a form of their own ----------------------------- */
-
-/* --category: a violation code 1-10 of DOMAIN.md, as --finding takes it. */
-static const char *category_from_text(const char *text, json_t **out)
-{
-    long long v;
-    *out = NULL;
-    if (text[0] < '0' || text[0] > '9' || cg_cli_parse_int(text, 1, 10, &v) != 0)
-        return _("not a violation code 1 to 10");
-    *out = json_integer(v);
-    return *out != NULL ? NULL : _("out of memory");
-}
 
 static const char *const outcomes[] = {"stopped", "case_needed", "unfounded", "referred", NULL};
 
@@ -98,10 +88,10 @@ static const cg_opt submit_opts[] = {
      .required = 1,
      .help = N_("the compound it happens in")},
     {.field = "category",
-     .arg = "N",
+     .arg = "N|NAME",
      .required = 1,
-     .from_text = category_from_text,
-     .help = N_("the violation code, 1-10")},
+     .from_text = cg_category_from_text,
+     .help = N_("the violation: its code 1-10 or its name (chengguan categories)")},
     {.field = "text", .required = 1, .help = N_("what is happening, up to 2000 characters")},
     {.field = "dissuasion_failed",
      .help = N_("the property company tried to stop it and could not")},
@@ -199,7 +189,7 @@ static const cg_request_spec list_spec = {
 
 static const cg_cli_command submit = {
     .name = "report submit",
-    .args = "--compound ID --category N --text TEXT [--dissuasion-failed] [--location TEXT]",
+    .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] [--location TEXT]",
     .summary = N_("report a violation in a compound to its grid officer and unit"),
     .help = N_("Files a report (快速处置) as a property company, or as a unit or hq on its\n"
                "behalf. It goes to the compound's grid officer and unit and climbs the\n"

@@ -1,5 +1,6 @@
 #include "i18n.h"
 #include "cli_request.h"
+#include "category_text.h"
 
 #include "proto_json.h"
 
@@ -190,6 +191,12 @@ int cg_request_run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char 
     rc = cg_cli_connect(cli, &c);
     if (rc != 0) {
         json_decref(req);
+        return rc;
+    }
+    rc = cg_category_resolve(cmd, c, req);
+    if (rc != 0) {
+        json_decref(req);
+        cg_client_free(c);
         return rc;
     }
     gather g = {cli, spec, NULL, NULL, 0};

@@ -1,5 +1,6 @@
 #include "i18n.h"
 #include "finding_text.h"
+#include "category_text.h"
 
 #include <string.h>
 
@@ -20,22 +21,20 @@ const char *cg_finding_from_text(const char *text, json_t **out)
     const char *colon = strchr(text, ':');
     if (colon == NULL)
         return _("not CATEGORY:TEXT[:ACTION]");
-    int category = 0;
-    const char *p = text;
-    for (; p < colon && *p >= '0' && *p <= '9' && category <= 10; p++)
-        category = category * 10 + (*p - '0');
-    if (p != colon || category < 1 || category > 10)
-        return _("CATEGORY is not a violation code 1 to 10");
+    json_t *category;
+    const char *why = cg_category_from_textn(text, (size_t)(colon - text), &category);
+    if (why != NULL)
+        return why;
     const char *rest = colon + 1;
     const char *last = strrchr(rest, ':');
     const char *action = last != NULL && is_action(last + 1) ? last + 1 : NULL;
     size_t len = action != NULL ? (size_t)(last - rest) : strlen(rest);
-    if (len == 0)
-        return _("TEXT is empty");
-    json_t *t = json_stringn(rest, len); /* NULL for invalid UTF-8 */
-    if (t == NULL)
-        return _("TEXT is not valid UTF-8");
-    *out = json_pack("{siso}", "category", category, "text", t);
+    json_t *t = len > 0 ? json_stringn(rest, len) : NULL; /* NULL for invalid UTF-8 */
+    if (t == NULL) {
+        json_decref(category);
+        return len == 0 ? _("TEXT is empty") : _("TEXT is not valid UTF-8");
+    }
+    *out = json_pack("{soso}", "category", category, "text", t);
     if (*out != NULL && action != NULL &&
         json_object_set_new(*out, "action", json_string(action)) != 0) {
         json_decref(*out);

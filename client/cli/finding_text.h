@@ -11,11 +11,12 @@
 extern const char *const cg_finding_actions[];
 
 /*
- * CATEGORY is a violation code 1-10 and ends at the first ':'. When the part
+ * CATEGORY is a violation code 1-10 or a name (category_text.h, resolved
+ * once connected) and ends at the first ':'. When the part
  * after the last ':' of the rest is one of cg_finding_actions, it is the
  * action and TEXT is what comes before it; otherwise the whole rest is TEXT,
  * colons and all ("3:门口堆物:已清理" is category 3, text "门口堆物:已清理").
- * TEXT must not be empty. Returns NULL with *out set to {"category": N,
+ * TEXT must not be empty. Returns NULL with *out set to {"category": N or NAME,
  * "text": T[, "action": A]}, or why not.
  */
 const char *cg_finding_from_text(const char *text, json_t **out);

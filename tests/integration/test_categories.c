@@ -71,13 +71,64 @@ static void test_report_and_finding_carry_names(void **state)
 
 static void test_cli_categories(void **state)
 {
-    setenv("LANG", "zh_CN.UTF-8", 1);
-    unsetenv("LC_ALL");
-    unsetenv("LANGUAGE");
-    assert_int_equal(cg_test_cli(&server, "--as hq categories", out, sizeof out), 0);
+    assert_int_equal(
+        cg_test_cli_lang(&server, "zh_CN.UTF-8", 0, "--as hq categories", out, sizeof out), 0);
     assert_non_null(strstr(out, "擅自变动主体承重结构"));
     assert_int_equal(cg_test_cli(&server, "--as hq --json categories", out, sizeof out), 0);
     assert_non_null(strstr(out, "\"name\":\"load_bearing_alteration\""));
+}
+
+/* --category and --finding take a name too: whole, its start, or a part of
+ * the Chinese; a name that fits none or several is a usage error (exit 1)
+ * listing the ten. */
+static void test_category_by_name(void **state)
+{
+    uint64_t officer;
+    uint64_t id = cg_test_make_compound(&server, "dawa", "dawa", "按名称小区", "property-demo",
+                                        "2021-02-01", &officer);
+    const struct {
+        const char *typed;
+        int code;
+    } cases[] = {
+        {"垃圾倾倒堆放", 4}, {"垃圾", 4}, {"消防", 5}, {"Garbage", 4}, {"load_bearing", 9},
+    };
+    char args[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(args, sizeof args,
+                 "--as property-demo --json report submit --compound %llu --category '%s' "
+                 "--text '第%zu次'",
+                 (unsigned long long)id, cases[i].typed, i);
+        assert_int_equal(cg_test_cli(&server, args, out, sizeof out), 0);
+        char want[64];
+        snprintf(want, sizeof want, "\"category\":%d,", cases[i].code);
+        if (strstr(out, want) == NULL)
+            fail_msg("--category %s: %s", cases[i].typed, out);
+    }
+    snprintf(args, sizeof args,
+             "--as xinglongtai --json patrol submit --compound %llu --officer %llu "
+             "--start 2021-02-10T09:00 --end 2021-02-10T10:00 --finding '市容:门前乱堆'",
+             (unsigned long long)id, (unsigned long long)officer);
+    assert_int_equal(cg_test_cli(&server, args, out, sizeof out), 2); /* dawa's compound */
+    snprintf(args, sizeof args,
+             "--as dawa --json patrol submit --compound %llu --officer %llu "
+             "--start 2021-02-10T09:00 --end 2021-02-10T10:00 --finding '市容:门前乱堆'",
+             (unsigned long long)id, (unsigned long long)officer);
+    assert_int_equal(cg_test_cli(&server, args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"category\":6,"));
+
+    /* "侵占" starts two names, "parking" fits none: exit 1 with the choices */
+    snprintf(args, sizeof args,
+             "--as property-demo report submit --compound %llu --category 侵占 --text x",
+             (unsigned long long)id);
+    assert_int_equal(cg_test_cli_lang(&server, "C", 1, args, out, sizeof out), 1);
+    assert_non_null(strstr(out, "fits several"));
+    assert_non_null(strstr(out, "垃圾倾倒堆放"));
+    snprintf(args, sizeof args,
+             "--as property-demo report submit --compound %llu --category parking --text x",
+             (unsigned long long)id);
+    assert_int_equal(cg_test_cli_lang(&server, "zh_CN.UTF-8", 1, args, out, sizeof out), 1);
+    assert_null(strstr(out, "is not a violation category"));
+    assert_non_null(strstr(out, "擅自变动主体承重结构"));
 }
 
 int main(void)
@@ -86,6 +137,7 @@ int main(void)
         cmocka_unit_test(test_category_list),
         cmocka_unit_test(test_report_and_finding_carry_names),
         cmocka_unit_test(test_cli_categories),
+        cmocka_unit_test(test_category_by_name),
     };
     cg_test_server_init(&server, "categories", 0);
     return CG_TEST_RUN(&server, NULL, tests);

@@ -151,7 +151,7 @@ static void test_errors_in_both_languages(void **state)
     assert_int_equal(cli("C", out, "--as xinglongtai patrol list --week 2021-W"), 1);
     assert_has(out, "not an ISO week");
     assert_int_equal(cli(ZH, out,
-                         "--as xinglongtai report submit --compound 1 --category x "
+                         "--as xinglongtai report submit --compound 1 --category 11 "
                          "--text t"),
                      1);
     assert_has(out, "不是 1 到 10 的违法行为代码");

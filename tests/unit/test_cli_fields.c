@@ -299,6 +299,7 @@ static void test_repeated_fields(void **state)
         "--compound 7 --officer -3",       /* unsigned */
         "--compound 7 --finding 11:x",     /* no such category */
         "--compound 7 --finding 楼道堆物", /* no category */
+        "--compound 7 --finding -1:x",     /* neither a code nor a name */
         "--compound 7 --finding 3:",       /* no text */
         "--compound 7 --finding 3::none",  /* no text before the action */
     };
@@ -347,6 +348,10 @@ static void test_finding_from_text(void **state)
     assert_finding("3:", NULL);
     assert_finding("3::referred", NULL);
     assert_finding("3:\xC0\x80", NULL);
+    /* a name, resolved once connected (category_text.h) */
+    assert_finding("垃圾:楼下堆放", "{\"category\": \"垃圾\", \"text\": \"楼下堆放\"}");
+    assert_finding("garbage:x:none",
+                   "{\"category\": \"garbage\", \"text\": \"x\", \"action\": \"none\"}");
 }
 
 static void test_list_from_text(void **state)
