@@ -131,6 +131,7 @@ static const cg_request_spec list_spec = {
            .preset = "{\"limit\": 1000}"},
     .cursor = "after_id",
     .next = "next_after_id",
+    .newest_first = 1,
     .rows = "patrols",
     .columns = list_columns,
 };

@@ -181,6 +181,7 @@ static const cg_request_spec list_spec = {
            .preset = "{\"limit\": 1000}"},
     .cursor = "after_id",
     .next = "next_after_id",
+    .newest_first = 1,
     .rows = "reports",
     .columns = list_columns,
 };

@@ -49,7 +49,8 @@ int cg_request_pages(cg_client *c, const cg_request_spec *spec, json_t *req,
         json_decref(reply);
         if (rc != 0 || next == 0)
             return rc;
-        if (next <= cursor) {
+        /* a cursor that does not move on would ask for the same page forever */
+        if (spec->newest_first ? cursor != 0 && next >= cursor : next <= cursor) {
             fprintf(stderr, _("chengguan: the server's %s went back from %lld to %lld\n"),
                     spec->next, (long long)cursor, (long long)next);
             return CG_EXIT_CONNECT;

@@ -17,6 +17,7 @@ typedef struct {
     cg_input in;
     const char *cursor;       /* paging: request field for the last id seen ("after_id") */
     const char *next;         /* and the reply field with the next one, 0 at the end */
+    int newest_first;         /* the cursor goes down (ids below it), not up */
     const char *rows;         /* repeated reply field shown one per row; NULL: one object */
     const cg_column *columns; /* of the rows; for one object the lines shown (NULL: all) */
     const char *total;        /* a reply field shown after the rows (a total row) */

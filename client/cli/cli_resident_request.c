@@ -119,6 +119,7 @@ static const cg_request_spec list_spec = {
            .preset = "{\"limit\": 1000}"},
     .cursor = "after_id",
     .next = "next_after_id",
+    .newest_first = 1,
     .rows = "requests",
     .columns = list_columns,
 };

@@ -44,6 +44,17 @@ static size_t check_page(const ProtobufCMessage *reply, size_t rows)
     return rows;
 }
 
+/* What the CLI printed with --json: one line per row. */
+static char json_out[1 << 20];
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
+        n++;
+    return n;
+}
+
 static void test_patrol_pages_fit_a_frame(void **state)
 {
     uint64_t officer;
@@ -94,6 +105,12 @@ static void test_patrol_pages_fit_a_frame(void **state)
     } while (list.after_id != 0);
     assert_int_equal(seen, ROWS);
     assert_true(pages >= 3);
+    /* the CLI follows the same pages, newest first */
+    assert_int_equal(cg_test_clif(&server, json_out, sizeof json_out,
+                                  "--as xinglongtai --json patrol list --compound %llu",
+                                  (unsigned long long)compound),
+                     0);
+    assert_int_equal(count_lines(json_out), ROWS);
     (void)state;
 }
 
@@ -124,6 +141,9 @@ static void test_report_pages_fit_a_frame(void **state)
         cg_message_free(&r->base);
     } while (list.after_id != 0);
     assert_int_equal(seen, ROWS);
+    assert_int_equal(
+        cg_test_cli(&server, "--as dawa --json report list", json_out, sizeof json_out), 0);
+    assert_int_equal(count_lines(json_out), ROWS);
     (void)state;
 }
 
