@@ -52,7 +52,10 @@ expect "chengguan --as " dawa hq
 expect "chengguan whoami --as h" hq
 expect "chengguan --server 127.0.0.1:7443 pi" ping
 expect "chengguan compound add --name 惠宾家园 --house" --households
-# Category names once the reference data has them; the numbers until then.
+# Numbers, code names and the Chinese names of the reference data.
+expect "chengguan report submit --category gar" garbage
+expect "chengguan report submit --category 垃圾" 垃圾倾倒堆放
+expect "chengguan report submit --category load" load_bearing_alteration
 categories=$(sed -n 's/^_chengguan_categories="\(.*\)"$/\1/p' "$build/chengguan.bash")
 read -ra cats <<<"$categories"
 expect "chengguan report submit --category " "${cats[@]}"
