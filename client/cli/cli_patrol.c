@@ -195,7 +195,7 @@ static const cg_cli_command submit = {
     .args = "--compound ID --officer ID[,ID...] --start TS --end TS "
             "[--finding CATEGORY:TEXT[:ACTION]]... [--note TEXT]",
     .summary = N_("record a patrol of a compound, with what was found"),
-    .help = N_("Records a patrol (巡查) of an entered compound by officers of its unit.\n"
+    .help = N_("Records a patrol of an entered compound by officers of its unit.\n"
                "TS is YYYY-MM-DDTHH:MM[:SS] (a space for T is fine) with an optional UTC\n"
                "offset (Z, +08:00); without one it is Beijing time. 'now' is the current\n"
                "instant. The end may not be before the start, more than 5 minutes ahead,\n"
@@ -259,7 +259,7 @@ static const cg_cli_command *const subcommands[] = {&submit, &show, &list, &due,
 
 const cg_cli_command cg_cli_cmd_patrol = {
     .name = "patrol",
-    .summary = N_("weekly patrols (定期巡查)"),
+    .summary = N_("weekly patrols"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -125,7 +125,7 @@ static const cg_cli_command answer = {
     .name = "request answer",
     .args = "ID --text TEXT",
     .summary = N_("record the feedback given to the resident"),
-    .help = N_("Records the answer (反馈) given to the resident; a request is answered\n"
+    .help = N_("Records the answer given to the resident; a request is answered\n"
                "before it is closed.\nPrints the request as stored (times in Beijing time; --json: "
                "one object).\n\n"),
     .run = cg_request_run,
@@ -166,7 +166,7 @@ static const cg_cli_command *const subcommands[] = {&add, &answer, &close_cmd, &
 
 const cg_cli_command cg_cli_cmd_request = {
     .name = "request",
-    .summary = N_("residents' problems, opinions and suggestions (居民反映的问题)"),
+    .summary = N_("residents' problems, opinions and suggestions"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -438,7 +438,8 @@ static void test_import_header_problems(void **state)
     assert_null(import_of("name,colour,name\nx,y,z\n", &errors));
     const char *want[] = {
         "line 1: unknown column 'colour' (the columns are those of 'compound export': id, "
-        "name, district, ... or 编号, 小区名称, 区, 街道, 社区, ...)",
+        "name, district, ..., or their Chinese headings, those of 'compound export --headings "
+        "zh')",
         "line 1: column 'name' appears twice",
     };
     assert_errors(errors, want, 2);
