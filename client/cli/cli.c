@@ -151,7 +151,7 @@ int cg_cli_fail(cg_client *c, int err)
         const char *field = cg_client_error_field(c);
         fprintf(stderr, PROG ": %s: %s", cg_err_name(err), msg);
         if (field[0] != '\0')
-            fprintf(stderr, " (field: %s)", field);
+            fprintf(stderr, _(" (field: %s)"), field);
         fputc('\n', stderr);
     } else {
         fprintf(stderr, PROG ": %s\n", msg);

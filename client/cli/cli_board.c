@@ -56,7 +56,7 @@ static const cg_request_spec show_spec = {
 static const cg_cli_command set = {
     .name = "board set",
     .args = "COMPOUND --installed-on DATE --duties TEXT --contact-phone P --supervision-phone P",
-    .summary = N_("record a compound's notice board (公示牌)"),
+    .summary = N_("record a compound's notice board"),
     .help = N_("Records the notice board of a compound; all four values are needed.\n"
                "Prints the board (--json: the whole compound as stored).\n\n"),
     .run = cg_request_run,
@@ -77,7 +77,7 @@ static const cg_cli_command *const subcommands[] = {&set, &show, NULL};
 
 const cg_cli_command cg_cli_cmd_board = {
     .name = "board",
-    .summary = N_("notice boards (公示牌)"),
+    .summary = N_("notice boards of compounds"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -21,7 +21,7 @@ static const cg_request_spec spec = {
 
 const cg_cli_command cg_cli_cmd_categories = {
     .name = "categories",
-    .summary = N_("the ten kinds of violation (工作内容 1-10) and their names"),
+    .summary = N_("the ten kinds of violation (work items 1-10) and their names"),
     .help = N_("Lists the violation categories by number, with the code name, the Chinese\n"
                "and the English name, as the server has them. --category and --finding\n"
                "take the number or a name; tables show the name.\n\n"),

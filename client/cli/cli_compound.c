@@ -16,7 +16,8 @@
 #define MAX_FILE_BYTES (256u << 20) /* the largest max_frame_bytes a server can have */
 #define PROGRESS_ROWS  1000         /* say how many rows a larger file has */
 
-static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the compound's id"}, {0}};
+static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = N_("the compound's id")},
+                                    {0}};
 
 /* --- add, update, show ---------------------------------------------------- */
 
@@ -29,17 +30,60 @@ static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = "the co
 
 static const cg_opt add_opts[] = {FORCE_OPT, {0}};
 
+/* What people see of a compound after add, update, show, enter, close and demo. */
+static const cg_column compound_lines[] = {
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound name"), .field = "name"},
+    {.header = N_("district"), .field = "district"},
+    {.header = N_("unit"), .field = "unit"},
+    {.header = N_("street"), .field = "street"},
+    {.header = N_("community"), .field = "community"},
+    {.header = N_("address"), .field = "address"},
+    {.header = N_("households"), .field = "households"},
+    {.header = N_("buildings"), .field = "buildings"},
+    {.header = N_("management status"), .field = "management_status"},
+    {.header = N_("property company"), .field = "property_company"},
+    {.header = N_("property manager"), .field = "property_manager"},
+    {.header = N_("property manager's phone"), .field = "property_phone"},
+    {.header = N_("street office contact"), .field = "street_contact"},
+    {.header = N_("street office phone"), .field = "street_phone"},
+    {.header = N_("community contact"), .field = "community_contact"},
+    {.header = N_("community phone"), .field = "community_phone"},
+    {.header = N_("owners' committee contact"), .field = "owners_committee_contact"},
+    {.header = N_("owners' committee phone"), .field = "owners_committee_phone"},
+    {.header = N_("property account"), .field = "property_account"},
+    {.header = N_("grid officer"), .field = "grid_officer_name"},
+    {.header = N_("grid officer's phone"), .field = "grid_officer_phone"},
+    {.header = N_("grid officer since"), .field = "grid_officer_since"},
+    {.header = N_("entered on"), .field = "entered_on"},
+    {.header = N_("demonstration compound"), .field = "demo", .fmt = CG_FMT_YESNO},
+    {.header = N_("board installed on"), .field = "board_installed_on"},
+    {.header = N_("board duties"), .field = "board_duties"},
+    {.header = N_("board contact phone"), .field = "board_contact_phone"},
+    {.header = N_("board supervision phone"), .field = "board_supervision_phone"},
+    {.header = N_("notice board"), .field = "board_missing", .fmt = CG_FMT_MISSING},
+    {.header = N_("ledger fields missing"), .field = "missing"},
+    {.header = N_("ledger complete"), .field = "complete", .fmt = CG_FMT_YESNO},
+    {.header = N_("closed on"), .field = "closed_on"},
+    {.header = N_("reason for closing"), .field = "close_reason"},
+    {.header = N_("version"), .field = "version"},
+    {.header = N_("created at"), .field = "created_at"},
+    {.header = N_("updated at"), .field = "updated_at"},
+    {0},
+};
+
 static const cg_request_spec add_spec = {
     .in = {.request = &chengguan__v1__compound_add__descriptor,
            .opts = add_opts,
            .values = "compound",
            .value_opts = cg_compound_fields},
+    .columns = compound_lines,
 };
 
 static const cg_opt update_opts[] = {
     {.field = "expected_version",
      .arg = "N",
-     .help = "change only if the compound is still at version N (else ABORTED)"},
+     .help = N_("change only if the compound is still at version N (else ABORTED)")},
     FORCE_OPT,
     {0},
 };
@@ -51,38 +95,40 @@ static const cg_request_spec update_spec = {
            .values = "values",
            .value_opts = cg_compound_fields,
            .fields_list = "fields"},
+    .columns = compound_lines,
 };
 
 static const cg_request_spec show_spec = {
     .in = {.request = &chengguan__v1__compound_get__descriptor, .operands = id_operand},
+    .columns = compound_lines,
 };
 
 /* --- list and export ------------------------------------------------------ */
 
 static const cg_opt list_filters[] = {
-    {.field = "unit", .arg = "UNIT", .help = "only the compounds of this unit"},
-    {.field = "district", .arg = "CODE", .help = "only the compounds of this district"},
-    {.field = "entered", .set = "yes", .help = "only compounds entered (进驻)"},
+    {.field = "unit", .arg = "UNIT", .help = N_("only the compounds of this unit")},
+    {.field = "district", .arg = "CODE", .help = N_("only the compounds of this district")},
+    {.field = "entered", .set = "yes", .help = N_("only compounds the unit has entered")},
     {.field = "entered",
      .option = "not-entered",
      .set = "no",
-     .help = "only compounds not entered"},
-    {.field = "demo", .help = "only demonstration compounds (示范小区)"},
-    {.field = "missing_board", .help = "only compounds whose notice board (公示牌) is incomplete"},
-    {.field = "incomplete", .help = "only compounds whose ledger record is incomplete"},
-    {.field = "include_closed", .option = "closed", .help = "include closed compounds"},
+     .help = N_("only compounds the unit has not entered")},
+    {.field = "demo", .help = N_("only demonstration compounds")},
+    {.field = "missing_board", .help = N_("only compounds whose notice board is incomplete")},
+    {.field = "incomplete", .help = N_("only compounds whose ledger record is incomplete")},
+    {.field = "include_closed", .option = "closed", .help = N_("include closed compounds")},
     {0},
 };
 
 static const cg_column list_columns[] = {
-    {.field = "id"},
-    {.field = "name"},
-    {.field = "district"},
-    {.field = "community"},
-    {.header = "grid officer", .field = "grid_officer_name"},
-    {.header = "entered", .field = "entered_on"},
-    {.header = "board", .field = "board_missing", .fmt = CG_FMT_MISSING},
-    {.field = "complete", .fmt = CG_FMT_YESNO},
+    {.header = N_("id"), .field = "id"},
+    {.header = N_("compound name"), .field = "name"},
+    {.header = N_("district"), .field = "district"},
+    {.header = N_("community"), .field = "community"},
+    {.header = N_("grid officer"), .field = "grid_officer_name"},
+    {.header = N_("entered"), .field = "entered_on"},
+    {.header = N_("board"), .field = "board_missing", .fmt = CG_FMT_MISSING},
+    {.header = N_("complete"), .field = "complete", .fmt = CG_FMT_YESNO},
     {0},
 };
 
@@ -104,8 +150,8 @@ static const cg_opt export_local[] = {
                        .help = N_("csv (default) or json, one object per line")},
     [EXPORT_HEADINGS] = {.option = "headings",
                          .arg = "en|zh",
-                         .help = N_("column headings: field names (en, default) or Chinese (zh: "
-                                    "小区名称, 区, ...)")},
+                         .help = N_("column headings: field names (en, default) or the Chinese "
+                                    "ones offices use (zh)")},
     [EXPORT_BOM] = {.option = "bom",
                     .set = "yes",
                     .help = N_("start with a UTF-8 byte-order mark, for Excel (default with "
@@ -187,7 +233,7 @@ static int read_file(const char *file, const char *name, char **data, size_t *le
 {
     FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (in == NULL) {
-        fprintf(stderr, "chengguan: cannot open %s: %s\n", name, strerror(errno));
+        fprintf(stderr, _("chengguan: cannot open %s: %s\n"), name, strerror(errno));
         return CG_EXIT_USAGE;
     }
     char err[256];
@@ -224,8 +270,8 @@ static int read_import(const char *file, const char *name, json_t **req)
     }
     if (csv.count > CG_COMPOUND_CSV_MAX_ROWS + 1) {
         fprintf(stderr,
-                "chengguan: %s: %zu rows, more than %d in one import: split the file into "
-                "several\n",
+                _("chengguan: %s: %zu rows, more than %d in one import: split the file into "
+                  "several\n"),
                 name, csv.count - 1, CG_COMPOUND_CSV_MAX_ROWS);
         cg_csv_free(&csv);
         return CG_EXIT_USAGE;
@@ -241,10 +287,13 @@ static int read_import(const char *file, const char *name, json_t **req)
     }
     if (*req == NULL) {
         if (json_array_size(errors) > 0)
-            fprintf(stderr, "chengguan: %s: %zu problem%s, nothing imported\n", name,
-                    json_array_size(errors), json_array_size(errors) == 1 ? "" : "s");
+            fprintf(stderr,
+                    ngettext("chengguan: %s: %zu problem, nothing imported\n",
+                             "chengguan: %s: %zu problems, nothing imported\n",
+                             json_array_size(errors)),
+                    name, json_array_size(errors));
         else
-            fprintf(stderr, "chengguan: %s: out of memory\n", name);
+            fprintf(stderr, "chengguan: %s: %s\n", name, _("out of memory"));
         rc = CG_EXIT_USAGE;
     }
     json_decref(errors);
@@ -264,9 +313,9 @@ static int check_size(cg_client *c, ProtobufCMessage *request, size_t nrows, con
     if (size <= max)
         return 0;
     fprintf(stderr,
-            "chengguan: %s: the import would be one message of %zu bytes, more than the "
-            "server takes (max_frame_bytes %zu): split the file into parts of at most "
-            "about %zu rows\n",
+            _("chengguan: %s: the import would be one message of %zu bytes, more than the "
+              "server takes (max_frame_bytes %zu): split the file into parts of at most "
+              "about %zu rows\n"),
             name, size, max, (size_t)((double)nrows * max / size * 0.9));
     return CG_EXIT_USAGE;
 }
@@ -275,7 +324,7 @@ static int print_import(const cg_cli *cli, const char *name, json_t *reply)
 {
     if (cli->json)
         return cg_json_print(json_incref(reply)) != 0 ? CG_EXIT_CONNECT : 0;
-    printf("imported %s: %lld created, %lld updated, %lld unchanged\n", name,
+    printf(_("imported %s: %lld created, %lld updated, %lld unchanged\n"), name,
            (long long)json_integer_value(json_object_get(reply, "created")),
            (long long)json_integer_value(json_object_get(reply, "updated")),
            (long long)json_integer_value(json_object_get(reply, "unchanged")));
@@ -293,11 +342,12 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     if (rc >= 0)
         return rc;
     if (operands >= argc)
-        return cg_cli_usage_error(cmd, "missing FILE (a CSV file, or - for standard input)");
+        return cg_cli_usage_error(cmd, "%s",
+                                  _("missing FILE (a CSV file, or - for standard input)"));
     if (operands + 1 < argc)
-        return cg_cli_usage_error(cmd, "unexpected argument '%s'", argv[operands + 1]);
+        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands + 1]);
     const char *file = argv[operands];
-    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
 
     json_t *req;
     rc = read_import(file, name, &req);
@@ -328,7 +378,7 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     if (rc == 0)
         rc = check_size(c, m, nrows, name);
     if (rc == 0 && nrows > PROGRESS_ROWS)
-        fprintf(stderr, "reading %s: %zu rows\n", name, nrows);
+        fprintf(stderr, _("reading %s: %zu rows\n"), name, nrows);
     ProtobufCMessage *r = NULL;
     int err = rc == 0 ? cg_call(c, m, &r) : 0;
     if (err != 0) {
@@ -347,12 +397,12 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
 /* --- history, enter, close, demo -------------------------------------------- */
 
 static const cg_column history_columns[] = {
-    {.field = "seq"},
-    {.field = "at"},
-    {.field = "account"},
-    {.field = "field"},
-    {.header = "old", .field = "old_value"},
-    {.header = "new", .field = "new_value"},
+    {.header = N_("seq"), .field = "seq"},
+    {.header = N_("at"), .field = "at"},
+    {.header = N_("account"), .field = "account"},
+    {.header = N_("field"), .field = "field"},
+    {.header = N_("old value"), .field = "old_value"},
+    {.header = N_("new value"), .field = "new_value"},
     {.header = N_("reason"), .field = "reason"},
     {0},
 };
@@ -366,7 +416,7 @@ static const cg_request_spec history_spec = {
 };
 
 static const cg_opt enter_opts[] = {
-    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = "the day the unit entered"},
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("the day the unit entered")},
     {0},
 };
 
@@ -374,6 +424,7 @@ static const cg_request_spec enter_spec = {
     .in = {.request = &chengguan__v1__compound_enter__descriptor,
            .operands = id_operand,
            .opts = enter_opts},
+    .columns = compound_lines,
 };
 
 static const cg_opt correct_entry_opts[] = {
@@ -389,8 +440,8 @@ static const cg_request_spec correct_entry_spec = {
 };
 
 static const cg_opt close_opts[] = {
-    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = "the day it closed"},
-    {.field = "reason", .help = "why, e.g. demolished or merged"},
+    {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("the day it closed")},
+    {.field = "reason", .help = N_("why, e.g. demolished or merged")},
     {0},
 };
 
@@ -398,30 +449,31 @@ static const cg_request_spec close_spec = {
     .in = {.request = &chengguan__v1__compound_close__descriptor,
            .operands = id_operand,
            .opts = close_opts},
+    .columns = compound_lines,
 };
 
 static const cg_opt demo_operands[] = {
-    {.field = "id", .arg = "ID", .help = "the compound's id"},
-    {.field = "demo", .arg = "on|off", .help = "on: a demonstration compound; off: no longer"},
+    {.field = "id", .arg = "ID", .help = N_("the compound's id")},
+    {.field = "demo", .arg = "on|off", .help = N_("on: a demonstration compound; off: no longer")},
     {0},
 };
 
 static const cg_request_spec demo_spec = {
     .in = {.request = &chengguan__v1__compound_demo__descriptor, .operands = demo_operands},
+    .columns = compound_lines,
 };
 
 /* --- the group -------------------------------------------------------------- */
 
-#define SHOWS_COMPOUND "Prints the compound as stored (--json: one object).\n\n"
-
 static const cg_cli_command add = {
     .name = "compound add",
     .args = "--name NAME --district CODE ... [OPTIONS]",
-    .summary = "register a compound in the ledger",
-    .help = "Registers a compound (建档立卡); --name and --district are needed. Its\n"
-            "ledger record is complete when every field is filled but the owners'\n"
-            "committee and the account (the property company's three only when\n"
-            "--management-status is property_company).\n" SHOWS_COMPOUND,
+    .summary = N_("register a compound in the ledger"),
+    .help = N_("Registers a compound in the ledger; --name and --district are needed. Its\n"
+               "ledger record is complete when every field is filled but the owners'\n"
+               "committee and the account (the property company's three only when\n"
+               "--management-status is property_company). Prints the compound as\n"
+               "stored (--json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &add_spec,
 };
@@ -429,9 +481,10 @@ static const cg_cli_command add = {
 static const cg_cli_command update = {
     .name = "compound update",
     .args = "ID --FIELD VALUE... [--expected-version N]",
-    .summary = "change fields of a compound (kept in its history)",
-    .help = "Changes the fields given and no other; every change is kept in the\n"
-            "compound's history. An empty value ('') clears a field.\n" SHOWS_COMPOUND,
+    .summary = N_("change fields of a compound (kept in its history)"),
+    .help = N_("Changes the fields given and no other; every change is kept in the\n"
+               "compound's history. An empty value ('') clears a field. Prints the\n"
+               "compound as stored (--json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &update_spec,
 };
@@ -439,9 +492,9 @@ static const cg_cli_command update = {
 static const cg_cli_command show = {
     .name = "compound show",
     .args = "ID",
-    .summary = "show every field of a compound",
-    .help = "Shows the compound with its grid officer, entry, notice board, the\n"
-            "ledger fields still missing, and its version.\n\n",
+    .summary = N_("show every field of a compound"),
+    .help = N_("Shows the compound with its grid officer, entry, notice board, the\n"
+               "ledger fields still missing, and its version.\n\n"),
     .run = cg_request_run,
     .spec = &show_spec,
 };
@@ -450,55 +503,59 @@ static const cg_cli_command list = {
     .name = "compound list",
     .args = "[--unit UNIT] [--district CODE] [--entered | --not-entered] [--demo] "
             "[--missing-board] [--incomplete] [--closed]",
-    .summary = "list compounds, with filters",
-    .help = "Lists the open compounds this account may see, by id (--json: one\n"
-            "object per compound). Filters combine.\n\n",
+    .summary = N_("list compounds, with filters"),
+    .help = N_("Lists the open compounds this account may see, by id (--json: one\n"
+               "object per compound). Filters combine.\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };
 
 static const cg_cli_command export = {
     .name = "compound export",
-    .args = "[--format csv|json] [FILTERS]",
-    .summary = "write compounds as CSV or JSON lines (the filters of list)",
-    .help = "Writes the compounds that 'compound list' would show to standard output.\n"
-            "CSV: UTF-8 without a byte-order mark, RFC 4180 quoting, a header row of\n"
-            "the columns id, name, district, street, community, address, households,\n"
-            "buildings, management_status, property_company, property_manager,\n"
-            "property_phone, street_contact, street_phone, community_contact,\n"
-            "community_phone, owners_committee_contact, owners_committee_phone,\n"
-            "property_account: exactly what 'compound import' reads.\n"
-            "JSON: one object per compound with every field.\n\n",
+    .args = "[--format csv|json] [--headings en|zh] [--bom | --no-bom] [FILTERS]",
+    .summary = N_("write compounds as CSV or JSON lines (the filters of list)"),
+    .help = N_("Writes the compounds that 'compound list' would show to standard output.\n"
+               "CSV: UTF-8, RFC 4180 quoting, a header row of the columns id, name,\n"
+               "district, street, community, address, households, buildings,\n"
+               "management_status, property_company, property_manager, property_phone,\n"
+               "street_contact, street_phone, community_contact, community_phone,\n"
+               "owners_committee_contact, owners_committee_phone, property_account\n"
+               "(what 'compound import' reads), then grid_officer_name,\n"
+               "grid_officer_phone, entered_on and the four board_ columns (which import\n"
+               "skips). With --headings zh the headings are the Chinese ones offices\n"
+               "use, the management status is written in Chinese, and the file starts\n"
+               "with a byte-order mark so that Excel opens it as UTF-8.\n"
+               "JSON: one object per compound with every field.\n\n"),
     .run = run_export,
 };
 
 static const cg_cli_command import = {
     .name = "compound import",
     .args = "FILE.csv",
-    .summary = "add and update compounds from a CSV file, all or nothing",
-    .help = "Reads a CSV file (- for standard input) with a header row naming its\n"
-            "columns, those of 'compound export --format csv' in any order (dashes\n"
-            "allowed: management-status). UTF-8 (a byte-order mark is skipped) or\n"
-            "GBK/GB18030 as Excel saves it. Any of the columns may be left out: a row\n"
-            "with an id changes only the fields of the file's columns; a row without\n"
-            "one adds a compound with those fields and the rest empty (then name and\n"
-            "district are needed). A closed compound's row counts as unchanged when it\n"
-            "changes nothing, so an export with --closed imports back. Empty\n"
-            "numbers are 0. Problems in the file are listed by line and nothing is\n"
-            "sent; the server checks every row and applies all of them in one\n"
-            "transaction or none, listing each bad row as 'line N: field: reason'.\n"
-            "At most 100000 rows, and one message of at most the server's\n"
-            "max_frame_bytes.\n\n"
-            "Options:\n",
+    .summary = N_("add and update compounds from a CSV file, all or nothing"),
+    .help = N_("Reads a CSV file (- for standard input) with a header row naming its\n"
+               "columns, those of 'compound export' in any order, as field names\n"
+               "(dashes allowed: management-status) or as the Chinese headings.\n"
+               "UTF-8 (a byte-order mark is skipped) or GBK/GB18030 as Excel saves it.\n"
+               "Any of the columns may be left out: a row with an id changes only the\n"
+               "fields of the file's columns; a row without one adds a compound with\n"
+               "those fields and the rest empty (then name and district are needed).\n"
+               "A closed compound's row counts as unchanged when it changes nothing, so\n"
+               "an export with --closed imports back. Empty numbers are 0. Problems in\n"
+               "the file are listed by line and nothing is sent; the server checks\n"
+               "every row and applies all of them in one transaction or none, listing\n"
+               "each bad row by its line. At most 100000 rows, and one message of at\n"
+               "most the server's max_frame_bytes.\n\n"
+               "Options:\n"),
     .run = run_import,
 };
 
 static const cg_cli_command history = {
     .name = "compound history",
     .args = "ID",
-    .summary = "every change to a compound: who, when, field, old and new value",
-    .help = "Lists the changes to a compound, oldest first (--json: one object per\n"
-            "change).\n\n",
+    .summary = N_("every change to a compound: who, when, field, old and new value"),
+    .help = N_("Lists the changes to a compound, oldest first (--json: one object per\n"
+               "change).\n\n"),
     .run = cg_request_run,
     .spec = &history_spec,
 };
@@ -506,9 +563,10 @@ static const cg_cli_command history = {
 static const cg_cli_command enter = {
     .name = "compound enter",
     .args = "ID --date YYYY-MM-DD",
-    .summary = "record that the unit entered the compound (进驻)",
-    .help = "Records the day the unit entered the compound; once only, and only when\n"
-            "it has a grid officer.\n" SHOWS_COMPOUND,
+    .summary = N_("record that the unit entered the compound"),
+    .help = N_("Records the day the unit entered the compound; once only, and only when\n"
+               "it has a grid officer. Prints the compound as stored (--json: one\n"
+               "object).\n\n"),
     .run = cg_request_run,
     .spec = &enter_spec,
 };
@@ -517,7 +575,7 @@ static const cg_cli_command correct_entry = {
     .name = "compound correct-entry",
     .args = "ID --date YYYY-MM-DD --reason TEXT",
     .summary = N_("correct a mistyped entry date (kept in the history with the reason)"),
-    .help = N_("Corrects the day the unit entered the compound (进驻); the old day, the\n"
+    .help = N_("Corrects the day the unit entered the compound; the old day, the\n"
                "new one, who and why stay in the compound's history. Not after the\n"
                "first patrol of the compound that counts.\n\n"),
     .run = cg_request_run,
@@ -527,9 +585,10 @@ static const cg_cli_command correct_entry = {
 static const cg_cli_command close_cmd = {
     .name = "compound close",
     .args = "ID --date YYYY-MM-DD [--reason TEXT]",
-    .summary = "mark a compound closed (never deleted)",
-    .help = "Marks a compound that no longer exists as closed from a day on; it stays\n"
-            "in the ledger with its history.\n" SHOWS_COMPOUND,
+    .summary = N_("mark a compound closed (never deleted)"),
+    .help = N_("Marks a compound that no longer exists as closed from a day on; it stays\n"
+               "in the ledger with its history. Prints the compound as stored (--json:\n"
+               "one object).\n\n"),
     .run = cg_request_run,
     .spec = &close_spec,
 };
@@ -537,9 +596,10 @@ static const cg_cli_command close_cmd = {
 static const cg_cli_command demo = {
     .name = "compound demo",
     .args = "ID on|off",
-    .summary = "make or unmake a demonstration compound (示范小区; hq, supervision)",
-    .help = "Marks a compound as a demonstration compound (示范小区) or not; for the hq\n"
-            "and supervision accounts.\n" SHOWS_COMPOUND,
+    .summary = N_("make or unmake a demonstration compound (hq, supervision)"),
+    .help = N_("Marks a compound as a demonstration compound or not; for the hq and\n"
+               "supervision accounts. Prints the compound as stored (--json: one\n"
+               "object).\n\n"),
     .run = cg_request_run,
     .spec = &demo_spec,
 };
@@ -551,7 +611,7 @@ static const cg_cli_command *const subcommands[] = {
 
 const cg_cli_command cg_cli_cmd_compound = {
     .name = "compound",
-    .summary = "the compound ledger (建档立卡)",
+    .summary = N_("the compound ledger"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -249,7 +249,7 @@ static const char *value_from_text(const entry *x, const char *arg, json_t **v, 
         if (list == NULL || json_array_append_new(list, *v) != 0) { /* which frees *v */
             json_decref(list);
             list = NULL;
-            why = "out of memory";
+            why = _("out of memory");
         }
         *v = list;
     }

@@ -55,7 +55,7 @@ static const cg_cli_command assign = {
     .name = "grid assign",
     .args = "COMPOUND --officer ID",
     .summary = N_("make an officer the grid officer of a compound"),
-    .help = N_("Makes the officer the compound's grid officer (网格员); the previous\n"
+    .help = N_("Makes the officer the compound's grid officer; the previous\n"
                "assignment ends and stays in the history. Prints the compound.\n\n"),
     .run = cg_request_run,
     .spec = &assign_spec,
@@ -75,7 +75,7 @@ static const cg_cli_command *const subcommands[] = {&assign, &show, NULL};
 
 const cg_cli_command cg_cli_cmd_grid = {
     .name = "grid",
-    .summary = N_("grid management (网格管理): officers and their compounds"),
+    .summary = N_("grid management: officers and their compounds"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -35,7 +35,7 @@ static const cg_cli_command summary = {
     .name = "ledger summary",
     .args = "[--unit UNIT]",
     .summary = N_("per unit: compounds, entered, notice boards, complete records, demo"),
-    .help = N_("Counts the open compounds of each unit in scope: entered (进驻), with a\n"
+    .help = N_("Counts the open compounds of each unit in scope: entered, with a\n"
                "complete notice board, with a complete ledger record, demonstration\n"
                "compounds, and the three shares as percentages; then the total row.\n"
                "--json: one object per unit, then the total as the last object.\n\n"),
@@ -47,7 +47,7 @@ static const cg_cli_command *const subcommands[] = {&summary, NULL};
 
 const cg_cli_command cg_cli_cmd_ledger = {
     .name = "ledger",
-    .summary = N_("ledger figures (工作台账)"),
+    .summary = N_("ledger figures"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -9,7 +9,7 @@ static const cg_opt officer_fields[] = {
     {.field = "name", .required = 1, .help = N_("the officer's name")},
     {.field = "unit", .arg = "UNIT", .required = 1, .help = N_("unit code, e.g. xinglongtai")},
     {.field = "phone", .arg = "PHONE", .required = 1, .help = N_("the officer's phone")},
-    {.field = "badge", .help = N_("enforcement badge number (执法证号), optional")},
+    {.field = "badge", .help = N_("enforcement badge number, optional")},
     {0},
 };
 

@@ -217,7 +217,7 @@ static const cg_cli_command submit = {
     .args = "--compound ID --officer ID[,ID...] --start TS --end TS "
             "[--finding CATEGORY:TEXT[:ACTION]]... [--note TEXT]",
     .summary = N_("record a patrol of a compound, with what was found"),
-    .help = N_("Records a patrol (巡查) of an entered compound by officers of its unit.\n"
+    .help = N_("Records a patrol of an entered compound by officers of its unit.\n"
                "TS is YYYY-MM-DDTHH:MM[:SS] (a space for T is fine) with an optional UTC\n"
                "offset (Z, +08:00); without one it is Beijing time. 'now' is the current\n"
                "instant. The end may not be before the start, more than 5 minutes ahead,\n"
@@ -281,7 +281,7 @@ static const cg_cli_command void_cmd = {
     .name = "patrol void",
     .args = "ID --reason TEXT",
     .summary = N_("void a patrol recorded by mistake (kept, counted nowhere)"),
-    .help = N_("Voids (作废) a patrol recorded by mistake: it is never deleted; it stays\n"
+    .help = N_("Voids a patrol recorded by mistake: it is never deleted; it stays\n"
                "in lists and show, marked voided with who, when and why, and counts in\n"
                "no figure (patrol due, compliance). Once.\n\n"),
     .run = cg_request_run,
@@ -293,7 +293,7 @@ static const cg_cli_command *const subcommands[] = {&submit,     &show,     &lis
 
 const cg_cli_command cg_cli_cmd_patrol = {
     .name = "patrol",
-    .summary = N_("weekly patrols (定期巡查)"),
+    .summary = N_("weekly patrols"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

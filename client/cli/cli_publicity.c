@@ -12,10 +12,8 @@ static const cg_opt record_operands[] = {
 
 static const cg_opt record_opts[] = {
     {.field = "date", .arg = "YYYY-MM-DD", .required = 1, .help = N_("day of the delivery")},
-    {.field = "notices", .required = 1, .help = N_("notices (告知书) delivered")},
-    {.field = "letters",
-     .required = 1,
-     .help = N_("letters to residents (致市民一封信) delivered")},
+    {.field = "notices", .required = 1, .help = N_("notices delivered")},
+    {.field = "letters", .required = 1, .help = N_("letters to residents delivered")},
     {.field = "note", .help = N_("a remark")},
     {0},
 };
@@ -55,7 +53,7 @@ static const cg_cli_command record = {
     .name = "publicity record",
     .args = "COMPOUND --date DATE --notices N --letters N [--note TEXT]",
     .summary = N_("record notices and letters delivered in a compound"),
-    .help = N_("Records a delivery of notices (告知书) and letters (致市民一封信) in a\n"
+    .help = N_("Records a delivery of notices and letters to residents in a\n"
                "compound. Prints the record as stored.\n\n"),
     .run = cg_request_run,
     .spec = &record_spec,
@@ -74,7 +72,7 @@ static const cg_cli_command *const subcommands[] = {&record, &list, NULL};
 
 const cg_cli_command cg_cli_cmd_publicity = {
     .name = "publicity",
-    .summary = N_("publicity and education (宣传教育)"),
+    .summary = N_("publicity and education"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -192,7 +192,7 @@ static const cg_cli_command submit = {
     .name = "report submit",
     .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] [--location TEXT]",
     .summary = N_("report a violation in a compound to its grid officer and unit"),
-    .help = N_("Files a report (快速处置) as a property company, or as a unit or hq on its\n"
+    .help = N_("Files a report as a property company, or as a unit or hq on its\n"
                "behalf. It goes to the compound's grid officer and unit and climbs the\n"
                "escalation ladder until acknowledged. A report of the same compound and\n"
                "category while one is open within the server's dedup_window is attached\n"
@@ -241,8 +241,8 @@ static const cg_cli_command resolve = {
     .args = "ID --outcome stopped|case_needed|unfounded|referred --note TEXT",
     .summary = N_("resolve an acknowledged report with its outcome"),
     .help = N_("Resolves an acknowledged report and stops every step of the ladder.\n"
-               "OUTCOME: stopped (已制止), case_needed (需立案: needs a case), unfounded\n"
-               "(不属实) or referred (已移交: handed to another department).\nPrints the report as "
+               "OUTCOME: stopped, case_needed (a case is to be opened), unfounded or\n"
+               "referred (handed to another department).\nPrints the report as "
                "stored (times in Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &resolve_spec,
@@ -252,7 +252,7 @@ static const cg_cli_command *const subcommands[] = {&submit, &show, &list, &ack,
 
 const cg_cli_command cg_cli_cmd_report = {
     .name = "report",
-    .summary = N_("reports from property companies and their handling (快速处置)"),
+    .summary = N_("reports from property companies and their quick handling"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -141,7 +141,7 @@ static const cg_cli_command answer = {
     .name = "request answer",
     .args = "ID --text TEXT",
     .summary = N_("record the feedback given to the resident"),
-    .help = N_("Records the answer (反馈) given to the resident; a request is answered\n"
+    .help = N_("Records the answer given to the resident; a request is answered\n"
                "before it is closed.\nPrints the request as stored (times in Beijing time; --json: "
                "one object).\n\n"),
     .run = cg_request_run,
@@ -182,7 +182,7 @@ static const cg_cli_command void_cmd = {
     .name = "request void",
     .args = "ID --reason TEXT",
     .summary = N_("void a request filed by mistake (kept, counted nowhere)"),
-    .help = N_("Voids (作废) a request filed by mistake, in any state: it is never\n"
+    .help = N_("Voids a request filed by mistake, in any state: it is never\n"
                "deleted; its status becomes voided, with who, when and why, it is never\n"
                "overdue and counts in no figure. Once.\n\n"),
     .run = cg_request_run,
@@ -194,7 +194,7 @@ static const cg_cli_command *const subcommands[] = {&add,  &answer,   &close_cmd
 
 const cg_cli_command cg_cli_cmd_request = {
     .name = "request",
-    .summary = N_("residents' problems, opinions and suggestions (居民反映的问题)"),
+    .summary = N_("residents' problems, opinions and suggestions"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

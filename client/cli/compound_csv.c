@@ -16,28 +16,54 @@ static const char *const needed_for_new[] = {"name", "district"};
 
 static const ProtobufCMessageDescriptor *compound = &chengguan__v1__compound__descriptor;
 
+/* The management statuses as an office writes them. */
+static const char *const statuses[][2] = {
+    {"property_company", "物业管理"},
+    {"self_managed", "自管"},
+    {"none", "无物业"},
+};
+#define N_STATUSES (sizeof statuses / sizeof statuses[0])
+
+/* from = 0: the Chinese of a status code; 1: the code of its Chinese. */
+static const char *status_text(const char *s, int from)
+{
+    for (size_t i = 0; i < N_STATUSES; i++)
+        if (strcmp(statuses[i][from], s) == 0)
+            return statuses[i][!from];
+    return NULL;
+}
+
+/* --management-status: the code, or the Chinese an office writes. */
+static const char *status_from_text(const char *text, json_t **out)
+{
+    const char *code = status_text(text, 1);
+    *out = json_string(code != NULL ? code : text);
+    return *out != NULL ? NULL : _("not valid UTF-8");
+}
+
 const cg_opt cg_compound_fields[] = {
-    {.field = "name", .help = N_("compound name (小区名称), 1-100 characters")},
+    {.field = "name", .help = N_("compound name, 1-100 characters")},
     {.field = "district",
      .arg = "CODE",
      .help = N_("xinglongtai, shuangtaizi, dawa, liaodongwan, panshan, or the Chinese name")},
-    {.field = "street", .help = N_("street office (街道)")},
-    {.field = "community", .help = N_("community (社区)")},
+    {.field = "street", .help = N_("street office")},
+    {.field = "community", .help = N_("community")},
     {.field = "address", .help = N_("address")},
-    {.field = "households", .help = N_("number of households (户数)")},
-    {.field = "buildings", .help = N_("number of buildings (楼栋数)")},
+    {.field = "households", .help = N_("number of households")},
+    {.field = "buildings", .help = N_("number of buildings")},
     {.field = "management_status",
      .arg = "STATUS",
-     .help = N_("property_company, self_managed or none")},
-    {.field = "property_company", .help = N_("property-management company (物业服务企业)")},
+     .from_text = status_from_text,
+     .help = N_("property_company, self_managed or none (or in Chinese: \"物业管理\", "
+                "\"自管\", \"无物业\")")},
+    {.field = "property_company", .help = N_("property-management company")},
     {.field = "property_manager", .help = N_("its person in charge")},
     {.field = "property_phone", .arg = "PHONE", .help = N_("that person's phone")},
     {.field = "street_contact", .help = N_("person in charge at the street office")},
     {.field = "street_phone", .arg = "PHONE", .help = N_("that person's phone")},
     {.field = "community_contact", .help = N_("person in charge at the community")},
     {.field = "community_phone", .arg = "PHONE", .help = N_("that person's phone")},
-    {.field = "owners_committee_contact",
-     .help = N_("owners' committee (业主委员会) contact, optional")},
+    {.field = "owners_committee_contact", .help = N_("owners' committee contact, optional")},
     {.field = "owners_committee_phone",
      .arg = "PHONE",
      .help = N_("that contact's phone, optional")},
@@ -86,23 +112,6 @@ static const column columns[] = {
     {"board_supervision_phone", "公示牌监督电话", NULL, 1},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
-
-/* The management statuses as an office writes them. */
-static const char *const statuses[][2] = {
-    {"property_company", "物业管理"},
-    {"self_managed", "自管"},
-    {"none", "无物业"},
-};
-#define N_STATUSES (sizeof statuses / sizeof statuses[0])
-
-/* from = 0: the Chinese of a status code; 1: the code of its Chinese. */
-static const char *status_text(const char *s, int from)
-{
-    for (size_t i = 0; i < N_STATUSES; i++)
-        if (strcmp(statuses[i][from], s) == 0)
-            return statuses[i][!from];
-    return NULL;
-}
 
 int cg_compound_csv_write_header(FILE *out, int zh)
 {
@@ -190,7 +199,8 @@ static int read_header(const cg_csv_record *h, const ProtobufCFieldDescriptor **
         if (c == NULL) {
             problem(errors, h->line,
                     _("unknown column '%s' (the columns are those of 'compound export': "
-                      "id, name, district, ... or 编号, 小区名称, 区, 街道, 社区, ...)"),
+                      "id, name, district, ..., or their Chinese headings, those of "
+                      "'compound export --headings zh')"),
                     h->fields[k]);
             continue;
         }

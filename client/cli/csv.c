@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -6,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -44,11 +46,11 @@ int cg_csv_read(FILE *in, size_t max, char **data, size_t *len, char *err, size_
     }
     int rc = 0;
     if (buf == NULL)
-        rc = fail(err, errlen, "out of memory");
+        rc = fail(err, errlen, _("out of memory"));
     else if (ferror(in))
-        rc = fail(err, errlen, "cannot read: %s", strerror(errno));
+        rc = fail(err, errlen, _("cannot read: %s"), strerror(errno));
     else if (n > max)
-        rc = fail(err, errlen, "larger than %zu MB: split the file", max >> 20);
+        rc = fail(err, errlen, _("larger than %zu MB: split the file"), max >> 20);
     if (rc != 0) {
         free(buf);
         return rc;
@@ -60,53 +62,13 @@ int cg_csv_read(FILE *in, size_t max, char **data, size_t *len, char *err, size_
 
 /* --- encoding ------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when there is none:
- * a stray continuation byte, an overlong form, a surrogate, a value past
- * U+10FFFF, or a sequence cut short by the end. */
-static size_t utf8_seq(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (left < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-/* Offset of the first byte that is not valid UTF-8, or len when all are. */
+/* Offset of the first byte that is not valid UTF-8 (libunistring's rule:
+ * no overlong forms, surrogates or values past U+10FFFF), or len when all
+ * are. */
 static size_t utf8_invalid_at(const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        size_t n = utf8_seq(u + i, len - i);
-        if (n == 0)
-            return i;
-        i += n;
-    }
-    return len;
+    const uint8_t *bad = u8_check((const uint8_t *)s, len);
+    return bad != NULL ? (size_t)(bad - (const uint8_t *)s) : len;
 }
 
 /* 1-based line of byte offset off in s. */
@@ -172,17 +134,18 @@ int cg_csv_decode(const char *data, size_t len, char **out, size_t *outlen, cons
         data += 3;
         len -= 3;
     } else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-        return fail(err, errlen, "UTF-16 text: save the file as CSV in UTF-8 or GBK");
+        return fail(err, errlen, _("UTF-16 text: save the file as CSV in UTF-8 or GBK"));
     }
     const char *nul = memchr(data, '\0', len);
     if (nul != NULL)
-        return fail(err, errlen, "line %u: NUL byte: not a text file", line_of(data, nul - data));
+        return fail(err, errlen, _("line %u: NUL byte: not a text file"),
+                    line_of(data, nul - data));
 
     size_t bad = utf8_invalid_at(data, len);
     if (bad == len) {
         char *copy = malloc(len + 1);
         if (copy == NULL)
-            return fail(err, errlen, "out of memory");
+            return fail(err, errlen, _("out of memory"));
         memcpy(copy, data, len);
         copy[len] = '\0';
         *out = copy;
@@ -196,11 +159,11 @@ int cg_csv_decode(const char *data, size_t len, char **out, size_t *outlen, cons
         return 0;
     }
     if (rc < 0)
-        return fail(err, errlen, "cannot convert from GB18030: %s", strerror(errno));
+        return fail(err, errlen, _("cannot convert from GB18030: %s"), strerror(errno));
     /* Name the place that got further: the file is most likely in that
      * encoding and broken there. */
     size_t at = (size_t)rc - 1 > bad ? (size_t)rc - 1 : bad;
-    return fail(err, errlen, "line %u: neither UTF-8 nor GBK/GB18030 text (byte 0x%02x)",
+    return fail(err, errlen, _("line %u: neither UTF-8 nor GBK/GB18030 text (byte 0x%02x)"),
                 line_of(data, at), (unsigned char)data[at]);
 }
 
@@ -270,7 +233,7 @@ int cg_csv_parse(const char *text, size_t len, cg_csv *csv, char *err, size_t er
     size_t i = 0;
     int rc = 0;
     if (o == NULL)
-        rc = fail(err, errlen, "out of memory");
+        rc = fail(err, errlen, _("out of memory"));
     while (rc == 0 && i < len) {
         size_t first = b.nslots;
         unsigned rec_line = line;
@@ -283,7 +246,7 @@ int cg_csv_parse(const char *text, size_t len, cg_csv *csv, char *err, size_t er
                 i++;
                 for (;;) {
                     if (i >= len) {
-                        rc = fail(err, errlen, "line %u: quoted field not closed", field_line);
+                        rc = fail(err, errlen, _("line %u: quoted field not closed"), field_line);
                         break;
                     }
                     if (text[i] == '"') {
@@ -304,18 +267,18 @@ int cg_csv_parse(const char *text, size_t len, cg_csv *csv, char *err, size_t er
                         continue;
                     }
                     if (text[i] == '\0') {
-                        rc = fail(err, errlen, "line %u: NUL byte", line);
+                        rc = fail(err, errlen, _("line %u: NUL byte"), line);
                         break;
                     }
                     *o++ = text[i++];
                 }
                 if (rc == 0 && i < len && text[i] != ',' && line_break(text, len, i) == 0)
-                    rc =
-                        fail(err, errlen, "line %u: text after the closing quote of a field", line);
+                    rc = fail(err, errlen, _("line %u: text after the closing quote of a field"),
+                              line);
             } else {
                 while (i < len && text[i] != ',' && line_break(text, len, i) == 0) {
                     if (text[i] == '\0') {
-                        rc = fail(err, errlen, "line %u: NUL byte", line);
+                        rc = fail(err, errlen, _("line %u: NUL byte"), line);
                         break;
                     }
                     *o++ = text[i++];
@@ -325,7 +288,7 @@ int cg_csv_parse(const char *text, size_t len, cg_csv *csv, char *err, size_t er
                 break;
             *o++ = '\0';
             if (push_slot(csv, &b, field) != 0) {
-                rc = fail(err, errlen, "out of memory");
+                rc = fail(err, errlen, _("out of memory"));
                 break;
             }
             if (i < len && text[i] == ',') {
@@ -346,7 +309,7 @@ int cg_csv_parse(const char *text, size_t len, cg_csv *csv, char *err, size_t er
             continue;
         }
         if (push_record(csv, &b, first, rec_line) != 0)
-            rc = fail(err, errlen, "out of memory");
+            rc = fail(err, errlen, _("out of memory"));
     }
     if (rc != 0) {
         free(b.firsts);

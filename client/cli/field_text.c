@@ -48,7 +48,7 @@ const char *cg_field_from_text(const ProtobufCFieldDescriptor *f, const char *te
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
         *out = json_string(text); /* NULL for invalid UTF-8 */
-        return *out ? NULL : "not valid UTF-8";
+        return *out ? NULL : _("not valid UTF-8");
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:

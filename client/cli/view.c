@@ -87,13 +87,16 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
     }
 }
 
-/* The header of c: its own translated, or the field name with '_' -> ' '. */
+/* The header of c: its own translated, or the field name with '_' -> ' ',
+ * translated when the catalogue has that text (a heading of another table). */
 static void header_of(const cg_column *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", c->header ? _(c->header) : c->field);
-    for (char *p = buf; *p; p++)
+    char name[64];
+    snprintf(name, sizeof name, "%s", c->header ? c->header : c->field);
+    for (char *p = name; *p; p++)
         if (*p == '_')
             *p = ' ';
+    snprintf(buf, len, "%s", cg_i18n(name));
 }
 
 static size_t count(const cg_column *cols)

@@ -164,6 +164,21 @@ static void test_decode_utf8_and_bom(void **state)
     assert_string_equal(text, plain);
     assert_int_equal(len, strlen(plain));
     free(text);
+    /* Four-byte sequences are UTF-8; a surrogate (ED A0 80) and an overlong
+     * '/' (C0 AF) are not, whatever else they may be. */
+    const char *wide = "name\n\xF0\xA0\x80\x80\xE5\xB0\x8F\xE5\x8C\xBA\n";
+    assert_int_equal(cg_csv_decode(wide, strlen(wide), &text, &len, &encoding, err, sizeof err), 0);
+    assert_string_equal(encoding, "UTF-8");
+    assert_string_equal(text, wide);
+    free(text);
+    const char *const not_utf8[] = {"name\n\xED\xA0\x80\n", "name\n\xC0\xAF\n"};
+    for (size_t i = 0; i < 2; i++) {
+        text = NULL;
+        int rc = cg_csv_decode(not_utf8[i], strlen(not_utf8[i]), &text, &len, &encoding, err,
+                               sizeof err);
+        assert_true(rc != 0 || strcmp(encoding, "UTF-8") != 0);
+        free(text);
+    }
 }
 
 static void test_decode_gbk(void **state)
@@ -438,7 +453,8 @@ static void test_import_header_problems(void **state)
     assert_null(import_of("name,colour,name\nx,y,z\n", &errors));
     const char *want[] = {
         "line 1: unknown column 'colour' (the columns are those of 'compound export': id, "
-        "name, district, ... or 编号, 小区名称, 区, 街道, 社区, ...)",
+        "name, district, ..., or their Chinese headings, those of 'compound export --headings "
+        "zh')",
         "line 1: column 'name' appears twice",
     };
     assert_errors(errors, want, 2);
