@@ -1,6 +1,7 @@
 /* chengguan compound ...: the compound ledger (建档立卡). */
 #include "cli.h"
 #include "cli_request.h"
+#include "compound_view.h"
 #include "compound_csv.h"
 #include "envelope.h"
 #include "i18n.h"
@@ -30,54 +31,12 @@ static const cg_opt id_operand[] = {{.field = "id", .arg = "ID", .help = N_("the
 
 static const cg_opt add_opts[] = {FORCE_OPT, {0}};
 
-/* What people see of a compound after add, update, show, enter, close and demo. */
-static const cg_column compound_lines[] = {
-    {.header = N_("id"), .field = "id"},
-    {.header = N_("compound name"), .field = "name"},
-    {.header = N_("district"), .field = "district"},
-    {.header = N_("unit"), .field = "unit"},
-    {.header = N_("street"), .field = "street"},
-    {.header = N_("community"), .field = "community"},
-    {.header = N_("address"), .field = "address"},
-    {.header = N_("households"), .field = "households"},
-    {.header = N_("buildings"), .field = "buildings"},
-    {.header = N_("management status"), .field = "management_status"},
-    {.header = N_("property company"), .field = "property_company"},
-    {.header = N_("property manager"), .field = "property_manager"},
-    {.header = N_("property manager's phone"), .field = "property_phone"},
-    {.header = N_("street office contact"), .field = "street_contact"},
-    {.header = N_("street office phone"), .field = "street_phone"},
-    {.header = N_("community contact"), .field = "community_contact"},
-    {.header = N_("community phone"), .field = "community_phone"},
-    {.header = N_("owners' committee contact"), .field = "owners_committee_contact"},
-    {.header = N_("owners' committee phone"), .field = "owners_committee_phone"},
-    {.header = N_("property account"), .field = "property_account"},
-    {.header = N_("grid officer"), .field = "grid_officer_name"},
-    {.header = N_("grid officer's phone"), .field = "grid_officer_phone"},
-    {.header = N_("grid officer since"), .field = "grid_officer_since"},
-    {.header = N_("entered on"), .field = "entered_on"},
-    {.header = N_("demonstration compound"), .field = "demo", .fmt = CG_FMT_YESNO},
-    {.header = N_("board installed on"), .field = "board_installed_on"},
-    {.header = N_("board duties"), .field = "board_duties"},
-    {.header = N_("board contact phone"), .field = "board_contact_phone"},
-    {.header = N_("board supervision phone"), .field = "board_supervision_phone"},
-    {.header = N_("notice board"), .field = "board_missing", .fmt = CG_FMT_MISSING},
-    {.header = N_("ledger fields missing"), .field = "missing"},
-    {.header = N_("ledger complete"), .field = "complete", .fmt = CG_FMT_YESNO},
-    {.header = N_("closed on"), .field = "closed_on"},
-    {.header = N_("reason for closing"), .field = "close_reason"},
-    {.header = N_("version"), .field = "version"},
-    {.header = N_("created at"), .field = "created_at"},
-    {.header = N_("updated at"), .field = "updated_at"},
-    {0},
-};
-
 static const cg_request_spec add_spec = {
     .in = {.request = &chengguan__v1__compound_add__descriptor,
            .opts = add_opts,
            .values = "compound",
            .value_opts = cg_compound_fields},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 static const cg_opt update_opts[] = {
@@ -95,12 +54,12 @@ static const cg_request_spec update_spec = {
            .values = "values",
            .value_opts = cg_compound_fields,
            .fields_list = "fields"},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 static const cg_request_spec show_spec = {
     .in = {.request = &chengguan__v1__compound_get__descriptor, .operands = id_operand},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 /* --- list and export ------------------------------------------------------ */
@@ -424,7 +383,7 @@ static const cg_request_spec enter_spec = {
     .in = {.request = &chengguan__v1__compound_enter__descriptor,
            .operands = id_operand,
            .opts = enter_opts},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 static const cg_opt correct_entry_opts[] = {
@@ -449,7 +408,7 @@ static const cg_request_spec close_spec = {
     .in = {.request = &chengguan__v1__compound_close__descriptor,
            .operands = id_operand,
            .opts = close_opts},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 static const cg_opt demo_operands[] = {
@@ -460,7 +419,7 @@ static const cg_opt demo_operands[] = {
 
 static const cg_request_spec demo_spec = {
     .in = {.request = &chengguan__v1__compound_demo__descriptor, .operands = demo_operands},
-    .columns = compound_lines,
+    .columns = cg_compound_lines,
 };
 
 /* --- the group -------------------------------------------------------------- */

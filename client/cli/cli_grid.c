@@ -2,6 +2,7 @@
 #include "i18n.h"
 #include "cli.h"
 #include "cli_request.h"
+#include "compound_view.h"
 
 #include "chengguan/v1/ledger.pb-c.h"
 
@@ -27,6 +28,7 @@ static const cg_request_spec assign_spec = {
     .in = {.request = &chengguan__v1__grid_assign__descriptor,
            .operands = assign_operands,
            .opts = assign_opts},
+    .columns = cg_compound_lines,
 };
 
 static const cg_opt show_opts[] = {
