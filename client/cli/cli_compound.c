@@ -359,7 +359,7 @@ static const cg_column history_columns[] = {
     {.header = N_("seq"), .field = "seq"},
     {.header = N_("at"), .field = "at"},
     {.header = N_("account"), .field = "account"},
-    {.header = N_("field"), .field = "field"},
+    {.header = N_("field"), .field = "field", .fmt = CG_FMT_FIELD},
     {.header = N_("old value"), .field = "old_value"},
     {.header = N_("new value"), .field = "new_value"},
     {.header = N_("reason"), .field = "reason"},

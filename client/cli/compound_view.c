@@ -1,6 +1,8 @@
 #include "compound_view.h"
 #include "i18n.h"
 
+#include <string.h>
+
 const cg_column cg_compound_lines[] = {
     {.header = N_("id"), .field = "id"},
     {.header = N_("compound name"), .field = "name"},
@@ -32,7 +34,7 @@ const cg_column cg_compound_lines[] = {
     {.header = N_("board contact phone"), .field = "board_contact_phone"},
     {.header = N_("board supervision phone"), .field = "board_supervision_phone"},
     {.header = N_("notice board"), .field = "board_missing", .fmt = CG_FMT_MISSING},
-    {.header = N_("ledger fields missing"), .field = "missing"},
+    {.header = N_("ledger fields missing"), .field = "missing", .fmt = CG_FMT_FIELD},
     {.header = N_("ledger complete"), .field = "complete", .fmt = CG_FMT_YESNO},
     {.header = N_("closed on"), .field = "closed_on"},
     {.header = N_("reason for closing"), .field = "close_reason"},
@@ -41,3 +43,11 @@ const cg_column cg_compound_lines[] = {
     {.header = N_("updated at"), .field = "updated_at"},
     {0},
 };
+
+const char *cg_compound_field_label(const char *field)
+{
+    for (const cg_column *c = cg_compound_lines; c->field != NULL; c++)
+        if (strcmp(c->field, field) == 0)
+            return cg_i18n(c->header);
+    return field;
+}

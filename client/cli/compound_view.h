@@ -7,4 +7,8 @@
 
 extern const cg_column cg_compound_lines[];
 
+/* The label of a compound's field as those lines show it, translated
+ * ("entered_on" -> 进驻日期 under zh_CN); a field they lack as it is. */
+const char *cg_compound_field_label(const char *field);
+
 #endif

@@ -1,4 +1,5 @@
 #include "view.h"
+#include "compound_view.h"
 #include "enum_text.h"
 #include "i18n.h"
 #include "local_time.h"
@@ -52,6 +53,8 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
             return strdup(buf);
         if (fmt == CG_FMT_ENUM && json_string_length(v) > 0)
             return one_line(cg_enum_text(json_string_value(v)));
+        if (fmt == CG_FMT_FIELD)
+            return one_line(cg_compound_field_label(json_string_value(v)));
         if (fmt == CG_FMT_UNIT || fmt == CG_FMT_DISTRICT) {
             const char *name = cg_ref_name_of(
                 fmt == CG_FMT_UNIT ? cg_unit_names : cg_district_names, json_string_value(v));

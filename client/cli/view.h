@@ -28,6 +28,8 @@ typedef enum {
     CG_FMT_ENUM,     /* a value of an enumeration, translated (enum_text.h) */
     CG_FMT_UNIT,     /* a unit's code as its Chinese name: "兴隆台分局" */
     CG_FMT_DISTRICT, /* a district's code as its Chinese name: "兴隆台区" */
+    CG_FMT_FIELD,    /* a compound's field name (or a list) as its line in compound show:
+                        "community_contact" -> "社区联系人" (compound_view.h) */
 } cg_fmt;
 
 /* One column of a table, or one line of a vertical table; a table of them

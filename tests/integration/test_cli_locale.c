@@ -144,6 +144,21 @@ static void test_report_and_request(void **state)
     assert_false(shows_utc(out));
 }
 
+/* A compound's missing ledger fields and its history name the fields as
+ * compound show's lines do, not by their codes. */
+static void test_compound_fields_by_label(void **state)
+{
+    assert_int_equal(cli(ZH, out, "--as xinglongtai compound show %llu", compound), 0);
+    assert_has(out, "社区负责人");
+    assert_null(strstr(out, "community_contact"));
+    assert_int_equal(cli("C", out, "--as xinglongtai compound show %llu", compound), 0);
+    assert_has(out, "community contact");
+    assert_int_equal(cli(ZH, out, "--as xinglongtai compound history %llu", compound), 0);
+    assert_has(out, "进驻日期");
+    assert_null(strstr(out, "entered_on"));
+    (void)state;
+}
+
 static void test_errors_in_both_languages(void **state)
 {
     assert_int_equal(cli(ZH, out, "--as xinglongtai patrol list --week 2021-W"), 1);
@@ -194,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_patrol_in_both_languages, setup),
         cmocka_unit_test(test_report_and_request),
+        cmocka_unit_test(test_compound_fields_by_label),
         cmocka_unit_test(test_errors_in_both_languages),
         cmocka_unit_test(test_json_does_not_change_with_the_locale),
     };
