@@ -290,14 +290,28 @@ static int print_import(const cg_cli *cli, const char *name, json_t *reply)
     return 0;
 }
 
+static const struct option import_options[] = {
+    {"force", no_argument, NULL, 'f'},
+    {NULL, 0, NULL, 0},
+};
+
+static int on_import_opt(int opt, const char *arg, void *ctx)
+{
+    (void)arg;
+    if (opt == 'f')
+        *(int *)ctx = 1;
+    return 0;
+}
+
 static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
-    int operands;
+    int operands, force = 0;
     if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
         puts("operand\tFILE\tFILE\t1\tvalue"); /* the format of cg_input_parse's list */
+        puts("option\t--force\t-\t0\tvalue");
         return CG_EXIT_OK;
     }
-    int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
+    int rc = cg_cli_getopt(cmd, argc, argv, "", import_options, on_import_opt, &force, &operands);
     if (rc >= 0)
         return rc;
     if (operands >= argc)
@@ -323,6 +337,7 @@ static int run_import(const cg_cli *cli, const cg_cli_command *cmd, int argc, ch
     }
     /* The key now, so that the size below is the size sent. */
     Chengguan__V1__CompoundImport *imp = (Chengguan__V1__CompoundImport *)m;
+    imp->force = force;
     const char *given = cli->idempotency_key;
     size_t keylen = given ? strlen(given) : 16;
     imp->idempotency_key.data = malloc(keylen);
@@ -490,7 +505,7 @@ static const cg_cli_command export = {
 
 static const cg_cli_command import = {
     .name = "compound import",
-    .args = "FILE.csv",
+    .args = "[--force] FILE.csv",
     .summary = N_("add and update compounds from a CSV file, all or nothing"),
     .help = N_("Reads a CSV file (- for standard input) with a header row naming its\n"
                "columns, those of 'compound export' in any order, as field names\n"
@@ -505,7 +520,9 @@ static const cg_cli_command import = {
                "every row and applies all of them in one transaction or none, listing\n"
                "each bad row by its line. At most 100000 rows, and one message of at\n"
                "most the server's max_frame_bytes.\n\n"
-               "Options:\n"),
+               "Options:\n"
+               "  --force               add a compound although its district has one of the\n"
+               "                        same name in another community\n"),
     .run = run_import,
 };
 

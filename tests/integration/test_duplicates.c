@@ -100,6 +100,19 @@ static void test_compound_name_in_district(void **state)
                                   "--as dawa compound update %llu --address 同名路1号",
                                   (unsigned long long)other),
                      0);
+
+    /* an import adding the name again: refused, all of it, unless --force */
+    char csv[700];
+    snprintf(csv, sizeof csv, "%s/same-name.csv", server.dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("name,district,community\n同名花园,dawa,南风社区\n", f);
+    fclose(f);
+    assert_int_equal(cg_test_clif(&server, out, sizeof out, "--as dawa compound import '%s'", csv),
+                     2);
+    assert_int_equal(
+        cg_test_clif(&server, out, sizeof out, "--as dawa compound import --force '%s'", csv), 0);
+    assert_non_null(strstr(out, "1 created"));
     (void)state;
 }
 
