@@ -14,7 +14,7 @@
 # (/, /root, /home, /home/dev, /var/lib).
 #
 # Not part of .ci/run: it downloads a Debian root (about 150 MB of packages
-# inside it) and takes about 4 minutes on 2 cores with a near mirror. Needs root, mmdebstrap
+# inside it) and takes about 5 minutes on 2 cores with a near mirror. Needs root, mmdebstrap
 # (installed if missing) and Debian's mirror.
 #
 # Usage: scripts/fresh-check.sh [--keep] [ROOTDIR]
