@@ -5,9 +5,11 @@
 #include <string.h>
 
 static const char *const fields[] = {
-    "status", "channel",           "kind", "outcome",
-    "action", "management_status", "role", "nobody_to_call_reason",
-    NULL,
+    "status",   "channel",
+    "kind",     "outcome",
+    "action",   "management_status",
+    "role",     "nobody_to_call_reason",
+    "day_kind", NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -62,6 +64,14 @@ static const char *const values[] = {
     N_("unit"),
     N_("property"),
     N_("integration"),
+    /* TRANSLATORS: an entry of the holiday calendar */
+    N_("holiday"),
+    N_("workday"),
+    /* TRANSLATORS: a time limit of cases, and what it counts */
+    N_("registration"),
+    N_("closing"),
+    N_("working"),
+    N_("calendar"),
     NULL,
 };
 

@@ -36,6 +36,17 @@ static const struct {
                          "--letters 150 --note 共建日宣传"},
     {"publicity list", "chengguan publicity list --unit dawa   # 宣传记录"},
     {"categories", "chengguan categories   # 十类违法行为及其名称"},
+    {"calendar show", "chengguan calendar show --year 2026   # 全年节假日与调休"},
+    {"calendar working-days",
+     "chengguan calendar working-days --from 2026-02-13 --to 2026-02-27   # 工作日数"},
+    {"calendar add-holiday", "chengguan calendar add-holiday 2027-01-01 --name 元旦 --reason "
+                             "国务院办公厅关于2027年部分节假日安排的通知"},
+    {"calendar add-workday",
+     "chengguan calendar add-workday 2027-02-20 --name 春节 --reason 春节调休上班"},
+    {"calendar add-year",
+     "chengguan calendar add-year 2027 --notice 国务院办公厅关于2027年部分节假日安排的通知"},
+    {"limits list", "chengguan limits list --history   # 各类案件的立案、结案时限"},
+    {"limits set", "chengguan limits set 2 --kind registration --days 5 --reason 督查科通知"},
     {"ledger summary", "chengguan ledger summary --unit xinglongtai   # 台账汇总"},
     {"patrol submit",
      "chengguan patrol submit --compound 12 --officer 3,5 --start 2021-03-09T09:00:00+08:00 "

@@ -108,6 +108,12 @@ static const server_error errors[] = {
     {"report.already_acknowledged", N_("report {id} was already acknowledged")},
     {"report.not_acknowledged", N_("report {id} is not acknowledged: acknowledge it first")},
     {"report.already_resolved", N_("report {id} was already resolved")},
+    /* the holiday calendar (h-calendar) */
+    {"calendar.year_missing",
+     N_("the holiday calendar has no year {year} (needed for {date}): enter its notice first "
+        "(calendar add-holiday, add-workday, add-year)")},
+    {"calendar.year_empty", N_("year {year} has no holidays entered yet: add its days first")},
+    {"calendar.year_exists", N_("year {year} is already in the calendar ({notice})")},
     /* the generic reason of each wire code, for errors without a specific one */
     {"invalid_argument", N_("invalid request")},
     {"not_found", N_("not found")},
