@@ -47,6 +47,14 @@ static const struct {
     {B(REPORT_ACK), B(REPORT)},
     {B(REPORT_RESOLVE), B(REPORT)},
     {B(SUBSCRIBE), B(SUBSCRIBED)},
+    /* enforcement cases */
+    {B(CASE_OPEN), B(CASE_FILE)},
+    {B(CASE_MOVE), B(CASE_FILE)},
+    {B(CASE_VERIFY), B(CASE_FILE)},
+    {B(CASE_REOPEN), B(CASE_FILE)},
+    {B(CASE_GET), B(CASE_FILE)},
+    {B(CASE_LIST), B(CASE_LIST_REPLY)},
+    {B(CASE_STATS), B(CASE_STATS_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)
