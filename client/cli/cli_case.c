@@ -281,7 +281,7 @@ static const cg_cli_command open_cmd = {
             "[--from-finding ID | --from-report ID | --from-request ID] --summary TEXT "
             "[--location TEXT] [--party NAME] [--at TIME]",
     .summary = N_("open an enforcement case on a compound"),
-    .help = N_("Registers a case (立案) on a compound of this account's unit, directly or\n"
+    .help = N_("Registers a case on a compound of this account's unit, directly or\n"
                "from a patrol finding, a report or a resident's request. A report must be\n"
                "acknowledged; opening the case resolves it case_needed and links both ways.\n"
                "Prints the case as stored (times in Beijing time; --json: one object).\n\n"),

@@ -68,7 +68,7 @@ static const struct {
     {"case reopen", "chengguan case reopen 5 --reason 原处再次搭建"},
     {"case show", "chengguan case show 5   # 案件详情与时间线"},
     {"case list", "chengguan case list --state rectifying --overdue   # 逾期未整改"},
-    {"case stats", "chengguan case stats --from 2021-01-01 --to 2021-06-30"},
+    {"case stats", "chengguan case stats --from 2021-01-01 --to 2021-06-30   # 上半年案件统计"},
     {"watch", "chengguan watch   # 实时查看上报和督办"},
     {"config init", "chengguan --as dawa --server 10.0.0.5:7443 config init   # 本机默认连接"},
 };
