@@ -54,6 +54,14 @@ static const struct {
     {B(CALENDAR_WORKING_DAYS), B(CALENDAR_WORKING_DAYS_REPLY)},
     {B(LIMIT_LIST), B(LIMIT_LIST_REPLY)},
     {B(LIMIT_SET), B(TIME_LIMIT)},
+    /* enforcement cases */
+    {B(CASE_OPEN), B(CASE_FILE)},
+    {B(CASE_MOVE), B(CASE_FILE)},
+    {B(CASE_VERIFY), B(CASE_FILE)},
+    {B(CASE_REOPEN), B(CASE_FILE)},
+    {B(CASE_GET), B(CASE_FILE)},
+    {B(CASE_LIST), B(CASE_LIST_REPLY)},
+    {B(CASE_STATS), B(CASE_STATS_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

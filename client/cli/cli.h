@@ -121,6 +121,7 @@ extern const cg_cli_command cg_cli_cmd_categories;
 extern const cg_cli_command cg_cli_cmd_patrol;
 extern const cg_cli_command cg_cli_cmd_request;
 extern const cg_cli_command cg_cli_cmd_report;
+extern const cg_cli_command cg_cli_cmd_case;
 extern const cg_cli_command cg_cli_cmd_watch;
 extern const cg_cli_command cg_cli_cmd_config;
 extern const cg_cli_command cg_cli_cmd_calendar;

@@ -71,6 +71,15 @@ static const struct {
     {"report list", "chengguan report list --open   # 待处置的上报"},
     {"report ack", "chengguan report ack 9 --officer 3   # 网格员接单"},
     {"report resolve", "chengguan report resolve 9 --outcome stopped --note 已责令停工并恢复原状"},
+    {"case open", "chengguan case open --compound 12 --category 2 --illegal-construction "
+                  "--from-report 9 --summary 楼顶违法搭建彩钢房 --party 张三"},
+    {"case move", "chengguan case move 5 --to decided --penalty rectify --penalty fine --fine 2000 "
+                  "--deadline 2021-04-30   # 处罚决定"},
+    {"case verify", "chengguan case verify 5 --officer 3 --passed --note 已拆除恢复原状"},
+    {"case reopen", "chengguan case reopen 5 --reason 原处再次搭建"},
+    {"case show", "chengguan case show 5   # 案件详情与时间线"},
+    {"case list", "chengguan case list --state rectifying --overdue   # 逾期未整改"},
+    {"case stats", "chengguan case stats --from 2021-01-01 --to 2021-06-30   # 上半年案件统计"},
     {"watch", "chengguan watch   # 实时查看上报和督办"},
     {"config init", "chengguan --as dawa --server 10.0.0.5:7443 config init   # 本机默认连接"},
 };

@@ -25,6 +25,7 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_config,
     &cg_cli_cmd_calendar,
     &cg_cli_cmd_limits,
+    &cg_cli_cmd_case, /* step 5 */
     NULL,
 };
 

@@ -156,7 +156,8 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'timeline', '[]'::jsonb,
            'attached', false,
            'nobody_to_call', r.nobody_to_call <> '',
-           'nobody_to_call_reason', r.nobody_to_call
+           'nobody_to_call_reason', r.nobody_to_call,
+           'case_id', coalesce(r.case_id, 0)
        ) AS doc
 FROM reports r
 JOIN compounds c ON c.id = r.compound_id

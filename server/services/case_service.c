@@ -1,0 +1,23 @@
+#include "case_service.h"
+
+#include "sql_call.h"
+
+/* A unit on the cases of its own compounds, hq on all; the SQL functions
+ * check the row scope. Property companies and the hotline read only the
+ * state of the cases that came from their own reports or requests. */
+#define HANDLE (CG_ROLE_UNIT | CG_ROLE_HQ)
+#define READ   (CG_ROLES_ALL)
+#define COUNT  (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT)
+
+static const cg_route routes[] = {
+    /* opening from a report resolves it: an event */
+    CG_SQL_ROUTE_FLAGS(CASE_OPEN, "case.open", HANDLE, "case_open", CG_ROUTE_RINGS),
+    CG_SQL_ROUTE(CASE_MOVE, "case.move", HANDLE, "case_move"),
+    CG_SQL_ROUTE(CASE_VERIFY, "case.verify", HANDLE, "case_verify"),
+    CG_SQL_ROUTE(CASE_REOPEN, "case.reopen", HANDLE, "case_reopen"),
+    CG_SQL_ROUTE(CASE_GET, "case.get", READ, "case_get"),
+    CG_SQL_ROUTE(CASE_LIST, "case.list", READ, "case_list"),
+    CG_SQL_ROUTE(CASE_STATS, "case.stats", COUNT, "case_stats"),
+};
+
+const cg_route_table cg_case_routes = CG_ROUTE_TABLE(routes);
