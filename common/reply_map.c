@@ -47,6 +47,10 @@ static const struct {
     {B(REPORT_ACK), B(REPORT)},
     {B(REPORT_RESOLVE), B(REPORT)},
     {B(SUBSCRIBE), B(SUBSCRIBED)},
+    /* people (400-429) */
+    {B(ACCOUNT_ADD), B(ACCOUNT)},
+    {B(ACCOUNT_DISABLE), B(ACCOUNT)},
+    {B(ACCOUNT_LIST), B(ACCOUNT_LIST_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

@@ -123,5 +123,6 @@ extern const cg_cli_command cg_cli_cmd_request;
 extern const cg_cli_command cg_cli_cmd_report;
 extern const cg_cli_command cg_cli_cmd_watch;
 extern const cg_cli_command cg_cli_cmd_config;
+extern const cg_cli_command cg_cli_cmd_account;
 
 #endif

@@ -62,6 +62,8 @@ static const char *const values[] = {
     N_("unit"),
     N_("property"),
     N_("integration"),
+    N_("officer"),
+    N_("unit_leader"),
     NULL,
 };
 
