@@ -433,10 +433,11 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
 
 /* --- Subscribe --------------------------------------------------------- */
 
-/* Who may subscribe: every role in_scope gives events to. */
+/* Who may subscribe: every role in_scope gives events to but the hotline
+ * (integration), whose stream of the items it filed is not open yet. */
 #define SUBSCRIBERS                                                                                \
     (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
-     CG_ROLE_INTEGRATION | CG_ROLES_UNIT_PEOPLE)
+     CG_ROLES_UNIT_PEOPLE)
 
 /* Answers Subscribed with the head seq, then starts the stream after `after`:
  * the reply comes before any event. */
