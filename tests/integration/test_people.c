@@ -176,7 +176,7 @@ static void test_disable_account(void **state)
 {
     setup_people();
     add_account("hq", "ppl-temp", "unit_leader", "dawa", 0, 0, NULL);
-    cg_test_connect(&server, "ppl-temp"); /* works while enabled; closed below */
+    cg_client_free(cg_test_connect(&server, "ppl-temp")); /* connects while enabled */
     /* bad input and refusals first */
     assert_int_equal(cg_test_cli(&server, "--as hq account disable ppl-temp", NULL, 0), 1);
     Chengguan__V1__AccountDisable d = CHENGGUAN__V1__ACCOUNT_DISABLE__INIT;
