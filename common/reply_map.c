@@ -62,6 +62,10 @@ static const struct {
     {B(CASE_GET), B(CASE_FILE)},
     {B(CASE_LIST), B(CASE_LIST_REPLY)},
     {B(CASE_STATS), B(CASE_STATS_REPLY)},
+    /* people (400-429) */
+    {B(ACCOUNT_ADD), B(ACCOUNT)},
+    {B(ACCOUNT_DISABLE), B(ACCOUNT)},
+    {B(ACCOUNT_LIST), B(ACCOUNT_LIST_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

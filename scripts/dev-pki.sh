@@ -11,26 +11,36 @@
 #   other-ca.{crt,key}                 a different CA
 #   foreign.{crt,key}                  CN=hq,O=chengguan dev signed by other-ca
 #
+# with --account NAME (may be repeated) also DIR/clients/NAME.{crt,key} for a
+# new account, subject CN=NAME,O=chengguan dev (printed; give it to
+# `chengguan account add NAME ... --cert-subject SUBJECT`).
+#
 # EC P-256 keys, 10-year validity. Idempotent: a certificate is reissued only
 # when it is missing, does not match its key, or does not verify against its CA.
-# Usage: scripts/dev-pki.sh DIR [--with-test-certs]
+# Usage: scripts/dev-pki.sh DIR [--with-test-certs] [--account NAME]...
 set -euo pipefail
 
 ACCOUNTS=(hq supervision xinglongtai shuangtaizi dawa liaodongwan panshan detachment property-demo hotline)
 DAYS=3650
 ORG="chengguan dev"
 
-usage() { echo "usage: $0 DIR [--with-test-certs]" >&2; exit 1; }
+usage() { echo "usage: $0 DIR [--with-test-certs] [--account NAME]..." >&2; exit 1; }
 die() { echo "dev-pki.sh: $*" >&2; exit 1; }
 
-dir="" with_test=0
-for arg in "$@"; do
-    case "$arg" in
+dir="" with_test=0 extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
         --with-test-certs) with_test=1 ;;
+        --account)
+            [ $# -ge 2 ] || usage
+            # the account names the server accepts (accounts.name)
+            [[ "$2" =~ ^[a-z][a-z0-9_-]{1,63}$ ]] || die "not an account name: $2"
+            extra+=("$2"); shift ;;
         -h|--help) usage ;;
-        -*) echo "dev-pki.sh: unknown option: $arg" >&2; usage ;;
-        *) [ -z "$dir" ] || usage; dir=$arg ;;
+        -*) echo "dev-pki.sh: unknown option: $1" >&2; usage ;;
+        *) [ -z "$dir" ] || usage; dir=$1 ;;
     esac
+    shift
 done
 [ -n "$dir" ] || usage
 command -v openssl >/dev/null 2>&1 || die "openssl not found (run scripts/deps.sh)"
@@ -161,6 +171,13 @@ issue "$dir/ca.crt" "$dir/ca.key" "$dir/server.key" "$dir/server.crt" "/O=$ORG/C
 for name in "${ACCOUNTS[@]}"; do
     issue "$dir/ca.crt" "$dir/ca.key" "$dir/clients/$name.key" "$dir/clients/$name.crt" \
         "/O=$ORG/CN=$name" client_ext
+done
+
+# --- certificates for accounts added later (chengguan account add) ----------
+for name in "${extra[@]}"; do
+    issue "$dir/ca.crt" "$dir/ca.key" "$dir/clients/$name.key" "$dir/clients/$name.crt" \
+        "/O=$ORG/CN=$name" client_ext
+    echo "dev-pki.sh: $dir/clients/$name.crt subject: CN=$name,O=$ORG"
 done
 
 # --- test-only material -----------------------------------------------------

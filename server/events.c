@@ -22,8 +22,12 @@
  * breaking), and this bounds how late an event can be then. */
 #define SAFETY_POLL_MS 5000
 
-/* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON). */
-#define READ_SQL "SELECT seq, unit, reporter, event::text FROM cg_internal.events_after($1, $2, $3)"
+/* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON),
+ * and who else it is for: officer_id, leaders, filer. */
+#define READ_SQL                                                                                   \
+    "SELECT seq, unit, reporter, event::text, officer_id, leaders, coalesce(filer, '') "           \
+    "FROM cg_internal.events_after($1, $2, $3)"
+enum { COL_SEQ, COL_UNIT, COL_REPORTER, COL_EVENT, COL_OFFICER, COL_LEADERS, COL_FILER };
 
 /* The newest seq given out. */
 #define HEAD_SQL "SELECT coalesce(max(seq), 0) FROM events"
@@ -31,8 +35,9 @@
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
 
-/* The same rule as events_after's scope in SQL: who sees an event. */
-static int in_scope(const cg_session *s, const char *unit, const char *reporter)
+/* The same rule as cg_internal.event_in_scope in SQL: is row i of res for
+ * session s. */
+static int in_scope(const cg_session *s, const PGresult *res, int i)
 {
     switch (s->role) {
     case CG_ROLE_HQ:
@@ -40,9 +45,17 @@ static int in_scope(const cg_session *s, const char *unit, const char *reporter)
     case CG_ROLE_SECTION:
         return 1;
     case CG_ROLE_UNIT:
-        return strcmp(unit, s->unit) == 0;
+        return strcmp(PQgetvalue(res, i, COL_UNIT), s->unit) == 0;
+    case CG_ROLE_UNIT_LEADER:
+        return strcmp(PQgetvalue(res, i, COL_UNIT), s->unit) == 0 &&
+               strcmp(PQgetvalue(res, i, COL_LEADERS), "t") == 0;
+    case CG_ROLE_OFFICER:
+        return s->officer_id != 0 &&
+               strtoll(PQgetvalue(res, i, COL_OFFICER), NULL, 10) == s->officer_id;
     case CG_ROLE_PROPERTY:
-        return strcmp(reporter, s->account) == 0;
+        return strcmp(PQgetvalue(res, i, COL_REPORTER), s->account) == 0;
+    case CG_ROLE_INTEGRATION:
+        return strcmp(PQgetvalue(res, i, COL_FILER), s->account) == 0;
     default:
         return 0;
     }
@@ -53,7 +66,7 @@ static int in_scope(const cg_session *s, const char *unit, const char *reporter)
 static int pack_event(const PGresult *res, int i, cg_buf *frame)
 {
     json_error_t jerr;
-    json_t *j = json_loads(PQgetvalue(res, i, 3), 0, &jerr);
+    json_t *j = json_loads(PQgetvalue(res, i, COL_EVENT), 0, &jerr);
     char why[256] = "not JSON";
     ProtobufCMessage *m =
         j ? cg_proto_from_json(&chengguan__v1__event__descriptor, j, why, sizeof why) : NULL;
@@ -76,13 +89,12 @@ static void fan_out(cg_events *e, const PGresult *res)
 {
     for (int i = 0; i < PQntuples(res); i++) {
         uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-        const char *unit = PQgetvalue(res, i, 1), *reporter = PQgetvalue(res, i, 2);
         /* Packed once, on the first session that wants it, then the same
          * bytes go to every other one. */
         cg_buf frame = CG_BUF_INIT;
         int packed = 0;
         for (cg_session *s = e->server->sessions; s != NULL; s = s->next) {
-            if (s->sub_state != CG_SUB_LIVE || seq <= s->sub_cursor || !in_scope(s, unit, reporter))
+            if (s->sub_state != CG_SUB_LIVE || seq <= s->sub_cursor || !in_scope(s, res, i))
                 continue;
             if (!packed) {
                 if (pack_event(res, i, &frame) != 0)
@@ -421,9 +433,11 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
 
 /* --- Subscribe --------------------------------------------------------- */
 
-/* Who may subscribe: every role in_scope gives events to. */
+/* Who may subscribe: every role in_scope gives events to but the hotline
+ * (integration), whose stream of the items it filed is not open yet. */
 #define SUBSCRIBERS                                                                                \
-    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY)
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
+     CG_ROLES_UNIT_PEOPLE)
 
 /* Answers Subscribed with the head seq, then starts the stream after `after`:
  * the reply comes before any event. */

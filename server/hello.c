@@ -8,6 +8,7 @@
 #include "server.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void on_hello_account(void *arg, int status, const PGresult *res)
@@ -53,6 +54,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
               CG_LOG_END);
     snprintf(s->unit, sizeof s->unit, "%s", PQgetvalue(res, 0, CG_ACCOUNT_UNIT));
     s->role = cg_role_parse(PQgetvalue(res, 0, CG_ACCOUNT_ROLE));
+    s->officer_id = strtoll(PQgetvalue(res, 0, CG_ACCOUNT_OFFICER), NULL, 10);
     cg_session_hello_done(s);
 
     Chengguan__V1__Welcome w = CHENGGUAN__V1__WELCOME__INIT;

@@ -14,6 +14,8 @@ cg_role cg_role_parse(const char *name)
         {"unit", CG_ROLE_UNIT},
         {"property", CG_ROLE_PROPERTY},
         {"integration", CG_ROLE_INTEGRATION},
+        {"officer", CG_ROLE_OFFICER},
+        {"unit_leader", CG_ROLE_UNIT_LEADER},
     };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (strcmp(roles[i].name, name) == 0)

@@ -73,6 +73,7 @@ typedef struct cg_session {
     char account[CG_ACCOUNT_NAME_MAX + 1];
     char unit[CG_UNIT_CODE_MAX + 1];
     cg_role role;
+    long long officer_id; /* role officer: the officer it is (the events of its grid) */
 } cg_session;
 
 /* Takes over an accepted connection (tcp is initialised on server->loop by

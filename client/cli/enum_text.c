@@ -72,6 +72,8 @@ static const char *const values[] = {
     N_("closing"),
     N_("working"),
     N_("calendar"),
+    N_("officer"),
+    N_("unit_leader"),
     NULL,
 };
 

@@ -10,6 +10,10 @@ static const struct {
     const char *command, *example;
 } examples[] = {
     {"ping", "chengguan ping --count 3   # 测试与服务器的连接"},
+    {"account add", "chengguan account add --name wang-jianguo --role officer --officer 3 "
+                    "--cert-subject 'CN=wang-jianguo,O=chengguan dev' --display-name 王建国"},
+    {"account disable", "chengguan account disable wang-jianguo --reason 调离大洼分局"},
+    {"account list", "chengguan account list --unit 大洼分局 --all   # 含已停用的账号"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},

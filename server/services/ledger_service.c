@@ -4,9 +4,10 @@
 
 /* Who may do what; the rows each account may touch are decided in SQL. */
 #define READ_ALL (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT)
-#define READ_OWN (READ_ALL | CG_ROLE_PROPERTY | CG_ROLE_INTEGRATION) /* get and list */
-#define EDIT     (CG_ROLE_HQ | CG_ROLE_UNIT) /* supervision inspects, it does not keep ledgers */
-#define DEMO     (CG_ROLE_HQ | CG_ROLE_SUPERVISION)
+#define READ_OWN                                                                                   \
+    (READ_ALL | CG_ROLE_PROPERTY | CG_ROLE_INTEGRATION | CG_ROLES_UNIT_PEOPLE) /* get and list */
+#define EDIT (CG_ROLE_HQ | CG_ROLE_UNIT) /* supervision inspects, it does not keep ledgers */
+#define DEMO (CG_ROLE_HQ | CG_ROLE_SUPERVISION)
 
 static const cg_route routes[] = {
     CG_SQL_ROUTE(COMPOUND_ADD, "compound.add", EDIT, "compound_add"),

@@ -4,7 +4,9 @@
 
 #define FILE_REPORT                                                                                \
     (CG_ROLE_PROPERTY | CG_ROLE_UNIT | CG_ROLE_HQ) /* a unit on the company's behalf */
-#define READ   (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY)
+#define READ                                                                                       \
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
+     CG_ROLES_UNIT_PEOPLE)
 #define HANDLE (CG_ROLE_UNIT | CG_ROLE_HQ)
 
 static const cg_route routes[] = {

@@ -305,6 +305,7 @@ $$;
 --                            and hq may toggle demo)
 --   unit                     sees and changes the compounds of the districts
 --                            its unit covers (the detachment covers none)
+--   officer, unit_leader     see what their unit sees, change nothing
 --   property                 sees the compounds whose property_account it is
 --   integration              sees every compound (get and list only)
 -- ---------------------------------------------------------------------------
@@ -337,11 +338,19 @@ BEGIN
 END
 $$;
 
+-- Is a one of a unit's own accounts, whose rows are its unit's: the unit,
+-- its officers (officer) and its leaders (unit_leader). Only the unit itself
+-- changes them.
+CREATE FUNCTION cg_internal.unit_member(a accounts) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role IN ('unit', 'officer', 'unit_leader'), false)
+$$;
+
 -- May a see a compound of unit p_unit linked to p_property_account?
 CREATE FUNCTION cg_internal.can_see(a accounts, p_unit text, p_property_account text) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(a.role IN ('hq', 'supervision', 'section', 'integration')
-                    OR (a.role = 'unit' AND a.unit_code = p_unit)
+                    OR (cg_internal.unit_member(a) AND a.unit_code = p_unit)
                     OR (a.role = 'property' AND a.name = p_property_account), false)
 $$;
 
@@ -367,7 +376,7 @@ BEGIN
         PERFORM cg_internal.fail('CG003', 'unit', format('unit: unknown unit %s', cg_internal.q(v)),
                                  'unit.unknown', jsonb_build_object('field', 'unit', 'value', left(v, 40)));
     END IF;
-    IF a.role = 'unit' AND code <> a.unit_code THEN
+    IF cg_internal.unit_member(a) AND code <> a.unit_code THEN
         PERFORM cg_internal.fail('CG007', 'unit', format('unit %s is outside your scope', code),
                                  'unit.out_of_scope', jsonb_build_object('unit', code));
     END IF;
@@ -390,7 +399,7 @@ BEGIN
         PERFORM cg_internal.fail('CG003', 'district', format('district: unknown district %s', cg_internal.q(v)),
                                  'district.unknown', jsonb_build_object('field', 'district', 'value', left(v, 40)));
     END IF;
-    IF a.role = 'unit' AND d.unit_code <> a.unit_code THEN
+    IF cg_internal.unit_member(a) AND d.unit_code <> a.unit_code THEN
         PERFORM cg_internal.fail('CG007', 'district', format('district %s is outside your scope', d.code),
                                  'district.out_of_scope', jsonb_build_object('district', d.code));
     END IF;

@@ -7,7 +7,8 @@
 --                                       "error": text}], "next_deadline": "RFC 3339" or ""}
 --   cg_internal.next_deadline()      -> text, RFC 3339 or ''
 --   cg_internal.events_after(after bigint, limit int, account text)
---                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb)
+--                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb,
+--                                              officer_id bigint, leaders boolean, filer text)
 --   cg_internal.events_pending()     -> bigint, committed events still without a seq
 --   cg_internal.events_head()        -> bigint, the newest seq handed out (0: none)
 --   cg_internal.sequence_events()    -> integer, called by events_after and events_head
@@ -182,12 +183,13 @@ LANGUAGE sql STABLE AS $$
     WHERE t.report_id = p_id
 $$;
 
--- May a see report r? hq, supervision and sections: all; a unit: its own
--- unit's; a property company: the reports filed by it or for it.
+-- May a see report r? hq, supervision and sections: all; a unit, its
+-- officers and leaders: their unit's; a property company: the reports filed
+-- by it or for it.
 CREATE FUNCTION cg_internal.can_see_report(a accounts, p_unit text, p_property_account text) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(a.role IN ('hq', 'supervision', 'section')
-                    OR (a.role = 'unit' AND a.unit_code = p_unit)
+                    OR (cg_internal.unit_member(a) AND a.unit_code = p_unit)
                     OR (a.role = 'property' AND a.name = p_property_account), false)
 $$;
 
@@ -210,8 +212,11 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT * INTO STRICT r FROM reports WHERE id = p_report_id;
-    INSERT INTO events (xid, at, kind, unit_code, reporter, compound_id, report_id, level, body)
+    INSERT INTO events (xid, at, kind, unit_code, reporter, compound_id, report_id, level,
+                        officer_id, leaders, filer, body)
     VALUES (pg_current_xact_id(), v_at, p_kind, r.unit_code, r.property_account, r.compound_id, r.id, p_level,
+            r.grid_officer_id, cg_internal.for_leaders(p_kind, p_level),
+            (SELECT f.name FROM accounts f WHERE f.name = r.reporter AND f.role = 'integration'),
             jsonb_build_object(
                 'at', cg_internal.instant_text(v_at),
                 'kind', p_kind,
@@ -297,14 +302,37 @@ BEGIN
 END
 $$;
 
+-- Is an event for the unit's leaders: escalations and reminders (level 1
+-- and up) and supervision orders.
+CREATE FUNCTION cg_internal.for_leaders(p_kind text, p_level integer) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_level >= 1 OR p_kind LIKE 'order.%'
+$$;
+
+-- Is event e in the scope of account a: hq, supervision and sections all; a
+-- unit its unit's (unit = its unit); a unit's leader its unit's events for
+-- leaders; an officer the events of the reports whose grid officer it is;
+-- a property company its own reports' (reporter = it); the hotline the
+-- events of what it filed (filer = it). server/events.c in_scope is the same
+-- rule in C.
+CREATE FUNCTION cg_internal.event_in_scope(a accounts, e events) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role IN ('hq', 'supervision', 'section')
+                    OR (a.role = 'unit' AND e.unit_code = a.unit_code)
+                    OR (a.role = 'unit_leader' AND e.unit_code = a.unit_code AND e.leaders)
+                    OR (a.role = 'officer' AND e.officer_id = a.officer_id)
+                    OR (a.role = 'property' AND e.reporter = a.name)
+                    OR (a.role = 'integration' AND e.filer = a.name), false)
+$$;
+
 -- The next events after seq p_after (at most p_limit, 1..10000), in seq
--- order, each as the Event message (body with its seq). p_account NULL: every
--- event (the server's fan-out filters per subscriber with unit and
--- reporter); else only the events in that account's scope: hq, supervision
--- and sections all; a unit its unit's (unit = its unit); a property company
--- its own reports' (reporter = it); integration none.
+-- order, each as the Event message (body with its seq), with who it is for
+-- (unit, reporter, officer_id (0: none), leaders, filer). p_account NULL:
+-- every event (the server's fan-out filters per subscriber with those
+-- columns); else only the events in that account's scope (event_in_scope).
 CREATE FUNCTION cg_internal.events_after(p_after bigint, p_limit integer, p_account text)
-RETURNS TABLE (seq bigint, unit text, reporter text, event jsonb)
+RETURNS TABLE (seq bigint, unit text, reporter text, event jsonb, officer_id bigint, leaders boolean,
+               filer text)
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts;
@@ -320,13 +348,11 @@ BEGIN
     END IF;
     PERFORM cg_internal.sequence_events();
     RETURN QUERY
-    SELECT e.seq, e.unit_code, e.reporter, e.body || jsonb_build_object('seq', e.seq)
+    SELECT e.seq, e.unit_code, e.reporter, e.body || jsonb_build_object('seq', e.seq),
+           coalesce(e.officer_id, 0), e.leaders, e.filer
     FROM events e
     WHERE e.seq > p_after
-      AND (p_account IS NULL
-           OR a.role IN ('hq', 'supervision', 'section')
-           OR (a.role = 'unit' AND e.unit_code = a.unit_code)
-           OR (a.role = 'property' AND e.reporter = a.name))
+      AND (p_account IS NULL OR cg_internal.event_in_scope(a, e))
     ORDER BY e.seq
     LIMIT p_limit;
 END
@@ -681,7 +707,7 @@ BEGIN
         SELECT d.id, d.doc, d.status <> 'resolved' AND d.nobody_to_call <> '' AS attention
         FROM cg_internal.report_docs d
         WHERE cg_internal.can_see_report(a, d.unit_code, d.property_account)
-          AND (a.role <> 'unit' OR d.unit_code = a.unit_code)
+          AND (NOT cg_internal.unit_member(a) OR d.unit_code = a.unit_code)
           AND (a.role <> 'property' OR d.property_account = a.name)
           AND (NOT v_open OR d.status <> 'resolved')
           AND (v_unit IS NULL OR d.unit_code = v_unit)

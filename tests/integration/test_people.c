@@ -1,0 +1,311 @@
+/*
+ * The people in the loop (issue 11): accounts added and disabled by hq
+ * (officer accounts bound to an officer of their unit, unit leaders), what
+ * an officer account may see, and who gets which event: a report on a
+ * compound goes to its grid officer's account, level-1 escalations to the
+ * unit's leaders, nothing to another unit's officer.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#include "chengguan/v1/accounts.pb-c.h"
+#include "chengguan/v1/ledger.pb-c.h"
+#include "chengguan/v1/reports.pb-c.h"
+#include "chengguan/v1/system.pb-c.h"
+
+#define SETTINGS "ack_timeout = 1s\nsupervision_timeout = 30s\n"
+
+static cg_test_server server;
+static char out[1 << 16];
+
+/* The officers (and their compounds) the accounts below are bound to. */
+static uint64_t dawa_compound, dawa_officer, xlt_compound, xlt_officer;
+
+/* A development certificate for a new account, as an operator issues it. */
+static void issue_cert(const char *name)
+{
+    char pki[700], cmd[2048];
+    cg_test_pki(&server, "", pki, sizeof pki);
+    snprintf(cmd, sizeof cmd, "%s/scripts/dev-pki.sh '%s' --account %s >/dev/null", CG_SOURCE_DIR,
+             pki, name);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* AccountAdd as hq; want the outcome (and field) given. */
+static void add_account(const char *as, const char *name, const char *role, const char *unit,
+                        uint64_t officer, int want, const char *want_field)
+{
+    char subject[128];
+    snprintf(subject, sizeof subject, "CN=%s,O=chengguan dev", name);
+    Chengguan__V1__Account acc = CHENGGUAN__V1__ACCOUNT__INIT;
+    acc.name = (char *)name;
+    acc.role = (char *)role;
+    acc.unit = (char *)unit;
+    acc.officer_id = officer;
+    acc.cert_subject = subject;
+    Chengguan__V1__AccountAdd req = CHENGGUAN__V1__ACCOUNT_ADD__INIT;
+    req.account = &acc;
+    cg_message_free(cg_test_call(&server, as, &req.base, want, want_field));
+}
+
+static void get_compound(const char *as, uint64_t id, int want)
+{
+    Chengguan__V1__CompoundGet get = CHENGGUAN__V1__COMPOUND_GET__INIT;
+    get.id = id;
+    cg_message_free(cg_test_call(&server, as, &get.base, want, NULL));
+}
+
+static void setup_people(void)
+{
+    static int done;
+    if (done++)
+        return;
+    dawa_compound = cg_test_make_compound(&server, "hq", "dawa", "大洼网格小区", "property-demo",
+                                          "2021-02-01", &dawa_officer);
+    xlt_compound = cg_test_make_compound(&server, "hq", "xinglongtai", "兴隆台网格小区",
+                                         "property-demo", "2021-02-01", &xlt_officer);
+    issue_cert("ppl-ofc-dawa");
+    issue_cert("ppl-lead-dawa");
+    issue_cert("ppl-ofc-xlt");
+    issue_cert("ppl-temp");
+    /* the officer account takes its officer's unit */
+    add_account("hq", "ppl-ofc-dawa", "officer", "", dawa_officer, 0, NULL);
+    add_account("hq", "ppl-lead-dawa", "unit_leader", "大洼分局", 0, 0, NULL);
+    add_account("hq", "ppl-ofc-xlt", "officer", "xinglongtai", xlt_officer, 0, NULL);
+}
+
+/* --- accounts -------------------------------------------------------------- */
+
+static void test_hq_adds_accounts(void **state)
+{
+    setup_people();
+    cg_client *c = cg_test_as(&server, "ppl-ofc-dawa");
+    const cg_welcome *w = cg_client_welcome(c);
+    assert_string_equal(w->role, "officer");
+    assert_string_equal(w->unit, "dawa");
+    assert_string_equal(cg_client_welcome(cg_test_as(&server, "ppl-lead-dawa"))->role,
+                        "unit_leader");
+
+    /* the CLI lists them, with the officer's name */
+    assert_int_equal(
+        cg_test_cli(&server, "--as hq --json account list --role officer", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"ppl-ofc-dawa\""));
+    assert_non_null(strstr(out, "\"ppl-ofc-xlt\""));
+    assert_null(strstr(out, "ppl-lead-dawa"));
+    assert_non_null(strstr(out, "\"officer_id\":"));
+}
+
+static void test_account_add_refusals(void **state)
+{
+    setup_people();
+    /* a role that may not */
+    add_account("dawa", "ppl-x", "officer", "", dawa_officer, CG_EPERMISSION_DENIED, NULL);
+    add_account("supervision", "ppl-x", "unit_leader", "dawa", 0, CG_EPERMISSION_DENIED, NULL);
+    add_account("ppl-ofc-dawa", "ppl-x", "unit_leader", "dawa", 0, CG_EPERMISSION_DENIED, NULL);
+    /* bad input */
+    add_account("hq", "ppl-x", "boss", "dawa", 0, CG_EINVALID_ARGUMENT, "role");
+    add_account("hq", "Ppl X", "unit_leader", "dawa", 0, CG_EINVALID_ARGUMENT, "name");
+    add_account("hq", "ppl-x", "unit_leader", "", 0, CG_EINVALID_ARGUMENT, "unit");
+    add_account("hq", "ppl-x", "unit_leader", "nowhere", 0, CG_EINVALID_ARGUMENT, "unit");
+    add_account("hq", "ppl-x", "officer", "", 0, CG_EINVALID_ARGUMENT, "officer_id");
+    add_account("hq", "ppl-x", "officer", "", 999999, CG_ENOT_FOUND, "officer_id");
+    add_account("hq", "ppl-x", "unit_leader", "dawa", dawa_officer, CG_EINVALID_ARGUMENT,
+                "officer_id");
+    add_account("hq", "ppl-x", "property", "dawa", 0, CG_EINVALID_ARGUMENT, "unit");
+    /* another unit's officer */
+    add_account("hq", "ppl-x", "officer", "xinglongtai", dawa_officer, CG_EINVALID_ARGUMENT,
+                "officer_id");
+    /* taken: the name, the officer, the certificate subject */
+    add_account("hq", "ppl-ofc-dawa", "unit_leader", "dawa", 0, CG_EALREADY_EXISTS, "name");
+    add_account("hq", "ppl-x", "officer", "", dawa_officer, CG_EALREADY_EXISTS, "officer_id");
+    Chengguan__V1__Account acc = CHENGGUAN__V1__ACCOUNT__INIT;
+    acc.name = "ppl-x";
+    acc.role = "unit_leader";
+    acc.unit = "dawa";
+    acc.cert_subject = "CN=dawa,O=chengguan dev";
+    Chengguan__V1__AccountAdd req = CHENGGUAN__V1__ACCOUNT_ADD__INIT;
+    req.account = &acc;
+    assert_null(cg_test_call(&server, "hq", &req.base, CG_EALREADY_EXISTS, "cert_subject"));
+    acc.cert_subject = "hello";
+    assert_null(cg_test_call(&server, "hq", &req.base, CG_EINVALID_ARGUMENT, "cert_subject"));
+    acc.cert_subject = "CN=ppl-x,O=chengguan dev";
+    acc.cert_fingerprint = "abc";
+    assert_null(cg_test_call(&server, "hq", &req.base, CG_EINVALID_ARGUMENT, "cert_fingerprint"));
+    /* nothing of it was stored */
+    assert_int_equal(cg_test_sql(&server, "SELECT 1/(1 - count(*))::int FROM accounts "
+                                          "WHERE name = 'ppl-x'"),
+                     0);
+}
+
+static void test_officer_sees_its_unit_and_changes_nothing(void **state)
+{
+    setup_people();
+    get_compound("ppl-ofc-dawa", dawa_compound, 0);
+    get_compound("ppl-lead-dawa", dawa_compound, 0);
+    /* another unit's compound does not exist for them */
+    get_compound("ppl-ofc-dawa", xlt_compound, CG_ENOT_FOUND);
+    get_compound("ppl-lead-dawa", xlt_compound, CG_ENOT_FOUND);
+    /* their unit's list only; naming another unit is out of scope */
+    Chengguan__V1__CompoundList list = CHENGGUAN__V1__COMPOUND_LIST__INIT;
+    Chengguan__V1__CompoundListReply *r = (Chengguan__V1__CompoundListReply *)cg_test_call(
+        &server, "ppl-ofc-dawa", &list.base, 0, NULL);
+    assert_int_equal(r->n_compounds, 1);
+    assert_int_equal(r->compounds[0]->id, dawa_compound);
+    cg_message_free(&r->base);
+    list.unit = "xinglongtai";
+    assert_null(cg_test_call(&server, "ppl-ofc-dawa", &list.base, CG_EPERMISSION_DENIED, "unit"));
+    /* no changes, no account management */
+    Chengguan__V1__CompoundClose close = CHENGGUAN__V1__COMPOUND_CLOSE__INIT;
+    close.id = dawa_compound;
+    close.date = "2021-06-30";
+    assert_null(cg_test_call(&server, "ppl-ofc-dawa", &close.base, CG_EPERMISSION_DENIED, NULL));
+    Chengguan__V1__AccountList al = CHENGGUAN__V1__ACCOUNT_LIST__INIT;
+    assert_null(cg_test_call(&server, "ppl-lead-dawa", &al.base, CG_EPERMISSION_DENIED, NULL));
+}
+
+static void test_disable_account(void **state)
+{
+    setup_people();
+    add_account("hq", "ppl-temp", "unit_leader", "dawa", 0, 0, NULL);
+    cg_client_free(cg_test_connect(&server, "ppl-temp")); /* connects while enabled */
+    /* bad input and refusals first */
+    assert_int_equal(cg_test_cli(&server, "--as hq account disable ppl-temp", NULL, 0), 1);
+    Chengguan__V1__AccountDisable d = CHENGGUAN__V1__ACCOUNT_DISABLE__INIT;
+    d.name = "ppl-temp";
+    d.reason = "";
+    assert_null(cg_test_call(&server, "hq", &d.base, CG_EINVALID_ARGUMENT, "reason"));
+    d.reason = "调离";
+    assert_null(cg_test_call(&server, "dawa", &d.base, CG_EPERMISSION_DENIED, NULL));
+    d.name = "hq";
+    assert_null(cg_test_call(&server, "hq", &d.base, CG_EFAILED_PRECONDITION, "name"));
+    d.name = "nobody-here";
+    assert_null(cg_test_call(&server, "hq", &d.base, CG_ENOT_FOUND, "name"));
+
+    assert_int_equal(cg_test_cli(&server,
+                                 "--as hq --json account disable ppl-temp --reason 调离大洼分局",
+                                 out, sizeof out),
+                     0);
+    assert_non_null(strstr(out, "\"disabled_by\":\"hq\""));
+    assert_non_null(strstr(out, "调离大洼分局"));
+    d.name = "ppl-temp";
+    assert_null(cg_test_call(&server, "hq", &d.base, CG_EFAILED_PRECONDITION, "name"));
+    /* it can no longer connect; listed only with --all */
+    cg_client_options o = cg_test_options(&server, "ppl-temp");
+    cg_client *c = NULL;
+    assert_int_equal(cg_client_connect(&c, &o), CG_EPERMISSION_DENIED);
+    cg_client_free(c);
+    assert_int_equal(cg_test_cli(&server, "--as hq --json account list", out, sizeof out), 0);
+    assert_null(strstr(out, "ppl-temp"));
+    assert_int_equal(cg_test_cli(&server, "--as hq --json account list --all", out, sizeof out), 0);
+    assert_non_null(strstr(out, "ppl-temp"));
+}
+
+/* --- who gets which event ------------------------------------------------- */
+
+typedef struct {
+    cg_test_raw raw;
+    uint64_t last_seq;
+} subscriber;
+
+/* Subscribes from the head (live events only) or, with catch_up, from the
+ * first event (the catch-up from the database). */
+static void subscribe(subscriber *s, const char *account, int catch_up)
+{
+    cg_test_raw_open_as(&s->raw, &server, account);
+    assert_true(cg_test_raw_hello(&s->raw));
+    assert_true(cg_test_raw_subscribe(&s->raw, 0, !catch_up));
+    s->last_seq = 0;
+}
+
+/* The events of report in s's stream over up to timeout_ms, as "kind/level"
+ * words in order into buf; stops early after the event stop_kind/stop_level. */
+static const char *events_of(subscriber *s, uint64_t report, const char *stop_kind,
+                             uint32_t stop_level, int timeout_ms, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    while (cg_test_now_ms() < deadline) {
+        cg_envelope *env = cg_test_raw_recv(&s->raw, (int)(deadline - cg_test_now_ms()));
+        if (env == NULL)
+            break;
+        assert_int_equal(env->body_case, CHENGGUAN__V1__ENVELOPE__BODY_EVENT);
+        const Chengguan__V1__Event *e = env->event;
+        assert_true(e->seq > s->last_seq);
+        s->last_seq = e->seq;
+        int stop = 0;
+        if (e->report_id == report) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, len - n, "%s%s/%u", n ? " " : "", e->kind, e->level);
+            stop = stop_kind != NULL && strcmp(e->kind, stop_kind) == 0 && e->level == stop_level;
+        }
+        cg_envelope_free(env, NULL);
+        if (stop)
+            break;
+    }
+    return buf;
+}
+
+static void test_grid_officer_first_leaders_on_escalation(void **state)
+{
+    setup_people();
+    subscriber ofc, lead, other, unit;
+    subscribe(&ofc, "ppl-ofc-dawa", 0);
+    subscribe(&lead, "ppl-lead-dawa", 0);
+    subscribe(&other, "ppl-ofc-xlt", 0);
+    subscribe(&unit, "dawa", 0);
+    uint64_t report = cg_test_file_report(cg_test_as(&server, "property-demo"), dawa_compound, 4,
+                                          "楼道堆放杂物，劝阻无效", NULL);
+    char a[512], b[512];
+    /* the grid officer gets the report as it is filed, then its escalation;
+     * the leaders only the escalation (ack_timeout 1 s); the unit both */
+    assert_string_equal(events_of(&ofc, report, "report.escalated", 1, 10000, a, sizeof a),
+                        "report.filed/0 report.escalated/1");
+    assert_string_equal(events_of(&lead, report, "report.escalated", 1, 10000, b, sizeof b),
+                        "report.escalated/1");
+    assert_string_equal(events_of(&unit, report, "report.escalated", 1, 10000, b, sizeof b),
+                        "report.filed/0 report.escalated/1");
+    /* another unit's officer: nothing */
+    assert_string_equal(events_of(&other, report, NULL, 0, 1500, b, sizeof b), "");
+
+    /* the catch-up from the database follows the same rule (SQL scope) */
+    subscriber again;
+    subscribe(&again, "ppl-lead-dawa", 1);
+    assert_string_equal(events_of(&again, report, "report.escalated", 1, 5000, b, sizeof b),
+                        "report.escalated/1");
+    subscriber again_other;
+    subscribe(&again_other, "ppl-ofc-xlt", 1);
+    assert_string_equal(events_of(&again_other, report, NULL, 0, 1000, b, sizeof b), "");
+    subscriber again_ofc;
+    subscribe(&again_ofc, "ppl-ofc-dawa", 1);
+    assert_string_equal(events_of(&again_ofc, report, "report.escalated", 1, 5000, b, sizeof b),
+                        "report.filed/0 report.escalated/1");
+    cg_test_raw_close(&ofc.raw);
+    cg_test_raw_close(&lead.raw);
+    cg_test_raw_close(&other.raw);
+    cg_test_raw_close(&unit.raw);
+    cg_test_raw_close(&again.raw);
+    cg_test_raw_close(&again_other.raw);
+    cg_test_raw_close(&again_ofc.raw);
+}
+
+int main(void)
+{
+    cg_test_server_init(&server, "people", 0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hq_adds_accounts),
+        cmocka_unit_test(test_account_add_refusals),
+        cmocka_unit_test(test_officer_sees_its_unit_and_changes_nothing),
+        cmocka_unit_test(test_disable_account),
+        cmocka_unit_test(test_grid_officer_first_leaders_on_escalation),
+    };
+    return CG_TEST_RUN(&server, SETTINGS, tests);
+}
