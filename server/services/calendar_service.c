@@ -6,7 +6,8 @@
  * Time limits are read by those who handle or follow cases and set by
  * supervision. */
 #define KEEP_CALENDAR (CG_ROLE_HQ | CG_ROLE_SUPERVISION)
-#define READ_LIMITS   (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT)
+#define READ_LIMITS                                                                                \
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLES_UNIT_PEOPLE)
 
 static const cg_route routes[] = {
     CG_SQL_ROUTE(CALENDAR_HOLIDAY_ADD, "calendar.add_holiday", KEEP_CALENDAR,

@@ -5,9 +5,10 @@
 /* A unit on the cases of its own compounds, hq on all; the SQL functions
  * check the row scope. Property companies and the hotline read only the
  * state of the cases that came from their own reports or requests. */
-#define HANDLE (CG_ROLE_UNIT | CG_ROLE_HQ)
+#define HANDLE (CG_ROLE_UNIT | CG_ROLE_OFFICER | CG_ROLE_HQ)
 #define READ   (CG_ROLES_ALL)
-#define COUNT  (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT)
+#define COUNT                                                                                      \
+    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLES_UNIT_PEOPLE)
 
 static const cg_route routes[] = {
     /* opening from a report resolves it: an event */

@@ -132,14 +132,23 @@ LANGUAGE sql STABLE AS $$
     WHERE t.case_id = p_id
 $$;
 
--- May a see the case? hq, supervision and sections: all; a unit: its own
--- unit's; a property company or the hotline: the cases that came from its
--- own reports or requests (their state only: case_doc_for).
+-- May a see the case? hq, supervision and sections: all; a unit, its
+-- officers and its leaders: its own unit's; a property company or the
+-- hotline: the cases that came from its own reports or requests (their state
+-- only: case_doc_for).
 CREATE FUNCTION cg_internal.can_see_case(a accounts, p_unit text, p_filer text) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(a.role IN ('hq', 'supervision', 'section')
-                    OR (a.role = 'unit' AND a.unit_code = p_unit)
+                    OR (cg_internal.unit_member(a) AND a.unit_code = p_unit)
                     OR (a.role IN ('property', 'integration') AND a.name = p_filer), false)
+$$;
+
+-- May a open and move cases of unit p_unit? hq, and the unit and its
+-- officers (their leaders read them; the ledger stays the unit's:
+-- can_change).
+CREATE FUNCTION cg_internal.can_handle_case(a accounts, p_unit text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(a.role = 'hq' OR (a.role IN ('unit', 'officer') AND a.unit_code = p_unit), false)
 $$;
 
 -- A case as a's reply: whole for the bureau and the unit; for a property
@@ -176,7 +185,7 @@ BEGIN
         PERFORM cg_internal.fail('CG005', 'id', format('case %s not found', p_id),
                                  'case.not_found', jsonb_build_object('id', p_id));
     END IF;
-    IF p_mode = 'handle' AND NOT cg_internal.can_change(a, k.unit_code) THEN
+    IF p_mode = 'handle' AND NOT cg_internal.can_handle_case(a, k.unit_code) THEN
         PERFORM cg_internal.fail('CG007', 'id', format('case %s may not be handled by you', p_id),
                                  'case.not_yours', jsonb_build_object('id', p_id));
     END IF;
@@ -293,7 +302,7 @@ DECLARE
     q cg_internal.request_docs;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'open cases');
+    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'open cases');
     v_prev := cg_internal.idem_begin(a, 'case_open', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -333,7 +342,12 @@ BEGIN
     END IF;
     v_at := cg_internal.case_at('at', cg_internal.clean(p_req ->> 'at'), '-infinity');
 
-    c := cg_internal.compound_target(a, v_compound_id, 'compound_id', 'change');
+    c := cg_internal.compound_target(a, v_compound_id, 'compound_id', 'see');
+    IF NOT cg_internal.can_handle_case(a, c.unit_code) THEN
+        PERFORM cg_internal.fail('CG007', 'compound_id',
+                                 format('compound %s may not be changed by you', v_compound_id),
+                                 'compound.not_yours', jsonb_build_object('id', v_compound_id));
+    END IF;
     PERFORM cg_internal.require_open(c);
 
     -- The item it came from: the caller must see it; one case per item.
@@ -425,7 +439,7 @@ DECLARE
     v_extra jsonb := '{}';
     k cases;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'move cases');
+    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'move cases');
     v_prev := cg_internal.idem_begin(a, 'case_move', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -529,7 +543,7 @@ DECLARE
     k cases;
     o officers;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'verify cases');
+    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'verify cases');
     v_prev := cg_internal.idem_begin(a, 'case_verify', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -560,7 +574,7 @@ DECLARE
     v_at timestamptz;
     k cases;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'reopen cases');
+    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'reopen cases');
     v_prev := cg_internal.idem_begin(a, 'case_reopen', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -669,7 +683,7 @@ DECLARE
     v_rows jsonb;
     v_total jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'count cases');
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'count cases');
     PERFORM cg_internal.check('from', cg_internal.date_problem(v_from_in, true));
     PERFORM cg_internal.check('to', cg_internal.date_problem(v_to_in, true));
     PERFORM cg_internal.check('to', CASE
@@ -680,7 +694,7 @@ BEGIN
             THEN cg_internal.problem('period.too_long', jsonb_build_object('years', 5),
                                      'the period may span at most 5 years') END);
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    IF a.role = 'unit' THEN
+    IF cg_internal.unit_member(a) THEN
         v_unit := a.unit_code;
     END IF;
     v_lo := cg_internal.date_of(v_from_in)::timestamp AT TIME ZONE 'Asia/Shanghai';

@@ -172,6 +172,47 @@ static void test_officer_sees_its_unit_and_changes_nothing(void **state)
     assert_null(cg_test_call(&server, "ppl-lead-dawa", &al.base, CG_EPERMISSION_DENIED, NULL));
 }
 
+/* Officers open and move their unit's cases; leaders read them and the
+ * counts; neither reaches another unit's. */
+static void test_officers_handle_cases_leaders_read_them(void **state)
+{
+    setup_people();
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-ofc-dawa --json case open --compound %llu --category 4 "
+                                  "--source patrol --summary 楼道堆放杂物",
+                                  (unsigned long long)dawa_compound),
+                     0);
+    unsigned long long id = cg_test_json_id(out);
+    assert_true(id > 0);
+    assert_int_equal(
+        cg_test_clif(&server, out, sizeof out, "--as ppl-lead-dawa --json case show %llu", id), 0);
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-lead-dawa case move %llu --to investigating", id),
+                     2); /* leaders read */
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-ofc-dawa --json case move %llu --to investigating", id),
+                     0);
+    assert_non_null(strstr(out, "\"state\":\"investigating\""));
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-lead-dawa --json case stats --from 2026-01-01 --to "
+                                  "2026-11-30"),
+                     0);
+    /* another unit's officer: the case does not exist; nor may it open one here */
+    assert_int_equal(cg_test_clif(&server, out, sizeof out, "--as ppl-ofc-xlt case show %llu", id),
+                     2);
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-ofc-xlt case open --compound %llu --category 4 "
+                                  "--source patrol --summary x",
+                                  (unsigned long long)dawa_compound),
+                     2);
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as ppl-lead-dawa case open --compound %llu --category 4 "
+                                  "--source patrol --summary x",
+                                  (unsigned long long)dawa_compound),
+                     2);
+    (void)state;
+}
+
 static void test_disable_account(void **state)
 {
     setup_people();
@@ -304,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_hq_adds_accounts),
         cmocka_unit_test(test_account_add_refusals),
         cmocka_unit_test(test_officer_sees_its_unit_and_changes_nothing),
+        cmocka_unit_test(test_officers_handle_cases_leaders_read_them),
         cmocka_unit_test(test_disable_account),
         cmocka_unit_test(test_grid_officer_first_leaders_on_escalation),
     };
