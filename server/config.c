@@ -61,6 +61,8 @@ static const setting settings[] = {
     SQL(resolve_timeout, T_DURATION, "24h", 100, 90LL * 86400000),
     SQL(remind_every, T_DURATION, "4h", 100, 30LL * 86400000),
     SQL(dedup_window, T_DURATION, "2h", 0, 30LL * 86400000),
+    SQL(max_attachment_bytes, T_SIZE, "25MB", 1024, 1024LL * 1024 * 1024),
+    SQL(upload_expiry, T_DURATION, "24h", 1000, 30LL * 86400000),
     S(log_level, T_ENUM, "info", 0, 0, "debug info warn error"),
     S(log_format, T_ENUM, "logfmt", 0, 0, "logfmt json"),
 };

@@ -43,6 +43,10 @@ typedef struct {
     int64_t resolve_timeout;     /* acknowledged, not resolved: to supervision */
     int64_t remind_every;        /* then a reminder to the unit this often */
     int64_t dedup_window;        /* a second report of the same kind joins the open one */
+    /* Evidence of cases: the largest attachment (bytes); an unfinished
+     * upload is dropped this long after its last chunk. */
+    int64_t max_attachment_bytes;
+    int64_t upload_expiry;
     char *log_level;
     char *log_format; /* logfmt | json */
 } cg_config;

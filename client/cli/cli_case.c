@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "category_text.h"
 #include "cli_request.h"
+#include "cli_case_evidence.h"
 
 #include "chengguan/v1/cases.pb-c.h"
 
@@ -58,6 +59,7 @@ static const cg_column timeline_columns[] = {
     {.header = N_("department"), .field = "department"},
     {.header = N_("checked by"), .field = "officer_name"},
     {.header = N_("passed"), .field = "passed", .fmt = CG_FMT_YESNO},
+    {.header = N_("attachment"), .field = "attachment_name"},
     {.header = N_("note"), .field = "note"},
     {0},
 };
@@ -358,12 +360,21 @@ static const cg_cli_command stats_cmd = {
     .spec = &stats_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&open_cmd, &move_cmd, &verify_cmd, &reopen_cmd,
-                                                    &show_cmd, &list_cmd, &stats_cmd,  NULL};
+static const cg_cli_command *const subcommands[] = {&open_cmd,
+                                                    &move_cmd,
+                                                    &verify_cmd,
+                                                    &reopen_cmd,
+                                                    &show_cmd,
+                                                    &list_cmd,
+                                                    &stats_cmd,
+                                                    &cg_cli_case_attach,
+                                                    &cg_cli_case_attachments,
+                                                    &cg_cli_case_download,
+                                                    NULL};
 
 const cg_cli_command cg_cli_cmd_case = {
     .name = "case",
-    .summary = N_("enforcement cases: open, move, verify, list"),
+    .summary = N_("enforcement cases: open, move, verify, list, evidence"),
     .run = cg_cli_group_run,
     .subcommands = subcommands,
 };

@@ -84,6 +84,10 @@ static const struct {
     {"case show", "chengguan case show 5   # 案件详情与时间线"},
     {"case list", "chengguan case list --state rectifying --overdue   # 逾期未整改"},
     {"case stats", "chengguan case stats --from 2021-01-01 --to 2021-06-30   # 上半年案件统计"},
+    {"case attach", "chengguan case attach 5 现场照片.jpg --note 楼顶彩钢房全景 "
+                    "--taken-at 2021-03-02T09:30 --lat 40.6653 --lon 122.0738"},
+    {"case attachments", "chengguan case attachments 5   # 案件证据清单"},
+    {"case download", "chengguan case download 5 1 -o 现场照片.jpg   # 下载第1件证据"},
     {"watch", "chengguan watch   # 实时查看上报和督办"},
     {"config init", "chengguan --as dawa --server 10.0.0.5:7443 config init   # 本机默认连接"},
 };

@@ -108,10 +108,13 @@ CROSS JOIN LATERAL (
     SELECT k.state IN ('decided', 'rectifying') AND d.deadline < cg_internal.today() AS overdue
 ) s;
 
--- The timeline of a case as CaseEntry objects, in order.
+-- The timeline of a case as CaseEntry objects, in order: its steps and its
+-- attachments (sql/0014_evidence.sql), by when each was recorded.
 CREATE FUNCTION cg_internal.case_timeline_doc(p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_object(
+    SELECT coalesce(jsonb_agg(e.doc ORDER BY e.recorded_at, e.seq), '[]'::jsonb)
+    FROM (
+        SELECT t.recorded_at, t.id AS seq, jsonb_build_object(
                'version', t.version,
                'kind', t.kind,
                'from_state', t.from_state,
@@ -126,10 +129,26 @@ LANGUAGE sql STABLE AS $$
                'department', t.department,
                'passed', coalesce(t.passed, false),
                'officer_id', coalesce(t.officer_id, 0),
-               'officer_name', coalesce(o.name, '')) ORDER BY t.id), '[]'::jsonb)
-    FROM case_timeline t
-    LEFT JOIN officers o ON o.id = t.officer_id
-    WHERE t.case_id = p_id
+               'officer_name', coalesce(o.name, '')) AS doc
+        FROM case_timeline t
+        LEFT JOIN officers o ON o.id = t.officer_id
+        WHERE t.case_id = p_id
+        UNION ALL
+        SELECT x.attached_at, x.number, jsonb_build_object(
+               'version', x.case_version,
+               'kind', 'attached',
+               'at', cg_internal.instant_text(x.attached_at),
+               'recorded_at', cg_internal.instant_text(x.attached_at),
+               'account', u.account,
+               'note', u.note,
+               'attachment', x.number,
+               'attachment_name', u.name,
+               'media_type', u.media_type,
+               'size', u.size)
+        FROM case_attachments x
+        JOIN case_uploads u ON u.id = x.upload_id
+        WHERE x.case_id = p_id
+    ) e
 $$;
 
 -- May a see the case? hq, supervision and sections: all; a unit, its
