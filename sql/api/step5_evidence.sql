@@ -114,7 +114,8 @@ BEGIN
     PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     k := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'handle');
     PERFORM cg_internal.check('name', coalesce(cg_internal.text_problem(v_name, 200, true, false),
-        CASE WHEN v_name ~ '[/\\]' THEN cg_internal.problem('value.invalid', '{}', 'a file name, without a directory') END));
+        CASE WHEN v_name ~ '[/\\]' THEN cg_internal.problem('attachment.bad_name', jsonb_build_object('value', left(v_name, 40)),
+                                                              'a file name, without a directory') END));
     PERFORM cg_internal.check('media_type', cg_internal.one_of_problem(v_type,
         '{image/jpeg,image/png,image/webp,image/heic,application/pdf,video/mp4,video/quicktime}', true));
     PERFORM cg_internal.check('size', CASE WHEN v_size <= 0 THEN cg_internal.missing() END);
@@ -124,7 +125,7 @@ BEGIN
                                  'attachment.too_large', jsonb_build_object('size', v_size, 'limit', v_max));
     END IF;
     PERFORM cg_internal.check('sha256', CASE WHEN v_sha !~ '^[0-9a-f]{64}$'
-        THEN cg_internal.problem('value.invalid', '{}', 'must be the 32 bytes of a SHA-256') END);
+        THEN cg_internal.problem('attachment.bad_sha256', '{}', 'must be the 32 bytes of a SHA-256') END);
     PERFORM cg_internal.check('note', cg_internal.text_problem(v_note, 2000, false, true));
     IF v_taken_in <> '' THEN
         PERFORM cg_internal.check('taken_at', cg_internal.instant_problem(v_taken_in, false));
@@ -138,15 +139,15 @@ BEGIN
         END IF;
     END IF;
     PERFORM cg_internal.check(CASE WHEN v_lat_in = '' THEN 'lat' ELSE 'lon' END,
-        CASE WHEN (v_lat_in = '') <> (v_lon_in = '') THEN cg_internal.problem('value.required', '{}',
+        CASE WHEN (v_lat_in = '') <> (v_lon_in = '') THEN cg_internal.problem('attachment.lat_lon', '{}',
                                                                                'lat and lon go together') END);
     PERFORM cg_internal.check('lat', CASE WHEN v_lat_in <> '' AND (v_lat_in !~ '^-?[0-9]{1,2}(\.[0-9]{1,6})?$'
                                                             OR abs(v_lat_in::numeric) > 90)
-        THEN cg_internal.problem('value.out_of_range', jsonb_build_object('min', -90, 'max', 90),
+        THEN cg_internal.problem('value.out_of_range', jsonb_build_object('min', -90, 'max', 90, 'got', left(v_lat_in, 40)),
                                  'degrees from -90 to 90, at most 6 decimals') END);
     PERFORM cg_internal.check('lon', CASE WHEN v_lon_in <> '' AND (v_lon_in !~ '^-?[0-9]{1,3}(\.[0-9]{1,6})?$'
                                                             OR abs(v_lon_in::numeric) > 180)
-        THEN cg_internal.problem('value.out_of_range', jsonb_build_object('min', -180, 'max', 180),
+        THEN cg_internal.problem('value.out_of_range', jsonb_build_object('min', -180, 'max', 180, 'got', left(v_lon_in, 40)),
                                  'degrees from -180 to 180, at most 6 decimals') END);
     PERFORM cg_internal.drop_expired_uploads();
     SELECT t.number INTO v_number FROM case_attachments t JOIN case_uploads x ON x.id = t.upload_id
@@ -193,7 +194,8 @@ BEGIN
     PERFORM cg_internal.check('data', CASE
         WHEN octet_length(v_data) = 0 THEN cg_internal.missing()
         WHEN octet_length(v_data) > cg_internal.chunk_bytes()
-            THEN cg_internal.problem('value.too_long', jsonb_build_object('max', cg_internal.chunk_bytes()),
+            THEN cg_internal.problem('upload.chunk_too_long',
+                                     jsonb_build_object('max', cg_internal.chunk_bytes(), 'got', octet_length(v_data)),
                                      format('at most %s bytes in one chunk', cg_internal.chunk_bytes())) END);
     IF EXISTS (SELECT 1 FROM case_upload_chunks c WHERE c.upload_id = u.id AND c.off = v_off AND c.data = v_data)
        OR u.attached THEN
@@ -206,7 +208,8 @@ BEGIN
                                  'upload.offset', jsonb_build_object('id', u.id, 'offset', v_off, 'received', u.received));
     END IF;
     PERFORM cg_internal.check('data', CASE WHEN u.received + octet_length(v_data) > u.size
-        THEN cg_internal.problem('value.too_long', jsonb_build_object('max', u.size - u.received),
+        THEN cg_internal.problem('upload.past_size', jsonb_build_object('size', u.size,
+                                                                        'got', u.received + octet_length(v_data)),
                                  format('%s bytes past the size given at the start (%s)',
                                         u.received + octet_length(v_data) - u.size, u.size)) END);
     INSERT INTO case_upload_chunks (upload_id, off, data) VALUES (u.id, v_off, v_data);
