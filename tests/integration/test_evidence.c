@@ -4,8 +4,8 @@
  * refused with nothing attached; a file over max_attachment_bytes refused
  * before any byte is sent; an upload that stops halfway leaves nothing
  * visible and resumes to completion; who may attach, list and download;
- * retried chunks and commits change nothing. The server runs with small
- * frames so that a file of a few hundred kB takes many chunks.
+ * retried chunks and commits change nothing; an expired upload is dropped. The server runs with
+ * small frames so that a file of a few hundred kB takes many chunks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -351,6 +351,40 @@ static void test_roles_and_idempotent_commit(void **state)
     free(b);
 }
 
+static void test_expired_upload_dropped(void **state)
+{
+    uint64_t id = open_case();
+    size_t n = 30 * 1024;
+    unsigned char *b = photo(n, 7);
+    Chengguan__V1__CaseUpload *u = begin(UNIT, id, b, n, NULL, 0);
+    uint64_t half = send_chunks(UNIT, u, b, 0, n / 2);
+    assert_true(half > 0);
+    /* its upload_expiry passes */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE case_uploads SET expires_at = now() - interval '1 s' WHERE id = %llu",
+             (unsigned long long)u->upload_id);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    Chengguan__V1__CaseAttachChunk m = CHENGGUAN__V1__CASE_ATTACH_CHUNK__INIT;
+    m.upload_id = u->upload_id;
+    m.offset = half;
+    m.data.data = b + half;
+    m.data.len = 10;
+    assert_null(cg_test_call(&server, UNIT, &m.base, CG_ENOT_FOUND, "upload_id"));
+    /* the next start drops it with its chunks: the file starts again from 0 */
+    Chengguan__V1__CaseUpload *again = begin(UNIT, id, b, n, NULL, 0);
+    assert_int_equal(again->received, 0);
+    assert_true(again->upload_id != u->upload_id);
+    snprintf(sql, sizeof sql,
+             "DO $$ BEGIN IF EXISTS (SELECT 1 FROM case_upload_chunks WHERE upload_id = %llu) "
+             "THEN RAISE 'chunks left'; END IF; END $$",
+             (unsigned long long)u->upload_id);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    cg_message_free(&u->base);
+    cg_message_free(&again->base);
+    free(b);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "evidence", 0);
@@ -360,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_over_the_limit),
         cmocka_unit_test(test_halfway_then_resume),
         cmocka_unit_test(test_roles_and_idempotent_commit),
+        cmocka_unit_test(test_expired_upload_dropped),
     };
     return CG_TEST_RUN(&server, "max_frame_bytes = 64kB\nmax_attachment_bytes = 300kB\n", tests);
 }
