@@ -40,6 +40,12 @@ BEGIN
 END
 $$;
 
+-- The SHA-256 of the bytes stored for upload p_id, in order.
+CREATE FUNCTION cg_internal.upload_sha256(p_id bigint) RETURNS bytea
+LANGUAGE sql STABLE AS $$
+    SELECT sha256(string_agg(c.data, ''::bytea ORDER BY c.off)) FROM case_upload_chunks c WHERE c.upload_id = p_id
+$$;
+
 CREATE FUNCTION cg_internal.upload_doc(u case_uploads) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('upload_id', u.id, 'received', u.received, 'size', u.size,
@@ -161,8 +167,7 @@ BEGIN
     DELETE FROM case_uploads x
     WHERE x.case_id = k.id AND x.account = a.name AND x.sha256 = decode(v_sha, 'hex') AND x.size = v_size
       AND NOT x.attached AND x.received = x.size
-      AND sha256((SELECT string_agg(c.data, ''::bytea ORDER BY c.off) FROM case_upload_chunks c
-                  WHERE c.upload_id = x.id)) <> x.sha256;
+      AND cg_internal.upload_sha256(x.id) <> x.sha256;
     INSERT INTO case_uploads (case_id, account, name, media_type, size, sha256, note, taken_at, lat, lon, expires_at)
     VALUES (k.id, a.name, v_name, v_type, v_size, decode(v_sha, 'hex'), v_note, v_taken,
             nullif(v_lat_in, '')::numeric, nullif(v_lon_in, '')::numeric, now() + cg_internal.upload_expiry())
@@ -221,7 +226,8 @@ END
 $$;
 
 -- CaseAttachCommit -> CaseAttachment: the size and the SHA-256 of what was
--- stored are checked; a mismatch drops the upload and nothing is attached.
+-- stored are checked; on a mismatch nothing is attached (and the next Begin
+-- of the file drops the upload).
 CREATE FUNCTION cg_api.case_attach_commit(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
@@ -248,7 +254,7 @@ BEGIN
                                  format('upload %s has %s of its %s bytes: send the rest first', u.id, u.received, u.size),
                                  'upload.incomplete', jsonb_build_object('id', u.id, 'received', u.received, 'size', u.size));
     END IF;
-    SELECT sha256(string_agg(c.data, ''::bytea ORDER BY c.off)) INTO v_sha FROM case_upload_chunks c WHERE c.upload_id = u.id;
+    v_sha := cg_internal.upload_sha256(u.id);
     IF v_sha <> u.sha256 THEN
         -- The refusal rolls back; the next Begin of the same file drops the
         -- upload and it starts again from 0.
