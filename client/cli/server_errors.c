@@ -155,6 +155,11 @@ static const server_error errors[] = {
     {"account.not_found", N_("account {account} not found")},
     {"account.self", N_("an account cannot disable itself")},
     {"account.already_disabled", N_("account {account} was already disabled at {at}")},
+    /* supervision orders */
+    {"order.one_record", N_("an order names one record: a report or a case")},
+    {"order.deadline_past", N_("{field}: {deadline} is before today ({today})")},
+    {"order.not_found", N_("order {id} not found")},
+    {"order.answered", N_("order {id} was already answered at {at} by {account}")},
     /* the generic reason of each wire code, for errors without a specific one */
     {"invalid_argument", N_("invalid request")},
     {"not_found", N_("not found")},

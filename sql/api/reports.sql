@@ -679,7 +679,9 @@ DECLARE
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property}', 'read reports');
     r := cg_internal.report_target(a, cg_internal.req_int(p_req, 'id'), 'see');
-    RETURN cg_internal.report_doc(r.id) || jsonb_build_object('timeline', cg_internal.report_timeline_doc(r.id));
+    -- with the supervision orders on it (step5_orders.sql)
+    RETURN cg_internal.report_doc(r.id)
+           || jsonb_build_object('timeline', cg_internal.with_orders(a, cg_internal.report_timeline_doc(r.id), r.id, 0));
 END
 $$;
 

@@ -597,7 +597,8 @@ BEGIN
 END
 $$;
 
--- CaseGet -> Case with its timeline (the state only for a filer).
+-- CaseGet -> Case with its timeline and its supervision orders (step5_orders.sql; the state only for
+-- a filer).
 CREATE FUNCTION cg_api.case_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
@@ -606,7 +607,8 @@ DECLARE
 BEGIN
     k := cg_internal.case_target(a, cg_internal.req_int(p_req, 'id'), 'see');
     RETURN cg_internal.case_doc_for(a, (SELECT d.doc FROM cg_internal.case_docs d WHERE d.id = k.id)
-                                       || jsonb_build_object('timeline', cg_internal.case_timeline_doc(k.id)));
+                                       || jsonb_build_object('timeline',
+                                                             cg_internal.with_orders(a, cg_internal.case_timeline_doc(k.id), 0, k.id)));
 END
 $$;
 

@@ -30,16 +30,6 @@ static char out[1 << 16];
 /* The officers (and their compounds) the accounts below are bound to. */
 static uint64_t dawa_compound, dawa_officer, xlt_compound, xlt_officer;
 
-/* A development certificate for a new account, as an operator issues it. */
-static void issue_cert(const char *name)
-{
-    char pki[700], cmd[2048];
-    cg_test_pki(&server, "", pki, sizeof pki);
-    snprintf(cmd, sizeof cmd, "%s/scripts/dev-pki.sh '%s' --account %s >/dev/null", CG_SOURCE_DIR,
-             pki, name);
-    assert_int_equal(system(cmd), 0);
-}
-
 /* AccountAdd as hq; want the outcome (and field) given. */
 static void add_account(const char *as, const char *name, const char *role, const char *unit,
                         uint64_t officer, int want, const char *want_field)
@@ -73,10 +63,10 @@ static void setup_people(void)
                                           "2021-02-01", &dawa_officer);
     xlt_compound = cg_test_make_compound(&server, "hq", "xinglongtai", "兴隆台网格小区",
                                          "property-demo", "2021-02-01", &xlt_officer);
-    issue_cert("ppl-ofc-dawa");
-    issue_cert("ppl-lead-dawa");
-    issue_cert("ppl-ofc-xlt");
-    issue_cert("ppl-temp");
+    cg_test_issue_cert(&server, "ppl-ofc-dawa");
+    cg_test_issue_cert(&server, "ppl-lead-dawa");
+    cg_test_issue_cert(&server, "ppl-ofc-xlt");
+    cg_test_issue_cert(&server, "ppl-temp");
     /* the officer account takes its officer's unit */
     add_account("hq", "ppl-ofc-dawa", "officer", "", dawa_officer, 0, NULL);
     add_account("hq", "ppl-lead-dawa", "unit_leader", "大洼分局", 0, 0, NULL);
