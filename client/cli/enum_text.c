@@ -53,6 +53,10 @@ static const char *const values[] = {
     N_("report.resolved"),
     N_("order.issued"),
     N_("order.answered"),
+    N_("request.answered"),
+    N_("request.closed"),
+    N_("case.opened"),
+    N_("case.moved"),
     /* TRANSLATORS: supervision orders (督办) in a report's or a case's timeline */
     N_("order"),
     N_("order_answered"),

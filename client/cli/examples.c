@@ -72,7 +72,8 @@ static const struct {
     {"request close", "chengguan request close 7   # 诉求办结"},
     {"request void", "chengguan request void 7 --reason 市民重复反映，已并入 6 号诉求"},
     {"request show", "chengguan request show 7   # 诉求详情"},
-    {"request list", "chengguan request list --overdue   # 超期未答复的诉求"},
+    {"request list",
+     "chengguan --as hotline request list --work-order GD20261130-0042   # 按工单号查"},
     {"report submit",
      "chengguan report submit --compound 12 --category 1 --text 业主在楼顶加盖房屋 "
      "--dissuasion-failed"},
