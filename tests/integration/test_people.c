@@ -410,6 +410,26 @@ static void test_hotline_work_orders(void **state)
     assert_true(r->id != report);
     cg_message_free(&r->base);
 
+    /* a retry (the same idempotency key) gets the first reply, not "taken" */
+    uint8_t key[16] = "hotline-retry-01";
+    Chengguan__V1__ResidentRequest rq = CHENGGUAN__V1__RESIDENT_REQUEST__INIT;
+    rq.compound_id = dawa_compound;
+    rq.channel = "hotline";
+    rq.kind = "opinion";
+    rq.text = "建议增设垃圾分类投放点";
+    rq.work_order = "GD-2026-0004";
+    Chengguan__V1__RequestAdd add = CHENGGUAN__V1__REQUEST_ADD__INIT;
+    add.idempotency_key.data = key;
+    add.idempotency_key.len = sizeof key;
+    add.request = &rq;
+    Chengguan__V1__ResidentRequest *first =
+        (Chengguan__V1__ResidentRequest *)cg_test_call(&server, "hotline", &add.base, 0, NULL);
+    Chengguan__V1__ResidentRequest *again =
+        (Chengguan__V1__ResidentRequest *)cg_test_call(&server, "hotline", &add.base, 0, NULL);
+    assert_int_equal(first->id, again->id);
+    cg_message_free(&first->base);
+    cg_message_free(&again->base);
+
     /* bad input: taken, too long, from another role */
     assert_null(hotline_request("hotline", "GD-2026-0001", CG_EALREADY_EXISTS, "work_order"));
     assert_null(hotline_report("hotline", "GD-2026-0002", CG_EALREADY_EXISTS, "work_order"));
