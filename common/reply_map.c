@@ -72,6 +72,9 @@ static const struct {
     {B(ACCOUNT_ADD), B(ACCOUNT)},
     {B(ACCOUNT_DISABLE), B(ACCOUNT)},
     {B(ACCOUNT_LIST), B(ACCOUNT_LIST_REPLY)},
+    {B(ORDER_ISSUE), B(ORDER)},
+    {B(ORDER_ANSWER), B(ORDER)},
+    {B(ORDER_LIST), B(ORDER_LIST_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

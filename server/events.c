@@ -433,11 +433,9 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
 
 /* --- Subscribe --------------------------------------------------------- */
 
-/* Who may subscribe: every role in_scope gives events to but the hotline
- * (integration), whose stream of the items it filed is not open yet. */
-#define SUBSCRIBERS                                                                                \
-    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
-     CG_ROLES_UNIT_PEOPLE)
+/* Who may subscribe: every role in_scope gives events to (the hotline,
+ * integration, the status changes of the items it filed). */
+#define SUBSCRIBERS CG_ROLES_ALL
 
 /* Answers Subscribed with the head seq, then starts the stream after `after`:
  * the reply comes before any event. */

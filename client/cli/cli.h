@@ -127,5 +127,6 @@ extern const cg_cli_command cg_cli_cmd_config;
 extern const cg_cli_command cg_cli_cmd_calendar;
 extern const cg_cli_command cg_cli_cmd_limits;
 extern const cg_cli_command cg_cli_cmd_account;
+extern const cg_cli_command cg_cli_cmd_order;
 
 #endif

@@ -58,6 +58,7 @@ static const cg_column report_lines[] = {
     {.header = N_("outcome"), .field = "outcome"},
     {.header = N_("resolve note"), .field = "resolve_note"},
     {.header = N_("duplicates"), .field = "duplicates"},
+    {.header = N_("work order"), .field = "work_order"},
     {.header = N_("nobody to call"), .field = "nobody_to_call", .fmt = CG_FMT_YESNO},
     {0},
 };
@@ -96,6 +97,9 @@ static const cg_opt submit_opts[] = {
     {.field = "dissuasion_failed",
      .help = N_("the property company tried to stop it and could not")},
     {.field = "location", .help = N_("where in the compound, up to 200 characters")},
+    {.field = "work_order",
+     .arg = "NUMBER",
+     .help = N_("the hotline's own work-order number (hotline only)")},
     {0},
 };
 
@@ -158,6 +162,9 @@ static const cg_opt list_opts[] = {
     {.field = "level",
      .arg = "N",
      .help = N_("only reports escalated to level N (1 or 2) or above")},
+    {.field = "work_order",
+     .arg = "NUMBER",
+     .help = N_("only the report with this work-order number")},
     {0},
 };
 
@@ -190,15 +197,17 @@ static const cg_request_spec list_spec = {
 
 static const cg_cli_command submit = {
     .name = "report submit",
-    .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] [--location TEXT]",
+    .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] [--location TEXT] "
+            "[--work-order NUMBER]",
     .summary = N_("report a violation in a compound to its grid officer and unit"),
     .help = N_("Files a report as a property company, or as a unit or hq on its\n"
-               "behalf. It goes to the compound's grid officer and unit and climbs the\n"
-               "escalation ladder until acknowledged. A report of the same compound and\n"
-               "category while one is open within the server's dedup_window is attached\n"
-               "to the open one: the command then says 'attached to open report N' and\n"
-               "prints that report.\nPrints the report as stored (times in Beijing time; --json: "
-               "one object).\n\n"),
+               "behalf, or as the hotline with its work-order number. It goes to the\n"
+               "compound's grid officer and unit and climbs the escalation ladder until\n"
+               "acknowledged. A report of the same compound and category while one is\n"
+               "open within the server's dedup_window is attached to the open one (not\n"
+               "one with a work-order number): the command then says 'attached to open\n"
+               "report N' and prints that report.\n"
+               "Prints the report as stored (times in Beijing time; --json: one object).\n\n"),
     .run = cg_request_run,
     .spec = &submit_spec,
 };
@@ -216,7 +225,7 @@ static const cg_cli_command show = {
 
 static const cg_cli_command list = {
     .name = "report list",
-    .args = "[--open] [--unit UNIT] [--level N]",
+    .args = "[--open] [--unit UNIT] [--level N] [--work-order NUMBER]",
     .summary = N_("list reports, newest first, with filters"),
     .help = N_("Lists the reports this account may see, newest first (times in Beijing\n"
                "time; --json: one object per report, without timelines). Filters combine.\n\n"),

@@ -20,6 +20,9 @@ static const cg_opt add_opts[] = {
     {.field = "kind", .arg = "KIND", .required = 1, .help = N_("problem, opinion or suggestion")},
     {.field = "text", .required = 1, .help = N_("what the resident raised, up to 2000 characters")},
     {.field = "contact", .arg = "NAME/PHONE", .help = N_("the resident's name and phone")},
+    {.field = "work_order",
+     .arg = "NUMBER",
+     .help = N_("the hotline's own work-order number (hotline only)")},
     {0},
 };
 
@@ -45,6 +48,7 @@ static const cg_column request_lines[] = {
     {.header = N_("void reason"), .field = "void_reason"},
     {.header = N_("voided by"), .field = "voided_by"},
     {.header = N_("voided at"), .field = "voided_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("work order"), .field = "work_order"},
     {0},
 };
 
@@ -97,6 +101,9 @@ static const cg_opt list_opts[] = {
     {.field = "overdue", .help = N_("only requests not answered in time")},
     {.field = "unit", .arg = "UNIT", .help = N_("only the compounds of this unit")},
     {.field = "compound_id", .option = "compound", .arg = "ID", .help = N_("only this compound")},
+    {.field = "work_order",
+     .arg = "NUMBER",
+     .help = N_("only the request with this work-order number")},
     {0},
 };
 
@@ -126,7 +133,8 @@ static const cg_request_spec list_spec = {
 
 static const cg_cli_command add = {
     .name = "request add",
-    .args = "--compound ID --channel CHANNEL --kind KIND --text TEXT [--contact NAME/PHONE]",
+    .args = "--compound ID --channel CHANNEL --kind KIND --text TEXT [--contact NAME/PHONE] "
+            "[--work-order NUMBER]",
     .summary = N_("record a problem, opinion or suggestion a resident raised"),
     .help = N_("Records what a resident raised about a compound and how it came in. It\n"
                "must be answered within the server's request_answer_days (3 days by\n"
@@ -170,7 +178,7 @@ static const cg_cli_command show = {
 
 static const cg_cli_command list = {
     .name = "request list",
-    .args = "[--open] [--overdue] [--unit UNIT] [--compound ID]",
+    .args = "[--open] [--overdue] [--unit UNIT] [--compound ID] [--work-order NUMBER]",
     .summary = N_("list residents' requests, newest first, with filters"),
     .help = N_("Lists the requests this account may see, newest first (due in Beijing\n"
                "time; --json: one object per request). Filters combine.\n\n"),

@@ -51,6 +51,15 @@ static const char *const values[] = {
     N_("report.reminder"),
     N_("report.acknowledged"),
     N_("report.resolved"),
+    N_("order.issued"),
+    N_("order.answered"),
+    N_("request.answered"),
+    N_("request.closed"),
+    N_("case.opened"),
+    N_("case.moved"),
+    /* TRANSLATORS: supervision orders (督办) in a report's or a case's timeline */
+    N_("order"),
+    N_("order_answered"),
     /* TRANSLATORS: why a report has nobody to call */
     N_("no_grid_officer"),
     N_("not_entered"),

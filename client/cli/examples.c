@@ -14,6 +14,11 @@ static const struct {
                     "--cert-subject 'CN=wang-jianguo,O=chengguan dev' --display-name 王建国"},
     {"account disable", "chengguan account disable wang-jianguo --reason 调离大洼分局"},
     {"account list", "chengguan account list --unit 大洼分局 --all   # 含已停用的账号"},
+    {"order issue",
+     "chengguan --as supervision order issue --report 42 --text 请三日内核实处置并报告 "
+     "--deadline 2026-12-04"},
+    {"order answer", "chengguan order answer 7 --answer 已责令业主拆除，现场已恢复"},
+    {"order list", "chengguan order list --open --unit 大洼分局   # 未答复的督办"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},
@@ -67,7 +72,8 @@ static const struct {
     {"request close", "chengguan request close 7   # 诉求办结"},
     {"request void", "chengguan request void 7 --reason 市民重复反映，已并入 6 号诉求"},
     {"request show", "chengguan request show 7   # 诉求详情"},
-    {"request list", "chengguan request list --overdue   # 超期未答复的诉求"},
+    {"request list",
+     "chengguan --as hotline request list --work-order GD20261130-0042   # 按工单号查"},
     {"report submit",
      "chengguan report submit --compound 12 --category 1 --text 业主在楼顶加盖房屋 "
      "--dissuasion-failed"},

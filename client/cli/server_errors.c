@@ -173,6 +173,14 @@ static const server_error errors[] = {
     {"account.not_found", N_("account {account} not found")},
     {"account.self", N_("an account cannot disable itself")},
     {"account.already_disabled", N_("account {account} was already disabled at {at}")},
+    /* supervision orders */
+    {"order.one_record", N_("an order names one record: a report or a case")},
+    {"order.deadline_past", N_("{field}: {deadline} is before today ({today})")},
+    {"order.not_found", N_("order {id} not found")},
+    {"order.answered", N_("order {id} was already answered at {at} by {account}")},
+    /* the hotline's work orders */
+    {"work_order.not_hotline", N_("only the hotline gives a work-order number")},
+    {"work_order.exists", N_("work order {work_order} was already filed ({kind} {id})")},
     /* the generic reason of each wire code, for errors without a specific one */
     {"invalid_argument", N_("invalid request")},
     {"not_found", N_("not found")},

@@ -76,8 +76,8 @@ static void on_event(cg_async *a, int status, const Chengguan__V1__Event *ev, vo
     if (status == CG_ECANCELLED) /* we freed the client */
         return;
     if (status != 0) {
-        /* Not for this account (the hotline has no event stream), or
-         * stopped: the bridge goes on with its requests. */
+        /* Refused (an after_seq beyond the newest event) or stopped: the
+         * bridge goes on with its requests. */
         fprintf(stderr, "no event stream (%s): %s\n", cg_err_name(status), cg_async_error(a));
         return;
     }

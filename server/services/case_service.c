@@ -11,11 +11,12 @@
     (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLES_UNIT_PEOPLE)
 
 static const cg_route routes[] = {
-    /* opening from a report resolves it: an event */
+    /* every step is an event (case.opened, case.moved; opening from a
+     * report resolves it: report.resolved) */
     CG_SQL_ROUTE_FLAGS(CASE_OPEN, "case.open", HANDLE, "case_open", CG_ROUTE_RINGS),
-    CG_SQL_ROUTE(CASE_MOVE, "case.move", HANDLE, "case_move"),
-    CG_SQL_ROUTE(CASE_VERIFY, "case.verify", HANDLE, "case_verify"),
-    CG_SQL_ROUTE(CASE_REOPEN, "case.reopen", HANDLE, "case_reopen"),
+    CG_SQL_ROUTE_FLAGS(CASE_MOVE, "case.move", HANDLE, "case_move", CG_ROUTE_RINGS),
+    CG_SQL_ROUTE_FLAGS(CASE_VERIFY, "case.verify", HANDLE, "case_verify", CG_ROUTE_RINGS),
+    CG_SQL_ROUTE_FLAGS(CASE_REOPEN, "case.reopen", HANDLE, "case_reopen", CG_ROUTE_RINGS),
     CG_SQL_ROUTE(CASE_GET, "case.get", READ, "case_get"),
     CG_SQL_ROUTE(CASE_LIST, "case.list", READ, "case_list"),
     CG_SQL_ROUTE(CASE_STATS, "case.stats", COUNT, "case_stats"),

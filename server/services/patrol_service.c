@@ -17,8 +17,9 @@ static const cg_route routes[] = {
     CG_SQL_ROUTE(PATROL_DUE, "patrol.due", INSPECT, "patrol_due"),
     CG_SQL_ROUTE(PATROL_COMPLIANCE, "patrol.compliance", INSPECT, "patrol_compliance"),
     CG_SQL_ROUTE(REQUEST_ADD, "request.add", REQUESTS_FILE, "request_add"),
-    CG_SQL_ROUTE(REQUEST_ANSWER, "request.answer", PATROL, "request_answer"),
-    CG_SQL_ROUTE(REQUEST_CLOSE, "request.close", PATROL, "request_close"),
+    /* answering and closing write an event (the hotline's stream) */
+    CG_SQL_ROUTE_FLAGS(REQUEST_ANSWER, "request.answer", PATROL, "request_answer", CG_ROUTE_RINGS),
+    CG_SQL_ROUTE_FLAGS(REQUEST_CLOSE, "request.close", PATROL, "request_close", CG_ROUTE_RINGS),
     CG_SQL_ROUTE(REQUEST_VOID, "request.void", PATROL, "request_void"),
     CG_SQL_ROUTE(REQUEST_GET, "request.get", REQUESTS_READ, "request_get"),
     CG_SQL_ROUTE(REQUEST_LIST, "request.list", REQUESTS_READ, "request_list"),

@@ -2,11 +2,12 @@
 
 #include "sql_call.h"
 
-#define FILE_REPORT                                                                                \
-    (CG_ROLE_PROPERTY | CG_ROLE_UNIT | CG_ROLE_HQ) /* a unit on the company's behalf */
+/* a unit on the company's behalf; the hotline (integration) its own, with
+ * its work-order number */
+#define FILE_REPORT (CG_ROLE_PROPERTY | CG_ROLE_UNIT | CG_ROLE_HQ | CG_ROLE_INTEGRATION)
 #define READ                                                                                       \
     (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
-     CG_ROLES_UNIT_PEOPLE)
+     CG_ROLES_UNIT_PEOPLE | CG_ROLE_INTEGRATION)
 #define HANDLE (CG_ROLE_UNIT | CG_ROLE_HQ)
 
 static const cg_route routes[] = {

@@ -280,6 +280,7 @@ CROSS JOIN LATERAL (
 
 CREATE VIEW cg_internal.request_docs AS
 SELECT r.id, r.compound_id, d.unit_code, r.created_by, r.contact, s.status, s.overdue, fa.at AS answered_at,
+       r.work_order,
        jsonb_build_object(
            'id', r.id,
            'compound_id', r.compound_id,
@@ -300,7 +301,8 @@ SELECT r.id, r.compound_id, d.unit_code, r.created_by, r.contact, s.status, s.ov
            'voided', rv.request_id IS NOT NULL,
            'void_reason', coalesce(rv.reason, ''),
            'voided_by', coalesce(rv.voided_by, ''),
-           'voided_at', cg_internal.instant_text(rv.voided_at)
+           'voided_at', cg_internal.instant_text(rv.voided_at),
+           'work_order', r.work_order
        ) AS doc
 FROM resident_requests r
 JOIN compounds c ON c.id = r.compound_id
@@ -859,6 +861,7 @@ DECLARE
     v_text text := cg_internal.clean(r ->> 'text');
     v_contact text := cg_internal.clean(r ->> 'contact');
     cur cg_internal.compound_docs;
+    v_work_order text;
     v_id bigint;
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,unit,integration}', 'file residents'' requests');
@@ -871,11 +874,12 @@ BEGIN
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{problem,opinion,suggestion}', true));
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     PERFORM cg_internal.check('contact', cg_internal.text_problem(v_contact, 100, false, false));
+    v_work_order := cg_internal.work_order_of(a, r ->> 'work_order', 'resident_requests');  -- step5_hotline.sql
     cur := cg_internal.open_compound(a, cg_internal.req_int(r, 'compound_id'),
                                      CASE WHEN a.role = 'integration' THEN 'see' ELSE 'change' END);
-    INSERT INTO resident_requests (compound_id, channel, kind, text, contact, answer_due, created_by)
+    INSERT INTO resident_requests (compound_id, channel, kind, text, contact, answer_due, created_by, work_order)
     VALUES (cur.id, v_channel, v_kind, v_text, v_contact,
-            now() + make_interval(days => cg_internal.request_answer_days()), a.name)
+            now() + make_interval(days => cg_internal.request_answer_days()), a.name, v_work_order)
     RETURNING id INTO v_id;
     RETURN cg_internal.idem_end(a, p_req, (SELECT cg_internal.request_doc(a, d) FROM cg_internal.request_docs d
                                            WHERE d.id = v_id));
@@ -900,6 +904,7 @@ BEGIN
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     cur := cg_internal.request_target(a, cg_internal.req_int(p_req, 'id'));
     INSERT INTO request_events (request_id, kind, text, account) VALUES (cur.id, 'answer', v_text, a.name);
+    PERFORM cg_internal.emit_request_event('request.answered', cur.id);  -- step5_hotline.sql
     RETURN cg_internal.idem_end(a, p_req, (SELECT cg_internal.request_doc(a, d) FROM cg_internal.request_docs d
                                            WHERE d.id = cur.id));
 END
@@ -924,6 +929,7 @@ BEGIN
                                  'request.not_answered', jsonb_build_object('id', cur.id));
     END IF;
     INSERT INTO request_events (request_id, kind, account) VALUES (cur.id, 'close', a.name);
+    PERFORM cg_internal.emit_request_event('request.closed', cur.id);
     RETURN cg_internal.idem_end(a, p_req, (SELECT cg_internal.request_doc(a, d) FROM cg_internal.request_docs d
                                            WHERE d.id = cur.id));
 END
@@ -983,6 +989,7 @@ DECLARE
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_overdue boolean := coalesce((p_req ->> 'overdue')::boolean, false);
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
+    v_work_order text := cg_internal.clean(p_req ->> 'work_order');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
     v_unit text;
@@ -1004,6 +1011,7 @@ BEGIN
                 AND (v_unit IS NULL OR d.unit_code = v_unit)
                 AND (NOT v_open OR d.status NOT IN ('closed', 'voided'))
                 AND (NOT v_overdue OR d.overdue)
+                AND (v_work_order = '' OR d.work_order = v_work_order)
               ORDER BY d.id DESC
               LIMIT v_limit + 1) x
     )

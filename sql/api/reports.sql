@@ -125,7 +125,7 @@ $$;
 
 CREATE VIEW cg_internal.report_docs AS
 SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.compound_id, r.category,
-       r.nobody_to_call,
+       r.nobody_to_call, r.work_order,
        jsonb_build_object(
            'id', r.id,
            'compound_id', r.compound_id,
@@ -158,7 +158,8 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'attached', false,
            'nobody_to_call', r.nobody_to_call <> '',
            'nobody_to_call_reason', r.nobody_to_call,
-           'case_id', coalesce(r.case_id, 0)
+           'case_id', coalesce(r.case_id, 0),
+           'work_order', r.work_order
        ) AS doc
 FROM reports r
 JOIN compounds c ON c.id = r.compound_id
@@ -185,12 +186,14 @@ $$;
 
 -- May a see report r? hq, supervision and sections: all; a unit, its
 -- officers and leaders: their unit's; a property company: the reports filed
--- by it or for it.
-CREATE FUNCTION cg_internal.can_see_report(a accounts, p_unit text, p_property_account text) RETURNS boolean
+-- by it or for it; the hotline: the reports it filed (p_reporter).
+CREATE FUNCTION cg_internal.can_see_report(a accounts, p_unit text, p_property_account text, p_reporter text)
+RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(a.role IN ('hq', 'supervision', 'section')
                     OR (cg_internal.unit_member(a) AND a.unit_code = p_unit)
-                    OR (a.role = 'property' AND a.name = p_property_account), false)
+                    OR (a.role = 'property' AND a.name = p_property_account)
+                    OR (a.role = 'integration' AND a.name = p_reporter), false)
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -216,7 +219,9 @@ BEGIN
                         officer_id, leaders, filer, body)
     VALUES (pg_current_xact_id(), v_at, p_kind, r.unit_code, r.property_account, r.compound_id, r.id, p_level,
             r.grid_officer_id, cg_internal.for_leaders(p_kind, p_level),
-            (SELECT f.name FROM accounts f WHERE f.name = r.reporter AND f.role = 'integration'),
+            -- the hotline that filed it: only the status changes it tells the
+            -- citizen (step5_hotline.sql)
+            CASE WHEN p_kind IN ('report.acknowledged', 'report.resolved') THEN cg_internal.hotline_filer(r.reporter) END,
             jsonb_build_object(
                 'at', cg_internal.instant_text(v_at),
                 'kind', p_kind,
@@ -548,7 +553,7 @@ BEGIN
     ELSE
         SELECT * INTO r FROM reports WHERE id = p_id;
     END IF;
-    IF NOT FOUND OR NOT cg_internal.can_see_report(a, r.unit_code, r.property_account) THEN
+    IF NOT FOUND OR NOT cg_internal.can_see_report(a, r.unit_code, r.property_account, r.reporter) THEN
         PERFORM cg_internal.fail('CG005', 'id', format('report %s not found', p_id),
                                  'report.not_found', jsonb_build_object('id', p_id));
     END IF;
@@ -585,9 +590,10 @@ DECLARE
     v_remind bigint;
     v_dedup bigint;
     v_nobody text;
+    v_work_order text;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{property,unit,hq}', 'file reports');
+    PERFORM cg_internal.require_role(a, '{property,unit,hq,integration}', 'file reports');
     v_prev := cg_internal.idem_begin(a, 'report_submit', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -601,6 +607,7 @@ BEGIN
     PERFORM cg_internal.check('category', cg_internal.category_problem(rq -> 'category'));
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     PERFORM cg_internal.check('location', cg_internal.text_problem(v_location, 200, false, false));
+    v_work_order := cg_internal.work_order_of(a, rq ->> 'work_order', 'reports');
 
     -- The compound, locked: one submission at a time per compound, so that two
     -- at once cannot both start a ladder, and it cannot close meanwhile.
@@ -622,7 +629,8 @@ BEGIN
     SELECT * INTO v_open FROM reports r
     WHERE r.compound_id = c.id AND r.category = v_category AND r.status <> 'resolved'
       AND r.dedup_until > now()
-      AND cg_internal.can_see_report(a, r.unit_code, r.property_account)
+      AND v_work_order = ''  -- a hotline work order is followed on its own report
+      AND cg_internal.can_see_report(a, r.unit_code, r.property_account, r.reporter)
     ORDER BY r.id DESC
     LIMIT 1
     FOR UPDATE;
@@ -648,12 +656,13 @@ BEGIN
                      WHEN c.entered_on IS NULL THEN 'not_entered' ELSE '' END;
     INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, dissuasion_failed,
                          reporter, property_account, ack_timeout_ms, supervision_timeout_ms, resolve_timeout_ms,
-                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until, nobody_to_call)
+                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until, nobody_to_call,
+                         work_order)
     VALUES (c.id, c.unit_code, c.grid_officer_id, v_category, v_text, v_location, v_dissuasion,
             a.name, CASE WHEN a.role = 'property' THEN a.name ELSE c.property_account END,
             v_ack, v_supervision, v_resolve, v_remind, v_dedup,
             now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup),
-            v_nobody)
+            v_nobody, v_work_order)
     RETURNING id INTO v_id;
     PERFORM cg_internal.report_step(v_id, 'filed', a.name, 0,
         CASE WHEN v_dissuasion THEN '劝阻无效 / dissuasion failed' ELSE '' END,
@@ -677,9 +686,12 @@ DECLARE
     a accounts := cg_internal.caller(p_account);
     r reports;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property}', 'read reports');
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property,officer,unit_leader,integration}',
+                                     'read reports');
     r := cg_internal.report_target(a, cg_internal.req_int(p_req, 'id'), 'see');
-    RETURN cg_internal.report_doc(r.id) || jsonb_build_object('timeline', cg_internal.report_timeline_doc(r.id));
+    -- with the supervision orders on it (step5_orders.sql)
+    RETURN cg_internal.report_doc(r.id)
+           || jsonb_build_object('timeline', cg_internal.with_orders(a, cg_internal.report_timeline_doc(r.id), r.id, 0));
 END
 $$;
 
@@ -691,11 +703,13 @@ DECLARE
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_unit text;
     v_level bigint := cg_internal.req_int(p_req, 'level');
+    v_work_order text := cg_internal.clean(p_req ->> 'work_order');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property}', 'list reports');
+    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property,officer,unit_leader,integration}',
+                                     'list reports');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('level', cg_internal.range_problem(v_level, 0, 2));
     PERFORM cg_internal.check('after_id', cg_internal.range_problem(v_after, 0, 9223372036854775807));
@@ -706,12 +720,13 @@ BEGIN
     WITH matching AS NOT MATERIALIZED (
         SELECT d.id, d.doc, d.status <> 'resolved' AND d.nobody_to_call <> '' AS attention
         FROM cg_internal.report_docs d
-        WHERE cg_internal.can_see_report(a, d.unit_code, d.property_account)
+        WHERE cg_internal.can_see_report(a, d.unit_code, d.property_account, d.reporter)
           AND (NOT cg_internal.unit_member(a) OR d.unit_code = a.unit_code)
           AND (a.role <> 'property' OR d.property_account = a.name)
           AND (NOT v_open OR d.status <> 'resolved')
           AND (v_unit IS NULL OR d.unit_code = v_unit)
           AND d.level >= v_level
+          AND (v_work_order = '' OR d.work_order = v_work_order)
     ),
     top_set AS MATERIALIZED (
         SELECT t.id, t.doc FROM (

@@ -265,6 +265,7 @@ BEGIN
             coalesce(ARRAY(SELECT jsonb_array_elements_text(p_extra -> 'penalty')), '{}'),
             (p_extra ->> 'fine_yuan')::numeric, (p_extra ->> 'deadline')::date, coalesce(p_extra ->> 'department', ''),
             (p_extra ->> 'passed')::boolean, (p_extra ->> 'officer_id')::bigint, p_rework);
+    PERFORM cg_internal.emit_case_event('case.moved', k.id);  -- step5_hotline.sql
     RETURN (SELECT d.doc FROM cg_internal.case_docs d WHERE d.id = k.id);
 END
 $$;
@@ -383,12 +384,13 @@ BEGIN
     ELSIF v_report <> 0 THEN
         r := cg_internal.report_target(a, v_report, 'handle');
         v_link_compound := r.compound_id;
-        v_filer := r.property_account;
+        -- the hotline that filed the report, else its property company
+        v_filer := coalesce(cg_internal.hotline_filer(r.reporter), r.property_account);
         SELECT id INTO v_existing FROM cases WHERE report_id = v_report;
     ELSIF v_request <> 0 THEN
         q := cg_internal.request_target(a, v_request, true);
         v_link_compound := q.compound_id;
-        v_filer := (SELECT ac.name FROM accounts ac WHERE ac.name = q.created_by AND ac.role = 'integration');
+        v_filer := cg_internal.hotline_filer(q.created_by);
         SELECT id INTO v_existing FROM cases WHERE request_id = v_request;
     END IF;
     IF v_link_field IS NOT NULL AND v_link_compound <> c.id THEN
@@ -421,6 +423,7 @@ BEGIN
     RETURNING id INTO v_id;
     INSERT INTO case_timeline (case_id, version, kind, to_state, at, account, note)
     VALUES (v_id, 1, 'opened', 'registered', v_at, a.name, v_summary);
+    PERFORM cg_internal.emit_case_event('case.opened', v_id);
 
     IF v_report <> 0 THEN
         IF r.status = 'acknowledged' THEN
@@ -616,7 +619,8 @@ BEGIN
 END
 $$;
 
--- CaseGet -> Case with its timeline (the state only for a filer).
+-- CaseGet -> Case with its timeline and its supervision orders (step5_orders.sql; the state only for
+-- a filer).
 CREATE FUNCTION cg_api.case_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
@@ -625,7 +629,8 @@ DECLARE
 BEGIN
     k := cg_internal.case_target(a, cg_internal.req_int(p_req, 'id'), 'see');
     RETURN cg_internal.case_doc_for(a, (SELECT d.doc FROM cg_internal.case_docs d WHERE d.id = k.id)
-                                       || jsonb_build_object('timeline', cg_internal.case_timeline_doc(k.id)));
+                                       || jsonb_build_object('timeline',
+                                                             cg_internal.with_orders(a, cg_internal.case_timeline_doc(k.id), 0, k.id)));
 END
 $$;
 

@@ -690,6 +690,15 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
     return id;
 }
 
+void cg_test_issue_cert(const cg_test_server *t, const char *name)
+{
+    char pki[700], cmd[2048];
+    cg_test_pki(t, "", pki, sizeof pki);
+    snprintf(cmd, sizeof cmd, "%s/scripts/dev-pki.sh '%s' --account %s >/dev/null", CG_SOURCE_DIR,
+             pki, name);
+    assert_int_equal(system(cmd), 0);
+}
+
 uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text,
                              int *attached)
 {

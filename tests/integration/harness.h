@@ -142,6 +142,10 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
 uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category, const char *text,
                              int *attached);
 
+/* A development certificate for a new account, as an operator issues it
+ * (scripts/dev-pki.sh --account). */
+void cg_test_issue_cert(const cg_test_server *t, const char *name);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 

@@ -19,6 +19,8 @@
 
 #include "chengguan/v1/accounts.pb-c.h"
 #include "chengguan/v1/ledger.pb-c.h"
+#include "chengguan/v1/orders.pb-c.h"
+#include "chengguan/v1/patrol.pb-c.h"
 #include "chengguan/v1/reports.pb-c.h"
 #include "chengguan/v1/system.pb-c.h"
 
@@ -29,16 +31,6 @@ static char out[1 << 16];
 
 /* The officers (and their compounds) the accounts below are bound to. */
 static uint64_t dawa_compound, dawa_officer, xlt_compound, xlt_officer;
-
-/* A development certificate for a new account, as an operator issues it. */
-static void issue_cert(const char *name)
-{
-    char pki[700], cmd[2048];
-    cg_test_pki(&server, "", pki, sizeof pki);
-    snprintf(cmd, sizeof cmd, "%s/scripts/dev-pki.sh '%s' --account %s >/dev/null", CG_SOURCE_DIR,
-             pki, name);
-    assert_int_equal(system(cmd), 0);
-}
 
 /* AccountAdd as hq; want the outcome (and field) given. */
 static void add_account(const char *as, const char *name, const char *role, const char *unit,
@@ -73,10 +65,10 @@ static void setup_people(void)
                                           "2021-02-01", &dawa_officer);
     xlt_compound = cg_test_make_compound(&server, "hq", "xinglongtai", "兴隆台网格小区",
                                          "property-demo", "2021-02-01", &xlt_officer);
-    issue_cert("ppl-ofc-dawa");
-    issue_cert("ppl-lead-dawa");
-    issue_cert("ppl-ofc-xlt");
-    issue_cert("ppl-temp");
+    cg_test_issue_cert(&server, "ppl-ofc-dawa");
+    cg_test_issue_cert(&server, "ppl-lead-dawa");
+    cg_test_issue_cert(&server, "ppl-ofc-xlt");
+    cg_test_issue_cert(&server, "ppl-temp");
     /* the officer account takes its officer's unit */
     add_account("hq", "ppl-ofc-dawa", "officer", "", dawa_officer, 0, NULL);
     add_account("hq", "ppl-lead-dawa", "unit_leader", "大洼分局", 0, 0, NULL);
@@ -338,6 +330,191 @@ static void test_grid_officer_first_leaders_on_escalation(void **state)
     cg_test_raw_close(&again_ofc.raw);
 }
 
+/* --- the hotline's work orders ----------------------------------------------- */
+
+static Chengguan__V1__ResidentRequest *hotline_request(const char *as, const char *work_order,
+                                                       int want, const char *want_field)
+{
+    Chengguan__V1__ResidentRequest q = CHENGGUAN__V1__RESIDENT_REQUEST__INIT;
+    q.compound_id = dawa_compound;
+    q.channel = "hotline";
+    q.kind = "problem";
+    q.text = "楼下烧烤油烟扰民";
+    q.contact = "张三/13812345678";
+    q.work_order = (char *)work_order;
+    Chengguan__V1__RequestAdd req = CHENGGUAN__V1__REQUEST_ADD__INIT;
+    req.request = &q;
+    return (Chengguan__V1__ResidentRequest *)cg_test_call(&server, as, &req.base, want, want_field);
+}
+
+static Chengguan__V1__Report *hotline_report(const char *as, const char *work_order, int want,
+                                             const char *want_field)
+{
+    Chengguan__V1__Report r = CHENGGUAN__V1__REPORT__INIT;
+    r.compound_id = dawa_compound;
+    r.category = 4;
+    r.text = "市民来电：楼道堆放杂物";
+    r.work_order = (char *)work_order;
+    Chengguan__V1__ReportSubmit req = CHENGGUAN__V1__REPORT_SUBMIT__INIT;
+    req.report = &r;
+    return (Chengguan__V1__Report *)cg_test_call(&server, as, &req.base, want, want_field);
+}
+
+/* Every event in s's stream over timeout_ms (or up to stop_kind), as kinds. */
+static const char *kinds_of(cg_test_raw *s, const char *stop_kind, int timeout_ms, char *buf,
+                            size_t len)
+{
+    buf[0] = '\0';
+    long long deadline = cg_test_now_ms() + timeout_ms;
+    while (cg_test_now_ms() < deadline) {
+        cg_envelope *env = cg_test_raw_recv(s, (int)(deadline - cg_test_now_ms()));
+        if (env == NULL)
+            break;
+        assert_int_equal(env->body_case, CHENGGUAN__V1__ENVELOPE__BODY_EVENT);
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s", n ? " " : "", env->event->kind);
+        int stop = stop_kind != NULL && strcmp(env->event->kind, stop_kind) == 0;
+        if (env->event->request != NULL) /* the contact masked */
+            assert_null(strstr(env->event->request->contact, "12345678"));
+        cg_envelope_free(env, NULL);
+        if (stop)
+            break;
+    }
+    return buf;
+}
+
+/* The hotline files requests and reports with its own work-order numbers
+ * (unique, searchable) and receives on its stream the status changes of
+ * what it filed, and nothing else: not its reports' filing, escalations or
+ * reminders, not other reports, not supervision orders. */
+static void test_hotline_work_orders(void **state)
+{
+    setup_people();
+    cg_test_raw hot;
+    cg_test_raw_open_as(&hot, &server, "hotline");
+    assert_true(cg_test_raw_hello(&hot));
+    assert_true(cg_test_raw_subscribe(&hot, 0, 1));
+
+    Chengguan__V1__ResidentRequest *q = hotline_request("hotline", "GD-2026-0001", 0, NULL);
+    uint64_t request = q->id;
+    assert_string_equal(q->work_order, "GD-2026-0001");
+    cg_message_free(&q->base);
+    Chengguan__V1__Report *r = hotline_report("hotline", "GD-2026-0002", 0, NULL);
+    uint64_t report = r->id;
+    assert_string_equal(r->work_order, "GD-2026-0002");
+    assert_false(r->attached);
+    cg_message_free(&r->base);
+    /* a second report of the same compound and category is its own (its
+     * own work order), not joined */
+    r = hotline_report("hotline", "GD-2026-0003", 0, NULL);
+    assert_true(r->id != report);
+    cg_message_free(&r->base);
+
+    /* a retry (the same idempotency key) gets the first reply, not "taken" */
+    uint8_t key[16] = "hotline-retry-01";
+    Chengguan__V1__ResidentRequest rq = CHENGGUAN__V1__RESIDENT_REQUEST__INIT;
+    rq.compound_id = dawa_compound;
+    rq.channel = "hotline";
+    rq.kind = "opinion";
+    rq.text = "建议增设垃圾分类投放点";
+    rq.work_order = "GD-2026-0004";
+    Chengguan__V1__RequestAdd add = CHENGGUAN__V1__REQUEST_ADD__INIT;
+    add.idempotency_key.data = key;
+    add.idempotency_key.len = sizeof key;
+    add.request = &rq;
+    Chengguan__V1__ResidentRequest *first =
+        (Chengguan__V1__ResidentRequest *)cg_test_call(&server, "hotline", &add.base, 0, NULL);
+    Chengguan__V1__ResidentRequest *again =
+        (Chengguan__V1__ResidentRequest *)cg_test_call(&server, "hotline", &add.base, 0, NULL);
+    assert_int_equal(first->id, again->id);
+    cg_message_free(&first->base);
+    cg_message_free(&again->base);
+
+    /* bad input: taken, too long, from another role */
+    assert_null(hotline_request("hotline", "GD-2026-0001", CG_EALREADY_EXISTS, "work_order"));
+    assert_null(hotline_report("hotline", "GD-2026-0002", CG_EALREADY_EXISTS, "work_order"));
+    char big[70];
+    memset(big, '9', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_null(hotline_request("hotline", big, CG_EINVALID_ARGUMENT, "work_order"));
+    assert_null(hotline_request("dawa", "GD-2026-0009", CG_EINVALID_ARGUMENT, "work_order"));
+    assert_null(
+        hotline_report("property-demo", "GD-2026-0009", CG_EINVALID_ARGUMENT, "work_order"));
+    assert_int_equal(cg_test_sql(&server, "SELECT 1/(count(*) = 0)::int FROM resident_requests "
+                                          "WHERE work_order = 'GD-2026-0009'"),
+                     0);
+
+    /* searchable, by the hotline and by the unit */
+    assert_int_equal(cg_test_cli(&server,
+                                 "--as hotline --json request list --work-order GD-2026-0001", out,
+                                 sizeof out),
+                     0);
+    assert_true(cg_test_json_id(out) == request);
+    assert_int_equal(cg_test_cli(&server, "--as dawa --json report list --work-order GD-2026-0002",
+                                 out, sizeof out),
+                     0);
+    assert_true(cg_test_json_id(out) == report);
+    assert_null(strstr(out, "GD-2026-0003"));
+    /* the hotline reads its own reports only */
+    uint64_t other = cg_test_file_report(cg_test_as(&server, "property-demo"), dawa_compound, 5,
+                                         "占用消防通道", NULL);
+    Chengguan__V1__ReportGet get = CHENGGUAN__V1__REPORT_GET__INIT;
+    get.id = other;
+    assert_null(cg_test_call(&server, "hotline", &get.base, CG_ENOT_FOUND, "id"));
+    get.id = report;
+    cg_message_free(cg_test_call(&server, "hotline", &get.base, 0, NULL));
+    assert_int_equal(cg_test_cli(&server, "--as hotline --json report list", out, sizeof out), 0);
+    assert_null(strstr(out, "占用消防通道"));
+
+    /* what happens to its items */
+    Chengguan__V1__RequestAnswer ans = CHENGGUAN__V1__REQUEST_ANSWER__INIT;
+    ans.id = request;
+    ans.text = "已联系商户整改";
+    cg_message_free(cg_test_call(&server, "dawa", &ans.base, 0, NULL));
+    Chengguan__V1__RequestClose cl = CHENGGUAN__V1__REQUEST_CLOSE__INIT;
+    cl.id = request;
+    cg_message_free(cg_test_call(&server, "dawa", &cl.base, 0, NULL));
+    Chengguan__V1__ReportAck ack = CHENGGUAN__V1__REPORT_ACK__INIT;
+    ack.officer_id = dawa_officer;
+    ack.id = other; /* not the hotline's */
+    cg_message_free(cg_test_call(&server, "dawa", &ack.base, 0, NULL));
+    ack.id = report;
+    cg_message_free(cg_test_call(&server, "dawa", &ack.base, 0, NULL));
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as dawa --json case open --compound %llu --category 4 "
+                                  "--source report --from-report %llu --summary 楼道堆放杂物",
+                                  (unsigned long long)dawa_compound, (unsigned long long)report),
+                     0);
+    unsigned long long case_id = cg_test_json_id(out);
+    assert_int_equal(cg_test_clif(&server, out, sizeof out,
+                                  "--as dawa case move %llu --to investigating", case_id),
+                     0);
+    Chengguan__V1__OrderIssue oi = CHENGGUAN__V1__ORDER_ISSUE__INIT;
+    Chengguan__V1__Order o = CHENGGUAN__V1__ORDER__INIT;
+    o.report_id = report;
+    o.text = "督办";
+    o.deadline = "2099-01-01";
+    oi.order = &o;
+    cg_message_free(cg_test_call(&server, "supervision", &oi.base, 0, NULL));
+
+    static const char want[] = "request.answered request.closed report.acknowledged case.opened "
+                               "report.resolved case.moved";
+    char buf[1024];
+    assert_string_equal(kinds_of(&hot, NULL, 2500, buf, sizeof buf), want);
+    cg_test_raw_close(&hot);
+    /* the catch-up from the database: the same (SQL scope) */
+    cg_test_raw_open_as(&hot, &server, "hotline");
+    assert_true(cg_test_raw_hello(&hot));
+    assert_true(cg_test_raw_subscribe(&hot, 0, 0));
+    assert_string_equal(kinds_of(&hot, "case.moved", 5000, buf, sizeof buf), want);
+    cg_test_raw_close(&hot);
+    /* the case as the hotline reads it: its state */
+    assert_int_equal(
+        cg_test_clif(&server, out, sizeof out, "--as hotline --json case show %llu", case_id), 0);
+    assert_non_null(strstr(out, "\"state\":\"investigating\""));
+    (void)state;
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "people", 0);
@@ -348,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_officers_handle_cases_leaders_read_them),
         cmocka_unit_test(test_disable_account),
         cmocka_unit_test(test_grid_officer_first_leaders_on_escalation),
+        cmocka_unit_test(test_hotline_work_orders),
     };
     return CG_TEST_RUN(&server, SETTINGS, tests);
 }
