@@ -26,7 +26,14 @@ BEGIN
        (OLD.id, OLD.compound_id, OLD.unit_code, OLD.category, OLD.illegal_construction, OLD.source, OLD.finding_id,
         OLD.report_id, OLD.request_id, OLD.summary, OLD.location, OLD.party, OLD.filer_account, OLD.opened_by,
         OLD.registered_at)
-       OR NEW.version <> OLD.version + 1 OR NEW.rework < OLD.rework THEN
+       OR NEW.rework < OLD.rework
+       OR (OLD.closing_due IS NOT NULL AND NEW.closing_due IS DISTINCT FROM OLD.closing_due)
+       -- a step adds one version; the only change that is not a step fills in
+       -- the closing limit that waited for a calendar year (case_fill_closing_due)
+       OR NOT (NEW.version = OLD.version + 1
+               OR (NEW.version = OLD.version AND OLD.closing_due IS NULL
+                   AND (NEW.state, NEW.state_at, NEW.rework, NEW.rectify_due)
+                       IS NOT DISTINCT FROM (OLD.state, OLD.state_at, OLD.rework, OLD.rectify_due))) THEN
         RAISE EXCEPTION 'UPDATE on cases refused: what was opened never changes, and each step adds one version (case %)',
             OLD.id;
     END IF;
@@ -53,6 +60,35 @@ LANGUAGE sql IMMUTABLE AS $$
                         WHEN 'decided' THEN '处罚决定' WHEN 'rectifying' THEN '限期整改'
                         WHEN 'verified' THEN '核查' WHEN 'closed' THEN '结案'
                         WHEN 'rejected' THEN '不予立案' WHEN 'transferred' THEN '移送' END
+$$;
+
+-- The last day to close a case of p_category registered at p_registered:
+-- the closing limit in force, from the Beijing date of the registration
+-- (time_limit_due, calendar.sql); NULL when that needs a year the holiday
+-- calendar does not have yet (case_fill_closing_due fills it in later).
+CREATE FUNCTION cg_internal.case_closing_due(p_category integer, p_registered timestamptz) RETURNS date
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN cg_internal.time_limit_due(p_category, 'closing', (p_registered AT TIME ZONE 'Asia/Shanghai')::date);
+EXCEPTION WHEN SQLSTATE 'CG009' THEN  -- calendar.year_missing, the only CG009 of time_limit_due
+    RETURN NULL;
+END
+$$;
+
+-- Fills in the closing limits that waited for a calendar year (called when
+-- a year is entered); those that still need a missing year stay NULL.
+CREATE FUNCTION cg_internal.case_fill_closing_due() RETURNS void
+LANGUAGE sql AS $$
+    UPDATE cases SET closing_due = cg_internal.case_closing_due(category, registered_at)
+    WHERE closing_due IS NULL AND cg_internal.case_closing_due(category, registered_at) IS NOT NULL
+$$;
+
+-- Overdue: open past its closing limit, or past its rectification deadline
+-- while the rectification runs (decided or rectifying).
+CREATE FUNCTION cg_internal.case_overdue(k cases) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT (k.state NOT IN ('closed', 'rejected', 'transferred') AND k.closing_due < cg_internal.today())
+           OR (k.state IN ('decided', 'rectifying') AND k.rectify_due < cg_internal.today())
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -85,7 +121,8 @@ SELECT k.id, k.unit_code, k.compound_id, k.category, k.source, k.state, k.filer_
            'state_at', cg_internal.instant_text(k.state_at),
            'penalty', to_jsonb(coalesce(d.penalty, '{}'::text[])),
            'fine_yuan', coalesce(d.fine_yuan::text, ''),
-           'deadline', cg_internal.date_text(d.deadline),
+           'deadline', cg_internal.date_text(k.rectify_due),
+           'closing_due', cg_internal.date_text(k.closing_due),
            'department', coalesce(tr.department, ''),
            'reason', coalesce(rj.note, ''),
            'rework', k.rework,
@@ -97,16 +134,14 @@ SELECT k.id, k.unit_code, k.compound_id, k.category, k.source, k.state, k.filer_
 FROM cases k
 JOIN compounds c ON c.id = k.compound_id
 JOIN violation_categories v ON v.code = k.category
-LEFT JOIN LATERAL (SELECT t.penalty, t.fine_yuan, t.deadline FROM case_timeline t
+LEFT JOIN LATERAL (SELECT t.penalty, t.fine_yuan FROM case_timeline t
                    WHERE t.case_id = k.id AND t.to_state = 'decided' AND t.kind = 'moved'
                    ORDER BY t.id DESC LIMIT 1) d ON true
 LEFT JOIN LATERAL (SELECT t.department FROM case_timeline t
                    WHERE t.case_id = k.id AND t.to_state = 'transferred' ORDER BY t.id DESC LIMIT 1) tr ON true
 LEFT JOIN LATERAL (SELECT t.note FROM case_timeline t
                    WHERE t.case_id = k.id AND t.to_state = 'rejected' ORDER BY t.id DESC LIMIT 1) rj ON true
-CROSS JOIN LATERAL (
-    SELECT k.state IN ('decided', 'rectifying') AND d.deadline < cg_internal.today() AS overdue
-) s;
+CROSS JOIN LATERAL (SELECT cg_internal.case_overdue(k) AS overdue) s;
 
 -- The timeline of a case as CaseEntry objects, in order: its steps and its
 -- attachments (sql/0014_evidence.sql), by when each was recorded.
@@ -257,7 +292,8 @@ CREATE FUNCTION cg_internal.case_step(a accounts, k cases, p_kind text, p_to tex
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE cases SET state = p_to, state_at = p_at, version = version + 1,
-                     rework = rework + CASE WHEN p_rework THEN 1 ELSE 0 END
+                     rework = rework + CASE WHEN p_rework THEN 1 ELSE 0 END,
+                     rectify_due = coalesce((p_extra ->> 'deadline')::date, rectify_due)
     WHERE id = k.id;
     INSERT INTO case_timeline (case_id, version, kind, from_state, to_state, at, account, note, penalty, fine_yuan,
                                deadline, department, passed, officer_id, rework)
@@ -417,9 +453,11 @@ BEGIN
     END IF;
 
     INSERT INTO cases (compound_id, unit_code, category, illegal_construction, source, finding_id, report_id,
-                       request_id, summary, location, party, filer_account, opened_by, registered_at, state_at)
+                       request_id, summary, location, party, filer_account, opened_by, registered_at, state_at,
+                       closing_due)
     VALUES (c.id, c.unit_code, v_category, v_illegal, v_source, nullif(v_finding, 0), nullif(v_report, 0),
-            nullif(v_request, 0), v_summary, v_location, v_party, v_filer, a.name, v_at, v_at)
+            nullif(v_request, 0), v_summary, v_location, v_party, v_filer, a.name, v_at, v_at,
+            cg_internal.case_closing_due(v_category::integer, v_at))
     RETURNING id INTO v_id;
     INSERT INTO case_timeline (case_id, version, kind, to_state, at, account, note)
     VALUES (v_id, 1, 'opened', 'registered', v_at, a.name, v_summary);
