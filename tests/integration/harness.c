@@ -637,6 +637,19 @@ int cg_test_clif(const cg_test_server *t, char *out, size_t outlen, const char *
     return cg_test_cli(t, args, out, outlen);
 }
 
+void cg_test_cli_exits(const cg_test_server *t, int want, char *out, size_t outlen, const char *fmt,
+                       ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    int rc = cg_test_cli_lang(t, "C", 1, args, out, outlen);
+    if (rc != want)
+        fail_msg("%s: exit %d, not %d:\n%s", args, rc, want, out);
+}
+
 uint64_t cg_test_json_id(const char *text)
 {
     json_t *o = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);

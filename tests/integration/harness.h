@@ -112,6 +112,12 @@ int cg_test_cli_lang(const cg_test_server *t, const char *lang, int with_stderr,
 int cg_test_clif(const cg_test_server *t, char *out, size_t outlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The CLI under LANG=C with stdout and stderr in out, the arguments
+ * formatted printf-style; fails the test, showing what it printed, unless it
+ * exits want. */
+void cg_test_cli_exits(const cg_test_server *t, int want, char *out, size_t outlen, const char *fmt,
+                       ...) __attribute__((format(printf, 5, 6)));
+
 /* The "id" of the first JSON object in text (0 when there is none). */
 uint64_t cg_test_json_id(const char *text);
 

@@ -9,7 +9,6 @@
  * with `limits set`, never by waiting.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,20 +27,7 @@ static char out[1 << 16];
 
 static uint64_t compound, officer;
 
-/* The command exits with want, or the test fails showing what it printed. */
-static void exits(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void exits(int want, const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    int rc = cg_test_cli_lang(&server, "C", 1, args, out, sizeof out);
-    if (rc != want)
-        fail_msg("%s: exit %d, not %d:\n%s", args, rc, want, out);
-}
-#define OK(...) exits(0, __VA_ARGS__)
+#define OK(...) cg_test_cli_exits(&server, 0, out, sizeof out, __VA_ARGS__)
 
 static void expect(const char *s)
 {
