@@ -41,17 +41,22 @@ static long long ms_until(const char *instant)
     return diff < 0 ? 0 : diff;
 }
 
-/* Logs each report whose steps failed (escalate_due rolled it back alone;
- * it is tried again at the next wake-up). */
+/* Logs each report or case whose steps failed (escalate_due rolled it back
+ * alone; it is tried again at the next wake-up). */
 static void log_failed(json_t *failed)
 {
     size_t i;
     json_t *f;
     json_array_foreach(failed, i, f)
     {
+        json_t *kase = json_object_get(f, "case");
         cg_log_line l;
-        cg_log_begin(&l, CG_LOG_ERROR, "escalation_report_failed");
-        cg_log_int(&l, "report", json_integer_value(json_object_get(f, "report")));
+        cg_log_begin(&l, CG_LOG_ERROR,
+                     kase ? "escalation_case_failed" : "escalation_report_failed");
+        if (kase)
+            cg_log_int(&l, "case", json_integer_value(kase));
+        else
+            cg_log_int(&l, "report", json_integer_value(json_object_get(f, "report")));
         cg_log_str(&l, "sqlstate", json_string_value(json_object_get(f, "sqlstate")));
         cg_log_str(&l, "error", json_string_value(json_object_get(f, "error")));
         cg_log_end(&l);

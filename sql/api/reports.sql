@@ -3,8 +3,8 @@
 -- tables are in sql/0005_reports.sql, the conventions in core.sql.
 --
 -- The server's own entry points (not requests; no account check):
---   cg_internal.escalate_due()       -> jsonb {"fired": N, "failed": [{"report": id, "sqlstate": s,
---                                       "error": text}], "next_deadline": "RFC 3339" or ""}
+--   cg_internal.escalate_due()       -> jsonb {"fired": N, "failed": [{"report" or "case": id,
+--                                       "sqlstate": s, "error": text}], "next_deadline": "RFC 3339" or ""}
 --   cg_internal.next_deadline()      -> text, RFC 3339 or ''
 --   cg_internal.events_after(after bigint, limit int, account text)
 --                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb,
@@ -475,23 +475,26 @@ BEGIN
 END
 $$;
 
--- The earliest pending deadline over all reports but those in p_skip, RFC
--- 3339; '' when none. It may be in the past: rows beyond escalate_due's
+-- The earliest pending deadline over all reports but those in p_skip and
+-- all cases but those in p_skip_cases, RFC 3339; '' when none. It may be in the past: rows beyond escalate_due's
 -- batch, or being handled by another instance right now; call escalate_due
 -- again after a short pause.
-CREATE FUNCTION cg_internal.next_deadline(p_skip bigint[] DEFAULT '{}') RETURNS text
+CREATE FUNCTION cg_internal.next_deadline(p_skip bigint[] DEFAULT '{}', p_skip_cases bigint[] DEFAULT '{}')
+RETURNS text
 LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
-    SELECT cg_internal.instant_text((SELECT min(next_deadline) FROM reports
-                                     WHERE next_deadline IS NOT NULL AND id <> ALL (p_skip)))
+    SELECT cg_internal.instant_text(least(
+        (SELECT min(next_deadline) FROM reports WHERE next_deadline IS NOT NULL AND id <> ALL (p_skip)),
+        (SELECT min(next_deadline) FROM cases WHERE next_deadline IS NOT NULL AND id <> ALL (p_skip_cases))))
 $$;
 
--- The escalation engine: claims up to 500 due reports that no other
+-- The escalation engine: claims up to 500 due reports, then up to 500 due
+-- cases (step5_case_escalation.sql), that no other
 -- transaction holds (FOR UPDATE SKIP LOCKED), fires their due steps in this
 -- transaction (the per-step columns make each step fire once: a row another
 -- instance has just handled is no longer due when this one locks it, as
 -- READ COMMITTED re-checks next_deadline on the newest row version), and
--- returns {"fired": steps fired, "failed": the reports whose steps failed
--- (each rolled back alone, with its error), "next_deadline": the next
+-- returns {"fired": steps fired, "failed": the reports and cases whose steps
+-- failed (each rolled back alone, with its error), "next_deadline": the next
 -- deadline of the others}. Call it as
 -- one statement (its own transaction), at start-up and whenever the timer set
 -- to next_deadline goes off; call it again at once when fired was 500 or more
@@ -503,6 +506,7 @@ DECLARE
     v_fired integer := 0;
     v_failed jsonb := '[]';
     v_skip bigint[] := '{}';
+    v_skip_cases bigint[] := '{}';
     v_state text;
     v_msg text;
 BEGIN
@@ -523,10 +527,25 @@ BEGIN
             v_skip := v_skip || v_id;
         END;
     END LOOP;
+    FOR v_id IN
+        SELECT k.id FROM cases k
+        WHERE k.next_deadline <= now()
+        ORDER BY k.next_deadline, k.id
+        LIMIT 500
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        BEGIN
+            v_fired := v_fired + cg_internal.case_fire_due(v_id);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
+            v_failed := v_failed || jsonb_build_object('case', v_id, 'sqlstate', v_state, 'error', v_msg);
+            v_skip_cases := v_skip_cases || v_id;
+        END;
+    END LOOP;
     -- The failed ones are not what the engine waits for next (it would spin
     -- on them): they are tried again at the next wake-up.
     RETURN jsonb_build_object('fired', v_fired, 'failed', v_failed,
-                              'next_deadline', cg_internal.next_deadline(v_skip));
+                              'next_deadline', cg_internal.next_deadline(v_skip, v_skip_cases));
 END
 $$;
 

@@ -28,10 +28,16 @@ BEGIN
         OLD.registered_at)
        OR NEW.rework < OLD.rework
        OR (OLD.closing_due IS NOT NULL AND NEW.closing_due IS DISTINCT FROM OLD.closing_due)
-       -- a step adds one version; the only change that is not a step fills in
-       -- the closing limit that waited for a calendar year (case_fill_closing_due)
+       -- the escalation (step5_case_escalation.sql) only moves forward
+       OR NEW.reminders < OLD.reminders
+       OR (OLD.overdue_at IS NOT NULL AND NEW.overdue_at IS DISTINCT FROM OLD.overdue_at)
+       OR (OLD.escalated_2_at IS NOT NULL AND NEW.escalated_2_at IS DISTINCT FROM OLD.escalated_2_at)
+       -- a step adds one version; the changes that are not steps fill in the
+       -- closing limit that waited for a calendar year (case_fill_closing_due)
+       -- or are the escalation's
        OR NOT (NEW.version = OLD.version + 1
-               OR (NEW.version = OLD.version AND OLD.closing_due IS NULL
+               OR (NEW.version = OLD.version
+                   AND (OLD.closing_due IS NULL OR NEW.closing_due IS NOT DISTINCT FROM OLD.closing_due)
                    AND (NEW.state, NEW.state_at, NEW.rework, NEW.rectify_due)
                        IS NOT DISTINCT FROM (OLD.state, OLD.state_at, OLD.rework, OLD.rectify_due))) THEN
         RAISE EXCEPTION 'UPDATE on cases refused: what was opened never changes, and each step adds one version (case %)',

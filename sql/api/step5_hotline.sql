@@ -74,10 +74,12 @@ BEGIN
 END
 $$;
 
--- case.opened / case.moved of case p_id: for its unit and, when it came from
--- the hotline's item, the hotline (and then the case's state only, as the
--- hotline reads it).
-CREATE FUNCTION cg_internal.emit_case_event(p_kind text, p_id bigint) RETURNS void
+-- An event of case p_id: for its unit and its leaders when level >= 1 (the
+-- escalation of step5_case_escalation.sql, with its text); case.opened and
+-- case.moved also, when the case came from the hotline's item, for the
+-- hotline (and then the case's state only, as the hotline reads it).
+CREATE FUNCTION cg_internal.emit_case_event(p_kind text, p_id bigint, p_level integer DEFAULT 0,
+                                            p_text text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     k cases;
@@ -86,21 +88,22 @@ DECLARE
     v_at timestamptz := now();
 BEGIN
     SELECT * INTO STRICT k FROM cases WHERE id = p_id;
-    v_filer := cg_internal.hotline_filer(k.filer_account);
+    v_filer := CASE WHEN p_kind IN ('case.opened', 'case.moved') THEN cg_internal.hotline_filer(k.filer_account) END;
     v_doc := (SELECT d.doc FROM cg_internal.case_docs d WHERE d.id = k.id);
     IF v_filer IS NOT NULL THEN
         v_doc := cg_internal.case_doc_for((SELECT f FROM accounts f WHERE f.name = v_filer), v_doc);
     END IF;
-    INSERT INTO events (xid, at, kind, unit_code, compound_id, level, filer, body)
-    VALUES (pg_current_xact_id(), v_at, p_kind, k.unit_code, k.compound_id, 0, v_filer,
+    INSERT INTO events (xid, at, kind, unit_code, compound_id, level, leaders, filer, body)
+    VALUES (pg_current_xact_id(), v_at, p_kind, k.unit_code, k.compound_id, p_level,
+            cg_internal.for_leaders(p_kind, p_level), v_filer,
             jsonb_build_object(
                 'at', cg_internal.instant_text(v_at),
                 'kind', p_kind,
                 'unit', k.unit_code,
                 'compound_id', k.compound_id,
                 'case_id', k.id,
-                'level', 0,
-                'text', format('案件 #%s：%s / case %s: %s', k.id, k.state, k.id, k.state),
+                'level', p_level,
+                'text', coalesce(p_text, format('案件 #%s：%s / case %s: %s', k.id, k.state, k.id, k.state)),
                 'case_file', v_doc));
 END
 $$;
