@@ -497,8 +497,9 @@ $$;
 -- failed (each rolled back alone, with its error), "next_deadline": the next
 -- deadline of the others}. Call it as
 -- one statement (its own transaction), at start-up and whenever the timer set
--- to next_deadline goes off; call it again at once when fired was 500 or more
--- (every claimed report fires at least one step, so a full batch fires >= 500).
+-- to next_deadline goes off. What a full batch (500 reports or 500 cases)
+-- left behind is still due, so next_deadline is already past and the caller
+-- comes back at once.
 CREATE FUNCTION cg_internal.escalate_due() RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
