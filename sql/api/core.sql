@@ -472,3 +472,21 @@ BEGIN
     RETURN p_result;
 END
 $$;
+
+-- A period of whole days asked for as `from` and `to` (YYYY-MM-DD, both
+-- needed): CG003 naming the field when either is not a date, when `to` is
+-- before `from`, or when it spans more than 5 years.
+CREATE FUNCTION cg_internal.check_period(p_from text, p_to text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    PERFORM cg_internal.check('from', cg_internal.date_problem(p_from, true));
+    PERFORM cg_internal.check('to', cg_internal.date_problem(p_to, true));
+    PERFORM cg_internal.check('to', CASE
+        WHEN cg_internal.date_of(p_to) < cg_internal.date_of(p_from)
+            THEN cg_internal.problem('period.reversed', jsonb_build_object('from', p_from),
+                                     format('before from (%s)', p_from))
+        WHEN cg_internal.date_of(p_to) > cg_internal.date_of(p_from) + interval '5 years'
+            THEN cg_internal.problem('period.too_long', jsonb_build_object('years', 5),
+                                     'the period may span at most 5 years') END);
+END
+$$;

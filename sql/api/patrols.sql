@@ -765,15 +765,7 @@ DECLARE
     v_result jsonb;
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read patrol compliance');
-    PERFORM cg_internal.check('from', cg_internal.date_problem(v_from_in, true));
-    PERFORM cg_internal.check('to', cg_internal.date_problem(v_to_in, true));
-    PERFORM cg_internal.check('to', CASE
-        WHEN cg_internal.date_of(v_to_in) < cg_internal.date_of(v_from_in)
-            THEN cg_internal.problem('period.reversed', jsonb_build_object('from', v_from_in),
-                                     format('before from (%s)', v_from_in))
-        WHEN cg_internal.date_of(v_to_in) > cg_internal.date_of(v_from_in) + interval '5 years'
-            THEN cg_internal.problem('period.too_long', jsonb_build_object('years', 5),
-                                     'the period may span at most 5 years') END);
+    PERFORM cg_internal.check_period(v_from_in, v_to_in);
     v_unit := cg_internal.district_unit_filter(a, p_req ->> 'unit');
     v_lo := cg_internal.monday(cg_internal.date_of(v_from_in));
     v_hi := cg_internal.monday(cg_internal.date_of(v_to_in));
