@@ -278,6 +278,11 @@ static int print_year(const json_t *reply)
         printf(_("%d: %lld working days (%s)\n"), y,
                (long long)json_integer_value(json_object_get(year, "working_days")),
                json_string_value(json_object_get(year, "notice")));
+    else if (json_is_true(json_object_get(year, "provisional")))
+        printf(_("%d: %lld working days, provisional: the statutory holidays only, until its "
+                 "notice is entered (%s)\n"),
+               y, (long long)json_integer_value(json_object_get(year, "working_days")),
+               json_string_value(json_object_get(year, "notice")));
     else
         printf(_("%d is not in the calendar yet: its notice was not entered, so its days "
                  "cannot be counted\n"),

@@ -112,7 +112,7 @@ static const server_error errors[] = {
     {"calendar.year_missing",
      N_("the holiday calendar has no year {year} (needed for {date}): enter its notice first "
         "(calendar add-holiday, add-workday, add-year)")},
-    {"calendar.year_empty", N_("year {year} has no holidays entered yet: add its days first")},
+    {"calendar.year_empty", N_("year {year} has no days of its notice entered yet: add them first")},
     {"calendar.year_exists", N_("year {year} is already in the calendar ({notice})")},
     /* enforcement cases */
     {"case.not_found", N_("case {id} not found")},

@@ -10,7 +10,9 @@
 --   working_days_between(a, b): the working days in (a, b], so that
 --       add_working_days(a, working_days_between(a, b)) = b for a working
 --       day b after a; negative, -(working days in (b, a]), when b < a.
--- Every day looked at must lie in a year of calendar_years; any other is
+-- Every day looked at must lie in a year of calendar_years (its notice
+-- entered) or of calendar_provisional_years (counted on the statutory
+-- holidays until then, sql/0018_calendar_provisional.sql); any other is
 -- FAILED_PRECONDITION calendar.year_missing, never a guess.
 
 -- The calendar's entries in effect: for each day, its latest row.
@@ -19,7 +21,7 @@ SELECT DISTINCT ON (day) id, day, kind, name, reason, added_by, added_at
 FROM calendar_days ORDER BY day, id DESC;
 
 -- CG009 calendar.year_missing unless every year from p_first to p_last
--- (dates) is in calendar_years.
+-- (dates) is in calendar_years or calendar_provisional_years.
 --
 -- (Functions that call the helpers of core.sql are plpgsql: this file is
 -- applied before core.sql, and plpgsql bodies are resolved when run.)
@@ -31,6 +33,7 @@ BEGIN
     SELECT g INTO y
     FROM generate_series(extract(year FROM p_first)::integer, extract(year FROM p_last)::integer) g
     WHERE NOT EXISTS (SELECT 1 FROM calendar_years c WHERE c.year = g)
+      AND NOT EXISTS (SELECT 1 FROM calendar_provisional_years p WHERE p.year = g)
     ORDER BY g LIMIT 1;
     IF y IS NOT NULL THEN
         PERFORM cg_internal.fail('CG009', NULL,
@@ -220,17 +223,19 @@ BEGIN
         SELECT jsonb_build_object(
             'year', y,
             'known', c.year IS NOT NULL,
-            'notice', coalesce(c.notice, ''),
+            'provisional', c.year IS NULL AND p.year IS NOT NULL,
+            'notice', coalesce(c.notice, p.basis, ''),
             'added_by', coalesce(c.added_by, ''),
             'added_at', cg_internal.instant_text(c.added_at),
             'holidays', (SELECT count(*) FROM cg_internal.calendar_effective e
                          WHERE e.kind = 'holiday' AND extract(year FROM e.day) = y),
             'workdays', (SELECT count(*) FROM cg_internal.calendar_effective e
                          WHERE e.kind = 'workday' AND extract(year FROM e.day) = y),
-            'working_days', CASE WHEN c.year IS NOT NULL
+            'working_days', CASE WHEN c.year IS NOT NULL OR p.year IS NOT NULL
                                  THEN cg_internal.working_days_between(make_date(y, 1, 1) - 1, make_date(y, 12, 31))
                                  ELSE 0 END)
-        FROM (SELECT 1) one LEFT JOIN calendar_years c ON c.year = y);
+        FROM (SELECT 1) one LEFT JOIN calendar_years c ON c.year = y
+                            LEFT JOIN calendar_provisional_years p ON p.year = y);
 END
 $$;
 
@@ -252,9 +257,11 @@ BEGIN
     END IF;
     v_year := cg_internal.calendar_year_of(p_req, 'year');
     PERFORM cg_internal.check('notice', cg_internal.text_problem(v_notice, 300, true, false));
-    IF NOT EXISTS (SELECT 1 FROM calendar_days WHERE extract(year FROM day) = v_year) THEN
+    -- (A provisional year has the statutory days of the migration: the
+    -- notice's own days must be entered by an operator first.)
+    IF NOT EXISTS (SELECT 1 FROM calendar_days WHERE extract(year FROM day) = v_year AND added_by IS NOT NULL) THEN
         PERFORM cg_internal.fail('CG009', 'year',
-                                 format('year %s has no holidays entered yet: add its days first', v_year),
+                                 format('year %s has no days of its notice entered yet: add them first', v_year),
                                  'calendar.year_empty', jsonb_build_object('year', v_year));
     END IF;
     INSERT INTO calendar_years (year, notice, added_by) VALUES (v_year, v_notice, a.name)

@@ -134,11 +134,11 @@ static void test_add_working_days(void **state)
 /* A day outside the calendar's years is an error, never a guess. */
 static void test_unknown_year_is_an_error(void **state)
 {
-    sql_fails("PERFORM cg_internal.add_working_days('2026-12-31', 1)", "CG009",
+    sql_fails("PERFORM cg_internal.add_working_days('2027-12-31', 1)", "CG009",
               "calendar.year_missing");
-    sql_fails("PERFORM cg_internal.is_working_day('2027-01-04')", "CG009", "calendar.year_missing");
+    sql_fails("PERFORM cg_internal.is_working_day('2028-01-04')", "CG009", "calendar.year_missing");
     sql_fails("PERFORM cg_internal.is_working_day('2020-12-31')", "CG009", "calendar.year_missing");
-    sql_fails("PERFORM cg_internal.working_days_between('2026-12-01', '2027-01-05')", "CG009",
+    sql_fails("PERFORM cg_internal.working_days_between('2026-12-01', '2028-01-05')", "CG009",
               "calendar.year_missing");
     sql_fails("PERFORM cg_internal.working_days_between('2020-06-01', '2021-01-05')", "CG009",
               "calendar.year_missing");
@@ -189,28 +189,80 @@ static int cli_json(const char *args)
     return cg_test_cli(&server, args, out, sizeof out);
 }
 
-/* Operators extend the calendar: 2027 is unknown until its days are entered
+/* 2027 ships provisional: its notice was not at hand, so it counts the 13
+ * statutory holidays of the law (全国年节及纪念日放假办法 art. 2) until the
+ * operators enter the notice's own days and declare the year. */
+static void test_provisional_2027(void **state)
+{
+    WORKING("2027-01-01", "false");
+    WORKING("2027-02-04", "true");
+    WORKING("2027-02-05", "false"); /* 除夕, a Friday */
+    WORKING("2027-02-08", "false"); /* 初三, a Monday */
+    WORKING("2027-02-09", "true");  /* a bridging day only once the notice says so */
+    WORKING("2027-04-05", "false"); /* 清明 */
+    WORKING("2027-06-09", "false"); /* 端午 */
+    WORKING("2027-09-15", "false"); /* 中秋 */
+    WORKING("2027-10-01", "false");
+    WORKING("2027-10-04", "true");
+    BETWEEN("2027-02-04", "2027-02-10", 2);
+    ADD("2026-12-31", 1, "2027-01-04");
+    Chengguan__V1__CalendarShow show = CHENGGUAN__V1__CALENDAR_SHOW__INIT;
+    show.year = 2027;
+    Chengguan__V1__CalendarShowReply *r =
+        (Chengguan__V1__CalendarShowReply *)cg_test_call(&server, "dawa", &show.base, 0, NULL);
+    assert_false(r->year->known);
+    assert_true(r->year->provisional);
+    assert_int_equal(r->year->holidays, 13);
+    /* 261 weekdays less the 7 statutory days that fall on one */
+    assert_int_equal(r->year->working_days, 254);
+    assert_non_null(strstr(r->year->notice, "全国年节及纪念日放假办法"));
+    cg_message_free(&r->base);
+    assert_int_equal(cg_test_cli_lang(&server, "zh_CN.UTF-8", 0,
+                                      "--as dawa calendar show --year 2027", out, sizeof out),
+                     0);
+    has("254 个工作日，暂定");
+    has("02-05 – 02-08  放假  春节");
+    /* declaring it needs a day of the notice entered by an operator */
+    Chengguan__V1__CalendarYearAdd year = CHENGGUAN__V1__CALENDAR_YEAR_ADD__INIT;
+    year.year = 2027;
+    year.notice = "2027年通知（测试）";
+    cg_test_call(&server, "hq", &year.base, CG_EFAILED_PRECONDITION, "year");
+    assert_string_equal(cg_client_error_reason(cg_test_as(&server, "hq")), "calendar.year_empty");
+    assert_int_equal(cli_json("--as hq --json calendar add-holiday 2027-02-09 --name 春节 "
+                              "--reason '2027年通知（测试）'"),
+                     0);
+    Chengguan__V1__CalendarYear *y =
+        (Chengguan__V1__CalendarYear *)cg_test_call(&server, "supervision", &year.base, 0, NULL);
+    assert_true(y->known);
+    assert_false(y->provisional);
+    assert_string_equal(y->notice, "2027年通知（测试）");
+    assert_int_equal(y->working_days, 253);
+    cg_message_free(&y->base);
+    BETWEEN("2027-02-04", "2027-02-10", 1);
+}
+
+/* Operators extend the calendar: 2028 is unknown until its days are entered
  * and the year declared; then it counts. Roles: hq and supervision keep it,
  * a unit may not, everyone reads it. */
 static void test_extend_to_a_new_year(void **state)
 {
-    /* counting into 2027 is refused, by name */
+    /* counting into 2028 is refused, by name */
     Chengguan__V1__CalendarWorkingDays span = CHENGGUAN__V1__CALENDAR_WORKING_DAYS__INIT;
-    span.from = "2026-12-30";
-    span.to = "2027-01-06";
+    span.from = "2027-12-30";
+    span.to = "2028-01-06";
     cg_test_call(&server, "xinglongtai", &span.base, CG_EFAILED_PRECONDITION, NULL);
     assert_string_equal(cg_client_error_reason(cg_test_as(&server, "xinglongtai")),
                         "calendar.year_missing");
     /* the year cannot be declared before any of its days is entered */
     Chengguan__V1__CalendarYearAdd year = CHENGGUAN__V1__CALENDAR_YEAR_ADD__INIT;
-    year.year = 2027;
-    year.notice = "2027年通知（测试）";
+    year.year = 2028;
+    year.notice = "2028年通知（测试）";
     cg_test_call(&server, "hq", &year.base, CG_EFAILED_PRECONDITION, "year");
     /* a unit may not change the calendar; hq and supervision may */
     Chengguan__V1__CalendarHolidayAdd h = CHENGGUAN__V1__CALENDAR_HOLIDAY_ADD__INIT;
-    h.date = "2027-01-01";
+    h.date = "2028-01-03";
     h.name = "元旦";
-    h.reason = "2027年通知（测试）";
+    h.reason = "2028年通知（测试）";
     cg_test_call(&server, "xinglongtai", &h.base, CG_EPERMISSION_DENIED, NULL);
     Chengguan__V1__CalendarDay *d =
         (Chengguan__V1__CalendarDay *)cg_test_call(&server, "hq", &h.base, 0, NULL);
@@ -218,31 +270,32 @@ static void test_extend_to_a_new_year(void **state)
     assert_false(d->working);
     assert_string_equal(d->added_by, "hq");
     cg_message_free(&d->base);
-    assert_int_equal(cli_json("--as supervision --json calendar add-workday 2027-01-09 --name 元旦 "
-                              "--reason '2027年通知（测试）'"),
+    assert_int_equal(cli_json("--as supervision --json calendar add-workday 2028-01-08 --name 元旦 "
+                              "--reason '2028年通知（测试）'"),
                      0);
     has("\"working\":true");
     has("\"weekend\":true");
     Chengguan__V1__CalendarYear *y =
         (Chengguan__V1__CalendarYear *)cg_test_call(&server, "supervision", &year.base, 0, NULL);
     assert_true(y->known);
+    assert_false(y->provisional);
     assert_int_equal(y->holidays, 1);
     assert_int_equal(y->workdays, 1);
-    /* 2027: 261 weekdays (it starts on a Friday), one day off, one Saturday worked */
-    assert_int_equal(y->working_days, 261);
+    /* 2028: 260 weekdays (366 days from a Saturday), one day off, one Saturday worked */
+    assert_int_equal(y->working_days, 260);
     cg_message_free(&y->base);
     /* once per year */
     cg_test_call(&server, "hq", &year.base, CG_EALREADY_EXISTS, "year");
-    /* now it counts: 12-31 (Thu), 2027-01-04 (Mon) .. 01-06, with 01-01 off */
+    /* now it counts: 12-31 (Fri), 2028-01-04 (Tue) .. 01-06, with 01-03 off */
     Chengguan__V1__CalendarWorkingDaysReply *r =
         (Chengguan__V1__CalendarWorkingDaysReply *)cg_test_call(&server, "property-demo",
                                                                 &span.base, 0, NULL);
     assert_int_equal(r->working_days, 4);
     assert_int_equal(r->calendar_days, 7);
     assert_int_equal(r->n_days, 1);
-    assert_string_equal(r->days[0]->date, "2027-01-01");
+    assert_string_equal(r->days[0]->date, "2028-01-03");
     cg_message_free(&r->base);
-    sql_is("cg_internal.add_working_days('2026-12-31', 1)", "date '2027-01-04'");
+    sql_is("cg_internal.add_working_days('2027-12-31', 1)", "date '2028-01-04'");
 }
 
 /* A correction: nothing is edited in place, the latest entry of a day wins,
@@ -411,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_add_working_days),
         cmocka_unit_test(test_unknown_year_is_an_error),
         cmocka_unit_test(test_time_limit_due),
+        cmocka_unit_test(test_provisional_2027),
         cmocka_unit_test(test_extend_to_a_new_year),
         cmocka_unit_test(test_correction_keeps_history),
         cmocka_unit_test(test_cli_working_days),

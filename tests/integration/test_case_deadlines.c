@@ -140,17 +140,23 @@ static void test_rectification_overdue(void **state)
 }
 
 /* 90 calendar days from 2026-11-20 fall in 2027, which the shipped calendar
- * lacks: the case is opened with closing_due empty (never overdue by it),
- * and gets its limit when the operators enter 2027. */
+ * has provisionally (its statutory holidays): the limit is there at once.
+ * 500 days fall in 2028, which it lacks: the case is opened with
+ * closing_due empty (never overdue by it), and gets its limit when the
+ * operators enter 2028. */
 static void test_closing_due_waits_for_the_year(void **state)
 {
-    uint64_t id = open_case(2, "2026-11-20T10:00");
+    uint64_t early = open_case(2, "2026-11-20T10:00");
+    expect("\"closing_due\":\"2027-02-18\"");
+    OK("--as supervision limits set 9 --kind closing --days 500 --day-kind calendar --reason 测试");
+    uint64_t id = open_case(9, "2026-11-20T10:00");
     expect("\"closing_due\":\"\"");
-    OK("--as hq calendar add-holiday 2027-01-01 --name 元旦 --reason '2027年通知（测试）'");
+    OK("--as hq calendar add-holiday 2028-04-03 --name 清明节 --reason '2028年通知（测试）'");
     expect_due(id, "", 0);
-    OK("--as hq calendar add-year 2027 --notice '2027年通知（测试）'");
-    /* 2027-02-18 is a Thursday, not a holiday of this test's 2027 */
-    expect_due(id, "2027-02-18", 0);
+    OK("--as hq calendar add-year 2028 --notice '2028年通知（测试）'");
+    /* 500 days on is Monday 2028-04-03, a day off of this test's 2028 */
+    expect_due(id, "2028-04-04", 0);
+    expect_due(early, "2027-02-18", 0);
 }
 
 int main(void)
