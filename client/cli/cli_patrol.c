@@ -39,7 +39,7 @@ static const cg_opt submit_opts[] = {
     {.field = "end", .arg = "TS", .now = 1, .required = 1, .help = N_("when it ended, or now")},
     {.field = "findings",
      .option = "finding",
-     .arg = "CATEGORY:TEXT[:ACTION]",
+     .arg = "CATEGORY:TEXT[:ACTION][:illegal_construction]",
      .from_text = cg_finding_from_text,
      .help = N_("something seen: the violation (code 1-10 or name), what, and what was done")},
     {.field = "note", .help = N_("a remark, up to 2000 characters")},
@@ -73,6 +73,7 @@ static const cg_column finding_columns[] = {
     {.header = N_("finding"), .field = "id"},
     {.header = N_("category"), .field = "category_name"},
     {.header = N_("action"), .field = "action"},
+    {.header = N_("illegal construction"), .field = "illegal_construction", .fmt = CG_FMT_YESNO},
     {.header = N_("text"), .field = "text"},
     {0},
 };
@@ -215,7 +216,7 @@ static const cg_request_spec compliance_spec = {
 static const cg_cli_command submit = {
     .name = "patrol submit",
     .args = "--compound ID --officer ID[,ID...] --start TS --end TS "
-            "[--finding CATEGORY:TEXT[:ACTION]]... [--note TEXT]",
+            "[--finding CATEGORY:TEXT[:ACTION][:illegal_construction]]... [--note TEXT]",
     .summary = N_("record a patrol of a compound, with what was found"),
     .help = N_("Records a patrol of an entered compound by officers of its unit.\n"
                "TS is YYYY-MM-DDTHH:MM[:SS] (a space for T is fine) with an optional UTC\n"
@@ -224,8 +225,9 @@ static const cg_cli_command submit = {
                "or more than 24 h after the start.\n"
                "--finding, once per thing seen: CATEGORY a violation code 1-10, TEXT what\n"
                "it was, ACTION one of stopped_on_site, case_needed, referred, none\n"
-               "(default none). TEXT may hold ':'; the part after the last ':' is the\n"
-               "ACTION only when it is one of these words.\n"
+               "(default none); a last ':illegal_construction' marks an illegal\n"
+               "construction, category 2 only. TEXT may hold ':'; the part after\n"
+               "the last ':' is the ACTION or the mark only when it is one of these words.\n"
                "Prints the patrol as stored with its findings and their ids, which a\n"
                "case cites (--json: one object).\n\n"),
     .run = cg_request_run,

@@ -43,6 +43,7 @@ static const cg_column report_lines[] = {
     {.header = N_("text"), .field = "text"},
     {.header = N_("location"), .field = "location"},
     {.header = N_("dissuasion failed"), .field = "dissuasion_failed", .fmt = CG_FMT_YESNO},
+    {.header = N_("illegal construction"), .field = "illegal_construction", .fmt = CG_FMT_YESNO},
     {.header = N_("reporter"), .field = "reporter"},
     {.header = N_("filed at"), .field = "filed_at", .fmt = CG_FMT_LOCAL},
     {.header = N_("status"), .field = "status"},
@@ -96,6 +97,7 @@ static const cg_opt submit_opts[] = {
     {.field = "text", .required = 1, .help = N_("what is happening, up to 2000 characters")},
     {.field = "dissuasion_failed",
      .help = N_("the property company tried to stop it and could not")},
+    {.field = "illegal_construction", .help = N_("illegal construction (only with category 2)")},
     {.field = "location", .help = N_("where in the compound, up to 200 characters")},
     {.field = "work_order",
      .arg = "NUMBER",
@@ -197,8 +199,8 @@ static const cg_request_spec list_spec = {
 
 static const cg_cli_command submit = {
     .name = "report submit",
-    .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] [--location TEXT] "
-            "[--work-order NUMBER]",
+    .args = "--compound ID --category N|NAME --text TEXT [--dissuasion-failed] "
+            "[--illegal-construction] [--location TEXT] [--work-order NUMBER]",
     .summary = N_("report a violation in a compound to its grid officer and unit"),
     .help = N_("Files a report as a property company, or as a unit or hq on its\n"
                "behalf, or as the hotline with its work-order number. It goes to the\n"

@@ -12,6 +12,17 @@ LANGUAGE sql STABLE AS $$
     END
 $$;
 
+-- NULL unless the illegal-construction flag (违法搭建) is set on a category
+-- other than 2 (cases, reports and findings alike); the reason keeps the
+-- name it was given with cases.
+CREATE FUNCTION cg_internal.illegal_construction_problem(p_flag boolean, p_category numeric) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_flag AND p_category IS DISTINCT FROM 2
+        THEN cg_internal.problem('case.illegal_construction_category', jsonb_build_object('category', p_category),
+                                 format('only with category 2 (got %s)', p_category))
+    END
+$$;
+
 -- The Chinese name of category p_code, for event notes.
 CREATE FUNCTION cg_internal.category_zh(p_code integer) RETURNS text
 LANGUAGE sql STABLE AS $$

@@ -271,7 +271,8 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'id', pf.id, 'category', pf.category, 'category_name', vc.name_zh, 'category_name_en', vc.label_en,
-               'text', pf.text, 'action', pf.action) ORDER BY pf.ord),
+               'text', pf.text, 'action', pf.action, 'illegal_construction', pf.illegal_construction)
+               ORDER BY pf.ord),
                '[]'::jsonb) AS docs
     FROM patrol_findings pf
     JOIN violation_categories vc ON vc.code = pf.category
@@ -484,7 +485,8 @@ BEGIN
             SELECT f.i, cg_internal.json_num(f.e -> 'category') AS category,
                    f.e -> 'category' AS category_j,
                    cg_internal.clean(f.e ->> 'text') AS text,
-                   coalesce(nullif(cg_internal.clean(f.e ->> 'action'), ''), 'none') AS action
+                   coalesce(nullif(cg_internal.clean(f.e ->> 'action'), ''), 'none') AS action,
+                   coalesce((f.e ->> 'illegal_construction')::boolean, false) AS illegal_construction
             FROM f
         ),
         problems AS (
@@ -496,6 +498,10 @@ BEGIN
             SELECT v.i, 3, 'action',
                    cg_internal.one_of_problem(v.action, '{stopped_on_site,case_needed,referred,none}', true)
             FROM v
+            UNION ALL
+            SELECT v.i, 4, 'illegal_construction',
+                   cg_internal.illegal_construction_problem(v.illegal_construction, v.category)
+            FROM v
         )
         SELECT format('findings[%s].%s', pr.i, pr.field), pr.problem INTO v_bad, v_problem
         FROM problems pr WHERE pr.problem IS NOT NULL ORDER BY pr.i, pr.o LIMIT 1;
@@ -503,12 +509,14 @@ BEGIN
             PERFORM cg_internal.fail('CG003', 'findings', v_bad || ': ' || (v_problem ->> 'text'), v_problem ->> 'reason',
                                      (v_problem -> 'params') || jsonb_build_object('field', v_bad));
         END IF;
-        SELECT coalesce(jsonb_agg(jsonb_build_object('category', v.category, 'text', v.text, 'action', v.action)
+        SELECT coalesce(jsonb_agg(jsonb_build_object('category', v.category, 'text', v.text, 'action', v.action,
+                                                     'illegal_construction', v.illegal_construction)
                                   ORDER BY v.i), '[]'::jsonb)
         INTO v_findings
         FROM (SELECT x.n AS i, cg_internal.json_num(x.e -> 'category')::smallint AS category,
                      cg_internal.clean(x.e ->> 'text') AS text,
-                     coalesce(nullif(cg_internal.clean(x.e ->> 'action'), ''), 'none') AS action
+                     coalesce(nullif(cg_internal.clean(x.e ->> 'action'), ''), 'none') AS action,
+                     coalesce((x.e ->> 'illegal_construction')::boolean, false) AS illegal_construction
               FROM jsonb_array_elements(p -> 'findings') WITH ORDINALITY AS x(e, n)) v;
     END IF;
 
@@ -565,8 +573,9 @@ BEGIN
     RETURNING id INTO v_id;
     INSERT INTO patrol_officers (patrol_id, ord, officer_id)
     SELECT v_id, u.n, u.x FROM unnest(v_officers) WITH ORDINALITY AS u(x, n);
-    INSERT INTO patrol_findings (patrol_id, ord, category, text, action)
-    SELECT v_id, x.n, (x.e ->> 'category')::smallint, x.e ->> 'text', x.e ->> 'action'
+    INSERT INTO patrol_findings (patrol_id, ord, category, text, action, illegal_construction)
+    SELECT v_id, x.n, (x.e ->> 'category')::smallint, x.e ->> 'text', x.e ->> 'action',
+           (x.e ->> 'illegal_construction')::boolean
     FROM jsonb_array_elements(v_findings) WITH ORDINALITY AS x(e, n)
     ORDER BY x.n;
     RETURN cg_internal.idem_end(a, p_req, (SELECT d.doc FROM cg_internal.patrol_docs d WHERE d.id = v_id));

@@ -25,12 +25,12 @@ BEGIN
     IF (NEW.id, NEW.compound_id, NEW.unit_code, NEW.grid_officer_id, NEW.category, NEW.text, NEW.location,
         NEW.dissuasion_failed, NEW.reporter, NEW.property_account, NEW.filed_at, NEW.ack_timeout_ms,
         NEW.supervision_timeout_ms, NEW.resolve_timeout_ms, NEW.remind_every_ms, NEW.dedup_window_ms,
-        NEW.ack_due, NEW.supervision_due, NEW.dedup_until, NEW.nobody_to_call)
+        NEW.ack_due, NEW.supervision_due, NEW.dedup_until, NEW.nobody_to_call, NEW.illegal_construction)
        IS DISTINCT FROM
        (OLD.id, OLD.compound_id, OLD.unit_code, OLD.grid_officer_id, OLD.category, OLD.text, OLD.location,
         OLD.dissuasion_failed, OLD.reporter, OLD.property_account, OLD.filed_at, OLD.ack_timeout_ms,
         OLD.supervision_timeout_ms, OLD.resolve_timeout_ms, OLD.remind_every_ms, OLD.dedup_window_ms,
-        OLD.ack_due, OLD.supervision_due, OLD.dedup_until, OLD.nobody_to_call) THEN
+        OLD.ack_due, OLD.supervision_due, OLD.dedup_until, OLD.nobody_to_call, OLD.illegal_construction) THEN
         RAISE EXCEPTION 'UPDATE on reports refused: what was filed and the timings it started with never change';
     END IF;
     IF NOT ((OLD.status, NEW.status) IN (('open', 'open'), ('open', 'acknowledged'),
@@ -139,6 +139,7 @@ SELECT r.id, r.unit_code, r.reporter, r.property_account, r.status, r.level, r.c
            'text', r.text,
            'location', r.location,
            'dissuasion_failed', r.dissuasion_failed,
+           'illegal_construction', r.illegal_construction,
            'reporter', r.reporter,
            'filed_at', cg_internal.instant_text(r.filed_at),
            'status', r.status,
@@ -602,6 +603,7 @@ DECLARE
     v_text text;
     v_location text;
     v_dissuasion boolean;
+    v_illegal boolean;
     c cg_internal.compound_docs;
     v_open reports;
     v_ack bigint;
@@ -623,8 +625,10 @@ BEGIN
     v_text := cg_internal.clean(rq ->> 'text');
     v_location := cg_internal.clean(rq ->> 'location');
     v_dissuasion := coalesce((rq ->> 'dissuasion_failed')::boolean, false);
+    v_illegal := coalesce((rq ->> 'illegal_construction')::boolean, false);
     PERFORM cg_internal.check('compound_id', CASE WHEN v_compound_id = 0 THEN cg_internal.missing() END);
     PERFORM cg_internal.check('category', cg_internal.category_problem(rq -> 'category'));
+    PERFORM cg_internal.check('illegal_construction', cg_internal.illegal_construction_problem(v_illegal, v_category));
     PERFORM cg_internal.check('text', cg_internal.text_problem(v_text, 2000, true, true));
     PERFORM cg_internal.check('location', cg_internal.text_problem(v_location, 200, false, false));
     v_work_order := cg_internal.work_order_of(a, rq ->> 'work_order', 'reports');
@@ -658,7 +662,8 @@ BEGIN
         UPDATE reports SET duplicates = duplicates + 1, updated_at = now() WHERE id = v_open.id;
         PERFORM cg_internal.report_step(v_open.id, 'duplicate', a.name, v_open.level,
             v_text || CASE WHEN v_location <> '' THEN ' @ ' || v_location ELSE '' END
-                   || CASE WHEN v_dissuasion THEN '（劝阻无效 / dissuasion failed）' ELSE '' END,
+                   || CASE WHEN v_dissuasion THEN '（劝阻无效 / dissuasion failed）' ELSE '' END
+                   || CASE WHEN v_illegal THEN '（违法搭建 / illegal construction）' ELSE '' END,
             'report.duplicate',
             format('报告 #%s 又被报告一次（共 %s 次重复）/ report %s reported again (duplicates: %s)',
                    v_open.id, v_open.duplicates + 1, v_open.id, v_open.duplicates + 1));
@@ -675,10 +680,10 @@ BEGIN
     v_nobody := CASE WHEN c.grid_officer_id IS NULL THEN 'no_grid_officer'
                      WHEN c.entered_on IS NULL THEN 'not_entered' ELSE '' END;
     INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, dissuasion_failed,
-                         reporter, property_account, ack_timeout_ms, supervision_timeout_ms, resolve_timeout_ms,
-                         remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until, nobody_to_call,
-                         work_order)
-    VALUES (c.id, c.unit_code, c.grid_officer_id, v_category, v_text, v_location, v_dissuasion,
+                         illegal_construction, reporter, property_account, ack_timeout_ms, supervision_timeout_ms,
+                         resolve_timeout_ms, remind_every_ms, dedup_window_ms, ack_due, supervision_due, dedup_until,
+                         nobody_to_call, work_order)
+    VALUES (c.id, c.unit_code, c.grid_officer_id, v_category, v_text, v_location, v_dissuasion, v_illegal,
             a.name, CASE WHEN a.role = 'property' THEN a.name ELSE c.property_account END,
             v_ack, v_supervision, v_resolve, v_remind, v_dedup,
             now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup),
@@ -687,8 +692,9 @@ BEGIN
     PERFORM cg_internal.report_step(v_id, 'filed', a.name, 0,
         CASE WHEN v_dissuasion THEN '劝阻无效 / dissuasion failed' ELSE '' END,
         'report.filed',
-        format('新报告 #%s：%s，%s%s / new report %s at %s, category %s',
+        format('新报告 #%s：%s，%s%s%s / new report %s at %s, category %s',
                v_id, c.doc ->> 'name', cg_internal.category_zh(v_category::integer),
+               CASE WHEN v_illegal THEN '（违法搭建）' ELSE '' END,
                CASE WHEN v_dissuasion THEN '（劝阻无效）' ELSE '' END,
                v_id, c.doc ->> 'name', v_category)
         || CASE v_nobody

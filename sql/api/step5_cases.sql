@@ -357,6 +357,7 @@ DECLARE
     v_expected text[];
     v_link_field text;
     v_link_compound bigint;
+    v_link_illegal boolean := false;
     v_filer text;
     v_existing bigint;
     c cg_internal.compound_docs;
@@ -372,12 +373,7 @@ BEGIN
     PERFORM cg_internal.check('compound_id', CASE WHEN v_compound_id = 0 THEN cg_internal.missing() END);
     PERFORM cg_internal.check('category', cg_internal.category_problem(rq -> 'category'));
     v_category := cg_internal.json_num(rq -> 'category');
-    IF v_illegal AND v_category <> 2 THEN
-        PERFORM cg_internal.fail('CG003', 'illegal_construction',
-                                 format('illegal_construction: only with category 2 (got %s)', v_category),
-                                 'case.illegal_construction_category',
-                                 jsonb_build_object('field', 'illegal_construction', 'category', v_category));
-    END IF;
+    PERFORM cg_internal.check('illegal_construction', cg_internal.illegal_construction_problem(v_illegal, v_category));
     PERFORM cg_internal.check('summary', cg_internal.text_problem(v_summary, 2000, true, true));
     PERFORM cg_internal.check('location', cg_internal.text_problem(v_location, 200, false, false));
     PERFORM cg_internal.check('party', cg_internal.text_problem(v_party, 200, false, false));
@@ -414,7 +410,7 @@ BEGIN
 
     -- The item it came from: the caller must see it; one case per item.
     IF v_finding <> 0 THEN
-        SELECT p.compound_id INTO v_link_compound
+        SELECT p.compound_id, f.illegal_construction INTO v_link_compound, v_link_illegal
         FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id JOIN compounds pc ON pc.id = p.compound_id
         JOIN districts d ON d.code = pc.district_code
         WHERE f.id = v_finding AND cg_internal.patrol_visible(a, d.unit_code);
@@ -426,6 +422,7 @@ BEGIN
     ELSIF v_report <> 0 THEN
         r := cg_internal.report_target(a, v_report, 'handle');
         v_link_compound := r.compound_id;
+        v_link_illegal := r.illegal_construction;
         -- the hotline that filed the report, else its property company
         v_filer := coalesce(cg_internal.hotline_filer(r.reporter), r.property_account);
         SELECT id INTO v_existing FROM cases WHERE report_id = v_report;
@@ -458,6 +455,8 @@ BEGIN
         END IF;
     END IF;
 
+    -- what the report or finding said of it holds for the case of its category
+    v_illegal := v_illegal OR (coalesce(v_link_illegal, false) AND v_category = 2);
     INSERT INTO cases (compound_id, unit_code, category, illegal_construction, source, finding_id, report_id,
                        request_id, summary, location, party, filer_account, opened_by, registered_at, state_at,
                        closing_due)

@@ -173,6 +173,60 @@ static void test_open_from_report_links_both_ways(void **state)
     expect("NOT_FOUND");
 }
 
+/* Reports and patrol findings carry the illegal-construction mark (违法搭建)
+ * too, category 2 only, and a case of category 2 opened from a marked one is
+ * marked without being told. */
+static void test_illegal_construction_on_reports_and_findings(void **state)
+{
+    uint64_t officer2;
+    uint64_t site = cg_test_make_compound(&server, UNIT, UNIT, "违建小区", "property-demo",
+                                          "2021-02-01", &officer2);
+    OK("--as hq --json report list --unit " UNIT);
+    size_t before = strlen(out);
+    REFUSED("--as property-demo report submit --compound %llu --category 3 --text 楼道堆物 "
+            "--illegal-construction",
+            (unsigned long long)site);
+    expect("category 2");
+    OK("--as hq --json report list --unit " UNIT);
+    assert_int_equal(strlen(out), before);
+    OK("--as property-demo --json report submit --compound %llu --category 2 --text 楼顶在搭彩钢房 "
+       "--illegal-construction",
+       (unsigned long long)site);
+    expect("\"illegal_construction\":true");
+    uint64_t report = cg_test_json_id(out);
+    OK("--as " UNIT " report ack %llu --officer %llu", (unsigned long long)report,
+       (unsigned long long)officer2);
+    OK("--as " UNIT " --json case open --compound %llu --category 2 --from-report %llu "
+       "--summary 彩钢房立案",
+       (unsigned long long)site, (unsigned long long)report);
+    expect("\"illegal_construction\":true");
+
+    /* a finding: refused on another category, nothing stored */
+    REFUSED("--as " UNIT " patrol submit --compound %llu --officer %llu --start 2026-11-02T09:00 "
+            "--end 2026-11-02T10:00 --finding 3:楼道堆物:illegal_construction",
+            (unsigned long long)site, (unsigned long long)officer2);
+    expect("findings[0].illegal_construction");
+    OK("--as " UNIT " --json patrol submit --compound %llu --officer %llu --start 2026-11-02T09:00 "
+       "--end 2026-11-02T10:00 --finding 4:x --finding 2:后院违建平房:case_needed:违法搭建",
+       (unsigned long long)site, (unsigned long long)officer2);
+    expect("\"illegal_construction\":false},{\"id\"");
+    expect("\"illegal_construction\":true}]");
+    uint64_t finding = 0;
+    const char *f = strstr(out, "\"category\":2,");
+    assert_non_null(f);
+    while (f > out && strncmp(f, "{\"id\":", 6) != 0)
+        f--;
+    finding = strtoull(f + 6, NULL, 10);
+    assert_true(finding > 0);
+    OK("--as " UNIT " --json case open --compound %llu --category 2 --from-finding %llu "
+       "--summary 后院违建立案",
+       (unsigned long long)site, (unsigned long long)finding);
+    expect("\"illegal_construction\":true");
+    /* the clerk's view says so */
+    OK("--as " UNIT " report show %llu", (unsigned long long)report);
+    expect("illegal construction");
+}
+
 static void test_workflow_refusals_and_penalty(void **state)
 {
     uint64_t id = open_case("--at 2021-02-20T09:00"); /* a paper record */
@@ -349,6 +403,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_directly_and_show),
         cmocka_unit_test(test_open_from_report_links_both_ways),
+        cmocka_unit_test(test_illegal_construction_on_reports_and_findings),
         cmocka_unit_test(test_workflow_refusals_and_penalty),
         cmocka_unit_test(test_verify_rework_close_reopen),
         cmocka_unit_test(test_concurrent_moves),

@@ -337,6 +337,17 @@ static void test_finding_from_text(void **state)
     assert_finding("5:x:none:", "{\"category\": 5, \"text\": \"x:none:\"}");
     assert_finding("6:x:None", "{\"category\": 6, \"text\": \"x:None\"}");
     assert_finding("10:x:none", "{\"category\": 10, \"text\": \"x\", \"action\": \"none\"}");
+    /* the illegal-construction mark comes last, in English or Chinese */
+    assert_finding("2:屋顶彩钢房:case_needed:illegal_construction",
+                   "{\"category\": 2, \"text\": \"屋顶彩钢房\", \"action\": \"case_needed\", "
+                   "\"illegal_construction\": true}");
+    assert_finding("2:屋顶彩钢房:违法搭建",
+                   "{\"category\": 2, \"text\": \"屋顶彩钢房\", \"illegal_construction\": true}");
+    assert_finding("2:x:illegal_construction:none",
+                   "{\"category\": 2, \"text\": \"x:illegal_construction\", \"action\": \"none\"}");
+    assert_finding("2:illegal_construction",
+                   "{\"category\": 2, \"text\": \"illegal_construction\"}");
+    assert_finding("2::illegal_construction", NULL); /* no text */
     assert_finding("0:x", NULL);
     assert_finding("11:x", NULL);
     assert_finding("010:x", "{\"category\": 10, \"text\": \"x\"}");
