@@ -29,7 +29,7 @@ function(cg_gettext domain)
   if(XGETTEXT AND MSGMERGE)
     set(pot ${CMAKE_SOURCE_DIR}/po/${domain}.pot)
     add_custom_target(po-update
-      COMMAND ${XGETTEXT} --language=C --from-code=UTF-8 --keyword=_ --keyword=N_
+      COMMAND ${XGETTEXT} --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NC_:1c,2
               --add-comments=TRANSLATORS: --package-name=${domain} --no-location --sort-output
               -o ${pot} ${ARGN}
       COMMAND ${CMAKE_COMMAND} -DPOT=${pot} -DPO_DIR=${CMAKE_SOURCE_DIR}/po -DMSGMERGE=${MSGMERGE}

@@ -182,6 +182,10 @@ static const cg_request_spec verify_spec = {
 
 static const cg_opt reopen_opts[] = {
     {.field = "reason", .required = 1, .help = N_("how the violation came back")},
+    {.field = "deadline",
+     .arg = "DATE",
+     .required = 1,
+     .help = N_("the new rectification deadline, not before the reopening")},
     {.field = "expected_version",
      .option = "version",
      .arg = "N",
@@ -323,10 +327,11 @@ static const cg_cli_command verify_cmd = {
 
 static const cg_cli_command reopen_cmd = {
     .name = "case reopen",
-    .args = "ID --reason TEXT [--version N] [--at TIME]",
+    .args = "ID --reason TEXT --deadline DATE [--version N] [--at TIME]",
     .summary = N_("reopen a closed case whose violation came back"),
-    .help = N_("Sends a case closed within the last 90 days back to rectifying; counts as\n"
-               "rework.\n\n"),
+    .help = N_("Sends a case closed within the last 90 days back to rectifying with a new\n"
+               "rectification deadline; counts as rework. Its closing limit is counted\n"
+               "again from the reopening, and its escalation starts again.\n\n"),
     .run = cg_request_run,
     .spec = &reopen_spec,
 };

@@ -9,7 +9,8 @@ static const char *const fields[] = {
     "kind",     "outcome",
     "action",   "management_status",
     "role",     "nobody_to_call_reason",
-    "day_kind", NULL,
+    "day_kind", "source",
+    "penalty",  NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -83,8 +84,40 @@ static const char *const values[] = {
     N_("calendar"),
     N_("officer"),
     N_("unit_leader"),
+    /* TRANSLATORS: where a case came from */
+    N_("report"),
+    N_("request"),
+    /* TRANSLATORS: a case's timeline entries */
+    N_("opened"),
+    N_("moved"),
+    N_("verified"),
+    N_("reopened"),
+    N_("attached"),
+    /* TRANSLATORS: a penalty decision (处罚决定) */
+    N_("warning"),
+    N_("fine"),
+    N_("rectify"),
+    N_("demolish"),
     NULL,
 };
+
+#define CASE_STATE "case state"
+
+/* A case's states (cases.proto), translated in their own context. */
+static const char *const case_states[] = {
+    NC_("case state", "registered"),
+    NC_("case state", "investigating"),
+    NC_("case state", "decided"),
+    NC_("case state", "rectifying"),
+    NC_("case state", "verified"),
+    NC_("case state", "closed"),
+    NC_("case state", "rejected"),
+    NC_("case state", "transferred"),
+    NULL,
+};
+
+static const char *const case_state_fields[] = {"state", "from_state", "to_state", "next_states",
+                                                NULL};
 
 int cg_enum_field(const char *field)
 {
@@ -100,4 +133,40 @@ const char *cg_enum_text(const char *value)
         if (strcmp(values[i], value) == 0)
             return _(values[i]);
     return value;
+}
+
+int cg_case_state_field(const char *field)
+{
+    for (size_t i = 0; case_state_fields[i] != NULL; i++)
+        if (strcmp(case_state_fields[i], field) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *case_state_text(const char *value, size_t n)
+{
+    for (size_t i = 0; case_states[i] != NULL; i++)
+        if (strlen(case_states[i]) == n && strncmp(case_states[i], value, n) == 0)
+            return cg_pgettext(CASE_STATE, case_states[i]);
+    return NULL;
+}
+
+const char *cg_case_states_text(const char *value, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *p = value; *p != '\0' && used + 1 < len;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, ",");
+        const char *text = case_state_text(p, n);
+        int w = text != NULL
+                    ? snprintf(buf + used, len - used, "%s%s", used ? _(", ") : "", text)
+                    : snprintf(buf + used, len - used, "%s%.*s", used ? _(", ") : "", (int)n, p);
+        used = w < 0 || (size_t)w >= len - used ? len - 1 : used + (size_t)w;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return buf;
 }

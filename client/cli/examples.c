@@ -86,7 +86,7 @@ static const struct {
     {"case move", "chengguan case move 5 --to decided --penalty rectify --penalty fine --fine 2000 "
                   "--deadline 2021-04-30   # 处罚决定"},
     {"case verify", "chengguan case verify 5 --officer 3 --passed --note 已拆除恢复原状"},
-    {"case reopen", "chengguan case reopen 5 --reason 原处再次搭建"},
+    {"case reopen", "chengguan case reopen 5 --reason 原处再次搭建 --deadline 2026-12-31"},
     {"case show", "chengguan case show 5   # 案件详情与时间线"},
     {"case list", "chengguan case list --state rectifying --overdue   # 逾期未整改"},
     {"case stats", "chengguan case stats --from 2021-01-01 --to 2021-06-30   # 上半年案件统计"},

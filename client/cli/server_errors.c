@@ -1,4 +1,5 @@
 #include "server_errors.h"
+#include "enum_text.h"
 
 #include "i18n.h"
 
@@ -112,7 +113,8 @@ static const server_error errors[] = {
     {"calendar.year_missing",
      N_("the holiday calendar has no year {year} (needed for {date}): enter its notice first "
         "(calendar add-holiday, add-workday, add-year)")},
-    {"calendar.year_empty", N_("year {year} has no days of its notice entered yet: add them first")},
+    {"calendar.year_empty",
+     N_("year {year} has no days of its notice entered yet: add them first")},
     {"calendar.year_exists", N_("year {year} is already in the calendar ({notice})")},
     /* enforcement cases */
     {"case.not_found", N_("case {id} not found")},
@@ -131,6 +133,8 @@ static const server_error errors[] = {
     {"case.fine_not_an_amount",
      N_("{field}: not an amount in yuan with at most 2 decimals: {value}")},
     {"case.deadline_before_decision", N_("{field}: {deadline} is before the decision ({decided})")},
+    {"case.deadline_before_reopening",
+     N_("{field}: {deadline} is before the reopening ({reopened})")},
     {"case.illegal_construction_category",
      N_("{field}: illegal construction only with category 2 (got {category})")},
     {"case.one_source", N_("a case comes from one finding, report or request at most")},
@@ -214,7 +218,8 @@ static int beijing(const char *value, char *out, size_t len)
     return 0;
 }
 
-/* Appends the text of fmt with its {name} parameters from c to out. */
+/* Appends the text of fmt with its {name} parameters from c to out; the
+ * states of a case's reasons (case.*) in words. */
 static void expand(const cg_client *c, const char *fmt, char *out, size_t len)
 {
     size_t n = 0;
@@ -229,10 +234,17 @@ static void expand(const cg_client *c, const char *fmt, char *out, size_t len)
         char name[64], when[32];
         snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
         const char *v = cg_client_error_param(c, name);
+        char states[256];
         if (v == NULL)
             v = "?";
         else if (beijing(v, when, sizeof when) == 0)
             v = when;
+        else if (strncmp(cg_client_error_reason(c), "case.", 5) == 0 &&
+                 (strcmp(name, "state") == 0 || strcmp(name, "to") == 0 ||
+                  strcmp(name, "allowed") == 0))
+            v = cg_case_states_text(v, states, sizeof states);
+        else if (strcmp(name, "outcome") == 0)
+            v = cg_enum_text(v);
         n += (size_t)snprintf(out + n, len - n, "%s", v);
         if (n >= len)
             n = len - 1;

@@ -53,6 +53,10 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
             return strdup(buf);
         if (fmt == CG_FMT_ENUM && json_string_length(v) > 0)
             return one_line(cg_enum_text(json_string_value(v)));
+        if (fmt == CG_FMT_CASE_STATE && json_string_length(v) > 0) {
+            char states[256];
+            return one_line(cg_case_states_text(json_string_value(v), states, sizeof states));
+        }
         if (fmt == CG_FMT_FIELD)
             return one_line(cg_compound_field_label(json_string_value(v)));
         if (fmt == CG_FMT_UNIT || fmt == CG_FMT_DISTRICT) {
@@ -156,6 +160,8 @@ static cg_fmt fmt_of(const char *field, cg_fmt fmt)
         return CG_FMT_WEEK;
     if (cg_enum_field(field))
         return CG_FMT_ENUM;
+    if (cg_case_state_field(field))
+        return CG_FMT_CASE_STATE;
     if (strcmp(field, "unit") == 0)
         return CG_FMT_UNIT;
     if (strcmp(field, "district") == 0)

@@ -15,21 +15,22 @@
 #include <jansson.h>
 
 typedef enum {
-    CG_FMT_TEXT = 0, /* as it is; integers in decimal; lists joined with ", " */
-    CG_FMT_ID,       /* an id: 0 shows as "-" */
-    CG_FMT_YESNO,    /* true: "yes", false: "no" */
-    CG_FMT_MISSING,  /* true: "missing", false: "ok" */
-    CG_FMT_PERCENT,  /* a share 0..1 as a percentage with one decimal: "83.3%" */
-    CG_FMT_FLAG,     /* true: "yes", false: "-" (a mark that stands out in a column) */
-    CG_FMT_COUNT,    /* a list: how many elements it has */
-    CG_FMT_LOCAL,    /* an RFC 3339 instant in Beijing time (local_time.h), to the
-                        minute: "2021-03-01 09:30"; text that is not an instant as it is */
-    CG_FMT_WEEK,     /* an ISO week with its dates: "2021-W10 (03-08 – 03-14)" */
-    CG_FMT_ENUM,     /* a value of an enumeration, translated (enum_text.h) */
-    CG_FMT_UNIT,     /* a unit's code as its Chinese name: "兴隆台分局" */
-    CG_FMT_DISTRICT, /* a district's code as its Chinese name: "兴隆台区" */
-    CG_FMT_FIELD,    /* a compound's field name (or a list) as its line in compound show:
-                        "community_contact" -> "社区联系人" (compound_view.h) */
+    CG_FMT_TEXT = 0,   /* as it is; integers in decimal; lists joined with ", " */
+    CG_FMT_ID,         /* an id: 0 shows as "-" */
+    CG_FMT_YESNO,      /* true: "yes", false: "no" */
+    CG_FMT_MISSING,    /* true: "missing", false: "ok" */
+    CG_FMT_PERCENT,    /* a share 0..1 as a percentage with one decimal: "83.3%" */
+    CG_FMT_FLAG,       /* true: "yes", false: "-" (a mark that stands out in a column) */
+    CG_FMT_COUNT,      /* a list: how many elements it has */
+    CG_FMT_LOCAL,      /* an RFC 3339 instant in Beijing time (local_time.h), to the
+                          minute: "2021-03-01 09:30"; text that is not an instant as it is */
+    CG_FMT_WEEK,       /* an ISO week with its dates: "2021-W10 (03-08 – 03-14)" */
+    CG_FMT_ENUM,       /* a value of an enumeration, translated (enum_text.h) */
+    CG_FMT_CASE_STATE, /* a case's state or a comma list of them, translated */
+    CG_FMT_UNIT,       /* a unit's code as its Chinese name: "兴隆台分局" */
+    CG_FMT_DISTRICT,   /* a district's code as its Chinese name: "兴隆台区" */
+    CG_FMT_FIELD,      /* a compound's field name (or a list) as its line in compound show:
+                          "community_contact" -> "社区联系人" (compound_view.h) */
 } cg_fmt;
 
 /* One column of a table, or one line of a vertical table; a table of them

@@ -5,13 +5,43 @@
 -- cg.supervision_timeout_ms from level 1 to level 2, cg.remind_every_ms
 -- between reminders.
 
--- The deadline case k missed first, as words for its events.
-CREATE FUNCTION cg_internal.case_missed_text(k cases) RETURNS text
+-- The deadline case k missed first: 'rectify' (the rectification deadline,
+-- while decided or rectifying) or 'closing' (the closing limit).
+CREATE FUNCTION cg_internal.case_missed(k cases) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN k.state IN ('decided', 'rectifying') AND k.rectify_due IS NOT NULL
                      AND (k.closing_due IS NULL OR k.rectify_due <= k.closing_due)
-                THEN format('整改期限 %s / the rectification deadline %s', k.rectify_due, k.rectify_due)
-                ELSE format('结案期限 %s / the closing limit %s', k.closing_due, k.closing_due) END
+                THEN 'rectify' ELSE 'closing' END
+$$;
+
+-- The text of escalation step e (the p_reminders-th reminder), Chinese /
+-- English, for its event and its line in the case's timeline.
+CREATE FUNCTION cg_internal.case_escalation_text(e case_escalations, p_reminders integer DEFAULT 0) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN e.kind = 'reminder'
+                THEN format('提醒：案件 #%s 已超期，尚未结案（第 %s 次）/ reminder: case %s is overdue and not closed (%s)',
+                            e.case_id, p_reminders, e.case_id, p_reminders)
+                ELSE format('案件 #%s 已超过%s %s，升级至%s / case %s is past %s %s: escalated to %s',
+                            e.case_id, CASE e.missed WHEN 'rectify' THEN '整改期限' ELSE '结案期限' END, cg_internal.date_text(e.due),
+                            CASE e.level WHEN 1 THEN '单位领导' ELSE '督查科' END,
+                            e.case_id, CASE e.missed WHEN 'rectify' THEN 'the rectification deadline'
+                                                     ELSE 'the closing limit' END, cg_internal.date_text(e.due),
+                            CASE e.level WHEN 1 THEN 'the unit''s leadership' ELSE 'supervision' END) END
+$$;
+
+-- Records escalation step p_kind at p_level of case k and sends its event.
+CREATE FUNCTION cg_internal.case_escalate(k cases, p_kind text, p_level integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    e case_escalations;
+BEGIN
+    INSERT INTO case_escalations (case_id, kind, level, missed, due)
+    VALUES (k.id, p_kind, p_level, cg_internal.case_missed(k),
+            CASE cg_internal.case_missed(k) WHEN 'rectify' THEN k.rectify_due ELSE k.closing_due END)
+    RETURNING * INTO e;
+    PERFORM cg_internal.emit_case_event(CASE p_kind WHEN 'reminder' THEN 'case.reminder' ELSE 'case.overdue' END,
+                                        k.id, p_level, cg_internal.case_escalation_text(e, k.reminders + 1));
+END
 $$;
 
 -- Fires the step of case p_id that is due now (the caller has locked the
@@ -38,9 +68,7 @@ BEGIN
         SET overdue_at = v_now,
             next_remind_at = v_now + cg_internal.ms(cg_internal.setting_ms('supervision_timeout_ms', 3600000, 0))
         WHERE id = k.id;
-        PERFORM cg_internal.emit_case_event('case.overdue', k.id, 1,
-            format('案件 #%s 已超过%s，升级至单位领导 / case %s is past %s: escalated to the unit''s leadership',
-                   k.id, cg_internal.case_missed_text(k), k.id, cg_internal.case_missed_text(k)));
+        PERFORM cg_internal.case_escalate(k, 'escalated', 1);
         RETURN 1;
     END IF;
     -- level 2 and the reminders: the next one at next_remind_at + n * remind_every > now
@@ -48,14 +76,10 @@ BEGIN
               * (floor(extract(epoch FROM v_now - k.next_remind_at) * 1000 / v_every) + 1);
     IF k.escalated_2_at IS NULL THEN
         UPDATE cases SET escalated_2_at = v_now, next_remind_at = v_next WHERE id = k.id;
-        PERFORM cg_internal.emit_case_event('case.overdue', k.id, 2,
-            format('案件 #%s 已超过%s，升级至督查科 / case %s is past %s: escalated to supervision',
-                   k.id, cg_internal.case_missed_text(k), k.id, cg_internal.case_missed_text(k)));
+        PERFORM cg_internal.case_escalate(k, 'escalated', 2);
     ELSE
         UPDATE cases SET reminders = reminders + 1, next_remind_at = v_next WHERE id = k.id;
-        PERFORM cg_internal.emit_case_event('case.reminder', k.id, 1,
-            format('提醒：案件 #%s 已超期，尚未结案（第 %s 次）/ reminder: case %s is overdue and not closed (%s)',
-                   k.id, k.reminders + 1, k.id, k.reminders + 1));
+        PERFORM cg_internal.case_escalate(k, 'reminder', 1);
     END IF;
     RETURN 1;
 END

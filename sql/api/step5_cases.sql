@@ -27,11 +27,14 @@ BEGIN
         OLD.report_id, OLD.request_id, OLD.summary, OLD.location, OLD.party, OLD.filer_account, OLD.opened_by,
         OLD.registered_at)
        OR NEW.rework < OLD.rework
-       OR (OLD.closing_due IS NOT NULL AND NEW.closing_due IS DISTINCT FROM OLD.closing_due)
-       -- the escalation (step5_case_escalation.sql) only moves forward
        OR NEW.reminders < OLD.reminders
-       OR (OLD.overdue_at IS NOT NULL AND NEW.overdue_at IS DISTINCT FROM OLD.overdue_at)
-       OR (OLD.escalated_2_at IS NOT NULL AND NEW.escalated_2_at IS DISTINCT FROM OLD.escalated_2_at)
+       -- the limits are set once, and the escalation (step5_case_escalation.sql)
+       -- only moves forward, but for a reopening (case_step), which starts both
+       -- again
+       OR (NOT (OLD.state = 'closed' AND NEW.state = 'rectifying' AND NEW.version = OLD.version + 1)
+           AND ((OLD.closing_due IS NOT NULL AND NEW.closing_due IS DISTINCT FROM OLD.closing_due)
+                OR (OLD.overdue_at IS NOT NULL AND NEW.overdue_at IS DISTINCT FROM OLD.overdue_at)
+                OR (OLD.escalated_2_at IS NOT NULL AND NEW.escalated_2_at IS DISTINCT FROM OLD.escalated_2_at)))
        -- a step adds one version; the changes that are not steps fill in the
        -- closing limit that waited for a calendar year (case_fill_closing_due)
        -- or are the escalation's
@@ -149,8 +152,9 @@ LEFT JOIN LATERAL (SELECT t.note FROM case_timeline t
                    WHERE t.case_id = k.id AND t.to_state = 'rejected' ORDER BY t.id DESC LIMIT 1) rj ON true
 CROSS JOIN LATERAL (SELECT cg_internal.case_overdue(k) AS overdue) s;
 
--- The timeline of a case as CaseEntry objects, in order: its steps and its
--- attachments (sql/0014_evidence.sql), by when each was recorded.
+-- The timeline of a case as CaseEntry objects, in order: its steps, its
+-- attachments (sql/0014_evidence.sql) and its escalations
+-- (sql/0023_case_escalation_steps.sql), by when each was recorded.
 CREATE FUNCTION cg_internal.case_timeline_doc(p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(jsonb_agg(e.doc ORDER BY e.recorded_at, e.seq), '[]'::jsonb)
@@ -188,6 +192,20 @@ LANGUAGE sql STABLE AS $$
                'size', u.size)
         FROM case_attachments x
         JOIN case_uploads u ON u.id = x.upload_id
+        WHERE x.case_id = p_id
+        UNION ALL
+        SELECT x.at, x.id, jsonb_build_object(
+               'version', coalesce((SELECT max(t.version) FROM case_timeline t
+                                    WHERE t.case_id = x.case_id AND t.recorded_at <= x.at), 1),
+               'kind', x.kind,
+               'level', x.level,
+               'at', cg_internal.instant_text(x.at),
+               'recorded_at', cg_internal.instant_text(x.at),
+               'account', '',
+               'deadline', cg_internal.date_text(x.due),
+               'note', cg_internal.case_escalation_text(  -- step5_case_escalation.sql
+                           x, (count(*) FILTER (WHERE x.kind = 'reminder') OVER (ORDER BY x.id))::integer))
+        FROM case_escalations x
         WHERE x.case_id = p_id
     ) e
 $$;
@@ -293,13 +311,24 @@ $$;
 
 -- The one way a case changes after it was opened: the row moves to
 -- p_to at p_at (version + 1, rework + p_rework) and the step is appended.
+-- A reopening (p_kind 'reopened') is rectified again: by its new deadline,
+-- and closed within its category's closing limit counted from the
+-- reopening; its escalation ladder starts again (the steps so far stay in
+-- case_escalations).
 CREATE FUNCTION cg_internal.case_step(a accounts, k cases, p_kind text, p_to text, p_at timestamptz, p_note text,
                                       p_rework boolean, p_extra jsonb DEFAULT '{}') RETURNS jsonb
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_reopen boolean := p_kind = 'reopened';
 BEGIN
     UPDATE cases SET state = p_to, state_at = p_at, version = version + 1,
                      rework = rework + CASE WHEN p_rework THEN 1 ELSE 0 END,
-                     rectify_due = coalesce((p_extra ->> 'deadline')::date, rectify_due)
+                     rectify_due = coalesce((p_extra ->> 'deadline')::date, rectify_due),
+                     closing_due = CASE WHEN v_reopen THEN cg_internal.case_closing_due(category, p_at)
+                                        ELSE closing_due END,
+                     overdue_at = CASE WHEN v_reopen THEN NULL ELSE overdue_at END,
+                     escalated_2_at = CASE WHEN v_reopen THEN NULL ELSE escalated_2_at END,
+                     next_remind_at = CASE WHEN v_reopen THEN NULL ELSE next_remind_at END
     WHERE id = k.id;
     INSERT INTO case_timeline (case_id, version, kind, from_state, to_state, at, account, note, penalty, fine_yuan,
                                deadline, department, passed, officer_id, rework)
@@ -316,6 +345,32 @@ $$;
 CREATE FUNCTION cg_internal.case_last_at(p_id bigint) RETURNS timestamptz
 LANGUAGE sql STABLE AS $$
     SELECT max(t.at) FROM case_timeline t WHERE t.case_id = p_id
+$$;
+
+-- A rectification deadline given as p_in for a step at p_at (p_step
+-- 'decided' or 'reopened'): a date, not before the Beijing day of the step.
+CREATE FUNCTION cg_internal.case_deadline(p_in text, p_at timestamptz, p_step text) RETURNS date
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_day date := (p_at AT TIME ZONE 'Asia/Shanghai')::date;
+    v_deadline date;
+BEGIN
+    PERFORM cg_internal.check('deadline', CASE WHEN p_in = '' THEN cg_internal.missing()
+                                               WHEN cg_internal.date_problem(p_in, false) ->> 'reason'
+                                                    NOT IN ('value.before_programme', 'value.after_today')
+                                               THEN cg_internal.date_problem(p_in, false) END);
+    v_deadline := cg_internal.date_of(p_in);
+    IF v_deadline < v_day THEN
+        PERFORM cg_internal.fail('CG003', 'deadline',
+                                 format('deadline: %s is before the %s (%s)', v_deadline,
+                                        CASE p_step WHEN 'decided' THEN 'decision' ELSE 'reopening' END, v_day),
+                                 CASE p_step WHEN 'decided' THEN 'case.deadline_before_decision'
+                                             ELSE 'case.deadline_before_reopening' END,
+                                 jsonb_build_object('field', 'deadline', 'deadline', cg_internal.date_text(v_deadline),
+                                                    p_step, cg_internal.date_text(v_day)));
+    END IF;
+    RETURN v_deadline;
+END
 $$;
 
 -- A value that belongs to another target state only: CG003 on p_field.
@@ -567,18 +622,7 @@ BEGIN
             PERFORM cg_internal.check('deadline', CASE WHEN v_deadline_in = '' THEN cg_internal.missing() END);
         END IF;
         IF v_deadline_in <> '' THEN
-            PERFORM cg_internal.check('deadline', CASE WHEN cg_internal.date_problem(v_deadline_in, false) ->> 'reason'
-                                                            NOT IN ('value.before_programme', 'value.after_today')
-                                                       THEN cg_internal.date_problem(v_deadline_in, false) END);
-            v_deadline := cg_internal.date_of(v_deadline_in);
-            IF v_deadline < (v_at AT TIME ZONE 'Asia/Shanghai')::date THEN
-                PERFORM cg_internal.fail('CG003', 'deadline',
-                                         format('deadline: %s is before the decision (%s)', v_deadline,
-                                                (v_at AT TIME ZONE 'Asia/Shanghai')::date),
-                                         'case.deadline_before_decision',
-                                         jsonb_build_object('field', 'deadline', 'deadline', cg_internal.date_text(v_deadline),
-                                                            'decided', cg_internal.date_text((v_at AT TIME ZONE 'Asia/Shanghai')::date)));
-            END IF;
+            v_deadline := cg_internal.case_deadline(v_deadline_in, v_at, 'decided');
         END IF;
         v_extra := jsonb_build_object('penalty', to_jsonb(v_penalty), 'fine_yuan', nullif(v_fine_in, ''),
                                       'deadline', v_deadline);
@@ -637,6 +681,7 @@ DECLARE
     v_prev jsonb;
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     v_at timestamptz;
+    v_deadline date;
     k cases;
 BEGIN
     PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'reopen cases');
@@ -658,7 +703,10 @@ BEGIN
                                  'case.reopen_too_late',
                                  jsonb_build_object('id', k.id, 'closed_at', cg_internal.instant_text(k.state_at), 'days', 90));
     END IF;
-    RETURN cg_internal.idem_end(a, p_req, cg_internal.case_step(a, k, 'reopened', 'rectifying', v_at, v_reason, true));
+    v_deadline := cg_internal.case_deadline(cg_internal.clean(p_req ->> 'deadline'), v_at, 'reopened');
+    -- (case_step gives it its new limits and a new escalation ladder)
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.case_step(a, k, 'reopened', 'rectifying', v_at, v_reason, true,
+                                                                jsonb_build_object('deadline', v_deadline)));
 END
 $$;
 

@@ -103,7 +103,8 @@ BEGIN
                 'compound_id', k.compound_id,
                 'case_id', k.id,
                 'level', p_level,
-                'text', coalesce(p_text, format('案件 #%s：%s / case %s: %s', k.id, k.state, k.id, k.state)),
+                'text', coalesce(p_text, format('案件 #%s：%s / case %s: %s', k.id, cg_internal.case_state_zh(k.state),
+                                                k.id, k.state)),
                 'case_file', v_doc));
 END
 $$;

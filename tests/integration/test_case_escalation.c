@@ -29,6 +29,12 @@ static char out[1 << 16];
 
 #define OK(...) cg_test_cli_exits(&server, 0, out, sizeof out, __VA_ARGS__)
 
+static void expect(const char *s)
+{
+    if (strstr(out, s) == NULL)
+        fail_msg("expected '%s' in:\n%s", s, out);
+}
+
 /* YYYY-MM-DD of Beijing's today + days. */
 static void beijing_day(int days, char *buf, size_t len)
 {
@@ -141,6 +147,32 @@ static void test_overdue_case_escalates_until_closed(void **state)
     OK("--as " UNIT " --json case move %llu --to closed", (unsigned long long)id);
     expect_closed_last(&unit, id);
     expect_closed_last(&sup, id);
+
+    /* the steps are in the case's timeline, the server's, in words */
+    OK("--as " UNIT " --json case show %llu", (unsigned long long)id);
+    expect("\"kind\":\"escalated\",");
+    expect("\"level\":2");
+    expect("\"kind\":\"reminder\",");
+    char words[96];
+    snprintf(words, sizeof words, "已超过整改期限 %s，升级至督查科", deadline);
+    expect(words);
+    char show[64];
+    snprintf(show, sizeof show, "--as " UNIT " case show %llu", (unsigned long long)id);
+    assert_int_equal(cg_test_cli_lang(&server, "zh_CN.UTF-8", 0, show, out, sizeof out), 0);
+    expect("升级至单位领导");
+    expect("提醒");
+
+    /* reopened with a new deadline: not overdue, and its ladder starts again
+     * only when that deadline passes (end of today: nothing now) */
+    char today[16];
+    beijing_day(0, today, sizeof today);
+    OK("--as " UNIT " --json case reopen %llu --reason 原处又占道 --deadline %s",
+       (unsigned long long)id, today);
+    expect("\"overdue\":false");
+    escalations(&unit, id, 0, 3000, buf, sizeof buf);
+    assert_string_equal(buf, "case.moved/0");
+    OK("--as " UNIT " --json case show %llu", (unsigned long long)id);
+    expect("\"kind\":\"escalated\","); /* the earlier ladder stays */
 
     cg_test_raw_close(&unit);
     cg_test_raw_close(&lead);

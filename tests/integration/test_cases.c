@@ -323,10 +323,17 @@ static void test_verify_rework_close_reopen(void **state)
     expect("\"next_states\":\"\"");
     REFUSED("--as " UNIT " case move %llu --to rectifying", (unsigned long long)id);
     expect("may move to -,");
-    exits(1, "--as " UNIT " case reopen %llu", (unsigned long long)id); /* no reason */
-    OK("--as " UNIT " --json case reopen %llu --reason 原处又搭", (unsigned long long)id);
+    exits(1, "--as " UNIT " case reopen %llu --deadline 2099-12-31",
+          (unsigned long long)id); /* no reason */
+    exits(1, "--as " UNIT " case reopen %llu --reason 原处又搭", (unsigned long long)id);
+    REFUSED("--as " UNIT " case reopen %llu --reason 原处又搭 --deadline 2021-06-01",
+            (unsigned long long)id);
+    expect("before the reopening");
+    OK("--as " UNIT " --json case reopen %llu --reason 原处又搭 --deadline 2099-06-30",
+       (unsigned long long)id);
     expect("\"state\":\"rectifying\"");
     expect("\"rework\":2");
+    expect("\"deadline\":\"2099-06-30\"");
     OK("--as " UNIT " case show %llu", (unsigned long long)id);
     expect("reopened");
     expect("verified");
@@ -342,7 +349,8 @@ static void test_verify_rework_close_reopen(void **state)
        "--at 2021-03-05T09:00",
        (unsigned long long)old, (unsigned long long)officer);
     OK("--as " UNIT " case move %llu --to closed --at 2021-03-06T09:00", (unsigned long long)old);
-    REFUSED("--as " UNIT " case reopen %llu --reason 又搭了", (unsigned long long)old);
+    REFUSED("--as " UNIT " case reopen %llu --reason 又搭了 --deadline 2099-12-31",
+            (unsigned long long)old);
     expect("90 days");
     expect_state(old, "closed", 6);
 }
