@@ -31,9 +31,12 @@ static const cg_column case_lines[] = {
     {.header = N_("party"), .field = "party"},
     {.header = N_("state"), .field = "state"},
     {.header = N_("version"), .field = "version"},
+    {.header = N_("source seen at"), .field = "source_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("registration due"), .field = "registration_due"},
     {.header = N_("registered at"), .field = "registered_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("registered late"), .field = "registered_late", .fmt = CG_FMT_YESNO},
     {.header = N_("opened by"), .field = "opened_by"},
-    {.header = N_("since"), .field = "state_at", .fmt = CG_FMT_LOCAL},
+    {.header = N_("in this state since"), .field = "state_at", .fmt = CG_FMT_LOCAL},
     {.header = N_("penalty"), .field = "penalty"},
     {.header = N_("fine (yuan)"), .field = "fine_yuan"},
     {.header = N_("rectify due"), .field = "deadline"},
@@ -273,6 +276,7 @@ static const cg_column stats_columns[] = {
     {.header = N_("rework"), .field = "rework"},
     {.header = N_("fines (yuan)"), .field = "fines_yuan"},
     {.header = N_("open at end"), .field = "open_at_end"},
+    {.header = N_("registered late"), .field = "registered_late"},
     {0},
 };
 

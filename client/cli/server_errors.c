@@ -128,6 +128,7 @@ static const server_error errors[] = {
     {"case.reopen_too_late", N_("case {id} was closed at {closed_at}: more than {days} days ago")},
     {"case.at_in_future", N_("{field}: {at} is in the future")},
     {"case.at_before_previous", N_("{field}: {at} is before the previous step ({previous})")},
+    {"case.at_before_source", N_("{field}: {at} is before its source was seen ({source_at})")},
     {"case.only_for_state", N_("{field}: only for a move to {state}")},
     {"case.fine_not_positive", N_("{field}: a fine is more than 0 yuan (got {value})")},
     {"case.fine_not_an_amount",

@@ -271,7 +271,7 @@ BEGIN
         PERFORM cg_internal.fail('CG006', 'year', format('year %s is already in the calendar (%s)', v_year, c.notice),
                                  'calendar.year_exists', jsonb_build_object('year', v_year, 'notice', c.notice));
     END IF;
-    PERFORM cg_internal.case_fill_closing_due();  -- step5_cases.sql
+    PERFORM cg_internal.case_fill_limits();  -- step5_cases.sql
     RETURN cg_internal.idem_end(a, p_req, cg_internal.calendar_year_doc(v_year));
 END
 $$;

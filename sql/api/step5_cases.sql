@@ -21,11 +21,12 @@ LANGUAGE plpgsql AS $$
 BEGIN
     IF (NEW.id, NEW.compound_id, NEW.unit_code, NEW.category, NEW.illegal_construction, NEW.source, NEW.finding_id,
         NEW.report_id, NEW.request_id, NEW.summary, NEW.location, NEW.party, NEW.filer_account, NEW.opened_by,
-        NEW.registered_at)
+        NEW.registered_at, NEW.source_at)
        IS DISTINCT FROM
        (OLD.id, OLD.compound_id, OLD.unit_code, OLD.category, OLD.illegal_construction, OLD.source, OLD.finding_id,
         OLD.report_id, OLD.request_id, OLD.summary, OLD.location, OLD.party, OLD.filer_account, OLD.opened_by,
-        OLD.registered_at)
+        OLD.registered_at, OLD.source_at)
+       OR (OLD.registration_due IS NOT NULL AND NEW.registration_due IS DISTINCT FROM OLD.registration_due)
        OR NEW.rework < OLD.rework
        OR NEW.reminders < OLD.reminders
        -- the limits are set once, and the escalation (step5_case_escalation.sql)
@@ -36,8 +37,8 @@ BEGIN
                 OR (OLD.overdue_at IS NOT NULL AND NEW.overdue_at IS DISTINCT FROM OLD.overdue_at)
                 OR (OLD.escalated_2_at IS NOT NULL AND NEW.escalated_2_at IS DISTINCT FROM OLD.escalated_2_at)))
        -- a step adds one version; the changes that are not steps fill in the
-       -- closing limit that waited for a calendar year (case_fill_closing_due)
-       -- or are the escalation's
+       -- limits that waited for a calendar year (case_fill_limits) or are the
+       -- escalation's
        OR NOT (NEW.version = OLD.version + 1
                OR (NEW.version = OLD.version
                    AND (OLD.closing_due IS NULL OR NEW.closing_due IS NOT DISTINCT FROM OLD.closing_due)
@@ -71,25 +72,28 @@ LANGUAGE sql IMMUTABLE AS $$
                         WHEN 'rejected' THEN '不予立案' WHEN 'transferred' THEN '移送' END
 $$;
 
--- The last day to close a case of p_category registered at p_registered:
--- the closing limit in force, from the Beijing date of the registration
--- (time_limit_due, calendar.sql); NULL when that needs a year the holiday
--- calendar does not have yet (case_fill_closing_due fills it in later).
-CREATE FUNCTION cg_internal.case_closing_due(p_category integer, p_registered timestamptz) RETURNS date
+-- The last day of time limit p_kind ('registration', 'closing') of a case
+-- of p_category counted from p_from: the limit in force, from the Beijing
+-- date of p_from (time_limit_due, calendar.sql); NULL when that needs a year
+-- the holiday calendar does not have yet (case_fill_limits fills it in).
+CREATE FUNCTION cg_internal.case_limit_due(p_category integer, p_kind text, p_from timestamptz) RETURNS date
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN cg_internal.time_limit_due(p_category, 'closing', (p_registered AT TIME ZONE 'Asia/Shanghai')::date);
+    RETURN cg_internal.time_limit_due(p_category, p_kind, (p_from AT TIME ZONE 'Asia/Shanghai')::date);
 EXCEPTION WHEN SQLSTATE 'CG009' THEN  -- calendar.year_missing, the only CG009 of time_limit_due
     RETURN NULL;
 END
 $$;
 
--- Fills in the closing limits that waited for a calendar year (called when
--- a year is entered); those that still need a missing year stay NULL.
-CREATE FUNCTION cg_internal.case_fill_closing_due() RETURNS void
+-- Fills in the limits that waited for a calendar year (called when a year
+-- is entered); those that still need a missing year stay NULL.
+CREATE FUNCTION cg_internal.case_fill_limits() RETURNS void
 LANGUAGE sql AS $$
-    UPDATE cases SET closing_due = cg_internal.case_closing_due(category, registered_at)
-    WHERE closing_due IS NULL AND cg_internal.case_closing_due(category, registered_at) IS NOT NULL
+    UPDATE cases
+    SET closing_due = coalesce(closing_due, cg_internal.case_limit_due(category, 'closing', registered_at)),
+        registration_due = coalesce(registration_due, cg_internal.case_limit_due(category, 'registration', source_at))
+    WHERE (closing_due IS NULL AND cg_internal.case_limit_due(category, 'closing', registered_at) IS NOT NULL)
+       OR (registration_due IS NULL AND cg_internal.case_limit_due(category, 'registration', source_at) IS NOT NULL)
 $$;
 
 -- Overdue: open past its closing limit, or past its rectification deadline
@@ -132,6 +136,9 @@ SELECT k.id, k.unit_code, k.compound_id, k.category, k.source, k.state, k.filer_
            'fine_yuan', coalesce(d.fine_yuan::text, ''),
            'deadline', cg_internal.date_text(k.rectify_due),
            'closing_due', cg_internal.date_text(k.closing_due),
+           'source_at', cg_internal.instant_text(k.source_at),
+           'registration_due', cg_internal.date_text(k.registration_due),
+           'registered_late', coalesce((k.registered_at AT TIME ZONE 'Asia/Shanghai')::date > k.registration_due, false),
            'department', coalesce(tr.department, ''),
            'reason', coalesce(rj.note, ''),
            'rework', k.rework,
@@ -324,7 +331,7 @@ BEGIN
     UPDATE cases SET state = p_to, state_at = p_at, version = version + 1,
                      rework = rework + CASE WHEN p_rework THEN 1 ELSE 0 END,
                      rectify_due = coalesce((p_extra ->> 'deadline')::date, rectify_due),
-                     closing_due = CASE WHEN v_reopen THEN cg_internal.case_closing_due(category, p_at)
+                     closing_due = CASE WHEN v_reopen THEN cg_internal.case_limit_due(category, 'closing', p_at)
                                         ELSE closing_due END,
                      overdue_at = CASE WHEN v_reopen THEN NULL ELSE overdue_at END,
                      escalated_2_at = CASE WHEN v_reopen THEN NULL ELSE escalated_2_at END,
@@ -413,6 +420,7 @@ DECLARE
     v_link_field text;
     v_link_compound bigint;
     v_link_illegal boolean := false;
+    v_source_at timestamptz;
     v_filer text;
     v_existing bigint;
     c cg_internal.compound_docs;
@@ -465,7 +473,7 @@ BEGIN
 
     -- The item it came from: the caller must see it; one case per item.
     IF v_finding <> 0 THEN
-        SELECT p.compound_id, f.illegal_construction INTO v_link_compound, v_link_illegal
+        SELECT p.compound_id, f.illegal_construction, p.start_at INTO v_link_compound, v_link_illegal, v_source_at
         FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id JOIN compounds pc ON pc.id = p.compound_id
         JOIN districts d ON d.code = pc.district_code
         WHERE f.id = v_finding AND cg_internal.patrol_visible(a, d.unit_code);
@@ -478,6 +486,7 @@ BEGIN
         r := cg_internal.report_target(a, v_report, 'handle');
         v_link_compound := r.compound_id;
         v_link_illegal := r.illegal_construction;
+        v_source_at := r.filed_at;
         -- the hotline that filed the report, else its property company
         v_filer := coalesce(cg_internal.hotline_filer(r.reporter), r.property_account);
         SELECT id INTO v_existing FROM cases WHERE report_id = v_report;
@@ -485,6 +494,7 @@ BEGIN
         q := cg_internal.request_target(a, v_request, true);
         v_link_compound := q.compound_id;
         v_filer := cg_internal.hotline_filer(q.created_by);
+        SELECT created_at INTO v_source_at FROM resident_requests WHERE id = v_request;
         SELECT id INTO v_existing FROM cases WHERE request_id = v_request;
     END IF;
     IF v_link_field IS NOT NULL AND v_link_compound <> c.id THEN
@@ -510,14 +520,25 @@ BEGIN
         END IF;
     END IF;
 
+    -- a case is not registered before its source was seen
+    v_source_at := coalesce(v_source_at, v_at);
+    IF v_at < v_source_at THEN
+        PERFORM cg_internal.fail('CG003', 'at', format('at: %s is before its %s (%s)', cg_internal.instant_text(v_at),
+                                                       v_link_field, cg_internal.instant_text(v_source_at)),
+                                 'case.at_before_source',
+                                 jsonb_build_object('field', 'at', 'at', cg_internal.instant_text(v_at),
+                                                    'source_at', cg_internal.instant_text(v_source_at)));
+    END IF;
+
     -- what the report or finding said of it holds for the case of its category
     v_illegal := v_illegal OR (coalesce(v_link_illegal, false) AND v_category = 2);
     INSERT INTO cases (compound_id, unit_code, category, illegal_construction, source, finding_id, report_id,
                        request_id, summary, location, party, filer_account, opened_by, registered_at, state_at,
-                       closing_due)
+                       closing_due, source_at, registration_due)
     VALUES (c.id, c.unit_code, v_category, v_illegal, v_source, nullif(v_finding, 0), nullif(v_report, 0),
             nullif(v_request, 0), v_summary, v_location, v_party, v_filer, a.name, v_at, v_at,
-            cg_internal.case_closing_due(v_category::integer, v_at))
+            cg_internal.case_limit_due(v_category::integer, 'closing', v_at), v_source_at,
+            cg_internal.case_limit_due(v_category::integer, 'registration', v_source_at))
     RETURNING id INTO v_id;
     INSERT INTO case_timeline (case_id, version, kind, to_state, at, account, note)
     VALUES (v_id, 1, 'opened', 'registered', v_at, a.name, v_summary);
@@ -812,6 +833,8 @@ BEGIN
     per_case AS (
         SELECT k.unit_code, k.category,
                (k.registered_at >= v_lo AND k.registered_at < v_hi)::integer AS opened,
+               (k.registered_at >= v_lo AND k.registered_at < v_hi
+                AND (k.registered_at AT TIME ZONE 'Asia/Shanghai')::date > k.registration_due)::integer AS registered_late,
                (SELECT count(*) FROM case_timeline t WHERE t.case_id = k.id AND t.to_state = 'closed'
                   AND t.at >= v_lo AND t.at < v_hi) AS closed,
                (SELECT count(*) FROM case_timeline t WHERE t.case_id = k.id AND t.to_state = 'rejected'
@@ -830,14 +853,15 @@ BEGIN
     grouped AS (
         SELECT p.unit_code, p.category, sum(p.opened) AS opened, sum(p.closed) AS closed, sum(p.rejected) AS rejected,
                sum(p.transferred) AS transferred, sum(p.rework) AS rework, sum(p.fines) AS fines,
-               sum(p.open_at_end) AS open_at_end
+               sum(p.open_at_end) AS open_at_end, sum(p.registered_late) AS registered_late
         FROM per_case p
         GROUP BY GROUPING SETS ((p.unit_code, p.category), ())
     )
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'unit', g.unit_code, 'category', g.category, 'category_name', cg_internal.category_zh(g.category),
                'opened', g.opened, 'closed', g.closed, 'rejected', g.rejected, 'transferred', g.transferred,
-               'rework', g.rework, 'fines_yuan', g.fines::numeric(14, 2)::text, 'open_at_end', g.open_at_end)
+               'rework', g.rework, 'fines_yuan', g.fines::numeric(14, 2)::text, 'open_at_end', g.open_at_end,
+               'registered_late', g.registered_late)
                ORDER BY g.unit_code, g.category)
                FILTER (WHERE g.unit_code IS NOT NULL
                        AND g.opened + g.closed + g.rejected + g.transferred + g.rework + g.open_at_end > 0), '[]'::jsonb),
@@ -846,7 +870,8 @@ BEGIN
                                       'rejected', coalesce(t.rejected, 0), 'transferred', coalesce(t.transferred, 0),
                                       'rework', coalesce(t.rework, 0),
                                       'fines_yuan', coalesce(t.fines, 0)::numeric(14, 2)::text,
-                                      'open_at_end', coalesce(t.open_at_end, 0))
+                                      'open_at_end', coalesce(t.open_at_end, 0),
+                                      'registered_late', coalesce(t.registered_late, 0))
             FROM grouped t WHERE t.unit_code IS NULL AND t.category IS NULL)
     INTO v_rows, v_total
     FROM grouped g;

@@ -159,11 +159,64 @@ static void test_closing_due_waits_for_the_year(void **state)
     expect_due(early, "2027-02-18", 0);
 }
 
+/* The registration limit: 7 working days from when the source was seen.
+ * Two findings of a patrol on Monday 2026-09-28: the 7th working day after
+ * it is 10-13 (29, 30 September; 1-7 October off; 8, 9, the adjusted
+ * Saturday 10, 12, 13). Registered on 10-12: in time; on 10-14: late. */
+static void test_registration_limit(void **state)
+{
+    if (compound == 0)
+        open_case(1, "2026-09-01T10:00");
+    OK("--as " UNIT " --json patrol submit --compound %llu --officer %llu --start 2026-09-28T09:00 "
+       "--end 2026-09-28T10:00 --finding 3:楼道堆物:case_needed --finding 5:私拉电线:case_needed",
+       (unsigned long long)compound, (unsigned long long)officer);
+    uint64_t finding[2];
+    const char *p = strstr(out, "\"findings\":[");
+    assert_non_null(p);
+    for (int i = 0; i < 2; i++) {
+        p = strstr(p, "{\"id\":");
+        assert_non_null(p);
+        p += 6;
+        finding[i] = strtoull(p, NULL, 10);
+    }
+    /* not before its source was seen */
+    char early[160];
+    snprintf(early, sizeof early,
+             "--as " UNIT " case open --compound %llu --category 3 --from-finding %llu --summary x "
+             "--at 2026-09-27T10:00",
+             (unsigned long long)compound, (unsigned long long)finding[0]);
+    assert_int_equal(cg_test_cli_lang(&server, "C", 1, early, out, sizeof out), 2);
+    expect("before its source was seen");
+    OK("--as " UNIT " --json case open --compound %llu --category 3 --from-finding %llu "
+       "--summary 楼道堆物立案 --at 2026-10-12T10:00",
+       (unsigned long long)compound, (unsigned long long)finding[0]);
+    expect("\"source_at\":\"2026-09-28T09:00:00.000+08:00\"");
+    expect("\"registration_due\":\"2026-10-13\"");
+    expect("\"registered_late\":false");
+    OK("--as " UNIT " --json case open --compound %llu --category 5 --from-finding %llu "
+       "--summary 私拉电线立案 --at 2026-10-14T10:00",
+       (unsigned long long)compound, (unsigned long long)finding[1]);
+    expect("\"registration_due\":\"2026-10-13\"");
+    expect("\"registered_late\":true");
+    OK("--as hq --json case stats --from 2026-10-01 --to 2026-10-31 --unit " UNIT);
+    /* one JSON line per unit and category */
+    const char *row = strstr(out, "\"category\":5,");
+    assert_non_null(row);
+    const char *late = strstr(row, "\"registered_late\":");
+    assert_non_null(late);
+    assert_true(late < strchr(row, '\n'));
+    assert_int_equal(atoi(late + strlen("\"registered_late\":")), 1);
+    row = strstr(out, "\"category\":3,");
+    assert_non_null(row);
+    assert_int_equal(atoi(strstr(row, "\"registered_late\":") + strlen("\"registered_late\":")), 0);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "case_deadlines", 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closing_due_around_national_day),
+        cmocka_unit_test(test_registration_limit),
         cmocka_unit_test(test_rectification_overdue),
         cmocka_unit_test(test_closing_due_waits_for_the_year),
     };
