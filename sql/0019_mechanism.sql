@@ -158,14 +158,14 @@ CREATE TABLE demo_criteria (
     ordinal  integer NOT NULL UNIQUE
 );
 INSERT INTO demo_criteria (code, name_zh, ordinal) VALUES
-    ('orderly', '管理有序', 1),
-    ('service', '服务完善', 2),
-    ('environment', '环境优美', 3),
-    ('harmony', '文明祥和', 4),
-    ('notice_board', '公示牌设置到位', 5),
-    ('ledger', '建档立卡完整', 6),
+    ('orderly_management', '管理有序', 1),
+    ('complete_service', '服务完善', 2),
+    ('clean_environment', '环境优美', 3),
+    ('civil_harmony', '文明祥和', 4),
+    ('notice_board_set', '公示牌设置到位', 5),
+    ('ledger_complete', '建档立卡完整', 6),
     ('zero_illegal_construction', '违法建设零增长', 7),
-    ('co_construction', '按月开展共建日', 8);
+    ('monthly_co_construction', '按月开展共建日', 8);
 
 -- A unit's good practice, or (with a compound) the write-up of a
 -- demonstration compound and the criteria it meets.

@@ -5,11 +5,9 @@
 #include <string.h>
 
 static const char *const fields[] = {
-    "status",   "channel",
-    "kind",     "outcome",
-    "action",   "management_status",
-    "role",     "nobody_to_call_reason",
-    "day_kind", NULL,
+    "status",   "channel",           "kind",     "outcome",
+    "action",   "management_status", "role",     "nobody_to_call_reason",
+    "day_kind", "adopted",           "criteria", NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -83,6 +81,27 @@ static const char *const values[] = {
     N_("calendar"),
     N_("officer"),
     N_("unit_leader"),
+    /* TRANSLATORS: a place in the leadership group (领导小组) */
+    N_("leader"),
+    N_("deputy"),
+    N_("member"),
+    /* TRANSLATORS: a meeting's kind: of the leadership group, or three-party
+       coordination (街道社区·物业·城管) */
+    N_("leadership"),
+    N_("three_party"),
+    /* TRANSLATORS: whether a suggestion was adopted */
+    N_("yes"),
+    N_("no"),
+    N_("partly"),
+    /* TRANSLATORS: the criteria a demonstration compound (示范小区) meets */
+    N_("orderly_management"),
+    N_("complete_service"),
+    N_("clean_environment"),
+    N_("civil_harmony"),
+    N_("notice_board_set"),
+    N_("ledger_complete"),
+    N_("zero_illegal_construction"),
+    N_("monthly_co_construction"),
     NULL,
 };
 

@@ -426,7 +426,7 @@ LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
     v_prev jsonb;
-    m jsonb := CASE WHEN jsonb_typeof(p_req -> 'member') = 'object' THEN p_req -> 'member' ELSE '{}'::jsonb END;
+    m jsonb := p_req;
     v_name text;
     v_left boolean := coalesce((m ->> 'left')::boolean, false);
     v_role text := lower(cg_internal.clean(m ->> 'role'));
