@@ -37,7 +37,7 @@ static const cg_column decision_columns[] = {
     {.header = N_("decision"), .field = "id"},
     {.header = N_("text"), .field = "text"},
     {.header = N_("owner"), .field = "owner"},
-    {.header = N_("deadline"), .field = "deadline"},
+    {.header = N_("due by"), .field = "deadline"},
     {0},
 };
 
@@ -48,7 +48,7 @@ static const cg_column meeting_lines[] = {
     {.header = N_("date"), .field = "date"},
     {.header = N_("topic"), .field = "topic"},
     {.header = N_("attendees"), .field = "attendees"},
-    {.header = N_("compounds"), .field = "compounds"},
+    {.header = N_("compounds concerned"), .field = "compounds"},
     {.header = N_("minutes"), .field = "minutes"},
     {.header = N_("recorded at"), .field = "recorded_at", .fmt = CG_FMT_LOCAL},
     {.header = N_("recorded by"), .field = "recorded_by"},

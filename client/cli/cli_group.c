@@ -9,11 +9,12 @@
 
 static const cg_column member_lines[] = {
     {.header = N_("id"), .field = "id"},
-    {.header = N_("name"), .field = "name"},
-    {.header = N_("role"), .field = "role"},
+    {.header = N_("full name"), .field = "name"},
+    /* TRANSLATORS: a person's place in the leadership group: leader, deputy, member */
+    {.header = N_("place"), .field = "role"},
     {.header = N_("post"), .field = "post"},
     {.header = N_("unit"), .field = "unit", .fmt = CG_FMT_UNIT},
-    {.header = N_("from"), .field = "from"},
+    {.header = N_("in effect from"), .field = "from"},
     {.header = N_("left"), .field = "left", .fmt = CG_FMT_FLAG},
     {.header = N_("reason"), .field = "reason"},
     {.header = N_("recorded at"), .field = "recorded_at", .fmt = CG_FMT_LOCAL},
@@ -28,11 +29,12 @@ static const cg_opt show_opts[] = {
 };
 
 static const cg_column show_columns[] = {
-    {.header = N_("role"), .field = "role"},
-    {.header = N_("name"), .field = "name"},
+    /* TRANSLATORS: a person's place in the leadership group: leader, deputy, member */
+    {.header = N_("place"), .field = "role"},
+    {.header = N_("full name"), .field = "name"},
     {.header = N_("post"), .field = "post"},
     {.header = N_("unit"), .field = "unit", .fmt = CG_FMT_UNIT},
-    {.header = N_("from"), .field = "from"},
+    {.header = N_("in effect from"), .field = "from"},
     {.header = N_("left"), .field = "left", .fmt = CG_FMT_FLAG},
     {0},
 };
