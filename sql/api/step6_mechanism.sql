@@ -24,6 +24,13 @@ LANGUAGE sql IMMUTABLE AS $$
                     OR (cg_internal.unit_member(a) AND (a.unit_code = p_unit OR p_unit = 'hq')), false)
 $$;
 
+-- Who reads the mechanism's records: the bureau and a unit's people (not
+-- property companies, not the hotline).
+CREATE FUNCTION cg_internal.mech_require_reader(a accounts, p_what text) RETURNS void
+LANGUAGE sql AS $$
+    SELECT cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', p_what)
+$$;
+
 -- The unit a record is for: a unit account's own (p_value may name it or be
 -- empty), for hq the unit p_value names (required).
 CREATE FUNCTION cg_internal.mech_unit(a accounts, p_value text) RETURNS text
@@ -272,8 +279,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}',
-                                     'read co-construction days');
+    PERFORM cg_internal.mech_require_reader(a, 'read co-construction days');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
         (SELECT jsonb_agg(cg_internal.co_meeting_doc(m) ORDER BY m.id DESC)
@@ -296,8 +302,7 @@ DECLARE
     a accounts := cg_internal.caller(p_account);
     v_month date;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}',
-                                     'read co-construction days');
+    PERFORM cg_internal.mech_require_reader(a, 'read co-construction days');
     PERFORM cg_internal.check('month', CASE WHEN cg_internal.clean(p_req ->> 'month') = '' THEN cg_internal.missing() END);
     v_month := cg_internal.mech_month('month', p_req ->> 'month');
     IF v_month > date_trunc('month', cg_internal.today()) THEN
@@ -371,7 +376,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read suggestions');
+    PERFORM cg_internal.mech_require_reader(a, 'read suggestions');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
         (SELECT jsonb_agg(cg_internal.suggestion_doc(s) ORDER BY s.id DESC)
@@ -482,8 +487,7 @@ DECLARE
     a accounts := cg_internal.caller(p_account);
     v_day date;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}',
-                                     'read the leadership group');
+    PERFORM cg_internal.mech_require_reader(a, 'read the leadership group');
     v_day := coalesce(cg_internal.date_filter('as_of', cg_internal.clean(p_req ->> 'as_of')), cg_internal.today());
     IF coalesce((p_req ->> 'history')::boolean, false) THEN
         RETURN jsonb_build_object('as_of', '', 'members',
@@ -627,7 +631,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read meetings');
+    PERFORM cg_internal.mech_require_reader(a, 'read meetings');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
@@ -695,7 +699,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read decisions');
+    PERFORM cg_internal.mech_require_reader(a, 'read decisions');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
@@ -801,7 +805,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read training');
+    PERFORM cg_internal.mech_require_reader(a, 'read training');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
         (SELECT jsonb_agg(cg_internal.training_doc(t) ORDER BY t.id DESC)
@@ -915,7 +919,7 @@ DECLARE
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read good practice');
+    PERFORM cg_internal.mech_require_reader(a, 'read good practice');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN cg_internal.mech_page(
         (SELECT jsonb_agg(cg_internal.practice_doc(p) ORDER BY p.id DESC)
