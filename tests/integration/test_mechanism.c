@@ -102,8 +102,26 @@ static void test_co_meeting_record(void **state)
         (unsigned long long)other);
     CLI(2, "--as dawa meeting record --date 2021-05-15 --compounds %llu --participants street=0",
         (unsigned long long)c1);
-    CLI(1, "--as dawa meeting record --date 2021-05-15 --compounds %llu --participants crowd=3",
-        (unsigned long long)c1);
+    static const char *const bad_parties[] = {
+        "crowd=3",        "residents=3x", "residents=",  "street=1,street=2",
+        "residents=1001", "=3",           "residents=-1"};
+    for (size_t i = 0; i < sizeof bad_parties / sizeof bad_parties[0]; i++)
+        CLI(1, "--as dawa meeting record --date 2021-05-15 --compounds %llu --participants '%s'",
+            (unsigned long long)c1, bad_parties[i]);
+    /* minutes: a file larger than the server takes is refused before sending */
+    f = fopen(minutes, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 27000; i++)
+        fputs("长", f);
+    fclose(f);
+    CLI(1,
+        "--as dawa meeting record --date 2021-05-15 --compounds %llu --participants residents=3 "
+        "--minutes %s",
+        (unsigned long long)c1, minutes);
+    CLI(1,
+        "--as dawa meeting record --date 2021-05-15 --compounds %llu --participants residents=3 "
+        "--minutes %s/no-such-file",
+        (unsigned long long)c1, server.dir);
     CLI(2, "--as dawa meeting record --date 2099-05-15 --compounds %llu --participants residents=3",
         (unsigned long long)c1);
     assert_true(holds("(SELECT count(*) FROM co_meetings WHERE held_on >= '2021-05-01') = 0"));
@@ -269,8 +287,15 @@ static void test_coordination(void **state)
     CLI(2, "--as xinglongtai coordination record --kind three_party --date 2021-03-20 --topic 停车 "
            "--attendees 街道、物业、城管 --decision 2021-03-01:物业:太早");
     assert_non_null(strstr(out, "before the meeting"));
-    CLI(1, "--as xinglongtai coordination record --kind three_party --date 2021-03-20 --topic 停车 "
-           "--attendees 街道、物业、城管 --decision 没有期限");
+    static const char *const bad_decisions[] = {"没有期限", ":物业:内容", "2021-04-01::内容",
+                                                "2021-04-01:物业:", "2021-04-01:物业"};
+    for (size_t i = 0; i < sizeof bad_decisions / sizeof bad_decisions[0]; i++)
+        CLI(1,
+            "--as xinglongtai coordination record --kind three_party --date 2021-03-20 "
+            "--topic 停车 --attendees 街道、物业、城管 --decision '%s'",
+            bad_decisions[i]);
+    CLI(2, "--as xinglongtai coordination record --kind three_party --date 2021-03-20 --topic 停车 "
+           "--attendees 街道、物业、城管 --decision 2021-02-30:物业:没有这一天");
     CLI(0,
         "--as xinglongtai --json coordination record --kind three_party --date 2021-03-20 "
         "--topic 小区停车秩序 --attendees 兴隆街道、宏达物业、兴隆台分局 --compounds %llu "
