@@ -582,6 +582,10 @@ BEGIN
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', true));
     IF v_kind = 'leadership' THEN
         PERFORM cg_internal.require_role(a, '{hq}', 'record meetings of the leadership group');
+        v_unit := cg_internal.clean(p_req ->> 'unit');
+        IF v_unit <> '' AND coalesce(cg_internal.unit_code_of(v_unit), '') <> 'hq' THEN
+            PERFORM cg_internal.check('unit', cg_internal.one_of_problem(v_unit, '{hq}', false));
+        END IF;
         v_unit := 'hq';
     ELSE
         v_unit := cg_internal.mech_unit(a, p_req ->> 'unit');

@@ -281,6 +281,8 @@ static void test_coordination(void **state)
            "--topic 部署进驻工作 --attendees 赵中华、由德宏等 "
            "--decision 2021-02-28:各分局:2月底前进驻10个小区");
     assert_non_null(strstr(out, "\"unit\":\"hq\""));
+    CLI(2, "--as hq coordination record --kind leadership --unit dawa --date 2021-02-05 "
+           "--topic 部署 --attendees 全体");
     CLI(0, "--as hq --json decision list --kind leadership");
     uint64_t lead = cg_test_json_id(out);
 
