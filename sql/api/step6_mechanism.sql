@@ -139,25 +139,30 @@ BEGIN
 END
 $$;
 
--- One page of a list: p_docs (newest first, each with an id, one more than
--- p_limit when there are more) cut at p_limit rows and the reply budget, as
--- {p_key: [...], next_after_id}.
-CREATE FUNCTION cg_internal.mech_page(p_docs jsonb, p_limit integer, p_key text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- One page of a list: the docs the cursor p_rows yields (newest first, each
+-- with an id; one more than p_limit when there are more), fetched one by one
+-- and cut at p_limit rows and the reply budget, as {p_key: [...],
+-- next_after_id}. Closes the cursor.
+CREATE FUNCTION cg_internal.mech_page(p_rows refcursor, p_limit integer, p_key text) RETURNS jsonb
+LANGUAGE plpgsql AS $$
 DECLARE
     v_kept jsonb := '[]';
     v_bytes bigint := 0;
     v_n integer := 0;
     d jsonb;
 BEGIN
-    FOR d IN SELECT x FROM jsonb_array_elements(coalesce(p_docs, '[]')) x LOOP
+    LOOP
+        FETCH p_rows INTO d;
+        EXIT WHEN NOT FOUND;
         v_n := v_n + 1;
         v_bytes := v_bytes + octet_length(d::text);
         IF NOT cg_internal.in_page(v_n, v_bytes, p_limit) THEN
+            CLOSE p_rows;
             RETURN jsonb_build_object(p_key, v_kept, 'next_after_id', (v_kept -> -1 ->> 'id')::bigint);
         END IF;
         v_kept := v_kept || jsonb_build_array(d);
     END LOOP;
+    CLOSE p_rows;
     RETURN jsonb_build_object(p_key, v_kept, 'next_after_id', 0);
 END
 $$;
@@ -278,18 +283,17 @@ DECLARE
     v_month date := cg_internal.mech_month('month', p_req ->> 'month');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read co-construction days');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.co_meeting_doc(m) ORDER BY m.id DESC)
-         FROM (SELECT * FROM co_meetings m
-               WHERE cg_internal.mech_visible(a, m.unit_code)
-                 AND (v_unit IS NULL OR m.unit_code = v_unit)
-                 AND (v_month IS NULL OR date_trunc('month', m.held_on) = v_month)
-                 AND (v_after = 0 OR m.id < v_after)
-               ORDER BY m.id DESC LIMIT v_limit + 1) m),
-        v_limit, 'meetings');
+    OPEN c FOR SELECT cg_internal.co_meeting_doc(m) FROM co_meetings m
+         WHERE cg_internal.mech_visible(a, m.unit_code)
+           AND (v_unit IS NULL OR m.unit_code = v_unit)
+           AND (v_month IS NULL OR date_trunc('month', m.held_on) = v_month)
+           AND (v_after = 0 OR m.id < v_after)
+         ORDER BY m.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'meetings');
 END
 $$;
 
@@ -375,19 +379,18 @@ DECLARE
     v_meeting bigint := cg_internal.req_int(p_req, 'meeting_id');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read suggestions');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.suggestion_doc(s) ORDER BY s.id DESC)
-         FROM (SELECT * FROM cg_internal.suggestion_rows s
-               WHERE cg_internal.mech_visible(a, s.unit_code)
-                 AND (v_unit IS NULL OR s.unit_code = v_unit)
-                 AND (NOT v_open OR s.answered_at IS NULL)
-                 AND (v_meeting = 0 OR s.meeting_id = v_meeting)
-                 AND (v_after = 0 OR s.id < v_after)
-               ORDER BY s.id DESC LIMIT v_limit + 1) s),
-        v_limit, 'suggestions');
+    OPEN c FOR SELECT cg_internal.suggestion_doc(s) FROM cg_internal.suggestion_rows s
+         WHERE cg_internal.mech_visible(a, s.unit_code)
+           AND (v_unit IS NULL OR s.unit_code = v_unit)
+           AND (NOT v_open OR s.answered_at IS NULL)
+           AND (v_meeting = 0 OR s.meeting_id = v_meeting)
+           AND (v_after = 0 OR s.id < v_after)
+         ORDER BY s.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'suggestions');
 END
 $$;
 
@@ -634,20 +637,19 @@ DECLARE
     v_month date := cg_internal.mech_month('month', p_req ->> 'month');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read meetings');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.mech_meeting_doc(m) ORDER BY m.id DESC)
-         FROM (SELECT * FROM mech_meetings m
-               WHERE cg_internal.mech_visible(a, m.unit_code)
-                 AND (v_kind = '' OR m.kind = v_kind)
-                 AND (v_unit IS NULL OR m.unit_code = v_unit)
-                 AND (v_month IS NULL OR date_trunc('month', m.held_on) = v_month)
-                 AND (v_after = 0 OR m.id < v_after)
-               ORDER BY m.id DESC LIMIT v_limit + 1) m),
-        v_limit, 'meetings');
+    OPEN c FOR SELECT cg_internal.mech_meeting_doc(m) FROM mech_meetings m
+         WHERE cg_internal.mech_visible(a, m.unit_code)
+           AND (v_kind = '' OR m.kind = v_kind)
+           AND (v_unit IS NULL OR m.unit_code = v_unit)
+           AND (v_month IS NULL OR date_trunc('month', m.held_on) = v_month)
+           AND (v_after = 0 OR m.id < v_after)
+         ORDER BY m.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'meetings');
 END
 $$;
 
@@ -702,21 +704,20 @@ DECLARE
     v_unit text;
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read decisions');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.decision_doc(d) ORDER BY d.id DESC)
-         FROM (SELECT * FROM cg_internal.decision_rows d
-               WHERE cg_internal.mech_visible(a, d.unit_code)
-                 AND (v_kind = '' OR d.kind = v_kind)
-                 AND (v_unit IS NULL OR d.unit_code = v_unit)
-                 AND (NOT (v_open OR v_overdue) OR NOT d.done)
-                 AND (NOT v_overdue OR d.deadline < cg_internal.today())
-                 AND (v_after = 0 OR d.id < v_after)
-               ORDER BY d.id DESC LIMIT v_limit + 1) d),
-        v_limit, 'decisions');
+    OPEN c FOR SELECT cg_internal.decision_doc(d) FROM cg_internal.decision_rows d
+         WHERE cg_internal.mech_visible(a, d.unit_code)
+           AND (v_kind = '' OR d.kind = v_kind)
+           AND (v_unit IS NULL OR d.unit_code = v_unit)
+           AND (NOT (v_open OR v_overdue) OR NOT d.done)
+           AND (NOT v_overdue OR d.deadline < cg_internal.today())
+           AND (v_after = 0 OR d.id < v_after)
+         ORDER BY d.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'decisions');
 END
 $$;
 
@@ -808,23 +809,22 @@ DECLARE
     v_officer bigint := cg_internal.req_int(p_req, 'officer_id');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read training');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.training_doc(t) ORDER BY t.id DESC)
-         FROM (SELECT * FROM trainings t
-               WHERE cg_internal.mech_visible(a, t.unit_code)
-                 AND (v_unit IS NULL OR t.unit_code = v_unit
-                      OR (t.unit_code = 'hq' AND EXISTS (SELECT 1 FROM training_attendees x
-                                                         JOIN officers o ON o.id = x.officer_id
-                                                         WHERE x.training_id = t.id AND o.unit_code = v_unit)))
-                 AND (v_month IS NULL OR date_trunc('month', t.held_on) = v_month)
-                 AND (v_officer = 0 OR EXISTS (SELECT 1 FROM training_attendees x
-                                               WHERE x.training_id = t.id AND x.officer_id = v_officer))
-                 AND (v_after = 0 OR t.id < v_after)
-               ORDER BY t.id DESC LIMIT v_limit + 1) t),
-        v_limit, 'trainings');
+    OPEN c FOR SELECT cg_internal.training_doc(t) FROM trainings t
+         WHERE cg_internal.mech_visible(a, t.unit_code)
+           AND (v_unit IS NULL OR t.unit_code = v_unit
+                OR (t.unit_code = 'hq' AND EXISTS (SELECT 1 FROM training_attendees x
+                                                   JOIN officers o ON o.id = x.officer_id
+                                                   WHERE x.training_id = t.id AND o.unit_code = v_unit)))
+           AND (v_month IS NULL OR date_trunc('month', t.held_on) = v_month)
+           AND (v_officer = 0 OR EXISTS (SELECT 1 FROM training_attendees x
+                                         WHERE x.training_id = t.id AND x.officer_id = v_officer))
+           AND (v_after = 0 OR t.id < v_after)
+         ORDER BY t.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'trainings');
 END
 $$;
 
@@ -922,19 +922,18 @@ DECLARE
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
+    c refcursor;
 BEGIN
     PERFORM cg_internal.mech_require_reader(a, 'read good practice');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    RETURN cg_internal.mech_page(
-        (SELECT jsonb_agg(cg_internal.practice_doc(p) ORDER BY p.id DESC)
-         FROM (SELECT * FROM good_practices p
-               WHERE cg_internal.mech_visible(a, p.unit_code)
-                 AND (v_unit IS NULL OR p.unit_code = v_unit)
-                 AND (NOT v_demo OR p.compound_id IS NOT NULL)
-                 AND (v_compound = 0 OR p.compound_id = v_compound)
-                 AND (v_after = 0 OR p.id < v_after)
-               ORDER BY p.id DESC LIMIT v_limit + 1) p),
-        v_limit, 'practices');
+    OPEN c FOR SELECT cg_internal.practice_doc(p) FROM good_practices p
+         WHERE cg_internal.mech_visible(a, p.unit_code)
+           AND (v_unit IS NULL OR p.unit_code = v_unit)
+           AND (NOT v_demo OR p.compound_id IS NOT NULL)
+           AND (v_compound = 0 OR p.compound_id = v_compound)
+           AND (v_after = 0 OR p.id < v_after)
+         ORDER BY p.id DESC LIMIT v_limit + 1;
+    RETURN cg_internal.mech_page(c, v_limit, 'practices');
 END
 $$;
 

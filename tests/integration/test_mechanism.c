@@ -472,14 +472,64 @@ static void test_counts(void **state)
         holds("cg_internal.unit_officers_trained('panshan', '2022-08-01', '2022-08-31') = 0"));
 }
 
+/* Lists page by after_id, cut at the limit and at the reply budget (the
+ * minutes make a meeting large), always at least one row per page. */
+static void test_paging(void **state)
+{
+    (void)state;
+    uint64_t officer;
+    uint64_t c = compound_of("liaodongwan", "辽东湾分页小区", &officer);
+    char minutes[700];
+    snprintf(minutes, sizeof minutes, "%s/long-minutes.txt", server.dir);
+    FILE *f = fopen(minutes, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 2000; i++)
+        fputs("纪要", f);
+    fclose(f);
+    for (int m = 1; m <= 3; m++)
+        CLI(0,
+            "--as liaodongwan meeting record --date 2023-0%d-15 --compounds %llu "
+            "--participants residents=1 --minutes %s",
+            m, (unsigned long long)c, minutes);
+    /* the first page of two */
+    const char *one = "cg_api.co_meeting_list('liaodongwan', "
+                      "'{\"unit\": \"liaodongwan\", \"limit\": 2}')";
+    char next[600], sql[1200];
+    assert_true(holds("jsonb_array_length(%s -> 'meetings') = 2 AND (%s ->> 'next_after_id') = "
+                      "(%s -> 'meetings' -> 1 ->> 'id')",
+                      one, one, one));
+    /* the second page starts below the first one's last id */
+    snprintf(next, sizeof next,
+             "cg_api.co_meeting_list('liaodongwan', jsonb_build_object('unit', 'liaodongwan', "
+             "'limit', 2, 'after_id', (%s ->> 'next_after_id')::bigint))",
+             one);
+    assert_true(holds("(%s -> 'meetings' -> 0 ->> 'id')::bigint < (%s ->> 'next_after_id')::bigint",
+                      next, one));
+    /* a budget of 10 kB holds one meeting of 12 kB of minutes: one per page */
+    snprintf(
+        sql, sizeof sql,
+        "SET cg.reply_budget_bytes = 10000;\nSELECT 1/(jsonb_array_length(%s -> 'meetings') = 1 "
+        "AND (%s ->> 'next_after_id')::bigint > 0)::int",
+        one, one);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    CLI(0, "--as liaodongwan --json meeting list --month 2023-02");
+    assert_non_null(strstr(out, "2023-02-15"));
+    assert_null(strstr(out, "2023-01-15"));
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "mechanism", 0);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_co_meeting_record), cmocka_unit_test(test_co_meeting_list_missing),
-        cmocka_unit_test(test_suggestions),       cmocka_unit_test(test_group),
-        cmocka_unit_test(test_coordination),      cmocka_unit_test(test_training),
-        cmocka_unit_test(test_practice),          cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_co_meeting_record),
+        cmocka_unit_test(test_co_meeting_list_missing),
+        cmocka_unit_test(test_suggestions),
+        cmocka_unit_test(test_group),
+        cmocka_unit_test(test_coordination),
+        cmocka_unit_test(test_training),
+        cmocka_unit_test(test_practice),
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_paging),
     };
     return CG_TEST_RUN(&server, NULL, tests);
 }
