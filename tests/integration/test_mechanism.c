@@ -214,6 +214,19 @@ static void test_suggestions(void **state)
         (unsigned long long)s0);
     CLI(2, "--as liaodongwan suggestion answer %llu --text 好 --adopted maybe",
         (unsigned long long)s0);
+    /* the unit's officer reads them but does not answer; property companies
+     * and the hotline see none of this */
+    cg_test_issue_cert(&server, "mech-ofc");
+    CLI(0,
+        "--as hq account add --name mech-ofc --role officer --officer %llu "
+        "--cert-subject 'CN=mech-ofc,O=chengguan dev'",
+        (unsigned long long)officer);
+    CLI(0, "--as mech-ofc --json suggestion list --open");
+    assert_int_equal(id_of_line("增加垃圾清运频次"), s0);
+    CLI(2, "--as mech-ofc suggestion answer %llu --text 好 --adopted yes", (unsigned long long)s0);
+    CLI(2, "--as property-demo suggestion list");
+    CLI(2, "--as hotline meeting list");
+    CLI(2, "--as property-demo group show");
     CLI(0, "--as liaodongwan --json suggestion answer %llu --text 已协调每日清运两次 --adopted yes",
         (unsigned long long)s0);
     assert_non_null(strstr(out, "\"adopted\":\"yes\""));
