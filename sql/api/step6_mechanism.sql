@@ -952,6 +952,16 @@ LANGUAGE sql STABLE AS $$
       AND m.held_on BETWEEN unit_meetings_held.first AND unit_meetings_held.last
 $$;
 
+-- Of those days, the ones that were not the 15th (rescheduled with a reason).
+CREATE FUNCTION cg_internal.unit_meetings_rescheduled(unit text, first date, last date) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT count(DISTINCT m.held_on)::integer
+    FROM co_meetings m
+    WHERE m.unit_code = unit_meetings_rescheduled.unit
+      AND m.held_on BETWEEN unit_meetings_rescheduled.first AND unit_meetings_rescheduled.last
+      AND extract(day FROM m.held_on) <> 15
+$$;
+
 -- Suggestions made at the unit's co-construction days of the period, and how
 -- many of them are answered (by now, whenever the answer came).
 CREATE FUNCTION cg_internal.unit_suggestions(unit text, first date, last date, OUT made integer,

@@ -458,6 +458,8 @@ static void test_counts(void **state)
     assert_true(holds("cg_internal.unit_meetings_held('panshan', '2022-04-01', '2022-06-30') = 3"));
     assert_true(holds("cg_internal.unit_meetings_held('panshan', '2022-04-16', '2022-04-19') = 0"));
     assert_true(holds("cg_internal.unit_meetings_held('dawa', '2022-04-01', '2022-04-30') = 0"));
+    assert_true(
+        holds("cg_internal.unit_meetings_rescheduled('panshan', '2022-04-01', '2022-06-30') = 1"));
     assert_true(holds("(SELECT made = 3 AND answered = 2 FROM "
                       "cg_internal.unit_suggestions('panshan', '2022-04-01', '2022-04-30'))"));
     assert_true(holds("(SELECT made = 4 AND answered = 3 FROM "
