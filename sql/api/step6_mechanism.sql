@@ -31,6 +31,12 @@ LANGUAGE sql AS $$
     SELECT cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', p_what)
 $$;
 
+-- The Chinese name of unit p_code, for the records' unit_name.
+CREATE FUNCTION cg_internal.mech_unit_name(p_code text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT u.name_zh FROM units u WHERE u.code = p_code
+$$;
+
 -- The unit a record is for: a unit account's own (p_value may name it or be
 -- empty), for hq the unit p_value names (required).
 CREATE FUNCTION cg_internal.mech_unit(a accounts, p_value text) RETURNS text
@@ -184,7 +190,7 @@ LANGUAGE sql STABLE AS $$
         'id', s.id,
         'meeting_id', s.meeting_id,
         'unit', s.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = s.unit_code),
+        'unit_name', cg_internal.mech_unit_name(s.unit_code),
         'made_on', cg_internal.date_text(s.held_on),
         'text', s.text,
         'answer', coalesce(s.answer, ''),
@@ -199,7 +205,7 @@ LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', m.id,
         'unit', m.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = m.unit_code),
+        'unit_name', cg_internal.mech_unit_name(m.unit_code),
         'date', cg_internal.date_text(m.held_on),
         'rescheduled_reason', m.rescheduled_reason,
         'compounds', to_jsonb(m.compound_ids),
@@ -406,7 +412,7 @@ LANGUAGE sql STABLE AS $$
         'role', r.role,
         'post', r.post,
         'unit', r.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = r.unit_code),
+        'unit_name', cg_internal.mech_unit_name(r.unit_code),
         'from', cg_internal.date_text(r.valid_from),
         'left', r.left_group,
         'reason', r.reason,
@@ -541,7 +547,7 @@ LANGUAGE sql STABLE AS $$
         'id', m.id,
         'kind', m.kind,
         'unit', m.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = m.unit_code),
+        'unit_name', cg_internal.mech_unit_name(m.unit_code),
         'date', cg_internal.date_text(m.held_on),
         'topic', m.topic,
         'attendees', m.attendees,
@@ -730,7 +736,7 @@ LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', t.id,
         'unit', t.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = t.unit_code),
+        'unit_name', cg_internal.mech_unit_name(t.unit_code),
         'date', cg_internal.date_text(t.held_on),
         'topic', t.topic,
         'hours', t.hours,
@@ -837,7 +843,7 @@ LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', p.id,
         'unit', p.unit_code,
-        'unit_name', (SELECT u.name_zh FROM units u WHERE u.code = p.unit_code),
+        'unit_name', cg_internal.mech_unit_name(p.unit_code),
         'compound_id', coalesce(p.compound_id, 0),
         'compound_name', coalesce((SELECT c.name FROM compounds c WHERE c.id = p.compound_id), ''),
         'title', p.title,
