@@ -128,5 +128,13 @@ extern const cg_cli_command cg_cli_cmd_calendar;
 extern const cg_cli_command cg_cli_cmd_limits;
 extern const cg_cli_command cg_cli_cmd_account;
 extern const cg_cli_command cg_cli_cmd_order;
+/* step 6: the long-term mechanism */
+extern const cg_cli_command cg_cli_cmd_meeting;
+extern const cg_cli_command cg_cli_cmd_suggestion;
+extern const cg_cli_command cg_cli_cmd_group;
+extern const cg_cli_command cg_cli_cmd_coordination;
+extern const cg_cli_command cg_cli_cmd_decision;
+extern const cg_cli_command cg_cli_cmd_training;
+extern const cg_cli_command cg_cli_cmd_practice;
 
 #endif

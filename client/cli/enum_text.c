@@ -9,7 +9,8 @@ static const char *const fields[] = {
     "kind",     "outcome",
     "action",   "management_status",
     "role",     "nobody_to_call_reason",
-    "day_kind", "source",
+    "day_kind", "adopted",
+    "criteria", "source",
     "penalty",  NULL,
 };
 
@@ -98,6 +99,27 @@ static const char *const values[] = {
     N_("fine"),
     N_("rectify"),
     N_("demolish"),
+    /* TRANSLATORS: a place in the leadership group (领导小组) */
+    N_("leader"),
+    N_("deputy"),
+    N_("member"),
+    /* TRANSLATORS: a meeting's kind: of the leadership group, or three-party
+       coordination (街道社区·物业·城管) */
+    N_("leadership"),
+    N_("three_party"),
+    /* TRANSLATORS: whether a suggestion was adopted */
+    N_("yes"),
+    N_("no"),
+    N_("partly"),
+    /* TRANSLATORS: the criteria a demonstration compound (示范小区) meets */
+    N_("orderly_management"),
+    N_("complete_service"),
+    N_("clean_environment"),
+    N_("civil_harmony"),
+    N_("notice_board_set"),
+    N_("ledger_complete"),
+    N_("zero_illegal_construction"),
+    N_("monthly_co_construction"),
     NULL,
 };
 

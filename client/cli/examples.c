@@ -19,6 +19,35 @@ static const struct {
      "--deadline 2026-12-04"},
     {"order answer", "chengguan order answer 7 --answer 已责令业主拆除，现场已恢复"},
     {"order list", "chengguan order list --open --unit 大洼分局   # 未答复的督办"},
+    {"meeting record",
+     "chengguan meeting record --date 2021-03-15 --compounds 12,15 "
+     "--participants street=1,community=2,property=2,owners_committee=1,residents=8 "
+     "--minutes 共建日纪要.txt --suggestion 小区东门夜间增设路灯 --suggestion 清理3号楼楼道堆物"},
+    {"meeting list", "chengguan meeting list --month 2021-03 --unit 大洼分局"},
+    {"meeting missing", "chengguan meeting missing --month 2021-03   # 当月未开展共建日的单位"},
+    {"suggestion answer",
+     "chengguan suggestion answer 31 --text 已协调物业于3月底前增设两盏路灯 --adopted yes"},
+    {"suggestion list", "chengguan suggestion list --open   # 尚未答复的意见建议"},
+    {"group show", "chengguan group show --as-of 2021-06-30   # 当日的领导小组"},
+    {"group set",
+     "chengguan --as hq group set --name 孙立 --role member --post 大洼分局局长 --unit 大洼分局 "
+     "--from 2022-03-01"},
+    {"group leave",
+     "chengguan --as hq group leave --name 何成海 --reason 工作调动 --from 2022-03-01"},
+    {"coordination record",
+     "chengguan coordination record --kind three_party --date 2021-03-20 --topic 小区停车秩序 "
+     "--attendees 兴隆街道、惠宾社区、宏达物业、大洼分局 --compounds 12 "
+     "--decision 2021-04-30:宏达物业:施划停车位并公示"},
+    {"coordination list", "chengguan coordination list --kind leadership   # 领导小组会议"},
+    {"decision follow-up", "chengguan decision follow-up 5 --text 停车位已施划完毕 --done"},
+    {"decision list", "chengguan decision list --overdue   # 逾期未落实的决定事项"},
+    {"training record", "chengguan training record --date 2021-03-02 --topic 物业管理执法程序 "
+                        "--hours 4 --officers 3,5,8"},
+    {"training list", "chengguan training list --unit 大洼分局 --month 2021-03"},
+    {"practice add",
+     "chengguan practice add --compound 12 --criteria 管理有序 --criteria 环境优美 --title 惠宾家园共建共治 "
+     "--write-up 示范小区材料.txt"},
+    {"practice list", "chengguan practice list --demo   # 示范小区"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},

@@ -42,6 +42,37 @@ static char *joined(const json_t *a, cg_fmt fmt)
     return len > 0 ? text : (free(text), strdup("-"));
 }
 
+/* An object (the participants of a co-construction day) as "label value"
+ * pairs, each label the member's name translated as a heading is. */
+static char *members(const json_t *o)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (out == NULL)
+        return NULL;
+    const char *key;
+    json_t *item;
+    int first = 1;
+    json_object_foreach((json_t *)o, key, item)
+    {
+        char name[64];
+        snprintf(name, sizeof name, "%s", key);
+        for (char *p = name; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        char *s = cg_view_text(item, CG_FMT_TEXT);
+        fprintf(out, "%s%s %s", first ? "" : ", ", cg_i18n(name), s ? s : "");
+        free(s);
+        first = 0;
+    }
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return len > 0 ? text : (free(text), strdup("-"));
+}
+
 char *cg_view_text(const json_t *v, cg_fmt fmt)
 {
     char buf[64];
@@ -89,6 +120,8 @@ char *cg_view_text(const json_t *v, cg_fmt fmt)
             return strdup(buf);
         }
         return joined(v, fmt);
+    case JSON_OBJECT:
+        return members(v);
     default:
         return strdup("-");
     }
