@@ -75,6 +75,8 @@ static const struct {
     {B(ORDER_ISSUE), B(ORDER)},
     {B(ORDER_ANSWER), B(ORDER)},
     {B(ORDER_LIST), B(ORDER_LIST_REPLY)},
+    /* the supervision bulletin (step 6) */
+    {B(STATS_BULLETIN), B(STATS_BULLETIN_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

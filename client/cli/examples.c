@@ -19,6 +19,9 @@ static const struct {
      "--deadline 2026-12-04"},
     {"order answer", "chengguan order answer 7 --answer 已责令业主拆除，现场已恢复"},
     {"order list", "chengguan order list --open --unit 大洼分局   # 未答复的督办"},
+    {"stats bulletin", "chengguan --as supervision stats bulletin --period 2021-Q2 --format html "
+                       "-o 督查通报-2021-Q2.html   # 第二季度督查通报"},
+    {"summary", "chengguan --as dawa summary --unit 大洼分局 --period 2021-03 -o 三月工作总结.md"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},

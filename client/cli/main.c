@@ -14,8 +14,9 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_publicity, &cg_cli_cmd_ledger,  &cg_cli_cmd_categories,
     &cg_cli_cmd_patrol,    &cg_cli_cmd_request, &cg_cli_cmd_report,
     &cg_cli_cmd_watch,     &cg_cli_cmd_config,  &cg_cli_cmd_calendar,
-    &cg_cli_cmd_limits,    &cg_cli_cmd_case, /* step 5 */
-    &cg_cli_cmd_account,   &cg_cli_cmd_order,   NULL,
+    &cg_cli_cmd_limits,    &cg_cli_cmd_case,  /* step 5 */
+    &cg_cli_cmd_account,   &cg_cli_cmd_order, /* step 6 */
+    &cg_cli_cmd_stats,     &cg_cli_cmd_summary, NULL,
 };
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
