@@ -333,7 +333,7 @@ int cg_bulletin_html(FILE *out, const json_t *reply)
     fputs("<p>", out);
     cg_html_text(out, _("Rates as share (numerator/denominator). A rate over too few cases is "
                         "not scored; the composite score is the weighted mean of the indicators "
-                        "scored; a unit scored on less than 60% of the weight is not ranked."));
+                        "scored; a unit scored on less than 60 per cent of the weight is not ranked."));
     fputs("</p>\n<h2>", out);
     cg_html_text(out, _("Charts"));
     fputs("</h2>\n<div class=\"charts\">\n", out);
