@@ -177,19 +177,25 @@ static void bars(FILE *out, const char *caption, const json_t *reply, const json
     fputs("</svg></figure>\n", out);
 }
 
-/* The legend: one swatch per unit. */
+/* The legend: one swatch per unit, each as wide as its name (about 13
+ * units a character at 12px, CJK or not). */
 static void legend(FILE *out, const json_t *units, int y)
 {
     size_t u;
     const json_t *unit;
+    int x = 10;
     json_array_foreach(units, u, unit)
     {
-        int x = LEFT / 3 + (int)u * 115;
+        const char *name = str(unit, "unit_name");
+        int chars = 0;
+        for (const char *p = name; *p != '\0'; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
         fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>", x, y,
                 COLOUR(u));
         fprintf(out, "<text x=\"%d\" y=\"%d\">", x + 16, y + 11);
-        cg_html_text(out, str(unit, "unit_name"));
+        cg_html_text(out, name);
         fputs("</text>\n", out);
+        x += 16 + 13 * chars + 14;
     }
 }
 
@@ -331,9 +337,10 @@ int cg_bulletin_html(FILE *out, const json_t *reply)
     fputs("</h2>\n", out);
     table(out, reply);
     fputs("<p>", out);
-    cg_html_text(out, _("Rates as share (numerator/denominator). A rate over too few cases is "
-                        "not scored; the composite score is the weighted mean of the indicators "
-                        "scored; a unit scored on less than 60 per cent of the weight is not ranked."));
+    cg_html_text(out,
+                 _("Rates as share (numerator/denominator). A rate over too few cases is "
+                   "not scored; the composite score is the weighted mean of the indicators "
+                   "scored; a unit scored on less than 60 per cent of the weight is not ranked."));
     fputs("</p>\n<h2>", out);
     cg_html_text(out, _("Charts"));
     fputs("</h2>\n<div class=\"charts\">\n", out);
