@@ -78,7 +78,7 @@ INSERT INTO compounds (name, district_code, street, community, address, househol
                        board_contact_phone, board_supervision_phone, created_by)
 SELECT '基准小区' || lpad(k::text, 5, '0'), d.code, '兴隆街道', '基准社区' || (k % 50), format('惠宾大街 %s 号', k),
        100 + k % 900, 4 + k % 40, 'self_managed', '街道联系人', '0427-2800001', '社区联系人',
-       CASE WHEN k % 5 = 0 THEN '' ELSE '0427-2800002' END,
+       CASE WHEN k % 7 = 0 THEN '' ELSE '0427-2800002' END,
        CASE WHEN k % 10 = 0 THEN y.first + (k * 37) % 330 ELSE y.first - 365 + (k * 7919) % 300 END,
        CASE WHEN k % 100 = 55 THEN y.first + 182 + k % 150 END,
        CASE WHEN k % 100 = 55 THEN '拆迁' ELSE '' END,
@@ -232,7 +232,7 @@ report "CLI stats bulletin --period $year (hq), s" "${c_table[@]}"
 report "CLI stats bulletin --period $year --format html (hq), s" "${c_html[@]}"
 if [ -n "${SCREENSHOT:-}" ]; then # SCREENSHOT=FILE.png: the year's page, drawn by Chromium
     LANG=zh_CN.UTF-8 "$build/chengguan" --as hq stats bulletin --period "$year" --format html -o "$dir/bulletin.html"
-    chromium --headless --no-sandbox --disable-gpu --user-data-dir="$dir/chromium" --window-size=1150,1800 \
+    chromium --headless --no-sandbox --disable-gpu --user-data-dir="$dir/chromium" --window-size=1150,1250 \
         --screenshot="$SCREENSHOT" "file://$dir/bulletin.html" >/dev/null 2>&1
     echo "bench-bulletin: screenshot in $SCREENSHOT" >&2
 fi

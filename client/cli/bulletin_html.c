@@ -66,7 +66,8 @@ void cg_html_begin(FILE *out, const char *title)
           "tr.total td{font-weight:bold;background:#faf5f5}\n"
           "td.few{color:#888;font-style:italic}\n"
           ".charts{display:flex;flex-wrap:wrap;gap:1em}\n"
-          ".charts figure{margin:0;flex:1 1 480px}\n"
+          ".charts figure{margin:0;flex:1 1 500px;min-width:0}\n"
+          ".charts svg{width:100%;height:auto}\n"
           "figcaption{font-weight:bold;margin-bottom:.3em}\n"
           "svg text{font-size:12px;fill:#333}\n"
           "</style>\n</head>\n<body>\n",
