@@ -44,18 +44,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17476}
 [ -x "$build/chengguand" ] || { echo "bench-bulletin.sh: $build/chengguand not found (make build)" >&2; exit 1; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cg-bench-bulletin.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-
+source "$top/scripts/bench/lib.sh"
+bench_scratch bench-bulletin || { echo "bench-bulletin: scripts/dev-env.sh failed" >&2; exit 1; }
 echo "bench-bulletin: $n compounds, $runs runs, scratch $dir" >&2
-CG_BUILD_DIR=$build "$top/scripts/dev-env.sh" "$dir" >/dev/null 2>&1 \
-    || { echo "bench-bulletin: scripts/dev-env.sh failed" >&2; exit 1; }
 conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
 psql_db() { PGDATABASE=chengguan "$top/scripts/dev-db.sh" "$dir/pg" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 [ "$(psql_db -At -c "SELECT to_regprocedure('cg_api.stats_bulletin(text,jsonb)') IS NOT NULL")" = t ] \
@@ -182,12 +173,6 @@ printf 'bench-bulletin: year %s: %s compounds, %s patrols, %s cases, %s reports,
     "$year" "$compounds" "$patrols" "$cases" "$reports" "$requests" "$orders" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" >&2
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-report() { # NAME TIMES...
-    local name=$1; shift
-    printf '%-58s runs: %s  median: %s\n' "$name" "$*" "$(printf '%s\n' "$@" | median)"
-}
-
 # --- through psql -------------------------------------------------------------
 sql_times() { # ACCOUNT PERIOD: RUNS timings in ms of the call, one per line
     local i
@@ -216,13 +201,6 @@ CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVE
     "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
 server=$!
 for _ in $(seq 1 100); do "$build/chengguan" --as hq ping --count 1 >/dev/null 2>&1 && break; sleep 0.1; done
-seconds() { # COMMAND...: runs it, prints its wall time in seconds
-    local a b
-    a=$(date +%s.%N)
-    "$@" >/dev/null
-    b=$(date +%s.%N)
-    awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b - a }'
-}
 c_table=() c_html=()
 for _ in $(seq 1 "$runs"); do
     c_table+=("$(seconds "$build/chengguan" --as hq stats bulletin --period "$year")")

@@ -3,7 +3,6 @@
 #include "bulletin_html.h"
 #include "bulletin_view.h"
 #include "cli.h"
-#include "cli_request.h"
 #include "csv.h"
 #include "i18n.h"
 #include "local_time.h"
@@ -31,12 +30,6 @@ static const cg_opt bulletin_local[] = {
      .arg = "FILE",
      .help = N_("write to FILE instead of standard output (-o)")},
     {0},
-};
-
-static const cg_request_spec bulletin_spec = {
-    .in = {.request = &chengguan__v1__stats_bulletin__descriptor,
-           .opts = bulletin_opts,
-           .local_opts = bulletin_local},
 };
 
 /* Indicators as rows, units as columns, then the score and the rank. */
@@ -167,40 +160,16 @@ static int write_bulletin(FILE *out, const char *format, json_t *reply)
     return print_table(out, reply);
 }
 
-static int run_bulletin(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
-{
-    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
-        if (strcmp(argv[k], "-o") == 0)
-            argv[k] = "--output";
-    json_t *req;
-    const char *local[CG_INPUT_MAX_LOCAL];
-    int rc = cg_input_parse(cmd, &bulletin_spec.in, argc, argv, &req, local);
-    if (rc >= 0)
-        return rc;
-    const char *format = local[0] != NULL ? local[0] : cli->json ? "json" : "table";
-    if (strcmp(format, "table") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
-        strcmp(format, "html") != 0) {
-        json_decref(req);
-        return cg_cli_usage_error(cmd, _("--format: '%s' is not one of table, csv, json, html"),
-                                  format);
-    }
-    if ((rc = cg_cli_refuse_key(cli, cmd)) != 0) {
-        json_decref(req);
-        return rc;
-    }
-    cg_client *c;
-    json_t *reply = NULL;
-    rc = cg_cli_connect(cli, &c);
-    if (rc == 0) {
-        rc = cg_request_call(c, &chengguan__v1__stats_bulletin__descriptor, req, &reply);
-        cg_client_free(c);
-    }
-    json_decref(req);
-    if (rc == 0)
-        rc = cg_report_file_write(cmd, local[1], format, reply, write_bulletin);
-    json_decref(reply);
-    return rc;
-}
+static const char *const formats[] = {"table", "csv", "json", "html", NULL};
+
+static const cg_report_spec bulletin_spec = {
+    .in = {.request = &chengguan__v1__stats_bulletin__descriptor,
+           .opts = bulletin_opts,
+           .local_opts = bulletin_local},
+    .formats = formats,
+    .formats_text = "table, csv, json, html",
+    .write = write_bulletin,
+};
 
 static const cg_cli_command bulletin_cmd = {
     .name = "stats bulletin",
@@ -212,7 +181,7 @@ static const cg_cli_command bulletin_cmd = {
                "on too little is not ranked. A unit sees its own row, without the rank;\n"
                "hq and supervision see every unit and the ranking. --format html writes one\n"
                "self-contained page with the table and charts (open it in a browser).\n\n"),
-    .run = run_bulletin,
+    .run = cg_report_run,
     .spec = &bulletin_spec,
 };
 

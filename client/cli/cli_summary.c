@@ -4,7 +4,6 @@
 #include "bulletin_html.h"
 #include "bulletin_view.h"
 #include "cli.h"
-#include "cli_request.h"
 #include "i18n.h"
 #include "report_file.h"
 
@@ -26,12 +25,6 @@ static const cg_opt summary_local[] = {
      .arg = "FILE",
      .help = N_("write to FILE instead of standard output (-o)")},
     {0},
-};
-
-static const cg_request_spec summary_spec = {
-    .in = {.request = &chengguan__v1__stats_bulletin__descriptor,
-           .opts = summary_opts,
-           .local_opts = summary_local},
 };
 
 /* The sections of a summary and the indicators each shows, in order. The
@@ -116,41 +109,26 @@ static int write_summary(FILE *out, const char *format, json_t *reply)
     return ferror(out) ? -1 : 0;
 }
 
-static int run_summary(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
+/* A month or a quarter: the server also takes a year, which a summary is not. */
+static int check_period(const cg_cli_command *cmd, const json_t *req)
 {
-    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
-        if (strcmp(argv[k], "-o") == 0)
-            argv[k] = "--output";
-    json_t *req;
-    const char *local[CG_INPUT_MAX_LOCAL];
-    int rc = cg_input_parse(cmd, &summary_spec.in, argc, argv, &req, local);
-    if (rc >= 0)
-        return rc;
-    const char *format = local[0] != NULL ? local[0] : "markdown";
     const char *period = json_string_value(json_object_get(req, "period"));
-    if (strcmp(format, "markdown") != 0 && strcmp(format, "html") != 0)
-        rc = cg_cli_usage_error(cmd, _("--format: '%s' is not one of markdown, html"), format);
-    else if (period == NULL || strchr(period, '-') == NULL)
-        rc = cg_cli_usage_error(cmd, _("--period: a month (2021-03) or a quarter (2021-Q2)"));
-    else
-        rc = cg_cli_refuse_key(cli, cmd);
-    if (rc != 0) {
-        json_decref(req);
-        return rc;
-    }
-    cg_client *c;
-    json_t *reply = NULL;
-    rc = cg_cli_connect(cli, &c);
-    if (rc == 0) {
-        rc = cg_request_call(c, &chengguan__v1__stats_bulletin__descriptor, req, &reply);
-        cg_client_free(c);
-    }
-    json_decref(req);
-    if (rc == 0)
-        rc = cg_report_file_write(cmd, local[1], format, reply, write_summary);
-    json_decref(reply);
-    return rc;
+    if (period == NULL || strchr(period, '-') == NULL)
+        return cg_cli_usage_error(cmd, _("--period: a month (2021-03) or a quarter (2021-Q2)"));
+    return 0;
 }
+
+static const char *const formats[] = {"markdown", "html", NULL};
+
+static const cg_report_spec summary_spec = {
+    .in = {.request = &chengguan__v1__stats_bulletin__descriptor,
+           .opts = summary_opts,
+           .local_opts = summary_local},
+    .formats = formats,
+    .formats_text = "markdown, html",
+    .check = check_period,
+    .write = write_summary,
+};
 
 const cg_cli_command cg_cli_cmd_summary = {
     .name = "summary",
@@ -160,6 +138,6 @@ const cg_cli_command cg_cli_cmd_summary = {
                "residents' requests and property reports, cases, co-construction\n"
                "days and the problem list, and the composite score, as Markdown or HTML\n"
                "to paste into the unit's written report. A unit summarises itself.\n\n"),
-    .run = run_summary,
+    .run = cg_report_run,
     .spec = &summary_spec,
 };
