@@ -210,7 +210,7 @@ report "CLI stats bulletin --period $year (hq), s" "${c_table[@]}"
 report "CLI stats bulletin --period $year --format html (hq), s" "${c_html[@]}"
 if [ -n "${SCREENSHOT:-}" ]; then # SCREENSHOT=FILE.png: the year's page, drawn by Chromium
     LANG=zh_CN.UTF-8 "$build/chengguan" --as hq stats bulletin --period "$year" --format html -o "$dir/bulletin.html"
-    chromium --headless --no-sandbox --disable-gpu --user-data-dir="$dir/chromium" --window-size=1150,1250 \
+    chromium --headless --no-sandbox --disable-gpu --user-data-dir="$dir/chromium" --window-size=1150,1500 \
         --screenshot="$SCREENSHOT" "file://$dir/bulletin.html" >/dev/null 2>&1
     echo "bench-bulletin: screenshot in $SCREENSHOT" >&2
 fi
