@@ -95,7 +95,9 @@ static void table(FILE *out, const json_t *reply)
     fputs("</tr></thead>\n<tbody>\n", out);
     json_array_foreach(json_object_get(reply, "indicators"), i, ind)
     {
-        fprintf(out, "<tr data-key=\"%s\"><td>", str(ind, "key"));
+        fputs("<tr data-key=\"", out);
+        cg_html_text(out, str(ind, "key"));
+        fputs("\"><td>", out);
         cg_html_text(out, cg_bulletin_label(ind));
         fprintf(out, "</td><td>%lld</td>",
                 (long long)json_integer_value(json_object_get(ind, "weight")));

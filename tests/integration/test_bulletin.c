@@ -252,6 +252,16 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "**64.9**"));
     cg_test_cli_exits(&server, 1, out, sizeof out,
                       "--as xinglongtai summary --unit xinglongtai --period 2021");
+    /* the same as HTML, and another unit's summary is refused */
+    assert_int_equal(
+        cg_test_clif(&server, out, sizeof out,
+                     "--as hq summary --unit 兴隆台分局 --period 2021-03 --format html"),
+        0);
+    assert_non_null(strstr(out, "<h1>"));
+    assert_non_null(strstr(out, "<li>entry coverage: <b>87.5% (7/8)</b></li>"));
+    assert_null(strstr(out, "<script"));
+    cg_test_cli_exits(&server, 2, out, sizeof out,
+                      "--as xinglongtai summary --unit shuangtaizi --period 2021-03");
 }
 
 /* Reads the file at path into out. */
