@@ -35,20 +35,14 @@
 # Builds nothing: expects build/ (override CG_BUILD_DIR).
 set -euo pipefail
 
-usage() { echo "usage: $0 [N] [RUNS]   (defaults: 2000 compounds, 3 runs)" >&2; exit 1; }
-case "${1:-}" in -h|--help) usage ;; esac
-n=${1:-2000}
-runs=${2:-3}
-[[ "$n" =~ ^[0-9]+$ && "$n" -ge 5 && "$runs" =~ ^[0-9]+$ && "$runs" -ge 1 ]] || usage
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17476}
-[ -x "$build/chengguand" ] || { echo "bench-bulletin.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 source "$top/scripts/bench/lib.sh"
+bench_sizes "$@"
+[ -x "$build/chengguand" ] || { echo "bench-bulletin.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 bench_scratch bench-bulletin || { echo "bench-bulletin: scripts/dev-env.sh failed" >&2; exit 1; }
 echo "bench-bulletin: $n compounds, $runs runs, scratch $dir" >&2
-conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
-psql_db() { PGDATABASE=chengguan "$top/scripts/dev-db.sh" "$dir/pg" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 [ "$(psql_db -At -c "SELECT to_regprocedure('cg_api.stats_bulletin(text,jsonb)') IS NOT NULL")" = t ] \
     || { echo "bench-bulletin: the database has no cg_api.stats_bulletin: rebuild chengguand" >&2; exit 1; }
 

@@ -23,7 +23,6 @@ done
 source "$top/scripts/bench/lib.sh"
 bench_scratch bench-events
 echo "bench-events: $subs subscribers, $reports reports, scratch $dir" >&2
-conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
 ulimit -n "$(ulimit -Hn)"
 CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn CHENGGUAN_MAX_CONNECTIONS=$((subs + 100)) \
     CHENGGUAN_MAX_CONNECTIONS_PER_ACCOUNT=$((subs + 100)) CHENGGUAN_DEDUP_WINDOW=0 \

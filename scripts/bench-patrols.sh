@@ -34,20 +34,14 @@
 # that embeds sql/0004_patrols.sql.
 set -euo pipefail
 
-usage() { echo "usage: $0 [N] [RUNS]   (defaults: 2000 compounds, 3 runs)" >&2; exit 1; }
-case "${1:-}" in -h|--help) usage ;; esac
-n=${1:-2000}
-runs=${2:-3}
-[[ "$n" =~ ^[0-9]+$ && "$n" -ge 5 && "$runs" =~ ^[0-9]+$ && "$runs" -ge 1 ]] || usage
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17472}
-[ -x "$build/chengguand" ] || { echo "bench-patrols.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 source "$top/scripts/bench/lib.sh"
+bench_sizes "$@"
+[ -x "$build/chengguand" ] || { echo "bench-patrols.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 bench_scratch bench-patrols || { echo "bench-patrols: scripts/dev-env.sh failed" >&2; exit 1; }
 echo "bench-patrols: $n compounds, $runs runs, scratch $dir" >&2
-conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
-psql_db() { PGDATABASE=chengguan "$top/scripts/dev-db.sh" "$dir/pg" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 [ "$(psql_db -At -c "SELECT to_regclass('public.patrols') IS NOT NULL")" = t ] \
     || { echo "bench-patrols: the database has no patrols table: rebuild chengguand with sql/0004_patrols.sql" >&2; exit 1; }
 
