@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -168,6 +169,20 @@ static void test_known_answers(void **state)
     assert_int_equal(r->n_units, 1);
     assert_true(r->units[0]->values[8]->numerator == 8); /* 300 registered in February too */
     assert_int_equal(r->units[0]->rank, 1);              /* among all units */
+    cg_message_free(&r->base);
+
+    /* the year under way is counted up to today (Beijing) */
+    char year[8], today[16];
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(year, sizeof year, "%Y", &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    r = bulletin("hq", year, "", 0, NULL);
+    assert_non_null(r);
+    assert_string_equal(r->as_of, today);
+    assert_int_equal(strncmp(r->last, year, 4), 0);
+    assert_string_equal(r->last + 4, "-12-31");
     cg_message_free(&r->base);
 }
 
