@@ -91,6 +91,8 @@ static const struct {
     {B(TRAINING_LIST), B(TRAINING_LIST_REPLY)},
     {B(PRACTICE_ADD), B(PRACTICE)},
     {B(PRACTICE_LIST), B(PRACTICE_LIST_REPLY)},
+    /* the supervision bulletin (step 6) */
+    {B(STATS_BULLETIN), B(STATS_BULLETIN_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

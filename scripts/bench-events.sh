@@ -20,18 +20,9 @@ port=${CG_BENCH_PORT:-17472}
 for b in chengguand chengguan bench_events; do
     [ -x "$build/$b" ] || { echo "bench-events.sh: $build/$b not found (make build)" >&2; exit 1; }
 done
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cg-bench-events.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-
+source "$top/scripts/bench/lib.sh"
+bench_scratch bench-events
 echo "bench-events: $subs subscribers, $reports reports, scratch $dir" >&2
-CG_BUILD_DIR=$build "$top/scripts/dev-env.sh" "$dir" >/dev/null 2>&1
-conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
 ulimit -n "$(ulimit -Hn)"
 CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn CHENGGUAN_MAX_CONNECTIONS=$((subs + 100)) \
     CHENGGUAN_MAX_CONNECTIONS_PER_ACCOUNT=$((subs + 100)) CHENGGUAN_DEDUP_WINDOW=0 \

@@ -17,17 +17,9 @@ port=${CG_BENCH_PORT:-17471}
 for b in chengguand chengguan; do
     [ -x "$build/$b" ] || { echo "bench-ledger.sh: $build/$b not found (make build)" >&2; exit 1; }
 done
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cg-bench.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-
+source "$top/scripts/bench/lib.sh"
+bench_scratch bench
 echo "bench-ledger: $n compounds, $runs runs, scratch $dir" >&2
-CG_BUILD_DIR=$build "$top/scripts/dev-env.sh" "$dir" >/dev/null 2>&1
 export CHENGGUAN_PKI=$dir/pki CHENGGUAN_SERVER=127.0.0.1:$port
 
 # N compounds spread over the five districts, 50 communities each, every
@@ -44,14 +36,6 @@ awk -v n="$n" 'BEGIN {
                i, d[(i % 5) + 1], i % 50, i, 100 + i % 900, 4 + i % 40
 }' >"$csv"
 
-seconds() { # COMMAND...: runs it, prints its wall time in seconds
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null
-    t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 import_times=() list_times=() json_times=()
 for run in $(seq 1 "$runs"); do
@@ -74,10 +58,6 @@ for run in $(seq 1 "$runs"); do
     kill "$server"; wait "$server" 2>/dev/null || true; server=
 done
 
-report() { # NAME TIMES...
-    local name=$1; shift
-    printf '%-40s runs: %s  median: %s s\n' "$name" "$*" "$(printf '%s\n' "$@" | median)"
-}
-report "compound import ($n rows, one CSV)" "${import_times[@]}"
-report "compound list ($n rows, table)" "${list_times[@]}"
-report "compound list ($n rows, --json)" "${json_times[@]}"
+report "compound import ($n rows, one CSV), s" "${import_times[@]}"
+report "compound list ($n rows, table), s" "${list_times[@]}"
+report "compound list ($n rows, --json), s" "${json_times[@]}"

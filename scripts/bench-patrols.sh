@@ -34,29 +34,14 @@
 # that embeds sql/0004_patrols.sql.
 set -euo pipefail
 
-usage() { echo "usage: $0 [N] [RUNS]   (defaults: 2000 compounds, 3 runs)" >&2; exit 1; }
-case "${1:-}" in -h|--help) usage ;; esac
-n=${1:-2000}
-runs=${2:-3}
-[[ "$n" =~ ^[0-9]+$ && "$n" -ge 5 && "$runs" =~ ^[0-9]+$ && "$runs" -ge 1 ]] || usage
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17472}
+source "$top/scripts/bench/lib.sh"
+bench_sizes "$@"
 [ -x "$build/chengguand" ] || { echo "bench-patrols.sh: $build/chengguand not found (make build)" >&2; exit 1; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cg-bench-patrols.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-
+bench_scratch bench-patrols || { echo "bench-patrols: scripts/dev-env.sh failed" >&2; exit 1; }
 echo "bench-patrols: $n compounds, $runs runs, scratch $dir" >&2
-CG_BUILD_DIR=$build "$top/scripts/dev-env.sh" "$dir" >/dev/null 2>&1 \
-    || { echo "bench-patrols: scripts/dev-env.sh failed" >&2; exit 1; }
-conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo chengguan)
-psql_db() { PGDATABASE=chengguan "$top/scripts/dev-db.sh" "$dir/pg" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 [ "$(psql_db -At -c "SELECT to_regclass('public.patrols') IS NOT NULL")" = t ] \
     || { echo "bench-patrols: the database has no patrols table: rebuild chengguand with sql/0004_patrols.sql" >&2; exit 1; }
 
@@ -153,12 +138,6 @@ read -r first_monday last_sunday mid_week patrols compounds < <(psql_db -At -F '
 printf 'bench-patrols: %s entered compounds, %s patrols from %s to %s, generated in %.1f s\n' \
     "$compounds" "$patrols" "$first_monday" "$last_sunday" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" >&2
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-report() { # NAME TIMES...
-    local name=$1; shift
-    printf '%-58s runs: %s  median: %s\n' "$name" "$*" "$(printf '%s\n' "$@" | median)"
-}
-
 # --- through psql -------------------------------------------------------------
 sql_times() { # ACCOUNT FUNCTION REQUEST: RUNS timings in ms of the call, one per line
     local i
@@ -194,13 +173,6 @@ if [ -x "$build/chengguan" ] && "$build/chengguan" patrol due --help >/dev/null 
         "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
     server=$!
     for _ in $(seq 1 100); do "$build/chengguan" --as hq ping --count 1 >/dev/null 2>&1 && break; sleep 0.1; done
-    seconds() { # COMMAND...: runs it, prints its wall time in seconds
-        local a b
-        a=$(date +%s.%N)
-        "$@" >/dev/null
-        b=$(date +%s.%N)
-        awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b - a }'
-    }
     c_due=() c_comp=()
     for _ in $(seq 1 "$runs"); do
         c_due+=("$(seconds "$build/chengguan" --as hq patrol due --week "$mid_week")")

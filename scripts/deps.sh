@@ -16,6 +16,8 @@ PACKAGES=(
     postgresql-15
     clang libclang-rt-14-dev
     gettext libunistring-dev locales
+    # test_bulletin renders the bulletin's HTML page (with Chinese) in headless Chromium
+    chromium fonts-noto-cjk
 )
 # The CLI speaks Chinese under this locale; the tests run it under it too.
 LOCALE=zh_CN.UTF-8

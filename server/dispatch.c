@@ -14,6 +14,7 @@
 #include "services/ledger_service.h"
 #include "services/mechanism_service.h"
 #include "services/order_service.h"
+#include "services/bulletin_service.h"
 #include "services/patrol_service.h"
 #include "services/people_service.h"
 #include "services/report_service.h"
@@ -25,9 +26,10 @@
 
 /* The protocol's own requests (Hello, Subscribe), then the services'. */
 static const cg_route_table *const tables[] = {
-    &cg_hello_routes,  &cg_events_routes,   &cg_system_routes,   &cg_ledger_routes,
-    &cg_patrol_routes, &cg_report_routes,   &cg_calendar_routes, &cg_case_routes,
-    &cg_people_routes, &cg_evidence_routes, &cg_order_routes,    &cg_mechanism_routes,
+    &cg_hello_routes,    &cg_events_routes,   &cg_system_routes,   &cg_ledger_routes,
+    &cg_patrol_routes,   &cg_report_routes,   &cg_calendar_routes, &cg_case_routes,
+    &cg_people_routes,   &cg_evidence_routes, &cg_order_routes,    &cg_mechanism_routes,
+    &cg_bulletin_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */

@@ -136,5 +136,7 @@ extern const cg_cli_command cg_cli_cmd_coordination;
 extern const cg_cli_command cg_cli_cmd_decision;
 extern const cg_cli_command cg_cli_cmd_training;
 extern const cg_cli_command cg_cli_cmd_practice;
+extern const cg_cli_command cg_cli_cmd_stats;
+extern const cg_cli_command cg_cli_cmd_summary;
 
 #endif

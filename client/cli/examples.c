@@ -44,10 +44,13 @@ static const struct {
     {"training record", "chengguan training record --date 2021-03-02 --topic 物业管理执法程序 "
                         "--hours 4 --officers 3,5,8"},
     {"training list", "chengguan training list --unit 大洼分局 --month 2021-03"},
-    {"practice add",
-     "chengguan practice add --compound 12 --criteria 管理有序 --criteria 环境优美 --title 惠宾家园共建共治 "
-     "--write-up 示范小区材料.txt"},
+    {"practice add", "chengguan practice add --compound 12 --criteria 管理有序 --criteria 环境优美 "
+                     "--title 惠宾家园共建共治 "
+                     "--write-up 示范小区材料.txt"},
     {"practice list", "chengguan practice list --demo   # 示范小区"},
+    {"stats bulletin", "chengguan --as supervision stats bulletin --period 2021-Q2 --format html "
+                       "-o 督查通报-2021-Q2.html   # 第二季度督查通报"},
+    {"summary", "chengguan --as dawa summary --unit 大洼分局 --period 2021-03 -o 三月工作总结.md"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},

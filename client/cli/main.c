@@ -9,14 +9,21 @@
 #include <string.h>
 
 static const cg_cli_command *const commands[] = {
-    &cg_cli_cmd_ping,       &cg_cli_cmd_whoami,     &cg_cli_cmd_compound,  &cg_cli_cmd_officer,
-    &cg_cli_cmd_grid,       &cg_cli_cmd_board,      &cg_cli_cmd_publicity, &cg_cli_cmd_ledger,
-    &cg_cli_cmd_categories, &cg_cli_cmd_patrol,     &cg_cli_cmd_request,   &cg_cli_cmd_report,
-    &cg_cli_cmd_watch,      &cg_cli_cmd_config,     &cg_cli_cmd_calendar,  &cg_cli_cmd_limits,
+    &cg_cli_cmd_ping,       &cg_cli_cmd_whoami,
+    &cg_cli_cmd_compound,   &cg_cli_cmd_officer,
+    &cg_cli_cmd_grid,       &cg_cli_cmd_board,
+    &cg_cli_cmd_publicity,  &cg_cli_cmd_ledger,
+    &cg_cli_cmd_categories, &cg_cli_cmd_patrol,
+    &cg_cli_cmd_request,    &cg_cli_cmd_report,
+    &cg_cli_cmd_watch,      &cg_cli_cmd_config,
+    &cg_cli_cmd_calendar,   &cg_cli_cmd_limits,
     &cg_cli_cmd_case,                          /* step 5 */
     &cg_cli_cmd_account,    &cg_cli_cmd_order, /* step 6 */
-    &cg_cli_cmd_meeting,    &cg_cli_cmd_suggestion, &cg_cli_cmd_group,     &cg_cli_cmd_coordination,
-    &cg_cli_cmd_decision,   &cg_cli_cmd_training,   &cg_cli_cmd_practice,  NULL,
+    &cg_cli_cmd_meeting,    &cg_cli_cmd_suggestion,
+    &cg_cli_cmd_group,      &cg_cli_cmd_coordination,
+    &cg_cli_cmd_decision,   &cg_cli_cmd_training,
+    &cg_cli_cmd_practice,   &cg_cli_cmd_stats,
+    &cg_cli_cmd_summary,    NULL,
 };
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };

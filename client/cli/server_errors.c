@@ -39,6 +39,7 @@ static const server_error errors[] = {
     {"fields.not_editable", N_("{value} cannot be changed this way")},
     {"period.reversed", N_("{field}: ends before it starts ({from})")},
     {"period.too_long", N_("{field}: a period spans at most {years} years")},
+    {"period.invalid", N_("{field}: not a period such as 2021-03, 2021-Q2 or 2021: {value}")},
     {"category.unknown", N_("{field}: no violation category {value} (see 'chengguan categories')")},
     /* who and where */
     {"account.unknown", N_("unknown account {account}")},

@@ -754,12 +754,28 @@ BEGIN
 END
 $$;
 
+-- Each entered compound's due weeks within [p_lo, p_hi] (Mondays) as one
+-- range [lo, hi] of Mondays: from the week after the week it was entered,
+-- up to the week of its last open day. hi < lo when none is due. Shared by
+-- patrol_compliance and the bulletin (step6_bulletin.sql).
+CREATE FUNCTION cg_internal.patrol_due_ranges(p_lo date, p_hi date)
+RETURNS TABLE (id bigint, unit_code text, lo date, hi date)
+LANGUAGE sql STABLE AS $$
+    SELECT c.id, d.unit_code,
+           greatest(cg_internal.monday(c.entered_on) + 7, p_lo),
+           CASE WHEN c.closed_on IS NULL THEN p_hi
+                ELSE least(p_hi, cg_internal.monday(c.closed_on - 1)) END
+    FROM compounds c
+    JOIN districts d ON d.code = c.district_code
+    WHERE c.entered_on IS NOT NULL
+$$;
+
 -- PatrolCompliance -> PatrolComplianceReply: compound-weeks due and
 -- patrolled from the week of `from` to the week of `to`, per district unit in
 -- scope and in total (unit '', unit_name '合计'). Set-based, no loop over
 -- weeks: each compound's due weeks are one range [lo, hi] of Mondays
--- (counted arithmetically), and its patrolled weeks are the distinct
--- week_start of its patrols in that range, read from the index
+-- (patrol_due_ranges, counted arithmetically), and its patrolled weeks are
+-- the distinct week_start of its patrols in that range, read from the index
 -- patrols_compound_week_idx alone (an index-only scan once autovacuum has
 -- set the visibility map of the append-only table).
 CREATE FUNCTION cg_api.patrol_compliance(p_account text, p_req jsonb) RETURNS jsonb
@@ -780,17 +796,9 @@ BEGIN
     v_hi := cg_internal.monday(cg_internal.date_of(v_to_in));
 
     WITH ranges AS MATERIALIZED (
-        -- each compound's due Mondays within the period: [lo, hi], up to the
-        -- week of its last open day
-        SELECT c.id, d.unit_code,
-               greatest(cg_internal.monday(c.entered_on) + 7, v_lo) AS lo,
-               CASE WHEN c.closed_on IS NULL THEN v_hi
-                    ELSE least(v_hi, cg_internal.monday(c.closed_on - 1)) END AS hi
-        FROM compounds c
-        JOIN districts d ON d.code = c.district_code
-        WHERE c.entered_on IS NOT NULL
-          AND cg_internal.patrol_visible(a, d.unit_code)
-          AND (v_unit IS NULL OR d.unit_code = v_unit)
+        SELECT r.* FROM cg_internal.patrol_due_ranges(v_lo, v_hi) r
+        WHERE cg_internal.patrol_visible(a, r.unit_code)
+          AND (v_unit IS NULL OR r.unit_code = v_unit)
     ),
     due AS (
         SELECT r.unit_code, sum(greatest(0, (r.hi - r.lo) / 7 + 1)) AS due
