@@ -7,6 +7,7 @@
 #include "category_text.h"
 #include "cli_request.h"
 #include "cli_case_evidence.h"
+#include "penalty_text.h"
 
 #include "chengguan/v1/cases.pb-c.h"
 
@@ -136,8 +137,9 @@ static const cg_opt move_opts[] = {
      .help = N_("the version you saw: refused when someone moved it meanwhile")},
     {.field = "note", .help = N_("a note for the file, up to 2000 characters")},
     {.field = "penalty",
-     .arg = "KIND",
-     .help = N_("to decided: warning, fine, rectify or demolish (repeat for several)")},
+     .arg = "KIND[,KIND...]",
+     .from_text = cg_penalty_from_text,
+     .help = N_("to decided: warning, fine, rectify or demolish (a list, or repeated)")},
     {.field = "fine_yuan",
      .option = "fine",
      .arg = "YUAN",

@@ -242,7 +242,7 @@ static const char *value_from_text(const entry *x, const char *arg, json_t **v, 
         return cg_field_list_from_text(x->f, arg, v, bad, badlen);
     snprintf(bad, badlen, "%s", arg);
     const char *why = x->o->from_text ? x->o->from_text(arg, v) : cg_field_from_text(x->f, arg, v);
-    if (why == NULL && is_repeated(x)) {
+    if (why == NULL && is_repeated(x) && !json_is_array(*v)) {
         json_t *list = json_array();
         if (list == NULL)
             json_decref(*v);

@@ -29,7 +29,8 @@ typedef struct {
     const char *help;   /* one line for --help */
     int now;            /* an instant: the word "now" stands for the current one (cg_time_now) */
     /* A value written in a form of its own, e.g. a Finding as CATEGORY:TEXT[:ACTION]:
-     * returns NULL with *out set to its JSON, or why not. NULL: by the field's type. */
+     * returns NULL with *out set to its JSON, or why not. NULL: by the field's type.
+     * For a repeated field an array is the items the value adds (a list of them). */
     const char *(*from_text)(const char *text, json_t **out);
 } cg_opt;
 

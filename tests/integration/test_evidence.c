@@ -8,7 +8,6 @@
  * small frames so that a file of a few hundred kB takes many chunks.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,20 +30,9 @@ static char out[1 << 16];
 static uint64_t compound, officer;
 
 /* The CLI (LANG=C), stdout and stderr in out; fails the test unless it exits want. */
-static void exits(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void exits(int want, const char *fmt, ...)
-{
-    char args[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    int rc = cg_test_cli_lang(&server, "C", 1, args, out, sizeof out);
-    if (rc != want)
-        fail_msg("%s: exit %d, not %d:\n%s", args, rc, want, out);
-}
-#define OK(...)      exits(0, __VA_ARGS__)
-#define REFUSED(...) exits(2, __VA_ARGS__)
+#define exits(want, ...) cg_test_cli_exits(&server, want, out, sizeof out, __VA_ARGS__)
+#define OK(...)          exits(0, __VA_ARGS__)
+#define REFUSED(...)     exits(2, __VA_ARGS__)
 
 static void expect(const char *s)
 {

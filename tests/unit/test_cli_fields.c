@@ -23,6 +23,7 @@
 #include "cli_fields.h"
 #include "field_text.h"
 #include "finding_text.h"
+#include "penalty_text.h"
 #include "local_time.h"
 #include "proto_json.h"
 #include "view.h"
@@ -325,6 +326,38 @@ static void assert_finding(const char *text, const char *want)
     json_decref(v);
 }
 
+/* A decision's penalties: a list in protocol words or Chinese. */
+static void test_penalty_from_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"warning", "[\"warning\"]"},
+        {"warning,rectify", "[\"warning\", \"rectify\"]"},
+        {"警告、责令整改", "[\"warning\", \"rectify\"]"},
+        {"罚款，限期整改,demolish", "[\"fine\", \"rectify\", \"demolish\"]"},
+        {"warning,", NULL},
+        {"", NULL},
+        {"Warning", NULL},
+        {"警告 ", NULL},
+        {"没收", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *v;
+        const char *why = cg_penalty_from_text(cases[i].text, &v);
+        if (cases[i].want == NULL) {
+            assert_non_null(why);
+            assert_null(v);
+            continue;
+        }
+        if (why != NULL)
+            fail_msg("'%s': %s", cases[i].text, why);
+        assert_json(v, cases[i].want);
+        json_decref(v);
+    }
+}
+
 static void test_finding_from_text(void **state)
 {
     assert_finding("1:x", "{\"category\": 1, \"text\": \"x\"}");
@@ -445,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_view_text),
         cmocka_unit_test(test_view_tables),
         cmocka_unit_test(test_repeated_fields),
+        cmocka_unit_test(test_penalty_from_text),
         cmocka_unit_test(test_finding_from_text),
         cmocka_unit_test(test_list_from_text),
         cmocka_unit_test(test_now),
