@@ -128,5 +128,7 @@ extern const cg_cli_command cg_cli_cmd_calendar;
 extern const cg_cli_command cg_cli_cmd_limits;
 extern const cg_cli_command cg_cli_cmd_account;
 extern const cg_cli_command cg_cli_cmd_order;
+extern const cg_cli_command cg_cli_cmd_problem;
+extern const cg_cli_command cg_cli_cmd_campaign;
 
 #endif

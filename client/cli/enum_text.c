@@ -9,7 +9,8 @@ static const char *const fields[] = {
     "kind",     "outcome",
     "action",   "management_status",
     "role",     "nobody_to_call_reason",
-    "day_kind", NULL,
+    "day_kind", "quick",
+    "phase",    NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -83,6 +84,22 @@ static const char *const values[] = {
     N_("calendar"),
     N_("officer"),
     N_("unit_leader"),
+    /* TRANSLATORS: a problem of the problem list (问题清单), its status and steps */
+    N_("in_progress"),
+    N_("fixed"),
+    N_("verified"),
+    N_("added"),
+    N_("plan"),
+    N_("yes"),
+    N_("no"),
+    /* TRANSLATORS: a target of the programme on a day */
+    N_("met"),
+    N_("not_met"),
+    /* TRANSLATORS: the phases of the programme (实施步骤) */
+    N_("publicity"),
+    N_("implementation"),
+    N_("rectification"),
+    N_("normalisation"),
     NULL,
 };
 

@@ -15,7 +15,9 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_patrol,    &cg_cli_cmd_request, &cg_cli_cmd_report,
     &cg_cli_cmd_watch,     &cg_cli_cmd_config,  &cg_cli_cmd_calendar,
     &cg_cli_cmd_limits,    &cg_cli_cmd_case, /* step 5 */
-    &cg_cli_cmd_account,   &cg_cli_cmd_order,   NULL,
+    &cg_cli_cmd_account,   &cg_cli_cmd_order,
+    &cg_cli_cmd_problem,   &cg_cli_cmd_campaign, /* step 6 */
+    NULL,
 };
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
@@ -29,6 +31,25 @@ static struct option options[32] = {
     /* hidden: the global options, as CMD --list-options lists a command's */
     {"list-options", no_argument, NULL, OPT_OPTIONS},
 };
+
+/* Calls fn on every command that runs (not a group) under c, c included,
+ * in order; a group may hold groups ("campaign action add"). */
+static void each_command(const cg_cli_command *c, void (*fn)(const cg_cli_command *, void *),
+                         void *ctx)
+{
+    if (c->subcommands == NULL) {
+        fn(c, ctx);
+        return;
+    }
+    for (size_t k = 0; c->subcommands[k] != NULL; k++)
+        each_command(c->subcommands[k], fn, ctx);
+}
+
+static void help_row(const cg_cli_command *c, void *table)
+{
+    const char *row[] = {"", c->name, cg_i18n(c->summary)};
+    cg_table_add(table, row);
+}
 
 static void print_help(void)
 {
@@ -59,17 +80,8 @@ static void print_help(void)
           stdout);
     fputs(_("Commands:\n"), stdout);
     cg_table *t = cg_table_new(3, NULL);
-    for (size_t i = 0; t != NULL && commands[i] != NULL; i++) {
-        const cg_cli_command *const *subs = commands[i]->subcommands;
-        for (size_t k = 0; subs != NULL && subs[k] != NULL; k++) {
-            const char *row[] = {"", subs[k]->name, cg_i18n(subs[k]->summary)};
-            cg_table_add(t, row);
-        }
-        if (subs == NULL) {
-            const char *row[] = {"", commands[i]->name, cg_i18n(commands[i]->summary)};
-            cg_table_add(t, row);
-        }
-    }
+    for (size_t i = 0; t != NULL && commands[i] != NULL; i++)
+        each_command(commands[i], help_row, t);
     if (t != NULL)
         cg_table_print(t, stdout);
     cg_table_free(t);
@@ -79,15 +91,16 @@ static void print_help(void)
           stdout);
 }
 
+static void print_name(const cg_cli_command *c, void *ctx)
+{
+    (void)ctx;
+    printf("%s\n", c->name);
+}
+
 static void list_commands(void)
 {
-    for (size_t i = 0; commands[i] != NULL; i++) {
-        const cg_cli_command *const *subs = commands[i]->subcommands;
-        for (size_t k = 0; subs != NULL && subs[k] != NULL; k++)
-            printf("%s\n", subs[k]->name);
-        if (subs == NULL)
-            printf("%s\n", commands[i]->name);
-    }
+    for (size_t i = 0; commands[i] != NULL; i++)
+        each_command(commands[i], print_name, NULL);
 }
 
 int main(int argc, char **argv)
