@@ -27,8 +27,7 @@
 static const cg_route_table *const tables[] = {
     &cg_hello_routes,  &cg_events_routes,   &cg_system_routes,   &cg_ledger_routes,
     &cg_patrol_routes, &cg_report_routes,   &cg_calendar_routes, &cg_case_routes,
-    &cg_people_routes, &cg_evidence_routes, &cg_order_routes,
-    &cg_campaign_routes, /* step 6 */
+    &cg_people_routes, &cg_evidence_routes, &cg_order_routes,    &cg_campaign_routes, /* step 6 */
 };
 
 /* Stands in for the route of a frame that names none, for logs. */

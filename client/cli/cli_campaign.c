@@ -151,8 +151,8 @@ static const cg_cli_command action_list = {
     .spec = &list_spec,
 };
 
-static const cg_cli_command *const action_subcommands[] = {&action_add, &action_link,
-                                                           &action_show, &action_list, NULL};
+static const cg_cli_command *const action_subcommands[] = {&action_add, &action_link, &action_show,
+                                                           &action_list, NULL};
 
 static const cg_cli_command action = {
     .name = "campaign action",

@@ -96,12 +96,9 @@ static const cg_request_spec update_spec = {
 };
 
 static const cg_column history_columns[] = {
-    {.header = N_("at"), .field = "at"},
-    {.header = N_("step"), .field = "kind"},
-    {.header = N_("status"), .field = "status"},
-    {.header = N_("account"), .field = "account"},
-    {.header = N_("note"), .field = "note"},
-    {0},
+    {.header = N_("at"), .field = "at"},         {.header = N_("step"), .field = "kind"},
+    {.header = N_("status"), .field = "status"}, {.header = N_("account"), .field = "account"},
+    {.header = N_("note"), .field = "note"},     {0},
 };
 
 static const cg_request_spec show_spec = {
@@ -188,7 +185,8 @@ static const cg_request_spec summary_spec = {
 
 static const cg_cli_command add = {
     .name = "problem add",
-    .args = "--compound ID --category N|NAME --text TEXT --quick yes|no [--found DATE] [--action ID]",
+    .args =
+        "--compound ID --category N|NAME --text TEXT --quick yes|no [--found DATE] [--action ID]",
     .summary = N_("add a problem to the problem list"),
     .help = N_("Adds a problem found in a compound of this account's unit. A problem that\n"
                "cannot be fixed at once (--quick no) needs a rectification plan\n"
@@ -249,7 +247,7 @@ static const cg_cli_command summary = {
     .spec = &summary_spec,
 };
 
-static const cg_cli_command *const subcommands[] = {&add, &plan, &update, &show,
+static const cg_cli_command *const subcommands[] = {&add,  &plan,    &update, &show,
                                                     &list, &summary, NULL};
 
 const cg_cli_command cg_cli_cmd_problem = {

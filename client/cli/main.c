@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+// clang-format off
 static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_ping,      &cg_cli_cmd_whoami,  &cg_cli_cmd_compound,
     &cg_cli_cmd_officer,   &cg_cli_cmd_grid,    &cg_cli_cmd_board,
@@ -19,6 +20,7 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_problem,   &cg_cli_cmd_campaign, /* step 6 */
     NULL,
 };
+// clang-format on
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
 
