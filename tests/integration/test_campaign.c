@@ -98,9 +98,10 @@ static void setup(void)
     static int done;
     if (done++)
         return;
+    uint64_t officer;
     for (int c = 0; c < NC; c++)
         ids[c] = cg_test_make_compound(&server, "hq", ledger[c].district, ledger[c].name, NULL,
-                                       ledger[c].entered, NULL);
+                                       ledger[c].entered, &officer);
     /* notice boards: X1 and X2 in March, S1 in July */
     static const struct {
         int c;
