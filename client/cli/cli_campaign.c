@@ -15,7 +15,7 @@ static const cg_column action_lines[] = {
     {.header = N_("from"), .field = "from"},
     {.header = N_("to"), .field = "to"},
     {.header = N_("units"), .field = "units", .fmt = CG_FMT_UNIT},
-    {.header = N_("compounds"), .field = "compound_ids"},
+    {.header = N_("compounds covered"), .field = "compound_ids"},
     {.header = N_("categories"), .field = "categories"},
     {.header = N_("note"), .field = "note"},
     {.header = N_("problems found"), .field = "problems_found"},
@@ -179,7 +179,7 @@ static const cg_column status_heading[] = {
 static const cg_column status_columns[] = {
     {.header = N_("target"), .field = "name"},
     {.header = N_("unit"), .field = "unit"},
-    {.header = N_("due"), .field = "due"},
+    {.header = N_("due on"), .field = "due"},
     {.header = N_("goal"), .field = "goal"},
     {.header = N_("figure"), .field = "figure_text"},
     {.header = N_("status"), .field = "status"},
@@ -205,12 +205,12 @@ static const cg_opt entries_opts[] = {
 static const cg_column entries_columns[] = {
     {.header = N_("period"), .field = "period"},
     {.header = N_("unit"), .field = "unit"},
-    {.header = N_("entered"), .field = "entered"},
+    {.header = N_("entered in period"), .field = "entered"},
     {.header = N_("entered in all"), .field = "entered_total"},
-    {.header = N_("compounds"), .field = "compounds"},
+    {.header = N_("open compounds"), .field = "compounds"},
     {.header = N_("coverage"), .field = "share", .fmt = CG_FMT_PERCENT},
     {.header = N_("target"), .field = "target", .fmt = CG_FMT_ID},
-    {.header = N_("due"), .field = "target_due"},
+    {.header = N_("due on"), .field = "target_due"},
     {.header = N_("status"), .field = "status"},
     {0},
 };
