@@ -392,6 +392,26 @@ BEGIN
 END
 $$;
 
+-- The problem list of unit p_unit over the days p_first to p_last (Beijing
+-- time), for the bulletin and the periodic summaries: problems found in the
+-- period, problems fixed in it (their first `fixed`), and those found by its
+-- last day and not fixed by then.
+CREATE FUNCTION cg_internal.unit_problems(p_unit text, p_first date, p_last date,
+                                          OUT found integer, OUT fixed integer, OUT open_at_end integer)
+LANGUAGE sql STABLE AS $$
+    WITH p AS (
+        SELECT pr.id, pr.found_on,
+               (SELECT min((x.set_at AT TIME ZONE 'Asia/Shanghai')::date) FROM problem_statuses x
+                WHERE x.problem_id = pr.id AND x.status = 'fixed') AS fixed_on
+        FROM problems pr
+        WHERE pr.unit_code = p_unit AND pr.found_on <= p_last
+    )
+    SELECT count(*) FILTER (WHERE p.found_on >= p_first)::integer,
+           count(*) FILTER (WHERE p.fixed_on BETWEEN p_first AND p_last)::integer,
+           count(*) FILTER (WHERE p.fixed_on IS NULL OR p.fixed_on > p_last)::integer
+    FROM p
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Concentrated campaigns
 -- ---------------------------------------------------------------------------

@@ -423,6 +423,7 @@ static void test_problem_summary(void **state)
         "--as shuangtaizi --json problem add --compound %llu --category 6 --text 小广告 "
         "--quick yes --found 2021-06-06",
         id_of(S2));
+    unsigned long long quick = cg_test_json_id(out);
     CLI(0, "--as hq --json problem summary --unit shuangtaizi");
     json_t *r = row(out, "unit", "shuangtaizi", "category_name", "占用挖掘道路场地");
     assert_non_null(r);
@@ -438,6 +439,19 @@ static void test_problem_summary(void **state)
     assert_int_equal(num(r, "quick"), 1);
     assert_int_equal(num(r, "open"), 2);
     json_decref(r);
+    /* the bulletin's counts (cg_internal.unit_problems): June 2021 found 3,
+     * none fixed; fixed today, the quick one counts today, not in June */
+    CLI(0, "--as shuangtaizi problem update %llu --status fixed", quick);
+    assert_int_equal(
+        cg_test_sql(&server, "SELECT 1/(f.found = 3 AND f.fixed = 0 AND f.open_at_end = 3)::int "
+                             "FROM cg_internal.unit_problems('shuangtaizi', '2021-06-01', "
+                             "'2021-06-30') f"),
+        0);
+    assert_int_equal(
+        cg_test_sql(&server, "SELECT 1/(f.found = 0 AND f.fixed = 1 AND f.open_at_end = 2)::int "
+                             "FROM cg_internal.unit_problems('shuangtaizi', "
+                             "cg_internal.today(), cg_internal.today()) f"),
+        0);
     /* the unit reads its own; not another's */
     CLI(0, "--as shuangtaizi --json problem summary");
     assert_null(strstr(out, "xinglongtai"));
