@@ -311,7 +311,7 @@ DECLARE
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
     v_action bigint := cg_internal.req_int(p_req, 'action_id');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
-    v_limit bigint := cg_internal.req_int(p_req, 'limit');
+    v_limit integer := cg_internal.page_limit(p_req);
     v_unit text;
     v_rows jsonb;
     v_last bigint;
@@ -321,10 +321,6 @@ BEGIN
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('status', cg_internal.one_of_problem(v_status, '{open,in_progress,fixed,verified}', false));
     PERFORM cg_internal.check('category', CASE WHEN v_category <> 0 THEN cg_internal.category_problem(p_req -> 'category') END);
-    IF v_limit = 0 THEN
-        v_limit := 200;
-    END IF;
-    PERFORM cg_internal.check('limit', cg_internal.range_problem(v_limit, 1, 1000));
     SELECT coalesce(jsonb_agg(cg_internal.problem_doc(x) ORDER BY x.id DESC), '[]'::jsonb), min(x.id), count(*)
     INTO v_rows, v_last, v_n
     FROM (SELECT * FROM cg_internal.problem_rows r
@@ -633,7 +629,7 @@ LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
-    v_limit bigint := cg_internal.req_int(p_req, 'limit');
+    v_limit integer := cg_internal.page_limit(p_req);
     v_unit text;
     v_rows jsonb;
     v_last bigint;
@@ -641,10 +637,6 @@ DECLARE
 BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read campaigns');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
-    IF v_limit = 0 THEN
-        v_limit := 200;
-    END IF;
-    PERFORM cg_internal.check('limit', cg_internal.range_problem(v_limit, 1, 1000));
     SELECT coalesce(jsonb_agg(cg_internal.action_doc(a, x, false) ORDER BY x.id DESC), '[]'::jsonb), min(x.id), count(*)
     INTO v_rows, v_last, v_n
     FROM (SELECT * FROM campaign_actions n
