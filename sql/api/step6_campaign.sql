@@ -662,17 +662,19 @@ CREATE FUNCTION cg_internal.target_figure(p_measure text, p_unit text, p_first d
                                           OUT counted integer, OUT total integer)
 LANGUAGE sql STABLE AS $$
     WITH c AS (
-        SELECT d.* FROM cg_internal.compound_docs d
+        SELECT x.id, x.entered_on, x.board_installed_on, x.demo FROM compounds x
+        JOIN districts d ON d.code = x.district_code
         WHERE (p_unit IS NULL OR d.unit_code = p_unit)
-          AND CASE WHEN p_measure IN ('ledger_share', 'demo') THEN d.closed_on IS NULL
-                   ELSE d.closed_on IS NULL OR d.closed_on > p_day END
+          AND CASE WHEN p_measure IN ('ledger_share', 'demo') THEN x.closed_on IS NULL
+                   ELSE x.closed_on IS NULL OR x.closed_on > p_day END
     )
     SELECT CASE p_measure
                WHEN 'entered' THEN (SELECT count(*) FROM c WHERE c.entered_on <= p_day)
                WHEN 'entered_share' THEN (SELECT count(*) FROM c WHERE c.entered_on <= p_day)
-               WHEN 'board_share' THEN (SELECT count(*) FROM c JOIN compounds x ON x.id = c.id
-                                        WHERE NOT c.board_missing AND x.board_installed_on <= p_day)
-               WHEN 'ledger_share' THEN (SELECT count(*) FROM c WHERE c.complete)
+               WHEN 'board_share' THEN (SELECT count(*) FROM c JOIN cg_internal.compound_docs k ON k.id = c.id
+                                        WHERE NOT k.board_missing AND c.board_installed_on <= p_day)
+               WHEN 'ledger_share' THEN (SELECT count(*) FROM c JOIN cg_internal.compound_docs k ON k.id = c.id
+                                         WHERE k.complete)
                WHEN 'demo' THEN (SELECT count(*) FROM c WHERE c.demo)
                WHEN 'illegal_construction' THEN
                    (SELECT count(*) FROM cases k
@@ -774,7 +776,8 @@ END
 $$;
 
 -- CampaignEntries -> CampaignEntriesReply: per month (or ISO week) from
--- `from` to `to`, for each district unit a sees and (for the bureau, without
+-- `from` (default: the programme's start) to `to` (default: today, or 5
+-- years after `from` when that comes first), for each district unit a sees and (for the bureau, without
 -- a unit filter) the city: compounds entered in the period and by its last
 -- day, compounds open then, the share, and an entry target due in the period
 -- with whether it was met on its due day.
@@ -792,7 +795,10 @@ BEGIN
     PERFORM cg_internal.check('by', cg_internal.one_of_problem(v_by, '{month,week}', false));
     v_by := coalesce(nullif(v_by, ''), 'month');
     v_from := coalesce(nullif(v_from, ''), (SELECT cg_internal.date_text(min(ph.first)) FROM programme_phases ph));
-    v_to := coalesce(nullif(v_to, ''), cg_internal.date_text(cg_internal.today()));
+    PERFORM cg_internal.check('from', cg_internal.date_problem(v_from, true));
+    -- by default up to today, but never more than the longest period
+    v_to := coalesce(nullif(v_to, ''), cg_internal.date_text(
+        least(cg_internal.today(), (cg_internal.date_of(v_from) + interval '5 years')::date)));
     PERFORM cg_internal.check_period(v_from, v_to);
     RETURN jsonb_build_object('rows', (
         WITH periods AS (
@@ -802,23 +808,28 @@ BEGIN
             FROM generate_series(date_trunc(v_by, cg_internal.date_of(v_from)::timestamp),
                                  cg_internal.date_of(v_to)::timestamp, ('1 ' || v_by)::interval) s
         ),
-        scopes AS (
-            SELECT d.unit_code AS unit, 1 AS o FROM districts d
+        -- each period with each compound open on its last day: one pass
+        counts AS (
+            SELECT p.first, p.last, p.label, d.unit_code AS unit, grouping(d.unit_code) AS city,
+                   count(x.id)::integer AS total,
+                   (count(x.id) FILTER (WHERE x.entered_on <= p.last))::integer AS counted,
+                   (count(x.id) FILTER (WHERE x.entered_on BETWEEN p.first AND p.last))::integer AS entered
+            FROM periods p
+            CROSS JOIN districts d
+            LEFT JOIN compounds x ON x.district_code = d.code AND (x.closed_on IS NULL OR x.closed_on > p.last)
             WHERE cg_internal.can_see_campaign(a, d.unit_code) AND (v_unit IS NULL OR d.unit_code = v_unit)
-            UNION ALL
-            SELECT NULL, 2 WHERE v_unit IS NULL AND NOT cg_internal.unit_member(a)
+            GROUP BY GROUPING SETS ((p.first, p.last, p.label, d.unit_code), (p.first, p.last, p.label))
         ),
         cells AS (
-            SELECT p.*, sc.unit, sc.o,
-                   (cg_internal.target_figure('entered_share', sc.unit, p.first, p.last)).*,
-                   (SELECT count(*) FROM cg_internal.compound_docs d
-                    WHERE (sc.unit IS NULL OR d.unit_code = sc.unit) AND (d.closed_on IS NULL OR d.closed_on > p.last)
-                      AND d.entered_on BETWEEN p.first AND p.last)::integer AS entered,
+            SELECT k.*, CASE WHEN k.city = 1 THEN 2 ELSE 1 END AS o,
                    (SELECT t FROM programme_targets t
-                    WHERE t.measure IN ('entered', 'entered_share') AND t.unit_code IS NOT DISTINCT FROM sc.unit
-                      AND t.due BETWEEN p.first AND p.last
+                    WHERE t.measure IN ('entered', 'entered_share')
+                      AND t.unit_code IS NOT DISTINCT FROM CASE WHEN k.city = 1 THEN NULL ELSE k.unit END
+                      AND t.due BETWEEN k.first AND k.last
                     ORDER BY t.due, t.seq LIMIT 1) AS t
-            FROM periods p CROSS JOIN scopes sc
+            FROM counts k
+            -- the city only for the bureau, without a unit filter
+            WHERE k.city = 0 OR (v_unit IS NULL AND NOT cg_internal.unit_member(a))
         )
         SELECT coalesce(jsonb_agg(jsonb_build_object(
                    'period', c.label,
@@ -830,7 +841,7 @@ BEGIN
                    'share', CASE WHEN c.total = 0 THEN 0 ELSE c.counted::float8 / c.total END,
                    'target', CASE WHEN (c.t).code IS NULL THEN 0
                                   WHEN (c.t).measure = 'entered' THEN (c.t).goal_min::integer
-                                  ELSE ceil((c.t).goal_min * (cg_internal.target_figure((c.t).measure, c.unit,
+                                  ELSE ceil((c.t).goal_min * (cg_internal.target_figure((c.t).measure, (c.t).unit_code,
                                                               (c.t).first, (c.t).due)).total)::integer END,
                    'target_due', cg_internal.date_text((c.t).due),
                    'status', CASE WHEN (c.t).code IS NULL THEN ''

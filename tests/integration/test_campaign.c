@@ -246,6 +246,11 @@ static void test_entries(void **state)
     expect_entry("2021-04", "dawa", 1, 1, 2, 0, "");
     expect_entry("2021-05", "", 1, 11, 12, 12, "not_met");
     assert_false(has_row(out, "period", "2021-06"));
+    /* by default from the programme's start, at most 5 years */
+    CLI(0, "--as hq --json campaign entries");
+    expect_entry("2021-02", "", 7, 7, 12, 10, "not_met");
+    assert_true(has_row(out, "period", "2025-12"));
+    assert_false(has_row(out, "period", "2026-02"));
     /* by week: 2021-W08 is 02-22 to 02-28, S2 (02-25) and X4 (02-27) */
     CLI(0, "--as hq --json campaign entries --by week --from 2021-02-22 --to 2021-02-28");
     expect_entry("2021-W08", "", 2, 7, 12, 10, "not_met");
