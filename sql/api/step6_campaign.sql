@@ -509,10 +509,13 @@ BEGIN
             v_word := cg_internal.clean(v_word);
             CONTINUE WHEN v_word = '';
             v_code := cg_internal.unit_code_of(v_word);
-            IF v_code IS NULL OR NOT EXISTS (SELECT 1 FROM districts d WHERE d.unit_code = v_code) THEN
-                PERFORM cg_internal.fail('CG003', 'units', format('units: %s is not a unit that covers a district',
-                                                                  cg_internal.q(v_word)),
+            IF v_code IS NULL THEN
+                PERFORM cg_internal.fail('CG003', 'units', format('units: unknown unit %s', cg_internal.q(v_word)),
                                          'unit.unknown', jsonb_build_object('field', 'units', 'value', left(v_word, 40)));
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM districts d WHERE d.unit_code = v_code) THEN
+                PERFORM cg_internal.fail('CG003', 'units', format('units: unit %s covers no district', v_code),
+                                         'unit.no_district', jsonb_build_object('field', 'units', 'unit', v_code));
             END IF;
             IF NOT cg_internal.can_change(a, v_code) THEN
                 PERFORM cg_internal.fail('CG007', 'units', format('unit %s is outside your scope', v_code),

@@ -488,6 +488,9 @@ static void test_campaign_actions(void **state)
            "--units xinglongtai --categories 11");
     CLI(2, "--as hq campaign action add --title x --from 2021-06-01 --to 2021-06-30 "
            "--units xinglongtai,兴隆台分局 --categories 4");
+    CLI(2, "--as hq campaign action add --title x --from 2021-06-01 --to 2021-06-30 "
+           "--units detachment --categories 4");
+    assert_non_null(strstr(out, "covers no district"));
     /* problems found in it: on its compounds, in its period */
     CLI(0,
         "--as xinglongtai --json problem add --compound %llu --category 5 --text 占用消防通道 "
