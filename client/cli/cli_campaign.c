@@ -173,6 +173,10 @@ static const cg_column status_heading[] = {
     {.header = N_("phase"), .field = "phase"},
     {.header = N_("publicity records"), .field = "publicity_records"},
     {.header = N_("outside the publicity phase"), .field = "publicity_outside_phase"},
+    {.header = N_("problems found"), .field = "problems_found"},
+    {.header = N_("problems fixed"), .field = "problems_fixed"},
+    {.header = N_("problems not fixed"), .field = "problems_open"},
+    {.header = N_("concentrated campaigns"), .field = "campaigns"},
     {0},
 };
 
@@ -225,7 +229,8 @@ static const cg_cli_command status = {
     .name = "campaign status",
     .args = "[--as-of DATE]",
     .summary = N_("the programme's targets and where they stood on a day"),
-    .help = N_("Shows the phase of the day and each target of the plan (the city's and\n"
+    .help = N_("Shows the phase of the day, the publicity, problems and campaigns\n"
+               "recorded by then, and each target of the plan (the city's and\n"
                "this account's unit's) with its figure on that day: met, not met or in\n"
                "progress. A target past its due day is judged, and shown, on that day.\n"
                "Ledger completeness and demonstration compounds count today's record.\n"

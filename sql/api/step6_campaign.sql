@@ -747,7 +747,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- CampaignStatus -> CampaignStatusReply: the phases, the targets a sees
--- (the city's and its unit's) on the day, and the publicity recorded by then.
+-- (the city's and its unit's) on the day, the publicity recorded by then,
+-- and the rectification phase: problems and campaigns in a's scope.
 CREATE FUNCTION cg_api.campaign_status(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
@@ -758,7 +759,7 @@ BEGIN
     PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read the programme');
     PERFORM cg_internal.check('as_of', cg_internal.date_problem(v_in, false));
     v_day := CASE WHEN v_in = '' THEN cg_internal.today() ELSE cg_internal.date_of(v_in) END;
-    RETURN jsonb_build_object(
+    RETURN (SELECT jsonb_build_object(
         'as_of', cg_internal.date_text(v_day),
         'phase', coalesce((cg_internal.phase_of(v_day)).code, ''),
         'phases', (SELECT jsonb_agg(jsonb_build_object(
@@ -774,7 +775,17 @@ BEGIN
                               WHERE p.date <= v_day AND cg_internal.can_see(a, p.unit_code, p.property_account)),
         'publicity_outside_phase', (SELECT count(*) FROM cg_internal.publicity_docs p
                                     WHERE p.date <= v_day AND p.outside_phase
-                                      AND cg_internal.can_see(a, p.unit_code, p.property_account)));
+                                      AND cg_internal.can_see(a, p.unit_code, p.property_account)),
+        'problems_found', coalesce(sum((f).found), 0),
+        'problems_fixed', coalesce(sum((f).fixed), 0),
+        'problems_open', coalesce(sum((f).open_at_end), 0),
+        'campaigns', (SELECT count(*) FROM campaign_actions n
+                      WHERE n.first <= v_day
+                        AND EXISTS (SELECT 1 FROM campaign_action_units u
+                                    WHERE u.action_id = n.id AND cg_internal.can_see_campaign(a, u.unit_code))))
+    FROM (SELECT cg_internal.unit_problems(d.unit_code, ph.first, v_day) AS f
+          FROM districts d, (SELECT min(first) AS first FROM programme_phases) ph
+          WHERE cg_internal.can_see_campaign(a, d.unit_code)) x);
 END
 $$;
 

@@ -542,6 +542,14 @@ static void test_campaign_actions(void **state)
     assert_null(strstr(out, "消防通道集中整治"));
     CLI(0, "--as supervision --json campaign action list");
     assert_non_null(strstr(out, "消防通道集中整治"));
+    /* the rectification phase in campaign status: 兴隆台 found 4 (X3, X4, X1,
+     * X2), fixed 3 (X2's is open), one campaign; none as of May */
+    CLI(0, "--as xinglongtai --json campaign status");
+    assert_non_null(strstr(out, "\"problems_found\":4,\"problems_fixed\":3,\"problems_open\":1,"
+                                "\"campaigns\":1"));
+    CLI(0, "--as xinglongtai --json campaign status --as-of 2021-05-31");
+    assert_non_null(strstr(out, "\"problems_found\":0,\"problems_fixed\":0,\"problems_open\":0,"
+                                "\"campaigns\":0"));
     CLI(2, "--as supervision campaign action add --title x --from 2021-06-01 --to 2021-06-30 "
            "--units xinglongtai --categories 4");
     (void)state;
