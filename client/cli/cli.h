@@ -138,5 +138,7 @@ extern const cg_cli_command cg_cli_cmd_training;
 extern const cg_cli_command cg_cli_cmd_practice;
 extern const cg_cli_command cg_cli_cmd_stats;
 extern const cg_cli_command cg_cli_cmd_summary;
+extern const cg_cli_command cg_cli_cmd_problem;
+extern const cg_cli_command cg_cli_cmd_campaign;
 
 #endif

@@ -5,6 +5,8 @@
 
 #include "chengguan/v1/ledger.pb-c.h"
 
+#include <stdio.h>
+
 static const cg_opt record_operands[] = {
     {.field = "compound_id", .arg = "COMPOUND", .help = N_("the compound's id")},
     {0},
@@ -18,10 +20,22 @@ static const cg_opt record_opts[] = {
     {0},
 };
 
+/* A delivery dated outside the publicity phase is recorded, and flagged. */
+static int outside_phase(const json_t *reply, char *buf, size_t len)
+{
+    if (!json_is_true(json_object_get(reply, "outside_phase")))
+        return 0;
+    snprintf(buf, len, "%s",
+             _("Note: this date is outside the publicity phase (2021-01-26 to 2021-02-10); "
+               "the record is kept and flagged."));
+    return 1;
+}
+
 static const cg_request_spec record_spec = {
     .in = {.request = &chengguan__v1__publicity_record__descriptor,
            .operands = record_operands,
            .opts = record_opts},
+    .remark = outside_phase,
 };
 
 static const cg_opt list_opts[] = {
@@ -40,6 +54,7 @@ static const cg_column list_columns[] = {
     {.header = N_("letters"), .field = "letters"},
     {.header = N_("note"), .field = "note"},
     {.header = N_("recorded by"), .field = "recorded_by"},
+    {.header = N_("outside phase"), .field = "outside_phase", .fmt = CG_FMT_FLAG},
     {0},
 };
 
@@ -63,7 +78,8 @@ static const cg_cli_command list = {
     .name = "publicity list",
     .args = "[--compound ID] [--unit UNIT]",
     .summary = N_("list publicity records"),
-    .help = N_("Lists the deliveries recorded (--json: one object per record).\n\n"),
+    .help = N_("Lists the deliveries recorded (--json: one object per record); those\n"
+               "dated outside the publicity phase (2021-01-26 to 2021-02-10) are marked.\n\n"),
     .run = cg_request_run,
     .spec = &list_spec,
 };

@@ -11,7 +11,8 @@ static const char *const fields[] = {
     "role",     "nobody_to_call_reason",
     "day_kind", "adopted",
     "criteria", "source",
-    "penalty",  NULL,
+    "penalty",  "quick",
+    "phase",    NULL,
 };
 
 /* Every value of those fields (proto comments, SQL CHECK constraints), each
@@ -120,6 +121,20 @@ static const char *const values[] = {
     N_("ledger_complete"),
     N_("zero_illegal_construction"),
     N_("monthly_co_construction"),
+    /* TRANSLATORS: a problem of the problem list (问题清单), its status and steps
+       (its status verified is the case timeline's, above: 已核查) */
+    N_("in_progress"),
+    N_("fixed"),
+    N_("added"),
+    N_("plan"),
+    /* TRANSLATORS: a target of the programme on a day */
+    N_("met"),
+    N_("not_met"),
+    /* TRANSLATORS: the phases of the programme (实施步骤) */
+    N_("publicity"),
+    N_("implementation"),
+    N_("rectification"),
+    N_("normalisation"),
     NULL,
 };
 

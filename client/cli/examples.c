@@ -51,6 +51,22 @@ static const struct {
     {"stats bulletin", "chengguan --as supervision stats bulletin --period 2021-Q2 --format html "
                        "-o 督查通报-2021-Q2.html   # 第二季度督查通报"},
     {"summary", "chengguan --as dawa summary --unit 大洼分局 --period 2021-03 -o 三月工作总结.md"},
+    {"problem add", "chengguan problem add --compound 12 --category 5 --text 消防通道堆放杂物 "
+                    "--quick no --found 2021-06-03"},
+    {"problem plan", "chengguan problem plan 7 --measures 通知业主限期清理，逾期依法处理 "
+                     "--owner 王建国 --deadline 2021-06-30"},
+    {"problem update", "chengguan problem update 7 --status fixed --note 已清理完毕"},
+    {"problem show", "chengguan problem show 7   # 问题及整改记录"},
+    {"problem list", "chengguan problem list --unit 兴隆台分局 --overdue   # 逾期未整改的问题"},
+    {"problem summary", "chengguan problem summary   # 按单位、类别、状态汇总的问题清单"},
+    {"campaign action add",
+     "chengguan campaign action add --title 消防通道集中整治 --from 2021-06-01 --to 2021-06-30 "
+     "--units 兴隆台分局,双台子分局 --categories 5"},
+    {"campaign action link", "chengguan campaign action link 3 --case 41,42   # 整治中立案的案件"},
+    {"campaign action show", "chengguan campaign action show 3   # 整治成果"},
+    {"campaign action list", "chengguan campaign action list --unit 兴隆台分局"},
+    {"campaign status", "chengguan campaign status --as-of 2021-02-28   # 2月底前进驻目标"},
+    {"campaign entries", "chengguan campaign entries --by week --to 2021-05-31   # 进驻进度"},
     {"whoami", "chengguan --as dawa whoami   # 大洼分局的账号"},
     {"compound add", "chengguan compound add --name 惠宾家园 --district 兴隆台区 --street 兴隆街道 "
                      "--community 惠宾社区 --households 420"},

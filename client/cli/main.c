@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+// clang-format off
 static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_ping,       &cg_cli_cmd_whoami,
     &cg_cli_cmd_compound,   &cg_cli_cmd_officer,
@@ -22,9 +23,11 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_meeting,    &cg_cli_cmd_suggestion,
     &cg_cli_cmd_group,      &cg_cli_cmd_coordination,
     &cg_cli_cmd_decision,   &cg_cli_cmd_training,
-    &cg_cli_cmd_practice,   &cg_cli_cmd_stats,
+    &cg_cli_cmd_practice,   &cg_cli_cmd_problem,
+    &cg_cli_cmd_campaign,   &cg_cli_cmd_stats,
     &cg_cli_cmd_summary,    NULL,
 };
+// clang-format on
 
 enum { OPT_VERSION = 256, OPT_COMMANDS, OPT_OPTIONS };
 
@@ -37,6 +40,25 @@ static struct option options[32] = {
     /* hidden: the global options, as CMD --list-options lists a command's */
     {"list-options", no_argument, NULL, OPT_OPTIONS},
 };
+
+/* Calls fn on every command that runs (not a group) under c, c included,
+ * in order; a group may hold groups ("campaign action add"). */
+static void each_command(const cg_cli_command *c, void (*fn)(const cg_cli_command *, void *),
+                         void *ctx)
+{
+    if (c->subcommands == NULL) {
+        fn(c, ctx);
+        return;
+    }
+    for (size_t k = 0; c->subcommands[k] != NULL; k++)
+        each_command(c->subcommands[k], fn, ctx);
+}
+
+static void help_row(const cg_cli_command *c, void *table)
+{
+    const char *row[] = {"", c->name, cg_i18n(c->summary)};
+    cg_table_add(table, row);
+}
 
 static void print_help(void)
 {
@@ -67,17 +89,8 @@ static void print_help(void)
           stdout);
     fputs(_("Commands:\n"), stdout);
     cg_table *t = cg_table_new(3, NULL);
-    for (size_t i = 0; t != NULL && commands[i] != NULL; i++) {
-        const cg_cli_command *const *subs = commands[i]->subcommands;
-        for (size_t k = 0; subs != NULL && subs[k] != NULL; k++) {
-            const char *row[] = {"", subs[k]->name, cg_i18n(subs[k]->summary)};
-            cg_table_add(t, row);
-        }
-        if (subs == NULL) {
-            const char *row[] = {"", commands[i]->name, cg_i18n(commands[i]->summary)};
-            cg_table_add(t, row);
-        }
-    }
+    for (size_t i = 0; t != NULL && commands[i] != NULL; i++)
+        each_command(commands[i], help_row, t);
     if (t != NULL)
         cg_table_print(t, stdout);
     cg_table_free(t);
@@ -87,15 +100,16 @@ static void print_help(void)
           stdout);
 }
 
+static void print_name(const cg_cli_command *c, void *ctx)
+{
+    (void)ctx;
+    printf("%s\n", c->name);
+}
+
 static void list_commands(void)
 {
-    for (size_t i = 0; commands[i] != NULL; i++) {
-        const cg_cli_command *const *subs = commands[i]->subcommands;
-        for (size_t k = 0; subs != NULL && subs[k] != NULL; k++)
-            printf("%s\n", subs[k]->name);
-        if (subs == NULL)
-            printf("%s\n", commands[i]->name);
-    }
+    for (size_t i = 0; commands[i] != NULL; i++)
+        each_command(commands[i], print_name, NULL);
 }
 
 int main(int argc, char **argv)

@@ -204,6 +204,23 @@ static const server_error errors[] = {
     /* the hotline's work orders */
     {"work_order.not_hotline", N_("only the hotline gives a work-order number")},
     {"work_order.exists", N_("work order {work_order} was already filed ({kind} {id})")},
+    /* the problem list and concentrated campaigns (step 6) */
+    {"problem.not_found", N_("problem {id} not found")},
+    {"problem.not_yours", N_("problem {id} may not be changed by you")},
+    {"problem.done", N_("problem {id} is {status}: it needs no plan")},
+    {"problem.deadline_before_found", N_("{field}: before the problem was found ({found_on})")},
+    {"problem.verify_only", N_("supervision only verifies problems")},
+    {"problem.transition", N_("problem {id} is {from}: it cannot become {to}")},
+    {"problem.plan_needed",
+     N_("problem {id} cannot be fixed at once: give it a rectification plan first "
+        "('problem plan')")},
+    {"campaign.not_found", N_("campaign {id} not found")},
+    {"campaign.compound_outside", N_("campaign {id} does not cover compound {compound}")},
+    {"campaign.compound_unit", N_("{field}: compound {compound} is not of the campaign's units")},
+    {"campaign.outside_period", N_("{field}: {date} is outside campaign {id} ({from} to {to})")},
+    {"campaign.case_outside",
+     N_("case {case} is not of campaign {id}'s units and compounds, or not registered from "
+        "{from} to {to}")},
     /* the generic reason of each wire code, for errors without a specific one */
     {"invalid_argument", N_("invalid request")},
     {"not_found", N_("not found")},

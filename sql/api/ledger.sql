@@ -145,8 +145,10 @@ LEFT JOIN (SELECT gc.officer_id, count(*) AS compounds
            JOIN compounds c ON c.id = gc.compound_id AND c.closed_on IS NULL
            GROUP BY gc.officer_id) n ON n.officer_id = o.id;
 
+-- outside_phase: dated outside the publicity phase of the programme
+-- (programme_phases, sql/0020_campaign.sql): accepted, but flagged.
 CREATE VIEW cg_internal.publicity_docs AS
-SELECT p.id, p.compound_id, d.unit_code, c.property_account, p.date,
+SELECT p.id, p.compound_id, d.unit_code, c.property_account, p.date, x.outside_phase,
        jsonb_build_object(
            'id', p.id,
            'compound_id', p.compound_id,
@@ -157,11 +159,15 @@ SELECT p.id, p.compound_id, d.unit_code, c.property_account, p.date,
            'letters', p.letters,
            'note', p.note,
            'recorded_by', p.recorded_by,
-           'recorded_at', cg_internal.instant_text(p.recorded_at)
+           'recorded_at', cg_internal.instant_text(p.recorded_at),
+           'outside_phase', x.outside_phase
        ) AS doc
 FROM publicity p
 JOIN compounds c ON c.id = p.compound_id
-JOIN districts d ON d.code = c.district_code;
+JOIN districts d ON d.code = c.district_code
+CROSS JOIN LATERAL (
+    SELECT NOT EXISTS (SELECT 1 FROM programme_phases ph
+                       WHERE ph.code = 'publicity' AND p.date BETWEEN ph.first AND ph.last) AS outside_phase) x;
 
 -- The compound p_id for a request by a, or an error: CG003 when p_id is 0,
 -- CG005 when there is none, CG007 when a may not (p_mode 'see': see it;
@@ -1314,7 +1320,8 @@ BEGIN
 END
 $$;
 
--- PublicityList -> PublicityListReply, ordered by date, then id.
+-- PublicityList -> PublicityListReply, ordered by date, then id, with how
+-- many are dated outside the publicity phase.
 CREATE FUNCTION cg_api.publicity_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
@@ -1327,12 +1334,12 @@ BEGIN
     IF v_compound <> 0 THEN
         PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');
     END IF;
-    RETURN jsonb_build_object('records', coalesce((
-        SELECT jsonb_agg(d.doc ORDER BY d.date, d.id)
-        FROM cg_internal.publicity_docs d
-        WHERE cg_internal.can_see(a, d.unit_code, d.property_account)
-          AND (v_compound = 0 OR d.compound_id = v_compound)
-          AND (v_unit IS NULL OR d.unit_code = v_unit)), '[]'::jsonb));
+    RETURN (SELECT jsonb_build_object('records', coalesce(jsonb_agg(d.doc ORDER BY d.date, d.id), '[]'::jsonb),
+                                      'outside_phase', count(*) FILTER (WHERE d.outside_phase))
+            FROM cg_internal.publicity_docs d
+            WHERE cg_internal.can_see(a, d.unit_code, d.property_account)
+              AND (v_compound = 0 OR d.compound_id = v_compound)
+              AND (v_unit IS NULL OR d.unit_code = v_unit));
 END
 $$;
 
