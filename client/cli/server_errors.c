@@ -28,7 +28,7 @@ static const server_error errors[] = {
     {"value.phone", N_("{field}: not a phone number: {value}")},
     {"value.not_a_date", N_("{field}: not a date (YYYY-MM-DD): {value}")},
     {"value.no_such_date", N_("{field}: no such date: {value}")},
-    {"value.before_programme", N_("{field}: before the programme began ({first})")},
+    {"value.before_programme", N_("{field}: before the records begin ({first})")},
     {"value.after_today", N_("{field}: after today ({today})")},
     {"value.not_a_time", N_("{field}: not a time: {value}")},
     {"value.not_a_week", N_("{field}: not a week such as 2021-W09: {value}")},

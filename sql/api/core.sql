@@ -235,7 +235,7 @@ LANGUAGE sql STABLE AS $$
                                      format('no such date: %s', cg_internal.q(v)))
         WHEN cg_internal.date_of(v) < date '2021-01-01'
             THEN cg_internal.problem('value.before_programme', jsonb_build_object('first', '2021-01-01'),
-                                     'date before the programme began (2021-01-01)')
+                                     'date before the records begin (2021-01-01; the programme itself starts on 2021-01-26)')
         WHEN cg_internal.date_of(v) > cg_internal.today()
             THEN cg_internal.problem('value.after_today', jsonb_build_object('today', cg_internal.date_text(cg_internal.today())),
                                      format('date after today (%s in Asia/Shanghai)', to_char(cg_internal.today(), 'YYYY-MM-DD')))

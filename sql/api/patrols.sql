@@ -426,7 +426,7 @@ BEGIN
     v_start := cg_internal.instant_of(v_start_in);
     PERFORM cg_internal.check('start', CASE WHEN (v_start AT TIME ZONE 'Asia/Shanghai')::date < date '2021-01-01'
         THEN cg_internal.problem('value.before_programme', jsonb_build_object('first', '2021-01-01'),
-                                 'before the programme began (2021-01-01)') END);
+                                 'before the records begin (2021-01-01)') END);
     PERFORM cg_internal.check('end', cg_internal.instant_problem(v_end_in, true));
     v_end := cg_internal.instant_of(v_end_in);
     PERFORM cg_internal.check('end', CASE

@@ -71,7 +71,7 @@ BEGIN
     PERFORM cg_internal.check('period', CASE
         WHEN last < date '2021-01-01'
             THEN cg_internal.problem('value.before_programme', jsonb_build_object('first', '2021-01-01'),
-                                     'period before the programme began (2021-01-01)')
+                                     'period before the records begin (2021-01-01)')
         WHEN first > cg_internal.today()
             THEN cg_internal.problem('value.after_today', jsonb_build_object('today', cg_internal.date_text(cg_internal.today())),
                                      'period after today') END);
