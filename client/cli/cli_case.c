@@ -63,7 +63,7 @@ static const cg_column timeline_columns[] = {
     {.header = N_("deadline"), .field = "deadline"},
     {.header = N_("department"), .field = "department"},
     {.header = N_("checked by"), .field = "officer_name"},
-    {.header = N_("passed"), .field = "passed", .fmt = CG_FMT_YESNO},
+    {.header = N_("passed"), .field = "passed", .fmt = CG_FMT_YESNO, .only_when = "kind=verified"},
     {.header = N_("attachment"), .field = "attachment_name"},
     {.header = N_("note"), .field = "note"},
     {0},

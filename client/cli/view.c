@@ -202,6 +202,21 @@ static cg_fmt fmt_of(const char *field, cg_fmt fmt)
     return fmt;
 }
 
+/* The value of column c in obj: NULL (shown "-") when c applies only when
+ * another member has a value that obj's has not. */
+static const json_t *column_value(const cg_column *c, const json_t *obj)
+{
+    const char *eq = c->only_when != NULL ? strchr(c->only_when, '=') : NULL;
+    if (eq != NULL) {
+        char field[64];
+        snprintf(field, sizeof field, "%.*s", (int)(eq - c->only_when), c->only_when);
+        const char *v = json_string_value(json_object_get(obj, field));
+        if (v == NULL || strcmp(v, eq + 1) != 0)
+            return NULL;
+    }
+    return json_object_get(obj, c->field);
+}
+
 int cg_view_table_add(cg_table *t, const cg_column *cols, const json_t *obj)
 {
     size_t n = count(cols);
@@ -209,8 +224,7 @@ int cg_view_table_add(cg_table *t, const cg_column *cols, const json_t *obj)
     if (cells == NULL)
         return -1;
     for (size_t i = 0; i < n; i++)
-        cells[i] =
-            cg_view_text(json_object_get(obj, cols[i].field), fmt_of(cols[i].field, cols[i].fmt));
+        cells[i] = cg_view_text(column_value(&cols[i], obj), fmt_of(cols[i].field, cols[i].fmt));
     int rc = add_cells(t, cells, n);
     free(cells);
     return rc;
@@ -234,7 +248,7 @@ cg_table *cg_view_vertical(const json_t *obj, const cg_column *cols)
         for (size_t i = 0; rc == 0 && cols[i].field != NULL; i++) {
             char label[64];
             header_of(&cols[i], label, sizeof label);
-            char *cells[] = {strdup(label), cg_view_text(json_object_get(obj, cols[i].field),
+            char *cells[] = {strdup(label), cg_view_text(column_value(&cols[i], obj),
                                                          fmt_of(cols[i].field, cols[i].fmt))};
             rc = add_cells(t, cells, 2);
         }
@@ -243,7 +257,7 @@ cg_table *cg_view_vertical(const json_t *obj, const cg_column *cols)
         json_t *v;
         json_object_foreach((json_t *)obj, key, v)
         {
-            cg_column c = {NULL, key, default_fmt(key, v)};
+            cg_column c = {.field = key, .fmt = default_fmt(key, v)};
             char label[64];
             header_of(&c, label, sizeof label);
             char *cells[] = {strdup(label), cg_view_text(v, c.fmt)};

@@ -40,6 +40,9 @@ typedef struct {
                            with '_' -> ' ' */
     const char *field;
     cg_fmt fmt;
+    /* "FIELD=VALUE": the cell is "-" unless the object's FIELD is VALUE (a
+     * case's `passed` means something on its verifications only) */
+    const char *only_when;
 } cg_column;
 
 /* The text of v shown as fmt (v may be NULL: "-"). malloc'd; NULL when

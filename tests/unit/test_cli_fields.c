@@ -250,6 +250,29 @@ static void test_view_tables(void **state)
     cg_table_free(t);
     json_decref(whole);
     json_decref(obj);
+
+    /* a column that means something on some rows only */
+    static const cg_column steps[] = {
+        {.field = "kind"},
+        {.field = "passed", .fmt = CG_FMT_YESNO, .only_when = "kind=verified"},
+        {0},
+    };
+    t = cg_view_table_new(steps);
+    json_t *moved = json_pack("{ss sb}", "kind", "moved", "passed", 0);
+    json_t *failed = json_pack("{ss sb}", "kind", "verified", "passed", 0);
+    assert_int_equal(cg_view_table_add(t, steps, moved), 0);
+    assert_int_equal(cg_view_table_add(t, steps, failed), 0);
+    text = NULL;
+    out = open_memstream(&text, &len);
+    cg_table_print(t, out);
+    fclose(out);
+    assert_string_equal(text, "kind      passed\n"
+                              "moved     -\n"
+                              "verified  no\n");
+    free(text);
+    cg_table_free(t);
+    json_decref(moved);
+    json_decref(failed);
 }
 
 static const cg_opt submit_opts[] = {
