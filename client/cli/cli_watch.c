@@ -64,10 +64,29 @@ static int report_failure(cg_async *a, int err)
     return code;
 }
 
-/* One line for people: seq, local time, kind, unit, report, level, text. */
+/* The item an event is about, as its label and the member holding its id:
+ * the first of these that is set. */
+static const struct {
+    const char *field;
+    const char *label;
+} items[] = {
+    /* TRANSLATORS: before a report's id in a line of `watch` */
+    {"report_id", N_("report ")},
+    /* TRANSLATORS: before a case's id in a line of `watch` */
+    {"case_id", N_("case ")},
+    /* TRANSLATORS: before a resident's request's id in a line of `watch` */
+    {"request_id", N_("request ")},
+};
+
+/* One line for people: seq, local time, kind, unit, the report, case or
+ * request, level, text. */
 static int print_human(const json_t *ev)
 {
-    static const struct {
+    size_t item = 0;
+    while (item + 1 < sizeof items / sizeof items[0] &&
+           json_integer_value(json_object_get(ev, items[item].field)) == 0)
+        item++;
+    const struct {
         const char *field;
         const char *label;
         cg_fmt fmt;
@@ -76,8 +95,7 @@ static int print_human(const json_t *ev)
         {"at", "", CG_FMT_LOCAL},
         {"kind", "", CG_FMT_ENUM},
         {"unit", "", CG_FMT_UNIT},
-        /* TRANSLATORS: before a report's id in a line of `watch` */
-        {"report_id", N_("report "), CG_FMT_ID},
+        {items[item].field, items[item].label, CG_FMT_ID},
         /* TRANSLATORS: before the escalation level in a line of `watch` */
         {"level", N_("level "), CG_FMT_TEXT},
         {"text", "", CG_FMT_TEXT},

@@ -60,6 +60,8 @@ static const char *const values[] = {
     N_("request.closed"),
     N_("case.opened"),
     N_("case.moved"),
+    N_("case.overdue"),
+    N_("case.reminder"),
     /* TRANSLATORS: supervision orders (督办) in a report's or a case's timeline */
     N_("order"),
     N_("order_answered"),

@@ -915,8 +915,18 @@ static void test_cli_watch_human(void **state)
 {
     loop_begin();
     uint64_t id = file_report();
-    char line[64];
+    char line[64], case_line[64], out[4096];
     snprintf(line, sizeof line, "  report %llu  level 0  ", (unsigned long long)id);
+    /* an event of a case (no report) names the case */
+    uint64_t officer;
+    uint64_t compound = cg_test_make_compound(&server, "xinglongtai", "xinglongtai", "看板小区",
+                                              "property-demo", "2021-02-01", &officer);
+    cg_test_cli_exits(&server, 0, out, sizeof out,
+                      "--as xinglongtai --json case open --compound %llu --category 3 "
+                      "--source patrol --summary 楼道堆物",
+                      (unsigned long long)compound);
+    snprintf(case_line, sizeof case_line, "  case.opened  兴隆台分局  case %llu  level 0  ",
+             (unsigned long long)cg_test_json_id(out));
     char addr[64], pki[700], cert[800], key[800], ca[800];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", server.port);
     cg_test_pki(&server, "", pki, sizeof pki);
@@ -927,7 +937,7 @@ static void test_cli_watch_human(void **state)
                     "--ca",     ca,         "watch", "--after", "0",  NULL};
     child w;
     child_spawn(&w, args);
-    RUN_UNTIL(strstr(w.stdout_buf, line) || w.exited, 10000);
+    RUN_UNTIL((strstr(w.stdout_buf, line) && strstr(w.stdout_buf, case_line)) || w.exited, 10000);
     uv_process_kill(&w.proc, SIGTERM);
     RUN_UNTIL(w.open_handles == 0, 10000);
     assert_int_equal(w.open_handles, 0);
@@ -935,6 +945,7 @@ static void test_cli_watch_human(void **state)
     assert_int_equal(w.status, 0);
     assert_non_null(strstr(w.stdout_buf, line));
     assert_non_null(strstr(w.stdout_buf, "  report.filed  兴隆台分局  "));
+    assert_non_null(strstr(w.stdout_buf, case_line));
 
     snprintf(cert, sizeof cert, "%stest/expired.crt", pki);
     snprintf(key, sizeof key, "%stest/expired.key", pki);
