@@ -969,11 +969,14 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Suggestions made at the unit's co-construction days of the period, and how
--- many of them are answered (by now, whenever the answer came).
-CREATE FUNCTION cg_internal.unit_suggestions(unit text, first date, last date, OUT made integer,
+-- many of them were answered before `cutoff` (default: by now, whenever the
+-- answer came; the bulletin passes the end of its period, so that a
+-- published figure does not change afterwards).
+CREATE FUNCTION cg_internal.unit_suggestions(unit text, first date, last date,
+                                             cutoff timestamptz DEFAULT 'infinity', OUT made integer,
                                              OUT answered integer)
 LANGUAGE sql STABLE AS $$
-    SELECT count(*)::integer, count(x.suggestion_id)::integer
+    SELECT count(*)::integer, count(x.suggestion_id) FILTER (WHERE x.answered_at < unit_suggestions.cutoff)::integer
     FROM co_meetings m
     JOIN suggestions s ON s.meeting_id = m.id
     LEFT JOIN suggestion_answers x ON x.suggestion_id = s.id
