@@ -265,6 +265,12 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "样本不足 (2/2)"));
     assert_non_null(strstr(out, "66.0"));
     assert_non_null(strstr(out, "不排名"));
+    /* the mechanism's rows in Chinese; 双台子's one suggestion too few */
+    assert_non_null(strstr(out, "共建日开展率"));
+    assert_non_null(strstr(out, "意见建议答复率"));
+    assert_non_null(strstr(out, "执法人员培训率"));
+    assert_non_null(strstr(out, "75.0% (3/4)"));
+    assert_non_null(strstr(out, "样本不足 (1/1)"));
 
     cg_test_cli_exits(&server, 0, out, sizeof out,
                       "--as hq stats bulletin --period 2021-03 --format csv");
