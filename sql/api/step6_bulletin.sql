@@ -369,20 +369,20 @@ END
 $$;
 
 -- 执法人员培训率: the unit's officers who attended a training held in the
--- period (培训人数) / the unit's officers on record by its end (an officer
--- recorded later but listed at one of its trainings counts there too, so
--- that the rate never passes 100 %).
+-- period (培训人数, cg_internal.unit_officers_trained's count) / the unit's
+-- roll: its officers on record by the end of the period, and any recorded
+-- later but listed at one of its trainings (he was in the unit then).
 CREATE FUNCTION cg_internal.bulletin_trained(p_first date, p_last date)
 RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN QUERY
-    SELECT u.code, t.trained::numeric,
-           greatest(t.trained, (SELECT count(*) FROM officers o
-                                WHERE o.unit_code = u.code AND o.created_at < cg_internal.day_start(p_last + 1)))::numeric
+    SELECT u.code, count(*) FILTER (WHERE x.trained)::numeric, count(*)::numeric
     FROM units u
-    CROSS JOIN LATERAL (SELECT cg_internal.unit_officers_trained(u.code, p_first, p_last) AS trained) t
-    WHERE u.kind = 'district_unit';
+    JOIN officers o ON o.unit_code = u.code
+    CROSS JOIN LATERAL (SELECT cg_internal.officer_trained(o.id, p_first, p_last) AS trained) x
+    WHERE u.kind = 'district_unit' AND (x.trained OR o.created_at < cg_internal.day_start(p_last + 1))
+    GROUP BY u.code;
 END
 $$;
 

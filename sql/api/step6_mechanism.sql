@@ -984,14 +984,23 @@ LANGUAGE sql STABLE AS $$
       AND m.held_on BETWEEN unit_suggestions.first AND unit_suggestions.last
 $$;
 
+-- Did the officer attend a training session (his unit's or a bureau-wide
+-- one) held in the period?
+CREATE FUNCTION cg_internal.officer_trained(officer bigint, first date, last date) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1
+                   FROM training_attendees x
+                   JOIN trainings t ON t.id = x.training_id
+                   WHERE x.officer_id = officer_trained.officer
+                     AND t.held_on BETWEEN officer_trained.first AND officer_trained.last)
+$$;
+
 -- Officers trained: the distinct officers of the unit who attended a
--- training session (the unit's or a bureau-wide one) held in the period.
+-- training session held in the period.
 CREATE FUNCTION cg_internal.unit_officers_trained(unit text, first date, last date) RETURNS integer
 LANGUAGE sql STABLE AS $$
-    SELECT count(DISTINCT x.officer_id)::integer
-    FROM trainings t
-    JOIN training_attendees x ON x.training_id = t.id
-    JOIN officers o ON o.id = x.officer_id
+    SELECT count(*)::integer
+    FROM officers o
     WHERE o.unit_code = unit_officers_trained.unit
-      AND t.held_on BETWEEN unit_officers_trained.first AND unit_officers_trained.last
+      AND cg_internal.officer_trained(o.id, unit_officers_trained.first, unit_officers_trained.last)
 $$;

@@ -51,8 +51,8 @@ static const figure xinglongtai[] = {
     {"orders", 2, 3, 66.7, "scored"},    /* the third answered a day late */
     {"illegal", 1, 0, 0, "scored"},      /* 307: zero growth missed */
     {"meetings", 1, 1, 100, "scored"},   /* 03-15 held; 03-28 is March's second day */
-    {"suggestions", 3, 4, 75, "scored"}, /* 424 answered 04-02, after March */
-    {"trained", 2, 4, 50, "scored"},     /* 901, 903 of 901, 903-905 (906 from April) */
+    {"suggestions", 3, 5, 60, "scored"}, /* 424 answered 04-02, after March; 425 never */
+    {"trained", 3, 5, 60, "scored"},     /* 901, 903, 907 of 901, 903-905, 907 (not 906) */
 };
 
 static const figure shuangtaizi[] = {
@@ -137,9 +137,9 @@ static void test_known_answers(void **state)
     /* coverage, boards, ledger, patrol, requests, reports, closure,
      * on_time, rework, orders, illegal, meetings, suggestions, trained:
      * (87.5×5 + 62.5×5 + 50×5 + 87.879×10 + 83.333×10 + 60×10 + 66.667×5
-     *  + 60×10 + 80×5 + 66.667×5 + 0×10 + 100×10 + 75×5 + 50×5) / 100
-     * = 6603.79 / 100 = 66.04 */
-    assert_true(x->score == 66.0);
+     *  + 60×10 + 80×5 + 66.667×5 + 0×10 + 100×10 + 60×5 + 60×5) / 100
+     * = 6578.79 / 100 = 65.79 */
+    assert_true(x->score == 65.8);
     assert_int_equal(x->scored_weight, 100);
     assert_int_equal(x->rank, 1);
 
@@ -188,11 +188,11 @@ static void test_known_answers(void **state)
     assert_true(r->units[0]->values[8]->numerator == 8); /* 300 registered in February too */
     assert_int_equal(r->units[0]->rank, 1);              /* among all units */
     /* January's day is before the programme: February's and March's due,
-     * both held; February's 2 suggestions answered too: 5 of 6 */
+     * both held; February's 2 suggestions answered too: 5 of 7 */
     assert_true(r->units[0]->values[15]->numerator == 2 &&
                 r->units[0]->values[15]->denominator == 2);
     assert_true(r->units[0]->values[16]->numerator == 5 &&
-                r->units[0]->values[16]->denominator == 6);
+                r->units[0]->values[16]->denominator == 7);
     cg_message_free(&r->base);
 
     /* the year under way is counted up to today (Beijing) */
@@ -263,13 +263,13 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "进驻覆盖率"));
     assert_non_null(strstr(out, "87.5% (7/8)"));
     assert_non_null(strstr(out, "样本不足 (2/2)"));
-    assert_non_null(strstr(out, "66.0"));
+    assert_non_null(strstr(out, "65.8"));
     assert_non_null(strstr(out, "不排名"));
     /* the mechanism's rows in Chinese; 双台子's one suggestion too few */
     assert_non_null(strstr(out, "共建日开展率"));
     assert_non_null(strstr(out, "意见建议答复率"));
     assert_non_null(strstr(out, "执法人员培训率"));
-    assert_non_null(strstr(out, "75.0% (3/4)"));
+    assert_non_null(strstr(out, "60.0% (3/5)"));
     assert_non_null(strstr(out, "样本不足 (1/1)"));
 
     cg_test_cli_exits(&server, 0, out, sizeof out,
@@ -294,11 +294,11 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "# "));
     assert_non_null(strstr(out, "**87.5% (7/8)**"));
     assert_non_null(strstr(out, "**31**"));
-    assert_non_null(strstr(out, "**66.0**"));
+    assert_non_null(strstr(out, "**65.8**"));
     assert_non_null(strstr(out, "## Co-construction days\n\n"
                                 "- months with a co-construction day: **100.0% (1/1)**\n"
-                                "- suggestions answered: **75.0% (3/4)**\n"
-                                "- officers trained: **50.0% (2/4)**\n"));
+                                "- suggestions answered: **60.0% (3/5)**\n"
+                                "- officers trained: **60.0% (3/5)**\n"));
     cg_test_cli_exits(&server, 1, out, sizeof out,
                       "--as xinglongtai summary --unit xinglongtai --period 2021");
     /* the same as HTML, and another unit's summary is refused */
