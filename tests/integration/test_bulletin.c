@@ -1,7 +1,9 @@
 /*
  * The supervision bulletin (督查通报, issue 12): over a data set with known
  * answers (bulletin_known.sql: 12 compounds, chosen patrol weeks, requests,
- * reports, cases closed early and late, one rework, supervision orders),
+ * reports, cases closed early and late, one rework, supervision orders,
+ * co-construction days on the 15th, moved and missed, suggestions answered
+ * in time, late and never, trainings),
  * every figure of the bulletin of 2021-03 equals the hand-computed value;
  * rates over too few cases are shown as such and not scored; a unit scored
  * on too little is not ranked. Units see their own row without the rank, hq
