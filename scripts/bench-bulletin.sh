@@ -26,6 +26,8 @@
 #   - 10,000 property reports (resolved; acknowledged after 5-120 minutes,
 #     the limit 60), 10,000 requests (90 % answered, some late) and 1,000
 #     supervision orders;
+#   - a co-construction day per unit and month (some missed, some moved),
+#     five suggestions each, most answered; a training per unit and quarter;
 #   - then VACUUM (ANALYZE), as autovacuum would have done by then.
 # Then it times, RUNS runs each, median reported:
 #   1. through psql (\timing), cg_api.stats_bulletin for the year as hq, as
@@ -53,9 +55,10 @@ CREATE TEMP TABLE bench_year AS
 SELECT make_date(extract(year FROM cg_internal.today())::integer - 1, 1, 1) AS first,
        make_date(extract(year FROM cg_internal.today())::integer - 1, 12, 31) AS last;
 
-INSERT INTO officers (name, unit_code, phone, created_by)
-SELECT format('基准队员%s-%s', d.code, i), d.unit_code, '135' || lpad(i::text, 8, '0'), 'hq'
-FROM districts d CROSS JOIN generate_series(1, 20) AS i;
+INSERT INTO officers (name, unit_code, phone, created_by, created_at)
+SELECT format('基准队员%s-%s', d.code, i), d.unit_code, '135' || lpad(i::text, 8, '0'), 'hq',
+       cg_internal.day_start(y.first - 365)
+FROM districts d CROSS JOIN generate_series(1, 20) AS i CROSS JOIN bench_year y;
 
 INSERT INTO compounds (name, district_code, street, community, address, households, buildings,
                        management_status, street_contact, street_phone, community_contact, community_phone,
@@ -97,10 +100,10 @@ CROSS JOIN bench_year y
 JOIN compounds c ON c.id = 1 + (k * 7) % :n
 JOIN districts d ON d.code = c.district_code;
 INSERT INTO cases (id, compound_id, unit_code, category, illegal_construction, source, summary, opened_by,
-                   registered_at, state, state_at, version, rework, closing_due, overdue_at, escalated_2_at,
+                   registered_at, source_at, state, state_at, version, rework, closing_due, overdue_at, escalated_2_at,
                    next_remind_at) OVERRIDING SYSTEM VALUE
 SELECT b.k, b.compound_id, b.unit_code, b.category, b.category = 2 AND b.k % 50 = 1, 'patrol', '基准案件', 'hq',
-       b.reg, CASE WHEN b.fate < 80 THEN 'closed' WHEN b.fate < 85 THEN 'rejected' WHEN b.fate < 88 THEN 'transferred'
+       b.reg, b.reg, CASE WHEN b.fate < 80 THEN 'closed' WHEN b.fate < 85 THEN 'rejected' WHEN b.fate < 88 THEN 'transferred'
                    ELSE 'registered' END,
        CASE WHEN b.fate < 88 THEN b.reg + make_interval(days => b.took) ELSE b.reg END,
        CASE WHEN b.fate < 88 THEN 2 ELSE 1 END, CASE WHEN b.fate < 5 THEN 1 ELSE 0 END,
@@ -156,6 +159,36 @@ SELECT k.id, k.unit_code, k.compound_id, '基准督办', cg_internal.day_of(k.re
        'hq'
 FROM cases k WHERE k.id % 20 = 0;
 
+-- The long-term mechanism: a co-construction day per unit and month on the
+-- 15th (about one month in twelve missed, one in ten moved to the 18th),
+-- five suggestions each, four in five answered within ten days; a training
+-- per unit and quarter attended by the same three in five of its officers.
+INSERT INTO co_meetings (unit_code, held_on, rescheduled_reason, compound_ids, street, community, property,
+                         owners_committee, residents, recorded_by)
+SELECT u.code, m.d + CASE WHEN m.h % 10 = 3 THEN 17 ELSE 14 END, CASE WHEN m.h % 10 = 3 THEN '改期' ELSE '' END,
+       ARRAY[(SELECT min(c.id) FROM compounds c JOIN districts d ON d.code = c.district_code
+              WHERE d.unit_code = u.code)], 1, 1, 1, 1, 10, 'hq'
+FROM units u
+CROSS JOIN bench_year y
+CROSS JOIN LATERAL generate_series(y.first, y.last, interval '1 month') AS g
+CROSS JOIN LATERAL (SELECT g::date AS d, extract(month FROM g)::integer * 7 + length(u.code) AS h) m
+WHERE u.kind = 'district_unit' AND m.h % 12 <> 5;
+INSERT INTO suggestions (meeting_id, text)
+SELECT m.id, '基准建议' || i FROM co_meetings m CROSS JOIN generate_series(1, 5) AS i ORDER BY m.id, i;
+INSERT INTO suggestion_answers (suggestion_id, text, adopted, answered_at, answered_by)
+SELECT s.id, '已办', 'yes', cg_internal.day_start(m.held_on + 1 + (s.id % 10)::integer), 'hq'
+FROM suggestions s JOIN co_meetings m ON m.id = s.meeting_id WHERE s.id % 5 <> 0;
+INSERT INTO trainings (unit_code, held_on, topic, hours, recorded_by)
+SELECT u.code, g::date + 20, '基准培训', 2, 'hq'
+FROM units u CROSS JOIN bench_year y CROSS JOIN LATERAL generate_series(y.first, y.last, interval '3 months') AS g
+WHERE u.kind = 'district_unit';
+INSERT INTO training_attendees (training_id, officer_id, position)
+SELECT t.id, o.id, row_number() OVER (PARTITION BY t.id ORDER BY o.id)
+FROM trainings t
+JOIN (SELECT o.id, o.unit_code, row_number() OVER (PARTITION BY o.unit_code ORDER BY o.id) AS r FROM officers o) o
+  ON o.unit_code = t.unit_code
+WHERE o.r % 5 < 3;
+
 VACUUM (ANALYZE);
 SQL
 t1=$(date +%s.%N)
@@ -180,6 +213,11 @@ sql_times() { # ACCOUNT PERIOD: RUNS timings in ms of the call, one per line
 psql_db -At -c "SELECT u ->> 'unit', u ->> 'score', u ->> 'rank'
                 FROM jsonb_array_elements(cg_api.stats_bulletin('hq', '{\"period\": \"$year\", \"unit\": \"\"}') -> 'units') u" \
     | sed 's/^/bench-bulletin: score|rank /' >&2
+psql_db -At -c "SELECT u ->> 'unit', v ->> 'key', v ->> 'numerator', v ->> 'denominator'
+                FROM jsonb_array_elements(cg_api.stats_bulletin('hq', '{\"period\": \"$year\", \"unit\": \"\"}') -> 'units') u,
+                     jsonb_array_elements(u -> 'values') v
+                WHERE v ->> 'key' IN ('meetings', 'suggestions', 'trained')" \
+    | sed 's/^/bench-bulletin: unit|mechanism|numerator|denominator /' >&2
 mapfile -t t_year < <(sql_times hq "$year")
 mapfile -t t_unit < <(sql_times xinglongtai "$year")
 mapfile -t t_quarter < <(sql_times hq "$year-Q2")

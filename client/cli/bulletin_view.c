@@ -24,6 +24,9 @@ static const struct {
     {"escalations", N_("escalations to supervision")},
     {"orders", N_("supervision orders answered on time")},
     {"illegal", N_("new illegal-construction cases")},
+    {"meetings", N_("months with a co-construction day")},
+    {"suggestions", N_("suggestions answered")},
+    {"trained", N_("officers trained")},
 };
 
 static const char *str(const json_t *obj, const char *key)

@@ -28,9 +28,9 @@ static const cg_opt summary_local[] = {
 };
 
 /* The sections of a summary and the indicators each shows, in order. The
- * co-construction days and the problem list are filled by indicators the
- * bulletin gains with step 6's other parts (docs/assessment.md): until the
- * reply has one of a section's keys, the section says it is not recorded. */
+ * problem list is filled by indicators the bulletin gains with the
+ * rectification campaign (docs/assessment.md): until the reply has one of a
+ * section's keys, the section says it is not recorded. */
 static const struct {
     const char *title;
     const char *keys[8];

@@ -17,29 +17,29 @@
 -- 100 × (1 − rate); 'zero' a count whose target is none, scored 100 when 0
 -- and 0 otherwise; 'count' and 'mean' are shown, never scored (weight 0).
 -- A rate whose denominator is below min_base is shown as too few and not
--- scored. The weights of the scored indicators add up to 100.
--- Still to come after the merge of h-mech (docs/assessment.md): meetings
--- (共建日召开率, cg_internal.unit_meetings_held), suggestions (建议答复率,
--- cg_internal.unit_suggestions) and trained (培训人数,
--- cg_internal.unit_officers_trained).
+-- scored. The weights of the scored indicators add up to 100
+-- (docs/assessment.md says why each weighs what it does).
 CREATE FUNCTION cg_internal.bulletin_indicators()
 RETURNS TABLE (ord integer, key text, name_zh text, kind text, weight integer, min_base integer)
 LANGUAGE sql IMMUTABLE AS $$
-    VALUES (1,  'coverage',         '进驻覆盖率',         'rate',     10, 1),
+    VALUES (1,  'coverage',         '进驻覆盖率',         'rate',      5, 1),
            (2,  'boards',           '公示牌设置率',       'rate',      5, 1),
            (3,  'ledger',           '台账完整率',         'rate',      5, 1),
-           (4,  'patrol',           '巡查达标率',         'rate',     15, 1),
+           (4,  'patrol',           '巡查达标率',         'rate',     10, 1),
            (5,  'patrols',          '巡查次数',           'count',     0, 0),
            (6,  'requests',         '诉求按时答复率',     'rate',     10, 5),
            (7,  'reports',          '快速处置按时响应率', 'rate',     10, 5),
            (8,  'ack_minutes',      '平均响应时长（分钟）', 'mean',    0, 0),
            (9,  'registered',       '立案数',             'count',     0, 0),
-           (10, 'closure',          '结案率',             'rate',     10, 5),
-           (11, 'on_time',          '按期结案率',         'rate',     15, 5),
+           (10, 'closure',          '结案率',             'rate',      5, 5),
+           (11, 'on_time',          '按期结案率',         'rate',     10, 5),
            (12, 'rework',           '返工率',             'rate_low',  5, 5),
            (13, 'escalations',      '上报督查数',         'count',     0, 0),
            (14, 'orders',           '督办按时办结率',     'rate',      5, 3),
-           (15, 'illegal',          '新增违法建设数',     'zero',     10, 0)
+           (15, 'illegal',          '新增违法建设数',     'zero',     10, 0),
+           (16, 'meetings',         '共建日开展率',       'rate',     10, 1),
+           (17, 'suggestions',      '意见建议答复率',     'rate',      5, 3),
+           (18, 'trained',          '执法人员培训率',     'rate',      5, 1)
 $$;
 
 -- 'YYYY-MM', 'YYYY-Qn' or 'YYYY' as its first and last day; CG003 on field
@@ -325,6 +325,65 @@ RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
 LANGUAGE sql STABLE AS $$
     SELECT m.unit_code, sum(m.cases), NULL::numeric
     FROM cg_internal.bulletin_illegal_months(p_first, p_last) m GROUP BY m.unit_code
+$$;
+
+-- The mechanism's indicators (mechanism 5 and section 六 of the plan), from
+-- the counts of sql/api/step6_mechanism.sql, one row per district unit.
+-- plpgsql, whose bodies are resolved when run: that file is applied after
+-- this one.
+
+-- 共建日开展率: months whose co-construction day was due in the period (the
+-- 15th on or before its last day, from the programme's first, 2021-02-15)
+-- and in which the unit held one, on the 15th or rescheduled with a reason /
+-- those months. A second day in a month does not make up for a missed one.
+CREATE FUNCTION cg_internal.bulletin_meetings(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT u.code,
+           count(*) FILTER (WHERE cg_internal.unit_meetings_held(u.code, m.first,
+                                                                 least((m.first + interval '1 month')::date - 1, p_last)) > 0)::numeric,
+           count(*)::numeric
+    FROM units u
+    CROSS JOIN LATERAL (SELECT g::date AS first
+                        FROM generate_series(date_trunc('month', p_first), p_last, interval '1 month') g) m
+    WHERE u.kind = 'district_unit'
+      AND m.first + 14 BETWEEN (SELECT min(ph.first) FROM programme_phases ph) AND p_last
+    GROUP BY u.code;
+END
+$$;
+
+-- 意见建议答复率: of the suggestions made at the unit's co-construction days
+-- of the period, those answered by its end / those suggestions.
+CREATE FUNCTION cg_internal.bulletin_suggestions(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT u.code, s.answered::numeric, s.made::numeric
+    FROM units u
+    CROSS JOIN LATERAL cg_internal.unit_suggestions(u.code, p_first, p_last, cg_internal.day_start(p_last + 1)) s
+    WHERE u.kind = 'district_unit';
+END
+$$;
+
+-- 执法人员培训率: the unit's officers who attended a training held in the
+-- period (培训人数, cg_internal.unit_officers_trained's count) / the unit's
+-- roll: its officers on record by the end of the period, and any recorded
+-- later but listed at one of its trainings (he was in the unit then).
+CREATE FUNCTION cg_internal.bulletin_trained(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT u.code, count(*) FILTER (WHERE x.trained)::numeric, count(*)::numeric
+    FROM units u
+    JOIN officers o ON o.unit_code = u.code
+    CROSS JOIN LATERAL (SELECT cg_internal.officer_trained(o.id, p_first, p_last) AS trained) x
+    WHERE u.kind = 'district_unit' AND (x.trained OR o.created_at < cg_internal.day_start(p_last + 1))
+    GROUP BY u.code;
+END
 $$;
 
 -- ---------------------------------------------------------------------------

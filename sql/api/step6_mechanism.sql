@@ -969,11 +969,14 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Suggestions made at the unit's co-construction days of the period, and how
--- many of them are answered (by now, whenever the answer came).
-CREATE FUNCTION cg_internal.unit_suggestions(unit text, first date, last date, OUT made integer,
+-- many of them were answered before `cutoff` (default: by now, whenever the
+-- answer came; the bulletin passes the end of its period, so that a
+-- published figure does not change afterwards).
+CREATE FUNCTION cg_internal.unit_suggestions(unit text, first date, last date,
+                                             cutoff timestamptz DEFAULT 'infinity', OUT made integer,
                                              OUT answered integer)
 LANGUAGE sql STABLE AS $$
-    SELECT count(*)::integer, count(x.suggestion_id)::integer
+    SELECT count(*)::integer, count(x.suggestion_id) FILTER (WHERE x.answered_at < unit_suggestions.cutoff)::integer
     FROM co_meetings m
     JOIN suggestions s ON s.meeting_id = m.id
     LEFT JOIN suggestion_answers x ON x.suggestion_id = s.id
@@ -981,14 +984,23 @@ LANGUAGE sql STABLE AS $$
       AND m.held_on BETWEEN unit_suggestions.first AND unit_suggestions.last
 $$;
 
+-- Did the officer attend a training session (his unit's or a bureau-wide
+-- one) held in the period?
+CREATE FUNCTION cg_internal.officer_trained(officer bigint, first date, last date) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1
+                   FROM training_attendees x
+                   JOIN trainings t ON t.id = x.training_id
+                   WHERE x.officer_id = officer_trained.officer
+                     AND t.held_on BETWEEN officer_trained.first AND officer_trained.last)
+$$;
+
 -- Officers trained: the distinct officers of the unit who attended a
--- training session (the unit's or a bureau-wide one) held in the period.
+-- training session held in the period.
 CREATE FUNCTION cg_internal.unit_officers_trained(unit text, first date, last date) RETURNS integer
 LANGUAGE sql STABLE AS $$
-    SELECT count(DISTINCT x.officer_id)::integer
-    FROM trainings t
-    JOIN training_attendees x ON x.training_id = t.id
-    JOIN officers o ON o.id = x.officer_id
+    SELECT count(*)::integer
+    FROM officers o
     WHERE o.unit_code = unit_officers_trained.unit
-      AND t.held_on BETWEEN unit_officers_trained.first AND unit_officers_trained.last
+      AND cg_internal.officer_trained(o.id, unit_officers_trained.first, unit_officers_trained.last)
 $$;

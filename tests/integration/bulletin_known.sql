@@ -13,9 +13,16 @@
 -- Boards complete and up by 03-31: 101-105, 109, 110 (106 goes up 04-02,
 -- 107 lacks its supervision phone). Ledger complete: 101-104, 109.
 
-INSERT INTO officers (id, name, unit_code, phone, created_by) OVERRIDING SYSTEM VALUE VALUES
-    (901, '兴隆队员', 'xinglongtai', '13500000001', 'hq'),
-    (902, '双台队员', 'shuangtaizi', '13500000002', 'hq');
+-- Officers: 兴隆台 901, 903-905 on record from 2021-02-01, 906 and 907
+-- from 2021-04-10; 双台子 902.
+INSERT INTO officers (id, name, unit_code, phone, created_by, created_at) OVERRIDING SYSTEM VALUE VALUES
+    (901, '兴隆队员', 'xinglongtai', '13500000001', 'hq', timestamptz '2021-02-01 09:00+08'),
+    (902, '双台队员', 'shuangtaizi', '13500000002', 'hq', timestamptz '2021-02-01 09:00+08'),
+    (903, '兴隆队员三', 'xinglongtai', '13500000003', 'hq', timestamptz '2021-02-01 09:00+08'),
+    (904, '兴隆队员四', 'xinglongtai', '13500000004', 'hq', timestamptz '2021-02-01 09:00+08'),
+    (905, '兴隆队员五', 'xinglongtai', '13500000005', 'hq', timestamptz '2021-02-01 09:00+08'),
+    (906, '兴隆队员六', 'xinglongtai', '13500000006', 'hq', timestamptz '2021-04-10 09:00+08'),
+    (907, '兴隆队员七', 'xinglongtai', '13500000007', 'hq', timestamptz '2021-04-10 09:00+08');
 
 INSERT INTO compounds (id, name, district_code, street, community, address, households, buildings,
                        management_status, street_contact, street_phone, community_contact, community_phone,
@@ -151,3 +158,41 @@ VALUES (301, 'xinglongtai', 101, '督办一', date '2021-03-05', 'supervision', 
        (302, 'xinglongtai', 102, '督办二', date '2021-03-12', 'supervision', '已办', timestamptz '2021-03-11 18:00+08', 'xinglongtai'),
        (304, 'xinglongtai', 104, '督办三', date '2021-03-26', 'supervision', '已办', timestamptz '2021-03-27 09:00+08', 'xinglongtai'),
        (307, 'xinglongtai', 107, '督办四', date '2021-04-02', 'supervision', '', NULL, NULL);
+
+-- Co-construction days (the 15th; January's is before the programme, which
+-- begins 2021-01-26, so Q1 is due February's and March's):
+--   兴隆台: 02-15 (2 suggestions, both answered 02-20); 03-15 (5
+--     suggestions: 3 answered by 03-31 (adopted, partly, not), 1 on 04-02,
+--     1 never);
+--     03-28 rescheduled, a second day in March without suggestions
+--   双台子: 03-18 rescheduled with a reason (1 suggestion, answered 03-25)
+--   大洼, 辽东湾, 盘山: none
+INSERT INTO co_meetings (id, unit_code, held_on, rescheduled_reason, compound_ids, street, community, property,
+                         owners_committee, residents, recorded_by) OVERRIDING SYSTEM VALUE
+VALUES (401, 'xinglongtai', date '2021-02-15', '', '{101}', 1, 1, 1, 1, 5, 'hq'),
+       (402, 'xinglongtai', date '2021-03-15', '', '{101,102}', 1, 2, 1, 1, 8, 'hq'),
+       (403, 'xinglongtai', date '2021-03-28', '补充召开', '{103}', 1, 1, 1, 0, 4, 'hq'),
+       (404, 'shuangtaizi', date '2021-03-18', '15日遇降雪改期', '{109}', 1, 1, 1, 0, 6, 'hq');
+INSERT INTO suggestions (id, meeting_id, text) OVERRIDING SYSTEM VALUE
+VALUES (411, 401, '建议一'), (412, 401, '建议二'),
+       (421, 402, '建议三'), (422, 402, '建议四'), (423, 402, '建议五'), (424, 402, '建议六'),
+       (425, 402, '建议八'),
+       (441, 404, '建议七');
+INSERT INTO suggestion_answers (suggestion_id, text, adopted, answered_at, answered_by)
+VALUES (411, '已办', 'yes', timestamptz '2021-02-20 10:00+08', 'hq'),
+       (412, '已办', 'yes', timestamptz '2021-02-20 10:00+08', 'hq'),
+       (421, '已办', 'yes', timestamptz '2021-03-20 10:00+08', 'hq'),
+       (422, '部分采纳', 'partly', timestamptz '2021-03-25 10:00+08', 'hq'),
+       (423, '暂不采纳', 'no', timestamptz '2021-03-31 23:00+08', 'hq'),
+       (424, '已办', 'yes', timestamptz '2021-04-02 10:00+08', 'hq'),
+       (441, '已办', 'yes', timestamptz '2021-03-25 10:00+08', 'hq');
+
+-- Training: 兴隆台 03-10 (901, 903, and 907, recorded as an officer only in
+-- April: on March's roll all the same); bureau-wide 03-20 (901 again, 902);
+-- 兴隆台 04-12 (904, 906: after March).
+INSERT INTO trainings (id, unit_code, held_on, topic, hours, recorded_by) OVERRIDING SYSTEM VALUE
+VALUES (451, 'xinglongtai', date '2021-03-10', '执法程序', 2, 'hq'),
+       (452, 'hq', date '2021-03-20', '文明执法', 3, 'hq'),
+       (453, 'xinglongtai', date '2021-04-12', '法律法规', 2, 'hq');
+INSERT INTO training_attendees (training_id, officer_id, position)
+VALUES (451, 901, 1), (451, 903, 2), (451, 907, 3), (452, 901, 1), (452, 902, 2), (453, 904, 1), (453, 906, 2);

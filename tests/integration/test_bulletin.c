@@ -1,7 +1,9 @@
 /*
  * The supervision bulletin (督查通报, issue 12): over a data set with known
  * answers (bulletin_known.sql: 12 compounds, chosen patrol weeks, requests,
- * reports, cases closed early and late, one rework, supervision orders),
+ * reports, cases closed early and late, one rework, supervision orders,
+ * co-construction days on the 15th, moved and missed, suggestions answered
+ * in time, late and never, trainings),
  * every figure of the bulletin of 2021-03 equals the hand-computed value;
  * rates over too few cases are shown as such and not scored; a unit scored
  * on too little is not ranked. Units see their own row without the rank, hq
@@ -50,18 +52,23 @@ static const figure xinglongtai[] = {
     {"escalations", 2, 0, 0, "shown"},   /* a report and case 304 */
     {"orders", 2, 3, 66.7, "scored"},    /* the third answered a day late */
     {"illegal", 1, 0, 0, "scored"},      /* 307: zero growth missed */
+    {"meetings", 1, 1, 100, "scored"},   /* 03-15 held; 03-28 is March's second day */
+    {"suggestions", 3, 5, 60, "scored"}, /* 424 answered 04-02, after March; 425 never */
+    {"trained", 3, 5, 60, "scored"},     /* 901, 903, 907 of 901, 903-905, 907 (not 906) */
 };
 
 static const figure shuangtaizi[] = {
     {"coverage", 3, 3, 100, "scored"}, /* 112 closed on 03-20 */
-    {"boards", 2, 3, 66.7, "scored"},   {"ledger", 1, 3, 33.3, "scored"},
+    {"boards", 2, 3, 66.7, "scored"},    {"ledger", 1, 3, 33.3, "scored"},
     {"patrol", 17, 18, 94.4, "scored"}, /* 112 due 3 weeks, patrolled 2 */
-    {"patrols", 17, 0, 0, "shown"},     {"requests", 2, 2, 0, "too_few"}, /* fewer than 5 */
-    {"reports", 0, 0, 0, "none"},       {"ack_minutes", 0, 0, 0, "none"},
-    {"registered", 2, 0, 0, "shown"},   {"closure", 2, 2, 0, "too_few"},
-    {"on_time", 2, 2, 0, "too_few"},    {"rework", 0, 2, 0, "too_few"},
-    {"escalations", 0, 0, 0, "shown"},  {"orders", 0, 0, 0, "none"},
-    {"illegal", 0, 0, 100, "scored"},
+    {"patrols", 17, 0, 0, "shown"},      {"requests", 2, 2, 0, "too_few"}, /* fewer than 5 */
+    {"reports", 0, 0, 0, "none"},        {"ack_minutes", 0, 0, 0, "none"},
+    {"registered", 2, 0, 0, "shown"},    {"closure", 2, 2, 0, "too_few"},
+    {"on_time", 2, 2, 0, "too_few"},     {"rework", 0, 2, 0, "too_few"},
+    {"escalations", 0, 0, 0, "shown"},   {"orders", 0, 0, 0, "none"},
+    {"illegal", 0, 0, 100, "scored"},    {"meetings", 1, 1, 100, "scored"}, /* 03-18, rescheduled */
+    {"suggestions", 1, 1, 0, "too_few"},                                    /* fewer than 3 */
+    {"trained", 1, 1, 100, "scored"}, /* 902 at the bureau-wide training */
 };
 
 #define N_FIGURES (sizeof xinglongtai / sizeof xinglongtai[0])
@@ -129,21 +136,34 @@ static void test_known_answers(void **state)
     const Chengguan__V1__BulletinUnit *x = unit_of(r, "xinglongtai");
     check_unit(x, xinglongtai);
     assert_true(x->values[7]->value == 56); /* mean minutes to acknowledge */
-    /* (87.5×10 + 62.5×5 + 50×5 + 87.88×15 + 83.33×10 + 60×10 + 66.67×10
-     *  + 60×15 + 80×5 + 66.67×5 + 0×10) / 100 = 64.89 */
-    assert_true(x->score == 64.9);
+    /* coverage, boards, ledger, patrol, requests, reports, closure,
+     * on_time, rework, orders, illegal, meetings, suggestions, trained:
+     * (87.5×5 + 62.5×5 + 50×5 + 87.879×10 + 83.333×10 + 60×10 + 66.667×5
+     *  + 60×10 + 80×5 + 66.667×5 + 0×10 + 100×10 + 60×5 + 60×5) / 100
+     * = 6578.79 / 100 = 65.79 */
+    assert_true(x->score == 65.8);
     assert_int_equal(x->scored_weight, 100);
     assert_int_equal(x->rank, 1);
 
     const Chengguan__V1__BulletinUnit *s = unit_of(r, "shuangtaizi");
     check_unit(s, shuangtaizi);
-    /* (100×10 + 66.67×5 + 33.33×5 + 94.44×15 + 100×10) / 45 = 87.04, but 45
-     * of 100 is below 60 %: not ranked on so little */
-    assert_true(s->score == 87.0);
-    assert_int_equal(s->scored_weight, 45);
+    /* coverage, boards, ledger, patrol, illegal, meetings, trained:
+     * (100×5 + 66.667×5 + 33.333×5 + 94.444×10 + 100×10 + 100×10 + 100×5)
+     * / 50 = 4444.44 / 50 = 88.89, but 50 of 100 is below 60 %: not ranked
+     * on so little */
+    assert_true(s->score == 88.9);
+    assert_int_equal(s->scored_weight, 50);
     assert_int_equal(s->rank, 0);
-    /* nothing to count but the zero target: not ranked either */
-    assert_int_equal(unit_of(r, "dawa")->rank, 0);
+    /* no co-construction day in March: 0 of 1 month; with the zero target
+     * (100×10 + 0×10) / 20 = 50, not ranked either */
+    const Chengguan__V1__BulletinUnit *d = unit_of(r, "dawa");
+    assert_string_equal(d->values[15]->key, "meetings");
+    assert_true(d->values[15]->numerator == 0 && d->values[15]->denominator == 1);
+    assert_string_equal(d->values[15]->status, "scored");
+    assert_string_equal(d->values[16]->status, "none"); /* no suggestions made */
+    assert_true(d->score == 50.0);
+    assert_int_equal(d->scored_weight, 20);
+    assert_int_equal(d->rank, 0);
 
     /* the chart series: 5 weeks, 3 of them with 107 due too */
     size_t weeks = 0;
@@ -169,6 +189,12 @@ static void test_known_answers(void **state)
     assert_int_equal(r->n_units, 1);
     assert_true(r->units[0]->values[8]->numerator == 8); /* 300 registered in February too */
     assert_int_equal(r->units[0]->rank, 1);              /* among all units */
+    /* January's day is before the programme: February's and March's due,
+     * both held; February's 2 suggestions answered too: 5 of 7 */
+    assert_true(r->units[0]->values[15]->numerator == 2 &&
+                r->units[0]->values[15]->denominator == 2);
+    assert_true(r->units[0]->values[16]->numerator == 5 &&
+                r->units[0]->values[16]->denominator == 7);
     cg_message_free(&r->base);
 
     /* the year under way is counted up to today (Beijing) */
@@ -239,15 +265,21 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "进驻覆盖率"));
     assert_non_null(strstr(out, "87.5% (7/8)"));
     assert_non_null(strstr(out, "样本不足 (2/2)"));
-    assert_non_null(strstr(out, "64.9"));
+    assert_non_null(strstr(out, "65.8"));
     assert_non_null(strstr(out, "不排名"));
+    /* the mechanism's rows in Chinese; 双台子's one suggestion too few */
+    assert_non_null(strstr(out, "共建日开展率"));
+    assert_non_null(strstr(out, "意见建议答复率"));
+    assert_non_null(strstr(out, "执法人员培训率"));
+    assert_non_null(strstr(out, "60.0% (3/5)"));
+    assert_non_null(strstr(out, "样本不足 (1/1)"));
 
     cg_test_cli_exits(&server, 0, out, sizeof out,
                       "--as hq stats bulletin --period 2021-03 --format csv");
     assert_non_null(strstr(out, "unit,unit_name,indicator,"));
     assert_non_null(
-        strstr(out, "xinglongtai,兴隆台分局,on_time,按期结案率,3,5,0.6,60,scored,15,1"));
-    assert_non_null(strstr(out, "shuangtaizi,双台子分局,score,,,,87,87,,45,0"));
+        strstr(out, "xinglongtai,兴隆台分局,on_time,按期结案率,3,5,0.6,60,scored,10,1"));
+    assert_non_null(strstr(out, "shuangtaizi,双台子分局,score,,,,88.9,88.9,,50,0"));
 
     char path[800];
     snprintf(path, sizeof path, "%s/summary.md", server.dir);
@@ -264,7 +296,11 @@ static void test_cli_formats(void **state)
     assert_non_null(strstr(out, "# "));
     assert_non_null(strstr(out, "**87.5% (7/8)**"));
     assert_non_null(strstr(out, "**31**"));
-    assert_non_null(strstr(out, "**64.9**"));
+    assert_non_null(strstr(out, "**65.8**"));
+    assert_non_null(strstr(out, "## Co-construction days\n\n"
+                                "- months with a co-construction day: **100.0% (1/1)**\n"
+                                "- suggestions answered: **60.0% (3/5)**\n"
+                                "- officers trained: **60.0% (3/5)**\n"));
     cg_test_cli_exits(&server, 1, out, sizeof out,
                       "--as xinglongtai summary --unit xinglongtai --period 2021");
     /* the same as HTML, and another unit's summary is refused */
@@ -367,9 +403,9 @@ static void test_html_in_chromium(void **state)
     char *probe_attr = strstr(out, "data-probe=\"");
     assert_non_null(probe_attr);
     print_message("%.200s\n", probe_attr);
-    /* weekly, monthly, composite and the 15 indicators; a line for each
-     * unit with compounds due; 15 indicators and the 2 totals */
-    assert_non_null(strstr(probe_attr, "charts=18 lines=2 rows=17 table=true bad=0 "));
+    /* weekly, monthly, composite and the 18 indicators; a line for each
+     * unit with compounds due; 18 indicators and the 2 totals */
+    assert_non_null(strstr(probe_attr, "charts=21 lines=2 rows=20 table=true bad=0 "));
 
     /* and a screenshot has something drawn */
     char shot[900];

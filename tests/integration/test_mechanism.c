@@ -466,6 +466,10 @@ static void test_counts(void **state)
                       "cg_internal.unit_suggestions('panshan', '2022-01-01', '2022-12-31'))"));
     assert_true(holds("(SELECT made = 0 AND answered = 0 FROM "
                       "cg_internal.unit_suggestions('panshan', '2022-06-01', '2022-06-30'))"));
+    /* answered now, so none before a cutoff at the end of April 2022 (the
+     * bulletin's: answered by the end of its period) */
+    assert_true(holds("(SELECT made = 3 AND answered = 0 FROM cg_internal.unit_suggestions("
+                      "'panshan', '2022-04-01', '2022-04-30', '2022-05-01 00:00+08'))"));
 
     /* officers: o1 twice in June (own and bureau-wide), o2 once in June, o3
      * in July; a xinglongtai officer at the bureau-wide one counts there */
