@@ -27,6 +27,9 @@ static const struct {
     {"meetings", N_("months with a co-construction day")},
     {"suggestions", N_("suggestions answered")},
     {"trained", N_("officers trained")},
+    {"problems_found", N_("problems found")},
+    {"problems_fixed", N_("problems fixed")},
+    {"problems_open", N_("problems not fixed at the end")},
 };
 
 static const char *str(const json_t *obj, const char *key)

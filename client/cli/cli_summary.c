@@ -41,7 +41,7 @@ static const struct {
     {N_("Cases"),
      {"registered", "closure", "on_time", "rework", "illegal", "escalations", "orders"}},
     {N_("Co-construction days"), {"meetings", "suggestions", "trained"}},
-    {N_("Problem list"), {"problems_found", "problems_fixed", "problems_overdue"}},
+    {N_("Problem list"), {"problems_found", "problems_fixed", "problems_open"}},
 };
 
 static void heading(FILE *out, int html, int level, const char *text)

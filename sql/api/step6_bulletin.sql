@@ -39,7 +39,10 @@ LANGUAGE sql IMMUTABLE AS $$
            (15, 'illegal',          '新增违法建设数',     'zero',     10, 0),
            (16, 'meetings',         '共建日开展率',       'rate',     10, 1),
            (17, 'suggestions',      '意见建议答复率',     'rate',      5, 3),
-           (18, 'trained',          '执法人员培训率',     'rate',      5, 1)
+           (18, 'trained',          '执法人员培训率',     'rate',      5, 1),
+           (19, 'problems_found',   '问题清单新增问题数', 'count',     0, 0),
+           (20, 'problems_fixed',   '问题清单整改完成数', 'count',     0, 0),
+           (21, 'problems_open',    '期末未整改问题数',   'count',     0, 0)
 $$;
 
 -- 'YYYY-MM', 'YYYY-Qn' or 'YYYY' as its first and last day; CG003 on field
@@ -385,6 +388,34 @@ BEGIN
     GROUP BY u.code;
 END
 $$;
+
+-- The problem list (问题清单, sql/api/step6_campaign.sql, applied after this
+-- file), shown and not scored: the problems a unit found in the period
+-- (found), fixed in it (fixed: first marked fixed), and not fixed at its end
+-- (open_at_end), as cg_internal.unit_problems counts them.
+CREATE FUNCTION cg_internal.bulletin_problem_count(p_first date, p_last date, p_what text)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT u.code, (to_jsonb(n) ->> p_what)::numeric, NULL::numeric
+    FROM units u
+    CROSS JOIN LATERAL cg_internal.unit_problems(u.code, p_first, p_last) n
+    WHERE u.kind = 'district_unit';
+END
+$$;
+
+CREATE FUNCTION cg_internal.bulletin_problems_found(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE sql STABLE AS $$ SELECT * FROM cg_internal.bulletin_problem_count(p_first, p_last, 'found') $$;
+
+CREATE FUNCTION cg_internal.bulletin_problems_fixed(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE sql STABLE AS $$ SELECT * FROM cg_internal.bulletin_problem_count(p_first, p_last, 'fixed') $$;
+
+CREATE FUNCTION cg_internal.bulletin_problems_open(p_first date, p_last date)
+RETURNS TABLE (unit_code text, numerator numeric, denominator numeric)
+LANGUAGE sql STABLE AS $$ SELECT * FROM cg_internal.bulletin_problem_count(p_first, p_last, 'open_at_end') $$;
 
 -- ---------------------------------------------------------------------------
 -- The bulletin.

@@ -196,3 +196,19 @@ VALUES (451, 'xinglongtai', date '2021-03-10', '执法程序', 2, 'hq'),
        (453, 'xinglongtai', date '2021-04-12', '法律法规', 2, 'hq');
 INSERT INTO training_attendees (training_id, officer_id, position)
 VALUES (451, 901, 1), (451, 903, 2), (451, 907, 3), (452, 901, 1), (452, 902, 2), (453, 904, 1), (453, 906, 2);
+
+-- The problem list, 兴隆台 (shown, not scored): 461 found in February, fixed
+-- 03-05; 462 found 03-05, fixed 03-20; 463 found 03-10, never fixed; 464
+-- found 03-12, fixed 04-02; 465 found in April. March: found 3 (462-464),
+-- fixed 2 (461, 462), not fixed at its end 2 (463, 464).
+INSERT INTO problems (id, compound_id, unit_code, category, text, quick, found_on, added_by) OVERRIDING SYSTEM VALUE
+VALUES (461, 101, 'xinglongtai', 3, '楼道堆物', true, date '2021-02-20', 'hq'),
+       (462, 102, 'xinglongtai', 4, '垃圾堆放', true, date '2021-03-05', 'hq'),
+       (463, 103, 'xinglongtai', 2, '屋顶搭建', false, date '2021-03-10', 'hq'),
+       (464, 104, 'xinglongtai', 5, '占用消防通道', true, date '2021-03-12', 'hq'),
+       (465, 101, 'xinglongtai', 3, '楼道堆物', true, date '2021-04-05', 'hq');
+INSERT INTO problem_statuses (problem_id, status, set_by, set_at)
+VALUES (461, 'fixed', 'hq', timestamptz '2021-03-05 10:00+08'),
+       (462, 'in_progress', 'hq', timestamptz '2021-03-06 10:00+08'),
+       (462, 'fixed', 'hq', timestamptz '2021-03-20 10:00+08'),
+       (464, 'fixed', 'hq', timestamptz '2021-04-02 10:00+08');

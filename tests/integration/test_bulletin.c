@@ -37,38 +37,51 @@ typedef struct {
 } figure;
 
 static const figure xinglongtai[] = {
-    {"coverage", 7, 8, 87.5, "scored"},  /* 108 not entered */
-    {"boards", 5, 8, 62.5, "scored"},    /* 106 up in April, 107 lacks a phone */
-    {"ledger", 4, 8, 50, "scored"},      /* 101-104 */
-    {"patrol", 29, 33, 87.9, "scored"},  /* 4 + 3 + 20 + 2 of 6 × 5 + 3 */
-    {"patrols", 31, 0, 0, "shown"},      /* the voided one and February's not */
-    {"requests", 5, 6, 83.3, "scored"},  /* 206 late, 207 voided */
-    {"reports", 3, 5, 60, "scored"},     /* 40 and 180 minutes late */
-    {"ack_minutes", 280, 5, 0, "shown"}, /* (10 + 20 + 30 + 40 + 180) / 5 = 56 */
-    {"registered", 7, 0, 0, "shown"},    /* 301-307 */
-    {"closure", 4, 6, 66.7, "scored"},   /* 306 rejected is out */
-    {"on_time", 3, 5, 60, "scored"},     /* 302 late, 304 open */
-    {"rework", 1, 5, 80, "scored"},      /* 303 of 300-303, 305: 100 × (1 - 1/5) */
-    {"escalations", 2, 0, 0, "shown"},   /* a report and case 304 */
-    {"orders", 2, 3, 66.7, "scored"},    /* the third answered a day late */
-    {"illegal", 1, 0, 0, "scored"},      /* 307: zero growth missed */
-    {"meetings", 1, 1, 100, "scored"},   /* 03-15 held; 03-28 is March's second day */
-    {"suggestions", 3, 5, 60, "scored"}, /* 424 answered 04-02, after March; 425 never */
-    {"trained", 3, 5, 60, "scored"},     /* 901, 903, 907 of 901, 903-905, 907 (not 906) */
+    {"coverage", 7, 8, 87.5, "scored"},   /* 108 not entered */
+    {"boards", 5, 8, 62.5, "scored"},     /* 106 up in April, 107 lacks a phone */
+    {"ledger", 4, 8, 50, "scored"},       /* 101-104 */
+    {"patrol", 29, 33, 87.9, "scored"},   /* 4 + 3 + 20 + 2 of 6 × 5 + 3 */
+    {"patrols", 31, 0, 0, "shown"},       /* the voided one and February's not */
+    {"requests", 5, 6, 83.3, "scored"},   /* 206 late, 207 voided */
+    {"reports", 3, 5, 60, "scored"},      /* 40 and 180 minutes late */
+    {"ack_minutes", 280, 5, 0, "shown"},  /* (10 + 20 + 30 + 40 + 180) / 5 = 56 */
+    {"registered", 7, 0, 0, "shown"},     /* 301-307 */
+    {"closure", 4, 6, 66.7, "scored"},    /* 306 rejected is out */
+    {"on_time", 3, 5, 60, "scored"},      /* 302 late, 304 open */
+    {"rework", 1, 5, 80, "scored"},       /* 303 of 300-303, 305: 100 × (1 - 1/5) */
+    {"escalations", 2, 0, 0, "shown"},    /* a report and case 304 */
+    {"orders", 2, 3, 66.7, "scored"},     /* the third answered a day late */
+    {"illegal", 1, 0, 0, "scored"},       /* 307: zero growth missed */
+    {"meetings", 1, 1, 100, "scored"},    /* 03-15 held; 03-28 is March's second day */
+    {"suggestions", 3, 5, 60, "scored"},  /* 424 answered 04-02, after March; 425 never */
+    {"trained", 3, 5, 60, "scored"},      /* 901, 903, 907 of 901, 903-905, 907 (not 906) */
+    {"problems_found", 3, 0, 0, "shown"}, /* 462-464; 461 in February, 465 in April */
+    {"problems_fixed", 2, 0, 0, "shown"}, /* 461, 462; 464 only in April */
+    {"problems_open", 2, 0, 0, "shown"},  /* 463, 464 */
 };
 
 static const figure shuangtaizi[] = {
     {"coverage", 3, 3, 100, "scored"}, /* 112 closed on 03-20 */
-    {"boards", 2, 3, 66.7, "scored"},    {"ledger", 1, 3, 33.3, "scored"},
+    {"boards", 2, 3, 66.7, "scored"},
+    {"ledger", 1, 3, 33.3, "scored"},
     {"patrol", 17, 18, 94.4, "scored"}, /* 112 due 3 weeks, patrolled 2 */
-    {"patrols", 17, 0, 0, "shown"},      {"requests", 2, 2, 0, "too_few"}, /* fewer than 5 */
-    {"reports", 0, 0, 0, "none"},        {"ack_minutes", 0, 0, 0, "none"},
-    {"registered", 2, 0, 0, "shown"},    {"closure", 2, 2, 0, "too_few"},
-    {"on_time", 2, 2, 0, "too_few"},     {"rework", 0, 2, 0, "too_few"},
-    {"escalations", 0, 0, 0, "shown"},   {"orders", 0, 0, 0, "none"},
-    {"illegal", 0, 0, 100, "scored"},    {"meetings", 1, 1, 100, "scored"}, /* 03-18, rescheduled */
-    {"suggestions", 1, 1, 0, "too_few"},                                    /* fewer than 3 */
-    {"trained", 1, 1, 100, "scored"}, /* 902 at the bureau-wide training */
+    {"patrols", 17, 0, 0, "shown"},
+    {"requests", 2, 2, 0, "too_few"}, /* fewer than 5 */
+    {"reports", 0, 0, 0, "none"},
+    {"ack_minutes", 0, 0, 0, "none"},
+    {"registered", 2, 0, 0, "shown"},
+    {"closure", 2, 2, 0, "too_few"},
+    {"on_time", 2, 2, 0, "too_few"},
+    {"rework", 0, 2, 0, "too_few"},
+    {"escalations", 0, 0, 0, "shown"},
+    {"orders", 0, 0, 0, "none"},
+    {"illegal", 0, 0, 100, "scored"},
+    {"meetings", 1, 1, 100, "scored"},   /* 03-18, rescheduled */
+    {"suggestions", 1, 1, 0, "too_few"}, /* fewer than 3 */
+    {"trained", 1, 1, 100, "scored"},    /* 902 at the bureau-wide training */
+    {"problems_found", 0, 0, 0, "shown"},
+    {"problems_fixed", 0, 0, 0, "shown"},
+    {"problems_open", 0, 0, 0, "shown"},
 };
 
 #define N_FIGURES (sizeof xinglongtai / sizeof xinglongtai[0])
@@ -301,6 +314,10 @@ static void test_cli_formats(void **state)
                                 "- months with a co-construction day: **100.0% (1/1)**\n"
                                 "- suggestions answered: **60.0% (3/5)**\n"
                                 "- officers trained: **60.0% (3/5)**\n"));
+    assert_non_null(strstr(out, "## Problem list\n\n"
+                                "- problems found: **3**\n"
+                                "- problems fixed: **2**\n"
+                                "- problems not fixed at the end: **2**\n"));
     cg_test_cli_exits(&server, 1, out, sizeof out,
                       "--as xinglongtai summary --unit xinglongtai --period 2021");
     /* the same as HTML, and another unit's summary is refused */
@@ -403,9 +420,9 @@ static void test_html_in_chromium(void **state)
     char *probe_attr = strstr(out, "data-probe=\"");
     assert_non_null(probe_attr);
     print_message("%.200s\n", probe_attr);
-    /* weekly, monthly, composite and the 18 indicators; a line for each
-     * unit with compounds due; 18 indicators and the 2 totals */
-    assert_non_null(strstr(probe_attr, "charts=21 lines=2 rows=20 table=true bad=0 "));
+    /* weekly, monthly, composite and the 21 indicators; a line for each
+     * unit with compounds due; 21 indicators and the 2 totals */
+    assert_non_null(strstr(probe_attr, "charts=24 lines=2 rows=23 table=true bad=0 "));
 
     /* and a screenshot has something drawn */
     char shot[900];
