@@ -95,8 +95,9 @@ static cg_envelope *recv_env(subscriber *s)
     }
 }
 
-/* Connects, says Hello, subscribes after after_seq; returns head_seq. */
-static uint64_t subscribe(subscriber *s, SSL_CTX *ctx, uint64_t after_seq)
+/* Connects, says Hello, subscribes after after_seq (from the head: after
+ * nothing of the past); returns head_seq. */
+static uint64_t subscribe(subscriber *s, SSL_CTX *ctx, uint64_t after_seq, int from_head)
 {
     s->fd = tcp_connect();
     s->ssl = SSL_new(ctx);
@@ -119,6 +120,7 @@ static uint64_t subscribe(subscriber *s, SSL_CTX *ctx, uint64_t after_seq)
     cg_envelope_free(reply, NULL);
     Chengguan__V1__Subscribe sub = CHENGGUAN__V1__SUBSCRIBE__INIT;
     sub.after_seq = after_seq;
+    sub.from_head = from_head;
     chengguan__v1__envelope__init(&env);
     env.id = 2;
     env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE;
@@ -257,7 +259,7 @@ int main(int argc, char **argv)
     /* A probe learns the head seq (it asks for nothing old), then every
      * subscriber starts from there: no history, only what the run files. */
     subscriber probe;
-    uint64_t head = subscribe(&probe, ctx[0], UINT64_MAX / 2);
+    uint64_t head = subscribe(&probe, ctx[0], 0, 1);
     SSL_free(probe.ssl);
     close(probe.fd);
     cg_frame_decoder_free(&probe.frames);
@@ -266,7 +268,7 @@ int main(int argc, char **argv)
     struct pollfd *pfd = calloc((size_t)nsub, sizeof *pfd);
     double t_setup = now_ms();
     for (int i = 0; i < nsub; i++) {
-        subscribe(&subs[i], ctx[i % 2], head);
+        subscribe(&subs[i], ctx[i % 2], head, 0);
         fcntl(subs[i].fd, F_SETFL, fcntl(subs[i].fd, F_GETFL) | O_NONBLOCK);
         pfd[i] = (struct pollfd){.fd = subs[i].fd, .events = POLLIN};
     }
