@@ -6,8 +6,9 @@
 -- is the one place a change is recorded, in the change's own transaction.
 
 -- The ids a change touched or made, as "name=value" words: the request's and
--- the reply's top-level id and *_id fields (the reply's win), and for a
--- reply without an id (an import) its counts.
+-- the reply's top-level id and *_id fields (the reply's win); for a reply
+-- without an id, its counts and the name, date and kind that are its key
+-- (an account, a calendar day, a time limit, an import's counts).
 CREATE FUNCTION cg_internal.audit_summary(p_req jsonb, p_result jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     WITH fields AS (
@@ -19,10 +20,11 @@ LANGUAGE sql IMMUTABLE AS $$
           AND (k = 'id' OR k LIKE '%\_id' OR NOT (p_result ? 'id'))
     ), kept AS (
         SELECT DISTINCT ON (k) k, v FROM fields
-        WHERE jsonb_typeof(v) = 'number' AND v <> '0'::jsonb
+        WHERE (jsonb_typeof(v) = 'number' AND v <> '0'::jsonb)
+           OR (jsonb_typeof(v) = 'string' AND k IN ('name', 'date', 'kind') AND v <> '""'::jsonb)
         ORDER BY k, src DESC
     )
-    SELECT coalesce(string_agg(k || '=' || (v #>> '{}'), ' ' ORDER BY k <> 'id', k), '') FROM kept
+    SELECT coalesce(string_agg(k || '=' || left(v #>> '{}', 64), ' ' ORDER BY k <> 'id', k), '') FROM kept
 $$;
 
 -- Records the change of request p_req by a under idempotency key p_key
