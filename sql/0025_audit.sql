@@ -13,7 +13,7 @@ CREATE TABLE audit_log (
     at              timestamptz NOT NULL DEFAULT now(),   -- the transaction's time
     account         text NOT NULL REFERENCES accounts (name),
     cert_sha256     text CHECK (cert_sha256 ~ '^[0-9a-f]{64}$'),  -- of the client certificate
-    request_id      numeric(20) CHECK (request_id > 0),  -- the Envelope id on its connection (uint64)
+    request_id      bigint CHECK (request_id > 0),       -- the Envelope id on its connection (the wire check keeps it below 2^63)
     idempotency_key bytea NOT NULL,
     request_type    text NOT NULL,                       -- the route, as in the server log: 'case.move'
     method          text NOT NULL,                       -- the cg_api function: 'case_move'

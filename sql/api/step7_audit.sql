@@ -36,7 +36,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO audit_log (account, cert_sha256, request_id, idempotency_key, request_type, method, summary)
     VALUES (a.name, nullif(current_setting('cg.cert_sha256', true), ''),
-            nullif(current_setting('cg.request_id', true), '')::numeric,
+            nullif(current_setting('cg.request_id', true), '')::bigint,
             p_key, coalesce(nullif(current_setting('cg.request_type', true), ''), p_method), p_method,
             cg_internal.audit_summary(p_req, p_result));
 END

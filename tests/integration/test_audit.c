@@ -21,12 +21,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "envelope.h"
 #include "harness.h"
 #include "proto_json.h"
 #include "reply_map.h"
 
 #include "chengguan/v1/audit.pb-c.h"
 #include "chengguan/v1/envelope.pb-c.h"
+#include "chengguan/v1/ledger.pb-c.h"
 
 static cg_test_server server;
 static char out[1 << 17];
@@ -453,6 +455,44 @@ static void test_retry_and_refusal(void **state)
     (void)state;
 }
 
+/* A request id is the client's to choose: the largest the wire check lets
+ * through (2^63 - 1) is recorded as it is and the log stays readable. */
+static void test_largest_request_id(void **state)
+{
+    cg_test_raw r;
+    cg_test_raw_open_as(&r, &server, "shuangtaizi");
+    assert_true(cg_test_raw_hello(&r));
+    Chengguan__V1__Officer o = CHENGGUAN__V1__OFFICER__INIT;
+    o.name = "大号员";
+    o.unit = "shuangtaizi";
+    o.phone = "13600007777";
+    uint8_t key[16] = {0xdd, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    Chengguan__V1__OfficerAdd add = CHENGGUAN__V1__OFFICER_ADD__INIT;
+    add.officer = &o;
+    add.idempotency_key.data = key;
+    add.idempotency_key.len = sizeof key;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.id = INT64_MAX;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_OFFICER_ADD;
+    env.officer_add = &add;
+    assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    cg_envelope *got = cg_test_raw_recv(&r, 10000);
+    assert_non_null(got);
+    if (got->body_case == CHENGGUAN__V1__ENVELOPE__BODY_ERROR)
+        fail_msg("%s", got->error->message);
+    assert_int_equal(got->body_case, CHENGGUAN__V1__ENVELOPE__BODY_OFFICER);
+    assert_true(got->id == INT64_MAX);
+    cg_envelope_free(got, NULL);
+    cg_test_raw_close(&r);
+
+    json_t *all = audit_entries("hq", "{\"account\": \"shuangtaizi\"}");
+    assert_int_equal(json_array_size(all), 1);
+    assert_true(json_integer_value(json_object_get(json_array_get(all, 0), "request_id")) ==
+                INT64_MAX);
+    json_decref(all);
+    (void)state;
+}
+
 static void test_append_only(void **state)
 {
     size_t before = count_of("dawa");
@@ -528,6 +568,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk),
         cmocka_unit_test(test_retry_and_refusal),
+        cmocka_unit_test(test_largest_request_id),
         cmocka_unit_test(test_append_only),
         cmocka_unit_test(test_who_reads),
     };
