@@ -451,7 +451,7 @@ static void test_retry_and_refusal(void **state)
     protobuf_c_message_free_unpacked(m, NULL);
     assert_int_equal(count_of("dawa"), before + 1);
     assert_true(
-        cg_test_log_has(&server, "account=dawa", "method=compound.enter", "NOT_FOUND", NULL));
+        cg_test_log_wait(&server, "account=dawa", "method=compound.enter", "NOT_FOUND", NULL));
     (void)state;
 }
 
