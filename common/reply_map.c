@@ -106,6 +106,7 @@ static const struct {
     {B(CAMPAIGN_ACTION_LIST), B(CAMPAIGN_ACTION_LIST_REPLY)},
     {B(CAMPAIGN_STATUS), B(CAMPAIGN_STATUS_REPLY)},
     {B(CAMPAIGN_ENTRIES), B(CAMPAIGN_ENTRIES_REPLY)},
+    {B(AUDIT_LIST), B(AUDIT_LIST_REPLY)},
 };
 
 int cg_is_push(Chengguan__V1__Envelope__BodyCase body)

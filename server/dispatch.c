@@ -9,6 +9,7 @@
 #include "request.h"
 #include "route.h"
 #include "server.h"
+#include "services/audit_service.h"
 #include "services/campaign_service.h"
 #include "services/case_service.h"
 #include "services/evidence_service.h"
@@ -30,7 +31,7 @@ static const cg_route_table *const tables[] = {
     &cg_hello_routes,    &cg_events_routes,   &cg_system_routes,   &cg_ledger_routes,
     &cg_patrol_routes,   &cg_report_routes,   &cg_calendar_routes, &cg_case_routes,
     &cg_people_routes,   &cg_evidence_routes, &cg_order_routes,    &cg_mechanism_routes,
-    &cg_campaign_routes, &cg_bulletin_routes,
+    &cg_campaign_routes, &cg_bulletin_routes, &cg_audit_routes,
 };
 
 /* Stands in for the route of a frame that names none, for logs. */

@@ -140,5 +140,7 @@ extern const cg_cli_command cg_cli_cmd_stats;
 extern const cg_cli_command cg_cli_cmd_summary;
 extern const cg_cli_command cg_cli_cmd_problem;
 extern const cg_cli_command cg_cli_cmd_campaign;
+/* step 7 */
+extern const cg_cli_command cg_cli_cmd_audit;
 
 #endif

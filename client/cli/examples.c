@@ -51,6 +51,8 @@ static const struct {
     {"stats bulletin", "chengguan --as supervision stats bulletin --period 2021-Q2 --format html "
                        "-o 督查通报-2021-Q2.html   # 第二季度督查通报"},
     {"summary", "chengguan --as dawa summary --unit 大洼分局 --period 2021-03 -o 三月工作总结.md"},
+    {"audit list", "chengguan --as supervision audit list --account dawa --from 2026-12-01 "
+                   "--type case.move   # 大洼分局自12月1日起的案件流转"},
     {"problem add", "chengguan problem add --compound 12 --category 5 --text 消防通道堆放杂物 "
                     "--quick no --found 2021-06-03"},
     {"problem plan", "chengguan problem plan 7 --measures 通知业主限期清理，逾期依法处理 "

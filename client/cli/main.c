@@ -25,7 +25,8 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_decision,   &cg_cli_cmd_training,
     &cg_cli_cmd_practice,   &cg_cli_cmd_problem,
     &cg_cli_cmd_campaign,   &cg_cli_cmd_stats,
-    &cg_cli_cmd_summary,    NULL,
+    &cg_cli_cmd_summary,    &cg_cli_cmd_audit, /* step 7 */
+    NULL,
 };
 // clang-format on
 

@@ -8,6 +8,7 @@
 #include "route.h"
 #include "server.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,8 +112,11 @@ static void send_query(cg_request *r, char *text)
         cg_request_fail(r, CG_ECANCELLED, NULL, NULL);
         return;
     }
-    const char *params[] = {r->session->account, text};
-    int rc = cg_db_query(r->server->db, r->route->sql, 2, params, on_result, r);
+    char id[24];
+    snprintf(id, sizeof id, "%" PRIu64, r->id);
+    const char *params[] = {r->session->account, text, r->session->cert_fingerprint, id,
+                            r->route->name};
+    int rc = cg_db_query(r->server->db, r->route->sql, 5, params, on_result, r);
     free(text);
     if (rc != 0)
         on_result(r, rc, NULL);

@@ -1,8 +1,9 @@
 /*
  * Requests answered by one SQL function: the request message goes to
  * PostgreSQL as JSON ($2, keyed by proto field names), with the account name
- * ($1); the function does the whole change in its one transaction (row
- * scope, validation, history, idempotency) and returns the reply as JSON.
+ * ($1) and, for the audit log, who asked and which request ($3-$5); the
+ * function does the whole change in its one transaction (row scope,
+ * validation, history, idempotency, audit) and returns the reply as JSON.
  * Errors it raises with SQLSTATE CG0NN reach the client as wire code NN
  * with the function's message and column (the field at fault).
  */
@@ -15,11 +16,15 @@
 void cg_sql_call(cg_request *r, const cg_envelope *env);
 
 /* A route answered by the SQL function cg_api.FUNCTION(account, request);
- * flags as in route.h. */
+ * flags as in route.h. The connection's certificate fingerprint ($3), the
+ * request's id ($4) and the route's name ($5) are set for the transaction
+ * first, for the audit log (sql/api/step7_audit.sql). */
 // clang-format off
 #define CG_SQL_ROUTE_FLAGS(body, name, roles, function, flags) \
     {CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call, \
-     "SELECT cg_api." function "($1, $2::jsonb)", flags}
+     "WITH ctx AS MATERIALIZED (SELECT set_config('cg.cert_sha256', $3, true), " \
+     "set_config('cg.request_id', $4, true), set_config('cg.request_type', $5, true)) " \
+     "SELECT cg_api." function "($1, $2::jsonb) FROM ctx", flags}
 // clang-format on
 #define CG_SQL_ROUTE(body, name, roles, function) CG_SQL_ROUTE_FLAGS(body, name, roles, function, 0)
 

@@ -464,11 +464,23 @@ BEGIN
 END
 $$;
 
+-- Completes the change idem_begin started: stores its reply for retries
+-- and records it in the audit log (step7_audit.sql), both in the change's
+-- transaction. Every mutating request ends here, so nothing is recorded
+-- twice (a retry returns from idem_begin) and no change goes unrecorded.
 CREATE FUNCTION cg_internal.idem_end(a accounts, p_req jsonb, p_result jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_key bytea := cg_internal.idem_key(p_req);
+    v_method text;
 BEGIN
     UPDATE idempotency_keys SET result = p_result
-    WHERE account = a.name AND key = cg_internal.idem_key(p_req);
+    WHERE account = a.name AND key = v_key AND result IS NULL
+    RETURNING method INTO v_method;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'idem_end without idem_begin (account %)', a.name;
+    END IF;
+    PERFORM cg_internal.audit_record(a, v_key, v_method, p_req, p_result);
     RETURN p_result;
 END
 $$;
