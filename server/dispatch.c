@@ -120,7 +120,7 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
         return;
     }
     r->env = env; /* freed when r ends, maybe inside the handler */
-    r->size = len;
+    r->unpacked = budget.used;
     int code;
     const char *why;
     if (env->id == 0) {

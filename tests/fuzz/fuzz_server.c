@@ -75,10 +75,14 @@ void cg_fuzz_server_payload(const uint8_t *payload, size_t len)
         size_t cost = json_peak;
         json_release(text); /* json_dumps allocates with jansson's allocator */
         json_decref(j);
-        size_t bound = CG_FUZZ_JSON_PER_UNPACKED * (size_t)c->max_unpacked_bytes;
+        int on_loop = budget.used <= CG_INLINE_JSON_UNPACKED_BYTES;
+        size_t bound = on_loop ? CG_FUZZ_JSON_ON_LOOP
+                               : CG_FUZZ_JSON_PER_UNPACKED * (size_t)c->max_unpacked_bytes;
         if (cost > bound) {
-            fprintf(stderr, "fuzz: %zu-byte request became %zu bytes of JSON (bound %zu)\n", len,
-                    cost, bound);
+            fprintf(stderr,
+                    "fuzz: %zu-byte request (%zu bytes unpacked) became %zu bytes of JSON%s "
+                    "(bound %zu)\n",
+                    len, budget.used, cost, on_loop ? " on the loop" : "", bound);
             abort();
         }
     }

@@ -19,12 +19,15 @@ const cg_config *cg_fuzz_config(void);
  * One frame's payload through the server: unpacked with the allocator
  * capped at max_unpacked_bytes, checked on the wire with the request limits
  * (request_limits.h), then made into the JSON text the SQL function gets.
- * Aborts (a finding) when the JSON takes more memory than
- * CG_FUZZ_JSON_PER_UNPACKED times what unpacking was allowed.
+ * Aborts (a finding) when making the JSON takes more memory than
+ * CG_FUZZ_JSON_ON_LOOP for a request the server converts on its loop, or
+ * CG_FUZZ_JSON_PER_UNPACKED times max_unpacked_bytes for any request.
  */
 void cg_fuzz_server_payload(const uint8_t *payload, size_t len);
 
-/* The JSON tree and text a request may cost, in units of max_unpacked_bytes. */
+/* What the JSON (tree and text) of one request may cost: on the loop, a few
+ * milliseconds of work; anywhere, in units of max_unpacked_bytes. */
+#define CG_FUZZ_JSON_ON_LOOP      (2u * 1024 * 1024)
 #define CG_FUZZ_JSON_PER_UNPACKED 4
 
 #endif
