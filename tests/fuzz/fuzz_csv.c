@@ -2,8 +2,10 @@
  * libFuzzer target: `compound import` reading a CSV file as the CLI does
  * (cli_compound.c read_import): the bytes decoded (UTF-8 or GB18030,
  * csv.c), split into records, made into a CompoundImport's JSON
- * (compound_csv.c) and into the message that is sent. What the CLI would
- * send must pass the server's wire check for text (valid UTF-8, no NUL).
+ * (compound_csv.c) and into the message that is sent. An import the file
+ * reader accepts must make a message (its problems are reported by line
+ * before that), and what the CLI would send must pass the server's wire
+ * check for text (valid UTF-8, no NUL).
  * The records must also survive being written and read again
  * (cg_csv_write_row, as export writes them).
  */
@@ -87,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cg_proto_from_json(&chengguan__v1__compound_import__descriptor, req, why, sizeof why);
     json_decref(req);
     if (m == NULL)
-        return 0;
+        abort(); /* a problem of the file that no line was blamed for */
     size_t n = protobuf_c_message_get_packed_size(m);
     uint8_t *wire = malloc(n + 1);
     if (wire == NULL)
