@@ -109,6 +109,14 @@ static void *ping_loop(void *arg)
     return NULL;
 }
 
+/* Starts p pinging on a thread of its own, then opens r as hq past Hello. */
+static void open_beside_pinger(cg_test_raw *r, pinger *p, pthread_t *th)
+{
+    assert_int_equal(pthread_create(th, NULL, ping_loop, p), 0);
+    open_as(r, "hq");
+    assert_true(cg_test_raw_hello(r));
+}
+
 static void expect_error(cg_test_raw *r, uint64_t id, int code, const char *field)
 {
     cg_envelope *env = cg_test_raw_recv(r, 60000);
@@ -162,10 +170,8 @@ static void test_hostile_imports_are_bounded(void **state)
 {
     pinger p = {0};
     pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, ping_loop, &p), 0);
     cg_test_raw r;
-    open_as(&r, "hq");
-    assert_true(cg_test_raw_hello(&r));
+    open_beside_pinger(&r, &p, &th);
     long rss0 = status_kb("VmRSS");
 
     /* At the frame limit (4 MB): two million empty rows. */
@@ -228,10 +234,8 @@ static void test_small_frames_with_large_json(void **state)
 {
     pinger p = {0};
     pthread_t th;
-    assert_int_equal(pthread_create(&th, NULL, ping_loop, &p), 0);
     cg_test_raw r;
-    open_as(&r, "hq");
-    assert_true(cg_test_raw_hello(&r));
+    open_beside_pinger(&r, &p, &th);
     long long t0 = cg_test_now_ms();
     enum { N = 16 };
     for (uint64_t id = 2; id < 2 + N; id++) {
