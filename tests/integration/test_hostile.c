@@ -259,7 +259,9 @@ static void test_small_frames_with_large_json(void **state)
                   N, ms, p.pings, p.worst_ms, p.failures);
     assert_int_equal(p.failures, 0);
     assert_true(p.pings > 0);
-    assert_true(p.worst_ms < 500); /* generous: before, over a second */
+    /* Generous (ASan on a loaded machine: 361 ms; the thread pool takes
+     * CPU from the loop); before, 2.2 s in a RelWithDebInfo build. */
+    assert_true(p.worst_ms < 1000);
 }
 
 static void test_large_frame_before_welcome(void **state)
