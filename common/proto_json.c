@@ -250,8 +250,14 @@ static int field_from(ctx *c, ProtobufCMessage *m, const ProtobufCFieldDescripto
     if (json_is_null(j))
         return 0;
     if (f->label != PROTOBUF_C_LABEL_REPEATED) {
-        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-            MEMBER(uint32_t, m, f->quantifier_offset) = f->id;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            /* The members share one slot: a second would overwrite (and
+             * leak) the first. */
+            uint32_t *which = &MEMBER(uint32_t, m, f->quantifier_offset);
+            if (*which != 0)
+                return fail(c, "another member of its oneof is set");
+            *which = f->id;
+        }
         return value_from(c, f, j, (char *)m + f->offset);
     }
     if (!json_is_array(j))

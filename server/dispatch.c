@@ -7,6 +7,7 @@
 #include "hello.h"
 #include "reply_map.h"
 #include "request.h"
+#include "request_limits.h"
 #include "route.h"
 #include "server.h"
 #include "services/audit_service.h"
@@ -65,21 +66,11 @@ static const char *refusal(const cg_session *s, const cg_route *r, int *code)
     return NULL;
 }
 
-/* The most elements a repeated field of a request may have: an import's
- * rows have their own limit. */
-static size_t max_items(const ProtobufCFieldDescriptor *f, void *arg)
-{
-    const cg_config *cfg = arg;
-    return (size_t)(f->descriptor == &chengguan__v1__import_row__descriptor
-                        ? cfg->max_import_rows
-                        : cfg->max_request_items);
-}
-
 /* Refuses what the wire check finds (proto_check.h); 0 when it finds
  * nothing. The path is given from inside the body ("compound.name"). */
 static int refuse_content(cg_request *r, const cg_envelope *env, const uint8_t *payload, size_t len)
 {
-    cg_proto_limits limits = {max_items, (void *)r->server->cfg};
+    cg_proto_limits limits = cg_request_limits(r->server->cfg);
     char path[160], why[128];
     int code = cg_proto_check(&chengguan__v1__envelope__descriptor, payload, len, &limits, path,
                               sizeof path, why, sizeof why);
@@ -130,7 +121,7 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
         return;
     }
     r->env = env; /* freed when r ends, maybe inside the handler */
-    r->size = len;
+    r->unpacked = budget.used;
     int code;
     const char *why;
     if (env->id == 0) {

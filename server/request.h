@@ -25,7 +25,7 @@ typedef struct cg_request {
     const cg_route *route; /* what is asked; its name goes in the logs */
     uint64_t started_ns;   /* uv_hrtime() at dispatch */
     cg_envelope *env;      /* the request, owned: freed when it ends (or dropped earlier) */
-    size_t size;           /* its payload's bytes on the wire */
+    size_t unpacked;       /* bytes its unpacked message took (what its JSON costs scales with) */
 } cg_request;
 
 /* Allocates a request for envelope id on s and links it in. */

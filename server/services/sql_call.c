@@ -4,6 +4,7 @@
 #include "error.h"
 #include "log.h"
 #include "proto_json.h"
+#include "request_limits.h"
 #include "reply_map.h"
 #include "route.h"
 #include "server.h"
@@ -12,10 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Requests up to this size are turned into JSON on the loop: it takes well
- * under a millisecond. */
-#define INLINE_BYTES (64 * 1024)
 
 #define MAX_PARAMS 16
 
@@ -147,7 +144,7 @@ void cg_sql_call(cg_request *r, const cg_envelope *env)
 {
     /* A large request (an import) would hold the loop for a while: its JSON
      * is made on libuv's thread pool, so other clients keep their latency. */
-    conversion *c = r->size > INLINE_BYTES ? malloc(sizeof *c) : NULL;
+    conversion *c = r->unpacked > CG_INLINE_JSON_UNPACKED_BYTES ? malloc(sizeof *c) : NULL;
     if (c == NULL) {
         send_query(r, request_json(cg_envelope_body(env)));
         return;

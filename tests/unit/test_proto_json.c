@@ -112,12 +112,24 @@ static void test_bad_input_names_the_field(void **state)
                  "missing[1]: not a string");
 }
 
+/* Found by fuzz_json (corpus/fuzz_json/envelope-two-bodies): the second
+ * member of a oneof overwrote the first, which leaked. */
+static void test_two_members_of_a_oneof_are_refused(void **state)
+{
+    expect_error(&chengguan__v1__envelope__descriptor, "{\"id\": 7, \"ping\": {}, \"pong\": {}}",
+                 "pong: another member of its oneof is set");
+    expect_error(&chengguan__v1__envelope__descriptor,
+                 "{\"ping\": {\"payload\": \"00\"}, \"error\": {\"code\": \"x\"}}",
+                 "error: another member of its oneof is set");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_of_nested_and_repeated),
         cmocka_unit_test(test_missing_keys_and_nulls_are_defaults),
         cmocka_unit_test(test_bad_input_names_the_field),
+        cmocka_unit_test(test_two_members_of_a_oneof_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
