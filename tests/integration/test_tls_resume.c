@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "harness.h"
 
@@ -157,6 +158,11 @@ static time_t short_lived_cert(const char *cert, const char *key, int seconds)
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
     X509_set_issuer_name(x, X509_get_subject_name(ca));
     X509_set_pubkey(x, pkey);
+    /* A login certificate names clientAuth (the server requires it). */
+    X509_EXTENSION *eku = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, "clientAuth");
+    assert_non_null(eku);
+    assert_int_equal(X509_add_ext(x, eku, -1), 1);
+    X509_EXTENSION_free(eku);
     assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
 
     f = fopen(cert, "w");
