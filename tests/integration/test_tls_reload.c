@@ -4,7 +4,8 @@
  * its connection is open is cut off once the new CRL is seen (here by the
  * timer, tls_reload_interval = 1s); a CRL past its nextUpdate refuses new
  * handshakes but keeps live ones, and a fresh one is picked up without a
- * restart; a file that does not load keeps what was loaded before.
+ * restart; a renewed server certificate is served without a restart; a
+ * file that does not load keeps what was loaded before.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -171,6 +172,57 @@ static void test_unloadable_file_keeps_old_context(void **state)
     assert_int_equal(cg_test_server_stop(&t), 0);
 }
 
+/* The certificate the server presents now equals the one in path. */
+static int serves(const cg_test_server *t, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    X509 *want = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(want);
+    cg_test_raw r;
+    cg_test_raw_open_as(&r, t, "hq");
+    X509 *got = SSL_get0_peer_certificate(r.ssl);
+    int same = got != NULL && X509_cmp(got, want) == 0;
+    cg_test_raw_close(&r);
+    X509_free(want);
+    return same;
+}
+
+/* The operator renews the server certificate (same key, new certificate,
+ * renamed over the old file): new connections get it, the open one goes on. */
+static void test_server_certificate_renewed(void **state)
+{
+    cg_test_server t;
+    cg_test_server_share(&t, &server, "tls_reload_cert");
+    char pki[700], crt[800], ini[2048], cmd[8192];
+    cg_test_pki(&server, "", pki, sizeof pki);
+    snprintf(crt, sizeof crt, "%s/server.crt", t.dir);
+    snprintf(cmd, sizeof cmd, "cp '%s/server.crt' '%s/server.key' '%s/'", pki, pki, t.dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(ini, sizeof ini, "tls_cert = %s\ntls_key = %s/server.key\ntls_reload_interval = 1s\n",
+             crt, t.dir);
+    cg_test_server_start(&t, ini);
+    assert_true(serves(&t, crt));
+    cg_client *live = cg_test_connect(&t, "hq");
+
+    snprintf(
+        cmd, sizeof cmd,
+        "cd '%s' && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n"
+        "extendedKeyUsage=serverAuth\\n' >renew.ext"
+        " && openssl req -new -key server.key -subj '/O=chengguan dev/CN=localhost' 2>/dev/null"
+        " | openssl x509 -req -sha256 -days 30 -CA '%s/ca.crt' -CAkey '%s/ca.key'"
+        " -set_serial 0x%llx -extfile renew.ext -out renewed.crt 2>/dev/null"
+        " && mv renewed.crt server.crt",
+        t.dir, pki, pki, (unsigned long long)time(NULL));
+    assert_int_equal(system(cmd), 0);
+    assert_true(cg_test_log_wait(&t, "event=tls_reloaded", "trigger=\"files changed\"", NULL));
+    assert_true(serves(&t, crt));
+    ping_ok(live);
+    cg_client_free(live);
+    assert_int_equal(cg_test_server_stop(&t), 0);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "tls_reload", 0);
@@ -181,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_sighup_keeps_connections),
         cmocka_unit_test(test_revoked_while_connected),
         cmocka_unit_test(test_stale_crl_then_fresh),
+        cmocka_unit_test(test_server_certificate_renewed),
         cmocka_unit_test(test_unloadable_file_keeps_old_context),
     };
     return CG_TEST_RUN(&server, ini, tests);
