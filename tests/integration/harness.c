@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <openssl/pem.h>
 
 static void die(const char *fmt, ...)
 {
@@ -701,6 +702,43 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
         cg_message_free(cg_test_call(t, account, &en.base, 0, NULL));
     }
     return id;
+}
+
+char *cg_test_read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 65536, n = 0, got;
+    char *text = malloc(cap + 1);
+    assert_non_null(text);
+    while ((got = fread(text + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            text = realloc(text, (cap *= 2) + 1);
+            assert_non_null(text);
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    text[n] = '\0';
+    return text;
+}
+
+void cg_test_dev_ca(const cg_test_server *t, X509 **cert, EVP_PKEY **key)
+{
+    char path[700];
+    FILE *f = fopen(cg_test_pki(t, "ca.crt", path, sizeof path), "r");
+    assert_non_null(f);
+    *cert = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    f = fopen(cg_test_pki(t, "ca.key", path, sizeof path), "r");
+    assert_non_null(f);
+    *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(*cert);
+    assert_non_null(*key);
 }
 
 void cg_test_issue_cert(const cg_test_server *t, const char *name)

@@ -152,6 +152,17 @@ uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category,
  * (scripts/dev-pki.sh --account). */
 void cg_test_issue_cert(const cg_test_server *t, const char *name);
 
+/* The whole file at path as a string, NUL bytes turned into spaces (the
+ * output of a program that also printed binary replies); malloc'd. Fails
+ * the test when it cannot be read. */
+char *cg_test_read_text(const char *path);
+
+/* The dev CA's certificate and key (pki/ca.crt, ca.key), for tests that
+ * sign their own certificates or CRLs. Free with X509_free, EVP_PKEY_free. */
+struct x509_st;
+struct evp_pkey_st;
+void cg_test_dev_ca(const cg_test_server *t, struct x509_st **cert, struct evp_pkey_st **key);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 

@@ -44,16 +44,7 @@ static char *s_client(const char *rel, const char *opts, const char *input)
              input, server.port, cg_test_pki(&server, "ca.crt", ca, sizeof ca), creds, opts, out,
              out);
     assert_int_not_equal(system(cmd), -1);
-    FILE *f = fopen(out, "rb");
-    assert_non_null(f);
-    static char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    for (size_t i = 0; i < n; i++)
-        if (text[i] == '\0')
-            text[i] = ' ';
-    text[n] = '\0';
-    return strdup(text);
+    return cg_test_read_text(out);
 }
 
 static void expect(const char *text, const char *what, int present)

@@ -83,17 +83,10 @@ static void test_revoked_while_connected(void **state)
  * (through a rename: the server never reads half of it). */
 static void write_crl(const char *path, int seconds)
 {
-    char ca_cert[700], ca_key[700], tmp[800];
-    FILE *f = fopen(cg_test_pki(&server, "ca.crt", ca_cert, sizeof ca_cert), "r");
-    assert_non_null(f);
-    X509 *ca = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    f = fopen(cg_test_pki(&server, "ca.key", ca_key, sizeof ca_key), "r");
-    assert_non_null(f);
-    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(ca);
-    assert_non_null(key);
+    char tmp[800];
+    X509 *ca;
+    EVP_PKEY *key;
+    cg_test_dev_ca(&server, &ca, &key);
 
     X509_CRL *crl = X509_CRL_new();
     assert_non_null(crl);
@@ -104,7 +97,7 @@ static void write_crl(const char *path, int seconds)
     X509_CRL_set1_nextUpdate(crl, next);
     assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
     snprintf(tmp, sizeof tmp, "%s.new", path);
-    f = fopen(tmp, "w");
+    FILE *f = fopen(tmp, "w");
     assert_non_null(f);
     PEM_write_X509_CRL(f, crl);
     fclose(f);

@@ -73,17 +73,7 @@ static char *s_client(const char *cert, const char *key, const char *opts)
              requests, HQ_SUBJECT, out, server.port, cert, key,
              cg_test_pki(&server, "ca.crt", ca, sizeof ca), opts, out);
     assert_int_not_equal(system(cmd), -1);
-    FILE *f = fopen(out, "rb");
-    assert_non_null(f);
-    static char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    /* The replies are binary: make the text searchable. */
-    for (size_t i = 0; i < n; i++)
-        if (text[i] == '\0')
-            text[i] = ' ';
-    text[n] = '\0';
-    return strdup(text);
+    return cg_test_read_text(out);
 }
 
 /* s_client as hq saving its session, then resuming it: "Reused", and the
@@ -131,17 +121,9 @@ static void test_resumption_tls12(void **state)
  * seconds, written to cert and key; returns when it expires. */
 static time_t short_lived_cert(const char *cert, const char *key, int seconds)
 {
-    char ca_cert[700], ca_key[700];
-    FILE *f = fopen(cg_test_pki(&server, "ca.crt", ca_cert, sizeof ca_cert), "r");
-    assert_non_null(f);
-    X509 *ca = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    f = fopen(cg_test_pki(&server, "ca.key", ca_key, sizeof ca_key), "r");
-    assert_non_null(f);
-    EVP_PKEY *ca_pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(ca);
-    assert_non_null(ca_pkey);
+    X509 *ca;
+    EVP_PKEY *ca_pkey;
+    cg_test_dev_ca(&server, &ca, &ca_pkey);
 
     EVP_PKEY *pkey = EVP_EC_gen("P-256");
     X509 *x = X509_new();
@@ -165,7 +147,7 @@ static time_t short_lived_cert(const char *cert, const char *key, int seconds)
     X509_EXTENSION_free(eku);
     assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
 
-    f = fopen(cert, "w");
+    FILE *f = fopen(cert, "w");
     assert_non_null(f);
     PEM_write_X509(f, x);
     fclose(f);
