@@ -117,16 +117,31 @@ static void check_dates(cg_tls_reload *r, int always)
     r->cert_state = cert_state;
 }
 
-/* Closes the live sessions whose certificate no longer verifies against the
- * current context: revoked by a newer CRL, expired, or from a CA no longer
- * trusted. */
-static void recheck_sessions(cg_tls_reload *r)
+/* Why the certificate of x is no longer accepted, or NULL. After a reload
+ * the whole verification (a signature per session); between reloads only
+ * the dates, which is all that can have changed. */
+static const char *rejected(cg_server *s, cg_session *x, int reloaded)
+{
+    const char *why = NULL;
+    if (reloaded) {
+        cg_tls_recheck_peer(s->tls, x->tls.ssl, &why);
+        return why;
+    }
+    X509 *cert = SSL_get0_peer_certificate(x->tls.ssl);
+    if (cert != NULL && X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0)
+        why = X509_verify_cert_error_string(X509_V_ERR_CERT_HAS_EXPIRED);
+    return why;
+}
+
+/* Closes the live sessions whose certificate is no longer accepted: revoked
+ * by a newer CRL, expired, or from a CA no longer trusted. */
+static void recheck_sessions(cg_tls_reload *r, int reloaded)
 {
     cg_server *s = r->server;
     for (cg_session *x = s->sessions; x != NULL; x = x->next) {
         const char *why;
         if (x->state == CG_SESSION_HANDSHAKE || x->state == CG_SESSION_CLOSING ||
-            !x->tls.established || cg_tls_recheck_peer(s->tls, x->tls.ssl, &why) == 0)
+            !x->tls.established || (why = rejected(s, x, reloaded)) == NULL)
             continue;
         cg_log_line l;
         cg_log_begin(&l, CG_LOG_WARN, "certificate_no_longer_valid");
@@ -151,7 +166,7 @@ static void reload(cg_tls_reload *r, int forced)
     const cg_config *cfg = s->cfg;
     unsigned char now[32];
     digest_files(cfg, now);
-    int changed = memcmp(now, r->loaded, sizeof now) != 0;
+    int changed = memcmp(now, r->loaded, sizeof now) != 0, reloaded = 0;
     if (forced || (changed && memcmp(now, r->failed, sizeof now) != 0)) {
         char err[512];
         SSL_CTX *ctx = cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl,
@@ -167,12 +182,13 @@ static void reload(cg_tls_reload *r, int forced)
             SSL_CTX_free(s->tls); /* sessions made with it keep their reference */
             s->tls = ctx;
             memcpy(r->loaded, now, sizeof now);
+            reloaded = 1;
             cg_log_kv(CG_LOG_INFO, "tls_reloaded", "trigger", forced ? "SIGHUP" : "files changed",
                       CG_LOG_END);
         }
     }
     check_dates(r, forced);
-    recheck_sessions(r);
+    recheck_sessions(r, reloaded);
 }
 
 static void on_sighup(uv_signal_t *h, int signum)

@@ -6,9 +6,10 @@
  * (OpenSSL counts its references), new ones get the new one, and tickets
  * keep resuming (the ticket keys carry over).
  *
- * On every look, the certificate of each live session is verified again
- * against the current context: one revoked by the new CRL, or expired since,
- * is told UNAUTHENTICATED and closed. A CRL past its nextUpdate makes every
+ * After every reload the certificate of each live session is verified again
+ * against the new context, and on every look its expiry is checked: one
+ * revoked by the new CRL, or expired since, is told UNAUTHENTICATED and
+ * closed. A CRL past its nextUpdate makes every
  * new handshake fail (fail closed) but closes no live session; it is logged
  * as an error until a fresh one is loaded.
  */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 static void die(const char *fmt, ...)
 {
@@ -739,6 +740,50 @@ void cg_test_dev_ca(const cg_test_server *t, X509 **cert, EVP_PKEY **key)
     fclose(f);
     assert_non_null(*cert);
     assert_non_null(*key);
+}
+
+time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
+                                int seconds)
+{
+    X509 *ca;
+    EVP_PKEY *ca_pkey;
+    cg_test_dev_ca(t, &ca, &ca_pkey);
+
+    EVP_PKEY *pkey = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    assert_non_null(pkey);
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL));
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    time_t expires = time(NULL) + seconds;
+    X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &expires);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"chengguan dev", -1,
+                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(ca));
+    X509_set_pubkey(x, pkey);
+    /* A login certificate names clientAuth (the server requires it). */
+    X509_EXTENSION *eku = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, "clientAuth");
+    assert_non_null(eku);
+    assert_int_equal(X509_add_ext(x, eku, -1), 1);
+    X509_EXTENSION_free(eku);
+    assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
+
+    FILE *f = fopen(cert, "w");
+    assert_non_null(f);
+    PEM_write_X509(f, x);
+    fclose(f);
+    f = fopen(key, "w");
+    assert_non_null(f);
+    PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
+    fclose(f);
+    X509_free(x);
+    X509_free(ca);
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_free(ca_pkey);
+    return expires;
 }
 
 void cg_test_issue_cert(const cg_test_server *t, const char *name)

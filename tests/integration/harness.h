@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 typedef struct {
     char name[64];
@@ -162,6 +163,12 @@ char *cg_test_read_text(const char *path);
 struct x509_st;
 struct evp_pkey_st;
 void cg_test_dev_ca(const cg_test_server *t, struct x509_st **cert, struct evp_pkey_st **key);
+
+/* A certificate for hq's subject (with clientAuth) signed by the dev CA,
+ * valid for the next seconds, written with its key to cert and key;
+ * returns when it expires. */
+time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
+                                int seconds);
 
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);

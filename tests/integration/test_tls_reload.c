@@ -2,10 +2,11 @@
  * The server's certificates and CRL over time (server/tls_reload.h): SIGHUP
  * reloads them without dropping a connection; a certificate revoked while
  * its connection is open is cut off once the new CRL is seen (here by the
- * timer, tls_reload_interval = 1s); a CRL past its nextUpdate refuses new
- * handshakes but keeps live ones, and a fresh one is picked up without a
- * restart; a renewed server certificate is served without a restart; a
- * file that does not load keeps what was loaded before.
+ * timer, tls_reload_interval = 1s), and so is one that expires while
+ * connected; a CRL past its nextUpdate refuses new handshakes but keeps live
+ * ones, and a fresh one is picked up without a restart; a renewed server
+ * certificate is served without a restart; a file that does not load keeps
+ * what was loaded before.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -77,6 +78,28 @@ static void test_revoked_while_connected(void **state)
     expect_refused(&server, "reload-revoked");
     ping_ok(other); /* everyone else keeps their connection */
     cg_client_free(other);
+}
+
+/* Between reloads only the dates are looked at: a certificate that expires
+ * while connected is cut off by the timer. */
+static void test_expired_while_connected(void **state)
+{
+    char cert[800], key[800];
+    snprintf(cert, sizeof cert, "%s/short.crt", server.dir);
+    snprintf(key, sizeof key, "%s/short.key", server.dir);
+    time_t expires = cg_test_short_lived_cert(&server, cert, key, 3);
+    cg_client_options o = cg_test_options(&server, "hq");
+    o.cert_file = cert;
+    o.key_file = key;
+    cg_client *c = NULL;
+    assert_int_equal(cg_client_connect(&c, &o), 0);
+    ping_ok(c);
+    while (time(NULL) <= expires)
+        sleep(1);
+    assert_true(cg_test_log_wait(&server, "event=certificate_no_longer_valid",
+                                 "reason=\"certificate has expired\"", NULL));
+    assert_int_not_equal(cg_ping(c, "ok", 2, NULL), 0);
+    cg_client_free(c);
 }
 
 /* Writes a CRL of the dev CA revoking nothing, due in `seconds`, to path
@@ -225,6 +248,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sighup_keeps_connections),
         cmocka_unit_test(test_revoked_while_connected),
+        cmocka_unit_test(test_expired_while_connected),
         cmocka_unit_test(test_stale_crl_then_fresh),
         cmocka_unit_test(test_server_certificate_renewed),
         cmocka_unit_test(test_unloadable_file_keeps_old_context),

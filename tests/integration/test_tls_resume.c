@@ -16,10 +16,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "harness.h"
 
@@ -117,51 +113,6 @@ static void test_resumption_tls12(void **state)
     resume_as_hq("-tls1_2");
 }
 
-/* A certificate for hq's subject signed by the test CA, valid for the next
- * seconds, written to cert and key; returns when it expires. */
-static time_t short_lived_cert(const char *cert, const char *key, int seconds)
-{
-    X509 *ca;
-    EVP_PKEY *ca_pkey;
-    cg_test_dev_ca(&server, &ca, &ca_pkey);
-
-    EVP_PKEY *pkey = EVP_EC_gen("P-256");
-    X509 *x = X509_new();
-    assert_non_null(pkey);
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL));
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    time_t expires = time(NULL) + seconds;
-    X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &expires);
-    X509_NAME *name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"chengguan dev", -1,
-                               -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
-    X509_set_issuer_name(x, X509_get_subject_name(ca));
-    X509_set_pubkey(x, pkey);
-    /* A login certificate names clientAuth (the server requires it). */
-    X509_EXTENSION *eku = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, "clientAuth");
-    assert_non_null(eku);
-    assert_int_equal(X509_add_ext(x, eku, -1), 1);
-    X509_EXTENSION_free(eku);
-    assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
-
-    FILE *f = fopen(cert, "w");
-    assert_non_null(f);
-    PEM_write_X509(f, x);
-    fclose(f);
-    f = fopen(key, "w");
-    assert_non_null(f);
-    PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
-    fclose(f);
-    X509_free(x);
-    X509_free(ca);
-    EVP_PKEY_free(pkey);
-    EVP_PKEY_free(ca_pkey);
-    return expires;
-}
-
 /* A ticket does not outlive its certificate: once the certificate has
  * expired the session is not resumed, and the full handshake fails. */
 static void test_expired_certificate_not_resumed(void **state)
@@ -170,7 +121,7 @@ static void test_expired_certificate_not_resumed(void **state)
     snprintf(cert, sizeof cert, "%s/short.crt", server.dir);
     snprintf(key, sizeof key, "%s/short.key", server.dir);
     snprintf(sess, sizeof sess, "%s/short.sess", server.dir);
-    time_t expires = short_lived_cert(cert, key, 6);
+    time_t expires = cg_test_short_lived_cert(&server, cert, key, 6);
 
     snprintf(opts, sizeof opts, "-sess_out '%s'", sess);
     char *first = s_client(cert, key, opts);
