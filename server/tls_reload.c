@@ -215,6 +215,9 @@ int cg_tls_reload_init(cg_tls_reload *r, cg_server *server)
         cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, CG_LOG_END);
         return -1;
     }
+    if (cfg->tls_crl[0] == '\0')
+        cg_log_kv(CG_LOG_WARN, "tls_crl_not_set", "effect",
+                  "a revoked client certificate can connect until it expires", CG_LOG_END);
     check_dates(r, 0);
     return 0;
 }
