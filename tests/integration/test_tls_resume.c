@@ -2,10 +2,12 @@
  * TLS session resumption against the real server, with `openssl s_client`
  * as the client that caches sessions (as Java, Go and Python clients do):
  * a saved session resumes (TLS 1.3 and 1.2), the resumed connection is
- * still the certificate's account, and a session whose certificate has
+ * still the certificate's account, a certificate reload (SIGHUP) keeps
+ * sessions resumable, and a session whose certificate has
  * expired since is not resumed: the full handshake that follows fails.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,9 +74,10 @@ static char *s_client(const char *cert, const char *key, const char *opts)
     return cg_test_read_text(out);
 }
 
-/* s_client as hq saving its session, then resuming it: "Reused", and the
- * resumed connection answers WhoAmI for hq. */
-static void resume_as_hq(const char *version)
+/* s_client as hq saving its session, then resuming it (after a SIGHUP
+ * reload of the certificates when reload): "Reused", and the resumed
+ * connection answers WhoAmI for hq. */
+static void resume_as_hq(const char *version, int reload)
 {
     char cert[700], key[700], opts[900], sess[800];
     cg_test_pki(&server, "clients/hq.crt", cert, sizeof cert);
@@ -89,6 +92,10 @@ static void resume_as_hq(const char *version)
     free(first);
     assert_true(fresh);
     assert_true(answered);
+    if (reload) { /* the ticket keys carry over */
+        assert_int_equal(kill(server.pid, SIGHUP), 0);
+        assert_true(cg_test_log_wait(&server, "event=tls_reloaded", NULL));
+    }
 
     snprintf(opts, sizeof opts, "%s -sess_in '%s'", version, sess);
     char *again = s_client(cert, key, opts);
@@ -105,12 +112,17 @@ static void resume_as_hq(const char *version)
 
 static void test_resumption_tls13(void **state)
 {
-    resume_as_hq("-tls1_3");
+    resume_as_hq("-tls1_3", 0);
+}
+
+static void test_resumption_across_reload(void **state)
+{
+    resume_as_hq("-tls1_3", 1);
 }
 
 static void test_resumption_tls12(void **state)
 {
-    resume_as_hq("-tls1_2");
+    resume_as_hq("-tls1_2", 0);
 }
 
 /* A ticket does not outlive its certificate: once the certificate has
@@ -145,6 +157,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resumption_tls13),
         cmocka_unit_test(test_resumption_tls12),
+        cmocka_unit_test(test_resumption_across_reload),
         cmocka_unit_test(test_expired_certificate_not_resumed),
     };
     return CG_TEST_RUN(&server, NULL, tests);
