@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -235,6 +236,7 @@ void cg_tls_reload_start(cg_tls_reload *r)
 
 void cg_tls_reload_stop(cg_tls_reload *r)
 {
-    uv_close((uv_handle_t *)&r->sighup, NULL);
+    uv_close((uv_handle_t *)&r->sighup, NULL); /* libuv restores SIG_DFL: */
+    signal(SIGHUP, SIG_IGN); /* a terminal closed while stopping must not kill the server */
     uv_close((uv_handle_t *)&r->timer, NULL);
 }
