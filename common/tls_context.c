@@ -39,7 +39,11 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
     if (ctx == NULL)
         return fail(NULL, err, errlen, "SSL_CTX_new", NULL);
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
+                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_cipher_list(ctx, CG_TLS12_CIPHERS) != 1 ||
+        SSL_CTX_set_ciphersuites(ctx, CG_TLS13_CIPHERSUITES) != 1)
+        return fail(ctx, err, errlen, "cannot set the cipher suites", NULL);
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1)
         return fail(ctx, err, errlen, "cannot load certificate", cert_file);
@@ -53,6 +57,28 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
 }
 
 /*
+ * Verifies cert (with the untrusted chain the peer sent, may be NULL) now
+ * against store, as a full handshake of a client would: chain, expiry, CRL,
+ * clientAuth usage. X509_V_OK or the verification error.
+ */
+static int verify_client_now(X509_STORE *store, X509 *cert, STACK_OF(X509) * chain,
+                             const X509_VERIFY_PARAM *param)
+{
+    X509_STORE_CTX *v = X509_STORE_CTX_new();
+    int ready = v != NULL && X509_STORE_CTX_init(v, store, cert, chain) == 1 &&
+                X509_STORE_CTX_set_default(v, "ssl_client") == 1 &&
+                (param == NULL || X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(v), param) == 1);
+    int rc = X509_V_ERR_UNSPECIFIED;
+    if (ready && X509_verify_cert(v) == 1)
+        rc = X509_V_OK;
+    else if (ready && X509_STORE_CTX_get_error(v) != X509_V_OK)
+        rc = X509_STORE_CTX_get_error(v);
+    X509_STORE_CTX_free(v);
+    ERR_clear_error();
+    return rc;
+}
+
+/*
  * Whether a session from a ticket may be resumed: only when its peer
  * certificate still verifies now against the context's store (expiry, CRL,
  * chain), as a full handshake would check it. A resumed handshake sends no
@@ -61,18 +87,8 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
 static int still_verifies(SSL *ssl, SSL_SESSION *sess)
 {
     X509 *cert = SSL_SESSION_get0_peer(sess);
-    if (cert == NULL)
-        return 0;
-    X509_STORE_CTX *v = X509_STORE_CTX_new();
-    int ok =
-        v != NULL &&
-        X509_STORE_CTX_init(v, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), cert, NULL) == 1 &&
-        X509_STORE_CTX_set_default(v, "ssl_client") == 1 &&
-        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(v), SSL_get0_param(ssl)) == 1 &&
-        X509_verify_cert(v) == 1;
-    X509_STORE_CTX_free(v);
-    ERR_clear_error();
-    return ok;
+    return cert != NULL && verify_client_now(SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), cert,
+                                             NULL, SSL_get0_param(ssl)) == X509_V_OK;
 }
 
 /* OpenSSL's decisions, except that a ticket whose certificate no longer
@@ -112,6 +128,24 @@ static int enable_tickets(SSL_CTX *ctx)
            SSL_CTX_set_session_ticket_cb(ctx, NULL, on_ticket, NULL) == 1;
 }
 
+/*
+ * OpenSSL accepts a client certificate without any extended key usage
+ * extension; ours must name clientAuth, so a server certificate or one made
+ * for signing documents is not a login.
+ */
+static int require_client_auth(int ok, X509_STORE_CTX *v)
+{
+    if (!ok || X509_STORE_CTX_get_error_depth(v) != 0)
+        return ok;
+    X509 *leaf = X509_STORE_CTX_get_current_cert(v);
+    if (leaf == NULL || !(X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) ||
+        !(X509_get_extended_key_usage(leaf) & XKU_SSL_CLIENT)) {
+        X509_STORE_CTX_set_error(v, X509_V_ERR_INVALID_PURPOSE);
+        return 0;
+    }
+    return 1;
+}
+
 SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const char *ca_file,
                            const char *crl_file, char *err, size_t errlen)
 {
@@ -119,6 +153,9 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
     if (ctx == NULL)
         return NULL;
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    /* On the store, not the SSL_CTX: every verification with it (handshake,
+     * ticket, cg_tls_recheck_peer) then requires clientAuth. */
+    X509_STORE_set_verify_cb(SSL_CTX_get_cert_store(ctx), require_client_auth);
     STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca_file);
     if (names != NULL)
         SSL_CTX_set_client_CA_list(ctx, names);
@@ -131,6 +168,30 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
     if (!enable_tickets(ctx))
         return fail(ctx, err, errlen, "cannot set up session tickets", NULL);
     return ctx;
+}
+
+int cg_tls_recheck_peer(SSL_CTX *ctx, SSL *ssl, const char **why)
+{
+    X509 *cert = SSL_get0_peer_certificate(ssl);
+    int rc = cert == NULL
+                 ? X509_V_ERR_UNSPECIFIED
+                 : verify_client_now(SSL_CTX_get_cert_store(ctx), cert,
+                                     SSL_get_peer_cert_chain(ssl), SSL_CTX_get0_param(ctx));
+    /* A stale or missing CRL says nothing about this certificate. */
+    if (rc == X509_V_ERR_CRL_HAS_EXPIRED || rc == X509_V_ERR_CRL_NOT_YET_VALID ||
+        rc == X509_V_ERR_UNABLE_TO_GET_CRL)
+        rc = X509_V_OK;
+    *why = rc == X509_V_OK ? NULL : X509_verify_cert_error_string(rc);
+    return rc == X509_V_OK ? 0 : -1;
+}
+
+int cg_tls_carry_ticket_keys(SSL_CTX *to, SSL_CTX *from)
+{
+    unsigned char keys[80]; /* name, HMAC and AES keys: OpenSSL 3's layout */
+    int ok = SSL_CTX_get_tlsext_ticket_keys(from, keys, sizeof keys) == 1 &&
+             SSL_CTX_set_tlsext_ticket_keys(to, keys, sizeof keys) == 1;
+    OPENSSL_cleanse(keys, sizeof keys);
+    return ok ? 0 : -1;
 }
 
 /* --- the client's last session ---------------------------------------------- */

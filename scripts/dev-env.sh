@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dev-env.sh — the whole development set-up behind `make run`, in VARDIR:
-#   VARDIR/pki              dev PKI (scripts/dev-pki.sh)
+#   VARDIR/pki              dev PKI (scripts/dev-pki.sh; server certificate renewed near expiry, CRL)
 #   VARDIR/pg               private PostgreSQL cluster, database `chengguan` (scripts/dev-db.sh)
 #   VARDIR/chengguand.ini   server configuration (written only if missing)
 # then applies the migrations (chengguand --migrate), loads sql/dev/accounts.sql
@@ -51,6 +51,7 @@ listen = 127.0.0.1:7443
 tls_cert = $var/pki/server.crt
 tls_key = $var/pki/server.key
 tls_ca = $var/pki/ca.crt
+tls_crl = $var/pki/crl.pem
 database = $conninfo
 db_pool_size = 4
 log_format = logfmt
@@ -59,6 +60,10 @@ INI
     chmod 644 "$tmp"
     mv -f "$tmp" "$ini"
     say "wrote $ini"
+elif ! grep -qE '^[[:space:]]*tls_crl[[:space:]]*=' "$ini"; then
+    # an ini from before the dev PKI had a CRL
+    echo "tls_crl = $var/pki/crl.pem" >>"$ini"
+    say "added tls_crl to $ini"
 fi
 
 # 4. schema and reference data

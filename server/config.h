@@ -14,8 +14,9 @@ typedef struct {
     char *tls_cert;
     char *tls_key;
     char *tls_ca;
-    char *tls_crl;  /* optional: "" for none */
-    char *database; /* libpq conninfo */
+    char *tls_crl;               /* optional: "" for none */
+    int64_t tls_reload_interval; /* ms: how often the TLS files are looked at */
+    char *database;              /* libpq conninfo */
     int64_t db_pool_size;
     int64_t db_queue_size;
     int64_t max_connections;

@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "  -h, --help          this text\n"
             "\n"
             "Signals: SIGTERM or SIGINT stop accepting, finish requests in flight, and exit 0;\n"
-            "SIGHUP is ignored.\n");
+            "SIGHUP loads tls_cert, tls_key, tls_ca and tls_crl again without dropping\n"
+            "connections (they are also looked at every tls_reload_interval).\n");
 }
 
 /* Descriptors besides the connections: the pool, the event stream, the
@@ -150,7 +151,9 @@ int main(int argc, char **argv)
         status = 1;
     } else {
         signal(SIGPIPE, SIG_IGN);
-        signal(SIGHUP, SIG_IGN); /* no reload yet: a closed terminal must not stop the server */
+        /* Until the server's own handler (tls_reload.c) takes over: a closed
+         * terminal must not stop it. */
+        signal(SIGHUP, SIG_IGN);
         raise_fd_limit(&cfg);
         /* From here on a stalled stderr must not stall the loop. */
         if (cg_log_start_writer() != 0)

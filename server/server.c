@@ -5,7 +5,6 @@
 #include "error.h"
 #include "log.h"
 #include "session.h"
-#include "tls_context.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -200,12 +199,8 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     s->cfg = cfg;
     json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];
-    s->tls =
-        cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);
-    if (s->tls == NULL) {
-        cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, CG_LOG_END);
+    if (cg_tls_reload_init(&s->tls_reload, s) != 0)
         return -1;
-    }
     if (listen_on(s) != 0) {
         SSL_CTX_free(s->tls);
         return -1;
@@ -246,6 +241,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     s->account_timer.data = s;
     uv_timer_start(&s->account_timer, on_account_timer, (uint64_t)cfg->account_check_interval,
                    (uint64_t)cfg->account_check_interval);
+    cg_tls_reload_start(&s->tls_reload);
     cg_escalation_start(&s->escalation, s);
     return 0;
 }
@@ -301,6 +297,7 @@ void cg_server_stop(cg_server *s, int exit_code)
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->account_timer, NULL);
+    cg_tls_reload_stop(&s->tls_reload);
     for (cg_session *x = s->sessions; x != NULL; x = x->next) {
         if (x->state != CG_SESSION_READY)
             cg_session_close(x);

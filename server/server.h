@@ -10,6 +10,7 @@
 #include "escalation.h"
 #include "events.h"
 #include "pending.h"
+#include "tls_reload.h"
 
 #include <openssl/ssl.h>
 #include <uv.h>
@@ -19,7 +20,8 @@ typedef struct cg_session cg_session;
 typedef struct cg_server {
     uv_loop_t *loop;
     const cg_config *cfg;
-    SSL_CTX *tls;
+    SSL_CTX *tls;             /* for new sessions; replaced by reload */
+    cg_tls_reload tls_reload; /* SIGHUP, the timer, live sessions re-checked */
     cg_db *db;
     cg_events events;         /* the event stream's listener and fan-out */
     cg_escalation escalation; /* the deadline timer of the reports */

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "request.h"
 #include "server.h"
+#include "tls_context.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,6 +355,15 @@ static void handshake_done(cg_session *s)
     if (cg_tls_session_peer(&s->tls, s->cert_subject, sizeof s->cert_subject,
                             s->cert_fingerprint) != 0) {
         log_event(s, CG_LOG_WARN, "handshake_failed", "reason", "no peer certificate");
+        cg_session_close(s);
+        return;
+    }
+    /* Begun before a reload, verified against the files loaded before it:
+     * verified again against the current ones (a CRL revoking it). */
+    const char *why;
+    if (SSL_get_SSL_CTX(s->tls.ssl) != s->server->tls &&
+        cg_tls_recheck_peer(s->server->tls, s->tls.ssl, &why) != 0) {
+        log_event(s, CG_LOG_WARN, "handshake_failed", "reason", why);
         cg_session_close(s);
         return;
     }

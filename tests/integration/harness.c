@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 static void die(const char *fmt, ...)
 {
@@ -701,6 +703,87 @@ uint64_t cg_test_make_compound(const cg_test_server *t, const char *account, con
         cg_message_free(cg_test_call(t, account, &en.base, 0, NULL));
     }
     return id;
+}
+
+char *cg_test_read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 65536, n = 0, got;
+    char *text = malloc(cap + 1);
+    assert_non_null(text);
+    while ((got = fread(text + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            text = realloc(text, (cap *= 2) + 1);
+            assert_non_null(text);
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    text[n] = '\0';
+    return text;
+}
+
+void cg_test_dev_ca(const cg_test_server *t, X509 **cert, EVP_PKEY **key)
+{
+    char path[700];
+    FILE *f = fopen(cg_test_pki(t, "ca.crt", path, sizeof path), "r");
+    assert_non_null(f);
+    *cert = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    f = fopen(cg_test_pki(t, "ca.key", path, sizeof path), "r");
+    assert_non_null(f);
+    *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(*cert);
+    assert_non_null(*key);
+}
+
+time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
+                                int seconds)
+{
+    X509 *ca;
+    EVP_PKEY *ca_pkey;
+    cg_test_dev_ca(t, &ca, &ca_pkey);
+
+    EVP_PKEY *pkey = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    assert_non_null(pkey);
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL));
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    time_t expires = time(NULL) + seconds;
+    X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &expires);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"chengguan dev", -1,
+                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(ca));
+    X509_set_pubkey(x, pkey);
+    /* A login certificate names clientAuth (the server requires it). */
+    X509_EXTENSION *eku = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, "clientAuth");
+    assert_non_null(eku);
+    assert_int_equal(X509_add_ext(x, eku, -1), 1);
+    X509_EXTENSION_free(eku);
+    assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
+
+    FILE *f = fopen(cert, "w");
+    assert_non_null(f);
+    PEM_write_X509(f, x);
+    fclose(f);
+    f = fopen(key, "w");
+    assert_non_null(f);
+    PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
+    fclose(f);
+    X509_free(x);
+    X509_free(ca);
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_free(ca_pkey);
+    return expires;
 }
 
 void cg_test_issue_cert(const cg_test_server *t, const char *name)

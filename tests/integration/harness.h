@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 typedef struct {
     char name[64];
@@ -151,6 +152,23 @@ uint64_t cg_test_file_report(cg_client *c, uint64_t compound, uint32_t category,
 /* A development certificate for a new account, as an operator issues it
  * (scripts/dev-pki.sh --account). */
 void cg_test_issue_cert(const cg_test_server *t, const char *name);
+
+/* The whole file at path as a string, NUL bytes turned into spaces (the
+ * output of a program that also printed binary replies); malloc'd. Fails
+ * the test when it cannot be read. */
+char *cg_test_read_text(const char *path);
+
+/* The dev CA's certificate and key (pki/ca.crt, ca.key), for tests that
+ * sign their own certificates or CRLs. Free with X509_free, EVP_PKEY_free. */
+struct x509_st;
+struct evp_pkey_st;
+void cg_test_dev_ca(const cg_test_server *t, struct x509_st **cert, struct evp_pkey_st **key);
+
+/* A certificate for hq's subject (with clientAuth) signed by the dev CA,
+ * valid for the next seconds, written with its key to cert and key;
+ * returns when it expires. */
+time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
+                                int seconds);
 
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -116,7 +117,7 @@ static void test_longest_account_and_unit_names(void **state)
     const char *unit = "u1234567890123456789012345678901";
     assert_int_equal(strlen(account), CG_ACCOUNT_NAME_MAX);
     assert_int_equal(strlen(unit), CG_UNIT_CODE_MAX);
-    char sql[1024], cmd[4096], ca[700], cakey[700], crt[800], key[800];
+    char sql[1024], cmd[8192], ca[700], cakey[700], crt[800], key[800];
     snprintf(sql, sizeof sql,
              "INSERT INTO units (code, name_zh, kind) VALUES ('%s', '最长的单位', 'section');"
              "INSERT INTO accounts (name, role, unit_code, cert_subject) VALUES "
@@ -125,13 +126,16 @@ static void test_longest_account_and_unit_names(void **state)
     assert_int_equal(cg_test_sql(&server, sql), 0);
     snprintf(crt, sizeof crt, "%s/longest.crt", server.dir);
     snprintf(key, sizeof key, "%s/longest.key", server.dir);
+    /* A login certificate names clientAuth (the server requires it). */
     snprintf(cmd, sizeof cmd,
              "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out %s 2>/dev/null"
+             " && echo extendedKeyUsage=clientAuth >%s.ext"
              " && openssl req -new -key %s -subj '/O=chengguan dev/CN=%s' 2>/dev/null"
-             " | openssl x509 -req -sha256 -days 2 -CA %s -CAkey %s -CAcreateserial -out %s"
-             " 2>/dev/null",
-             key, key, account, cg_test_pki(&server, "ca.crt", ca, sizeof ca),
-             cg_test_pki(&server, "ca.key", cakey, sizeof cakey), crt);
+             " | openssl x509 -req -sha256 -days 2 -CA %s -CAkey %s -set_serial 0x%llx"
+             " -extfile %s.ext -out %s 2>/dev/null",
+             key, crt, key, account, cg_test_pki(&server, "ca.crt", ca, sizeof ca),
+             cg_test_pki(&server, "ca.key", cakey, sizeof cakey), (unsigned long long)getpid(), crt,
+             crt);
     assert_int_equal(system(cmd), 0);
 
     cg_client_options o = cg_test_options(&server, "hq");

@@ -2,10 +2,12 @@
  * TLS session resumption against the real server, with `openssl s_client`
  * as the client that caches sessions (as Java, Go and Python clients do):
  * a saved session resumes (TLS 1.3 and 1.2), the resumed connection is
- * still the certificate's account, and a session whose certificate has
+ * still the certificate's account, a certificate reload (SIGHUP) keeps
+ * sessions resumable, and a session whose certificate has
  * expired since is not resumed: the full handshake that follows fails.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,9 +18,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include "harness.h"
 
@@ -72,22 +71,13 @@ static char *s_client(const char *cert, const char *key, const char *opts)
              requests, HQ_SUBJECT, out, server.port, cert, key,
              cg_test_pki(&server, "ca.crt", ca, sizeof ca), opts, out);
     assert_int_not_equal(system(cmd), -1);
-    FILE *f = fopen(out, "rb");
-    assert_non_null(f);
-    static char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    /* The replies are binary: make the text searchable. */
-    for (size_t i = 0; i < n; i++)
-        if (text[i] == '\0')
-            text[i] = ' ';
-    text[n] = '\0';
-    return strdup(text);
+    return cg_test_read_text(out);
 }
 
-/* s_client as hq saving its session, then resuming it: "Reused", and the
- * resumed connection answers WhoAmI for hq. */
-static void resume_as_hq(const char *version)
+/* s_client as hq saving its session, then resuming it (after a SIGHUP
+ * reload of the certificates when reload): "Reused", and the resumed
+ * connection answers WhoAmI for hq. */
+static void resume_as_hq(const char *version, int reload)
 {
     char cert[700], key[700], opts[900], sess[800];
     cg_test_pki(&server, "clients/hq.crt", cert, sizeof cert);
@@ -102,6 +92,10 @@ static void resume_as_hq(const char *version)
     free(first);
     assert_true(fresh);
     assert_true(answered);
+    if (reload) { /* the ticket keys carry over */
+        assert_int_equal(kill(server.pid, SIGHUP), 0);
+        assert_true(cg_test_log_wait(&server, "event=tls_reloaded", NULL));
+    }
 
     snprintf(opts, sizeof opts, "%s -sess_in '%s'", version, sess);
     char *again = s_client(cert, key, opts);
@@ -118,60 +112,17 @@ static void resume_as_hq(const char *version)
 
 static void test_resumption_tls13(void **state)
 {
-    resume_as_hq("-tls1_3");
+    resume_as_hq("-tls1_3", 0);
+}
+
+static void test_resumption_across_reload(void **state)
+{
+    resume_as_hq("-tls1_3", 1);
 }
 
 static void test_resumption_tls12(void **state)
 {
-    resume_as_hq("-tls1_2");
-}
-
-/* A certificate for hq's subject signed by the test CA, valid for the next
- * seconds, written to cert and key; returns when it expires. */
-static time_t short_lived_cert(const char *cert, const char *key, int seconds)
-{
-    char ca_cert[700], ca_key[700];
-    FILE *f = fopen(cg_test_pki(&server, "ca.crt", ca_cert, sizeof ca_cert), "r");
-    assert_non_null(f);
-    X509 *ca = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    f = fopen(cg_test_pki(&server, "ca.key", ca_key, sizeof ca_key), "r");
-    assert_non_null(f);
-    EVP_PKEY *ca_pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(ca);
-    assert_non_null(ca_pkey);
-
-    EVP_PKEY *pkey = EVP_EC_gen("P-256");
-    X509 *x = X509_new();
-    assert_non_null(pkey);
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)time(NULL));
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    time_t expires = time(NULL) + seconds;
-    X509_time_adj_ex(X509_getm_notAfter(x), 0, 0, &expires);
-    X509_NAME *name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"chengguan dev", -1,
-                               -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)"hq", -1, -1, 0);
-    X509_set_issuer_name(x, X509_get_subject_name(ca));
-    X509_set_pubkey(x, pkey);
-    assert_true(X509_sign(x, ca_pkey, EVP_sha256()) > 0);
-
-    f = fopen(cert, "w");
-    assert_non_null(f);
-    PEM_write_X509(f, x);
-    fclose(f);
-    f = fopen(key, "w");
-    assert_non_null(f);
-    PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL, NULL);
-    fclose(f);
-    X509_free(x);
-    X509_free(ca);
-    EVP_PKEY_free(pkey);
-    EVP_PKEY_free(ca_pkey);
-    return expires;
+    resume_as_hq("-tls1_2", 0);
 }
 
 /* A ticket does not outlive its certificate: once the certificate has
@@ -182,7 +133,7 @@ static void test_expired_certificate_not_resumed(void **state)
     snprintf(cert, sizeof cert, "%s/short.crt", server.dir);
     snprintf(key, sizeof key, "%s/short.key", server.dir);
     snprintf(sess, sizeof sess, "%s/short.sess", server.dir);
-    time_t expires = short_lived_cert(cert, key, 6);
+    time_t expires = cg_test_short_lived_cert(&server, cert, key, 6);
 
     snprintf(opts, sizeof opts, "-sess_out '%s'", sess);
     char *first = s_client(cert, key, opts);
@@ -206,6 +157,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resumption_tls13),
         cmocka_unit_test(test_resumption_tls12),
+        cmocka_unit_test(test_resumption_across_reload),
         cmocka_unit_test(test_expired_certificate_not_resumed),
     };
     return CG_TEST_RUN(&server, NULL, tests);
