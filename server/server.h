@@ -10,6 +10,7 @@
 #include "escalation.h"
 #include "events.h"
 #include "pending.h"
+#include "rate.h"
 
 #include <openssl/ssl.h>
 #include <uv.h>
@@ -33,6 +34,7 @@ typedef struct cg_server {
     int nsessions;            /* until freed */
     int nopen;                /* not closing: what max_connections counts */
     cg_pending pending;       /* sessions before Welcome */
+    cg_rate rate;             /* max_request_rate per account */
     uint64_t next_session_id;
     int stopping;
     int db_closing;

@@ -100,6 +100,25 @@ int cg_test_sql(cg_test_server *t, const char *sql)
     return sh("psql -q -X -v ON_ERROR_STOP=1 '%s' -f '%s' >/dev/null", t->conninfo, path);
 }
 
+long long cg_test_sql_int(cg_test_server *t, const char *sql)
+{
+    char path[800], cmd[2048], line[64];
+    snprintf(path, sizeof path, "%s/query_int.sql", t->dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("cannot write %s", path);
+    fputs(sql, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "psql -q -X -At -v ON_ERROR_STOP=1 '%s' -f '%s' 2>/dev/null",
+             t->conninfo, path);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return -1;
+    char *got = fgets(line, sizeof line, p);
+    int rc = pclose(p);
+    return got != NULL && rc == 0 ? strtoll(line, NULL, 10) : -1;
+}
+
 static void write_config(cg_test_server *t, const char *extra_ini);
 
 void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_cluster)

@@ -60,6 +60,10 @@ int cg_test_server_run(cg_test_server *t, const char *args);
 /* Runs SQL on the test's database with psql; returns psql's exit status. */
 int cg_test_sql(cg_test_server *t, const char *sql);
 
+/* The first column of the first row of a query on the test's database as a
+ * number (psql -At); -1 when psql fails or prints nothing. */
+long long cg_test_sql_int(cg_test_server *t, const char *sql);
+
 /* Stops / starts the test's private cluster. */
 void cg_test_pg_stop(cg_test_server *t);
 void cg_test_pg_start(cg_test_server *t);

@@ -1,8 +1,11 @@
 /*
- * Limits on what peers control: connections in all and per account, and
- * the output buffer of a peer that stops reading (cut off alone).
+ * Limits on what peers control: connections in all and per account, the
+ * output buffer of a peer that stops reading (cut off alone), requests in
+ * flight per connection, and the request rate of an account across its
+ * connections.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +19,26 @@
 
 static cg_test_server server;
 
+/* Connects as account, retrying while the server still counts connections
+ * that have just closed against the limits. */
+static cg_client *connect_when_free(const char *account)
+{
+    cg_client_options o = cg_test_options(&server, account);
+    long long deadline = cg_test_now_ms() + 10000;
+    cg_client *c;
+    int rc;
+    do {
+        c = NULL;
+        rc = cg_client_connect(&c, &o);
+        if (rc != 0) {
+            cg_client_free(c);
+            usleep(20000);
+        }
+    } while (rc != 0 && cg_test_now_ms() < deadline);
+    assert_int_equal(rc, 0);
+    return c;
+}
+
 static void test_connections_per_account(void **state)
 {
     cg_client *a = cg_test_connect(&server, "dawa");
@@ -28,16 +51,7 @@ static void test_connections_per_account(void **state)
     cg_client *other = cg_test_connect(&server, "panshan");
     cg_client_free(other);
     cg_client_free(a);
-    long long deadline = cg_test_now_ms() + 10000;
-    int rc;
-    do {
-        c = NULL;
-        rc = cg_client_connect(&c, &o);
-        if (rc != 0)
-            cg_client_free(c);
-    } while (rc != 0 && cg_test_now_ms() < deadline);
-    assert_int_equal(rc, 0);
-    cg_client_free(c);
+    cg_client_free(connect_when_free("dawa"));
     cg_client_free(b);
 }
 
@@ -100,6 +114,107 @@ static void test_slow_reader_cut_off_alone(void **state)
     cg_test_raw_close(&r);
 }
 
+/* WhoAmI calls on c until one is refused; returns how many succeeded
+ * (at most max). */
+static int whoami_until_refused(cg_client *c, int max)
+{
+    cg_whoami_reply me;
+    int ok = 0;
+    while (ok < max && cg_whoami(c, &me) == 0)
+        ok++;
+    return ok;
+}
+
+static void test_request_rate_per_account(void **state)
+{
+    /* max_request_burst = 10, max_request_rate = 1: the burst is spent over
+     * two connections of one account, then both are refused. */
+    cg_client *a = cg_test_connect(&server, "xinglongtai");
+    cg_client *b = cg_test_connect(&server, "xinglongtai");
+    int ok = whoami_until_refused(a, 6) + whoami_until_refused(b, 20);
+    print_message("account rate: %d requests served before the first refusal\n", ok);
+    assert_in_range(ok, 10, 13);
+    assert_string_equal(cg_client_error_reason(b), "account.rate_limited");
+    assert_string_equal(cg_client_error_param(b, "account"), "xinglongtai");
+    const char *after = cg_client_error_param(b, "retry_after_ms");
+    assert_non_null(after);
+    long wait_ms = strtol(after, NULL, 10);
+    assert_in_range(wait_ms, 1, 1000);
+    cg_whoami_reply me;
+    assert_int_equal(cg_whoami(a, &me), CG_ERESOURCE_EXHAUSTED);
+
+    /* A new connection does not refill the bucket; a ping is not counted;
+     * another account is served as usual (max_connections = 4). */
+    cg_client_free(a);
+    cg_client *c = connect_when_free("xinglongtai");
+    assert_int_equal(cg_whoami(c, &me), CG_ERESOURCE_EXHAUSTED);
+    assert_int_equal(cg_ping(c, "ping", 4, NULL), 0);
+    cg_client *other = connect_when_free("panshan");
+    assert_int_equal(cg_whoami(other, &me), 0);
+    assert_string_equal(me.account, "panshan");
+
+    /* After the wait it names, the account is served again. */
+    usleep((useconds_t)(wait_ms + 50) * 1000);
+    assert_int_equal(cg_whoami(c, &me), 0);
+    assert_true(cg_test_log_has(&server, "method=whoami", "account=xinglongtai",
+                                "status=RESOURCE_EXHAUSTED", NULL));
+    cg_client_free(other);
+    cg_client_free(c);
+    cg_client_free(b);
+}
+
+/* WhoAmI queries of the server that wait for a lock in the database. */
+#define WAITING_WHOAMI                                                                             \
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "                        \
+    "AND query LIKE '%WHERE a.name = $1%'"
+
+static void test_requests_in_flight_per_connection(void **state)
+{
+    cg_test_raw r;
+    cg_test_raw_open_as(&r, &server, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    /* The accounts table locked for 3 s: WhoAmI waits in the database. */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "psql -q -X '%s' -c 'BEGIN; LOCK TABLE accounts; SELECT pg_sleep(3); COMMIT' "
+             ">/dev/null 2>&1 &",
+             server.conninfo);
+    assert_int_equal(system(cmd), 0);
+    long long deadline = cg_test_now_ms() + 10000;
+    while (cg_test_sql_int(&server, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON "
+                                    "c.oid = l.relation WHERE c.relname = 'accounts' AND "
+                                    "l.mode = 'AccessExclusiveLock' AND l.granted") != 1 &&
+           cg_test_now_ms() < deadline)
+        usleep(20000);
+
+    /* Six pipelined on one connection past Hello: max_inflight = 2 reach
+     * the database (the pool has 4 connections), the rest wait unread. */
+    Chengguan__V1__WhoAmI who = CHENGGUAN__V1__WHO_AM_I__INIT;
+    cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
+    env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I;
+    env.who_am_i = &who;
+    for (uint64_t id = 2; id < 8; id++) {
+        env.id = id;
+        assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    }
+    long long most = 0;
+    for (int i = 0; i < 20; i++) {
+        long long n = cg_test_sql_int(&server, WAITING_WHOAMI);
+        most = n > most ? n : most;
+        usleep(50000);
+    }
+    print_message("in flight: %lld of 6 pipelined requests reached the database\n", most);
+    assert_int_equal(most, 2);
+    /* Once the lock goes, all six are answered. */
+    for (int i = 0; i < 6; i++) {
+        cg_envelope *got = cg_test_raw_recv(&r, 15000);
+        assert_non_null(got);
+        assert_int_equal(got->body_case, CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I_REPLY);
+        cg_envelope_free(got, NULL);
+    }
+    cg_test_raw_close(&r);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "limits", 0);
@@ -107,10 +222,15 @@ int main(void)
         cmocka_unit_test(test_connections_per_account),
         cmocka_unit_test(test_connections_in_all),
         cmocka_unit_test(test_slow_reader_cut_off_alone),
+        cmocka_unit_test(test_request_rate_per_account),
+        cmocka_unit_test(test_requests_in_flight_per_connection),
     };
     return CG_TEST_RUN(&server,
                        "max_connections = 4\n"
                        "max_connections_per_account = 2\n"
-                       "max_output_bytes = 64kB\n",
+                       "max_output_bytes = 64kB\n"
+                       "max_inflight = 2\n"
+                       "max_request_rate = 1\n"
+                       "max_request_burst = 10\n",
                        tests);
 }
