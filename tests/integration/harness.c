@@ -82,6 +82,12 @@ void cg_test_pg_stop(cg_test_server *t)
         die("cannot stop the cluster in %s", t->pg_dir);
 }
 
+void cg_test_pg_crash(cg_test_server *t)
+{
+    if (sh("%s/scripts/dev-db.sh '%s' stop immediate >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
+        die("cannot stop the cluster in %s", t->pg_dir);
+}
+
 void cg_test_pg_start(cg_test_server *t)
 {
     if (sh("%s/scripts/dev-db.sh '%s' start >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
@@ -230,6 +236,11 @@ static int log_since_has(const cg_test_server *t, off_t start, const char *needl
 void cg_test_server_start(cg_test_server *t, const char *extra_ini)
 {
     t->port = free_port();
+    cg_test_server_restart(t, extra_ini);
+}
+
+void cg_test_server_restart(cg_test_server *t, const char *extra_ini)
+{
     write_config(t, extra_ini);
     struct stat st;
     off_t log_start = stat(t->log, &st) == 0 ? st.st_size : 0;
