@@ -102,11 +102,12 @@ static int refuse_content(cg_request *r, const cg_envelope *env, const uint8_t *
 
 /* Refuses a request past its account's max_request_rate (rate.h) with
  * RESOURCE_EXHAUSTED, reason account.rate_limited and retry_after_ms; 0 when it
- * may run. Only sessions past Hello get here: they have an account. */
+ * may run. Hello is not counted: it has no account yet (connections have
+ * limits of their own). */
 static int rate_limited(cg_request *r)
 {
     cg_server *server = r->server;
-    if (r->route->flags & CG_ROUTE_UNMETERED)
+    if ((r->route->flags & CG_ROUTE_UNMETERED) || r->session->state != CG_SESSION_READY)
         return 0;
     int64_t wait = cg_rate_take(&server->rate, r->session->account, uv_now(server->loop));
     if (wait == 0)

@@ -62,7 +62,7 @@ static int grow(cg_rate *r)
 
 int64_t cg_rate_take(cg_rate *r, const char *account, uint64_t now_ms)
 {
-    if (strlen(account) > CG_ACCOUNT_NAME_MAX || grow(r) != 0)
+    if (account[0] == '\0' || strlen(account) > CG_ACCOUNT_NAME_MAX || grow(r) != 0)
         return 0;
     cg_rate_bucket *b = slot(r->slots, r->cap, account);
     if (b->account[0] == '\0') {

@@ -23,8 +23,8 @@ void cg_rate_init(cg_rate *r, int64_t per_second, int64_t burst);
 void cg_rate_free(cg_rate *r);
 
 /*
- * Takes one request of account at now_ms (a monotonic clock). 0 when it
- * may run; otherwise how many ms until it could (at least 1). Out of memory
+ * Takes one request of account (not "") at now_ms (a monotonic clock). 0
+ * when it may run; otherwise how many ms until it could (at least 1). Out of memory
  * for a new account's bucket lets the request run: the limit is a fairness
  * guard, not a security boundary.
  */
