@@ -94,27 +94,29 @@ void cg_test_pg_start(cg_test_server *t)
         die("cannot start the cluster in %s", t->pg_dir);
 }
 
-int cg_test_sql(cg_test_server *t, const char *sql)
+/* Writes sql into the test's directory as file name; its path in path. */
+static void write_sql(const cg_test_server *t, const char *name, const char *sql, char *path,
+                      size_t len)
 {
-    char path[800];
-    snprintf(path, sizeof path, "%s/query.sql", t->dir);
+    snprintf(path, len, "%s/%s", t->dir, name);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         die("cannot write %s", path);
     fputs(sql, f);
     fclose(f);
+}
+
+int cg_test_sql(cg_test_server *t, const char *sql)
+{
+    char path[800];
+    write_sql(t, "query.sql", sql, path, sizeof path);
     return sh("psql -q -X -v ON_ERROR_STOP=1 '%s' -f '%s' >/dev/null", t->conninfo, path);
 }
 
 long long cg_test_sql_int(cg_test_server *t, const char *sql)
 {
     char path[800], cmd[2048], line[64];
-    snprintf(path, sizeof path, "%s/query_int.sql", t->dir);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        die("cannot write %s", path);
-    fputs(sql, f);
-    fclose(f);
+    write_sql(t, "query_int.sql", sql, path, sizeof path);
     snprintf(cmd, sizeof cmd, "psql -q -X -At -v ON_ERROR_STOP=1 '%s' -f '%s' 2>/dev/null",
              t->conninfo, path);
     FILE *p = popen(cmd, "r");

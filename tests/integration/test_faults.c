@@ -185,8 +185,8 @@ static void load_wait_third(void)
 }
 
 /* Joins the workers and checks the database: every request acknowledged
- * and stored once. */
-static void load_check(load *l, int phase, const char *fault, long long fault_ms)
+ * and stored once. Returns the attempts that failed and were sent again. */
+static int load_check(load *l, int phase, const char *fault, long long fault_ms)
 {
     int acked = 0, failures = 0;
     for (int i = 0; i < CLIENTS; i++) {
@@ -223,37 +223,45 @@ static void load_check(load *l, int phase, const char *fault, long long fault_ms
     assert_int_equal(distinct, TOTAL); /* 0 lost */
     assert_int_equal(stored, TOTAL);   /* 0 duplicated */
     assert_int_equal(keys, TOTAL);     /* each key once, with its own reply */
+    return failures;
+}
+
+/* The faults, each ending once the server can be reached again. */
+static void kill_server(void)
+{
+    cg_test_server_kill(&server);
+    usleep(300000);
+    cg_test_server_restart(&server, "dedup_window = 0\n");
+}
+
+static void crash_database(void)
+{
+    cg_test_pg_crash(&server);
+    usleep(500000);
+    cg_test_pg_start(&server);
+}
+
+/* Runs load phase with fault when a third of it is acknowledged, checks
+ * it; returns the attempts that failed and were sent again. */
+static int under_load(int phase, void (*fault)(void), const char *name)
+{
+    load l;
+    load_start(&l, phase);
+    load_wait_third();
+    long long t0 = cg_test_now_ms();
+    fault();
+    return load_check(&l, phase, name, cg_test_now_ms() - t0);
 }
 
 static void test_server_killed_under_load(void **state)
 {
-    load l;
-    load_start(&l, 1);
-    load_wait_third();
-    long long t0 = cg_test_now_ms();
-    cg_test_server_kill(&server);
-    usleep(300000);
-    cg_test_server_restart(&server, "dedup_window = 0\n");
-    long long fault_ms = cg_test_now_ms() - t0;
-    load_check(&l, 1, "kill -9 of the server", fault_ms);
     /* The kill did hit requests in flight: clients had to reconnect. */
-    int failures = 0;
-    for (int i = 0; i < CLIENTS; i++)
-        failures += l.w[i].failures;
-    assert_true(failures > 0);
+    assert_true(under_load(1, kill_server, "kill -9 of the server") > 0);
 }
 
 static void test_database_crash_under_load(void **state)
 {
-    load l;
-    load_start(&l, 2);
-    load_wait_third();
-    long long t0 = cg_test_now_ms();
-    cg_test_pg_crash(&server);
-    usleep(500000);
-    cg_test_pg_start(&server);
-    long long fault_ms = cg_test_now_ms() - t0;
-    load_check(&l, 2, "pg_ctl stop -m immediate", fault_ms);
+    under_load(2, crash_database, "pg_ctl stop -m immediate");
     /* The crash did hit the load: requests were answered UNAVAILABLE (and
      * sent again by the library or the client). */
     assert_true(cg_test_log_wait(&server, "event=db_disconnected", NULL));
