@@ -188,7 +188,7 @@ static void test_requests_in_flight_per_connection(void **state)
         usleep(20000);
 
     /* Six pipelined on one connection past Hello: max_inflight = 2 reach
-     * the database (the pool has 4 connections), the rest wait unread. */
+     * the database (its pool has 4 connections here), the rest wait unread. */
     Chengguan__V1__WhoAmI who = CHENGGUAN__V1__WHO_AM_I__INIT;
     cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
     env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I;
@@ -230,6 +230,7 @@ int main(void)
                        "max_connections_per_account = 2\n"
                        "max_output_bytes = 64kB\n"
                        "max_inflight = 2\n"
+                       "db_pool_size = 4\n"
                        "max_request_rate = 1\n"
                        "max_request_burst = 10\n",
                        tests);
