@@ -1,8 +1,8 @@
 /*
  * Limits on what peers control: connections in all and per account, the
  * output buffer of a peer that stops reading (cut off alone), requests in
- * flight per connection, and the request rate of an account across its
- * connections.
+ * flight per connection, the server's database queue, and the request rate
+ * of an account across its connections.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -68,23 +68,30 @@ static void test_connections_in_all(void **state)
         cg_test_raw_close(&raw[i]);
 }
 
-static void test_slow_reader_cut_off_alone(void **state)
+/* A raw connection as account past Hello, retrying while the previous
+ * test's connections are still closing on the server's side, holding slots
+ * under max_connections. */
+static void raw_when_free(cg_test_raw *r, const char *account)
 {
-    char cert[700], key[700];
-    cg_test_raw r;
-    /* The previous test's connections may still be closing on the server's
-     * side, holding slots under max_connections: retry for a while. */
+    char cert[700], key[700], rel[128];
+    snprintf(rel, sizeof rel, "clients/%s.crt", account);
+    cg_test_pki(&server, rel, cert, sizeof cert);
+    snprintf(rel, sizeof rel, "clients/%s.key", account);
+    cg_test_pki(&server, rel, key, sizeof key);
     long long deadline = cg_test_now_ms() + 10000;
-    int opened;
-    while ((opened = cg_test_raw_open(
-                &r, &server, cg_test_pki(&server, "clients/hq.crt", cert, sizeof cert),
-                cg_test_pki(&server, "clients/hq.key", key, sizeof key))) != 0 &&
+    int ok;
+    while (!(ok = cg_test_raw_open(r, &server, cert, key) == 0 && cg_test_raw_hello(r)) &&
            cg_test_now_ms() < deadline) {
-        cg_test_raw_close(&r);
+        cg_test_raw_close(r);
         usleep(50000);
     }
-    assert_int_equal(opened, 0);
-    assert_true(cg_test_raw_hello(&r));
+    assert_true(ok);
+}
+
+static void test_slow_reader_cut_off_alone(void **state)
+{
+    cg_test_raw r;
+    raw_when_free(&r, "hq");
 
     /* Pings of 60 KiB each, never reading a reply: the server's unsent output
      * passes max_output_bytes (64kB) once the socket buffers are full. */
@@ -168,12 +175,10 @@ static void test_request_rate_per_account(void **state)
     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "                        \
     "AND query LIKE '%WHERE a.name = $1%'"
 
-static void test_requests_in_flight_per_connection(void **state)
+/* Locks the accounts table for 3 s from a psql of its own: WhoAmI waits in
+ * the database meanwhile. Returns once the lock is held. */
+static void lock_accounts(void)
 {
-    cg_test_raw r;
-    cg_test_raw_open_as(&r, &server, "hq");
-    assert_true(cg_test_raw_hello(&r));
-    /* The accounts table locked for 3 s: WhoAmI waits in the database. */
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "psql -q -X '%s' -c 'BEGIN; LOCK TABLE accounts; SELECT pg_sleep(3); COMMIT' "
@@ -186,17 +191,31 @@ static void test_requests_in_flight_per_connection(void **state)
                                     "l.mode = 'AccessExclusiveLock' AND l.granted") != 1 &&
            cg_test_now_ms() < deadline)
         usleep(20000);
+}
 
-    /* Six pipelined on one connection past Hello: max_inflight = 2 reach
-     * the database (its pool has 4 connections here), the rest wait unread. */
+/* Sends n WhoAmI on r, ids from first on. */
+static void send_whoami(cg_test_raw *r, uint64_t first, int n)
+{
     Chengguan__V1__WhoAmI who = CHENGGUAN__V1__WHO_AM_I__INIT;
     cg_envelope env = CHENGGUAN__V1__ENVELOPE__INIT;
     env.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I;
     env.who_am_i = &who;
-    for (uint64_t id = 2; id < 8; id++) {
-        env.id = id;
-        assert_int_equal(cg_test_raw_send_env(&r, &env), 0);
+    for (int i = 0; i < n; i++) {
+        env.id = first + (uint64_t)i;
+        assert_int_equal(cg_test_raw_send_env(r, &env), 0);
     }
+}
+
+static void test_requests_in_flight_per_connection(void **state)
+{
+    cg_test_raw r;
+    cg_test_raw_open_as(&r, &server, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    lock_accounts();
+
+    /* Six pipelined on one connection past Hello: max_inflight = 2 reach
+     * the database (its pool has 4 connections here), the rest wait unread. */
+    send_whoami(&r, 2, 6);
     long long most = 0;
     for (int i = 0; i < 20; i++) {
         long long n = cg_test_sql_int(&server, WAITING_WHOAMI);
@@ -215,6 +234,50 @@ static void test_requests_in_flight_per_connection(void **state)
     cg_test_raw_close(&r);
 }
 
+static void test_database_queue(void **state)
+{
+    /* Four connections, two requests each, while the database waits: 4 run
+     * on the pool, db_queue_size = 2 wait their turn, the rest (2, or more
+     * if the server's own timers queued something meanwhile) are refused at
+     * once, and the connections stay usable. */
+    static const char *const accounts[] = {"hq", "panshan", "dawa", "supervision"};
+    enum { N = sizeof accounts / sizeof accounts[0] };
+    cg_test_raw r[N];
+    for (int i = 0; i < N; i++)
+        raw_when_free(&r[i], accounts[i]);
+    lock_accounts();
+    for (int i = 0; i < N; i++)
+        send_whoami(&r[i], 2, 2);
+    int answered = 0, refused = 0;
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < 2; k++) {
+            cg_envelope *got = cg_test_raw_recv(&r[i], 15000);
+            assert_non_null(got);
+            if (got->body_case == CHENGGUAN__V1__ENVELOPE__BODY_ERROR) {
+                assert_int_equal(got->error->code, CHENGGUAN__V1__CODE__CODE_RESOURCE_EXHAUSTED);
+                assert_non_null(strstr(got->error->message, "database queue full"));
+                refused++;
+            } else {
+                assert_int_equal(got->body_case, CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I_REPLY);
+                answered++;
+            }
+            cg_envelope_free(got, NULL);
+        }
+    print_message("database queue: %d of %d requests answered, %d refused at once\n", answered,
+                  2 * N, refused);
+    assert_true(refused >= 2);
+    assert_true(answered >= 2);
+    /* The refused were told at once and their connections stay usable. */
+    for (int i = 0; i < N; i++) {
+        send_whoami(&r[i], 10, 1);
+        cg_envelope *got = cg_test_raw_recv(&r[i], 15000);
+        assert_non_null(got);
+        assert_int_equal(got->body_case, CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I_REPLY);
+        cg_envelope_free(got, NULL);
+        cg_test_raw_close(&r[i]);
+    }
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "limits", 0);
@@ -224,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_slow_reader_cut_off_alone),
         cmocka_unit_test(test_request_rate_per_account),
         cmocka_unit_test(test_requests_in_flight_per_connection),
+        cmocka_unit_test(test_database_queue),
     };
     return CG_TEST_RUN(&server,
                        "max_connections = 4\n"
@@ -231,6 +295,7 @@ int main(void)
                        "max_output_bytes = 64kB\n"
                        "max_inflight = 2\n"
                        "db_pool_size = 4\n"
+                       "db_queue_size = 2\n"
                        "max_request_rate = 1\n"
                        "max_request_burst = 10\n",
                        tests);
