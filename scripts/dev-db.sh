@@ -12,10 +12,11 @@
 #   $CG_DEV_PG_ROOT/NAME-HASH (default /var/lib/postgresql/chengguan-dev/…,
 #   named after DIR's path), and DIR/cluster is a symbolic link to it.
 #
-# Usage: scripts/dev-db.sh DIR {init|start|stop|status|destroy|createdb NAME|conninfo [NAME]|psql [ARGS...]}
+# Usage: scripts/dev-db.sh DIR {init|start|stop [fast|immediate]|status|destroy|createdb NAME|conninfo [NAME]|psql [ARGS...]}
 #   init          initdb if there is no cluster yet (idempotent)
 #   start         start if not running, wait until ready (idempotent)
-#   stop          fast shutdown if running (idempotent)
+#   stop [MODE]   shutdown if running (idempotent); MODE fast (the default) or
+#                 immediate (a crash: no checkpoint, recovery at the next start)
 #   status        exit 0 if running, 3 if not
 #   destroy       stop, then remove the cluster and DIR
 #   createdb NAME create database NAME if missing (idempotent)
@@ -31,7 +32,7 @@ set -euo pipefail
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 usage() {
-    echo "usage: $0 DIR {init|start|stop|status|destroy|createdb NAME|conninfo [NAME]|home|psql [ARGS...]}" >&2
+    echo "usage: $0 DIR {init|start|stop [fast|immediate]|status|destroy|createdb NAME|conninfo [NAME]|home|psql [ARGS...]}" >&2
     exit 1
 }
 die() { echo "dev-db.sh: $*" >&2; exit 1; }
@@ -41,7 +42,8 @@ say() { echo "dev-db.sh: $*" >&2; }
 dir=$1 cmd=$2
 shift 2
 case "$cmd" in
-    init|start|stop|status|destroy|home) [ $# -eq 0 ] || usage ;;
+    init|start|status|destroy|home) [ $# -eq 0 ] || usage ;;
+    stop) [ $# -le 1 ] || usage ;;
     createdb) if [ $# -ne 1 ] || [ -z "$1" ]; then usage; fi ;;
     conninfo) [ $# -le 1 ] || usage ;;
     psql) ;;
@@ -228,10 +230,12 @@ do_start() {
 }
 
 do_stop() {
+    local mode=${1:-fast}
+    case $mode in fast | immediate) ;; *) die "stop: mode is fast or immediate, not '$mode'" ;; esac
     if ! is_initialized; then say "no cluster in $data; nothing to stop"; return 0; fi
     lock
     if is_running; then
-        pg "$bindir/pg_ctl" stop -D "$data" -m fast -w -t 60 >/dev/null || die "pg_ctl stop failed (log: $log)"
+        pg "$bindir/pg_ctl" stop -D "$data" -m "$mode" -w -t 60 >/dev/null || die "pg_ctl stop failed (log: $log)"
         say "stopped"
     else
         say "not running"
@@ -289,7 +293,7 @@ do_psql() {
 case "$cmd" in
     init) do_init ;;
     start) do_start ;;
-    stop) do_stop ;;
+    stop) do_stop "${1:-}" ;;
     status) do_status ;;
     destroy) do_destroy ;;
     createdb) do_createdb "$1" ;;

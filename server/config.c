@@ -43,6 +43,8 @@ static const setting settings[] = {
     S(max_connections, T_INT, "1000", 1, 1000000, NULL),
     S(max_connections_per_account, T_INT, "200", 1, 1000000, NULL),
     S(max_inflight, T_INT, "64", 1, 100000, NULL),
+    S(max_request_rate, T_INT, "100", 1, 1000000, NULL),
+    S(max_request_burst, T_INT, "1000", 1, 1000000, NULL),
     S(max_frame_bytes, T_SIZE, "4MB", 1024, 256LL * 1024 * 1024, NULL),
     S(max_output_bytes, T_SIZE, "8MB", 64 * 1024, 4LL * 1024 * 1024 * 1024, NULL),
     S(max_hello_frame_bytes, T_SIZE, "4kB", 512, 1024 * 1024, NULL),

@@ -21,7 +21,9 @@ typedef struct {
     int64_t db_queue_size;
     int64_t max_connections;
     int64_t max_connections_per_account;
-    int64_t max_inflight; /* requests in flight per connection */
+    int64_t max_inflight;      /* requests in flight per connection */
+    int64_t max_request_rate;  /* requests a second per account, all its connections */
+    int64_t max_request_burst; /* ...of which this many may come at once */
     int64_t max_frame_bytes;
     int64_t max_output_bytes;       /* a connection whose unsent output passes this is cut off */
     int64_t max_hello_frame_bytes;  /* frames before Welcome */

@@ -92,6 +92,35 @@ static int refuse_content(cg_request *r, const cg_envelope *env, const uint8_t *
     return 1;
 }
 
+/* Refuses a request past its account's max_request_rate (rate.h) with
+ * RESOURCE_EXHAUSTED, reason account.rate_limited and retry_after_ms; 0 when it
+ * may run. Hello is not counted: it has no account yet (connections have
+ * limits of their own). */
+static int rate_limited(cg_request *r)
+{
+    cg_server *server = r->server;
+    if ((r->route->flags & CG_ROUTE_UNMETERED) || r->session->state != CG_SESSION_READY)
+        return 0;
+    int64_t wait = cg_rate_take(&server->rate, r->session->account, uv_now(server->loop));
+    if (wait == 0)
+        return 0;
+    char msg[160], ms[24];
+    snprintf(msg, sizeof msg,
+             "too many requests from this account (max_request_rate = %lld a second): retry "
+             "after %lld ms",
+             (long long)server->cfg->max_request_rate, (long long)wait);
+    snprintf(ms, sizeof ms, "%lld", (long long)wait);
+    Chengguan__V1__ErrorParam account = CHENGGUAN__V1__ERROR_PARAM__INIT;
+    Chengguan__V1__ErrorParam after = CHENGGUAN__V1__ERROR_PARAM__INIT;
+    Chengguan__V1__ErrorParam *params[] = {&account, &after};
+    account.name = "account";
+    account.value = r->session->account;
+    after.name = "retry_after_ms";
+    after.value = ms;
+    cg_request_fail_reason(r, CG_ERESOURCE_EXHAUSTED, msg, NULL, "account.rate_limited", 2, params);
+    return 1;
+}
+
 void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
 {
     cg_alloc_budget budget;
@@ -139,6 +168,8 @@ void cg_dispatch(cg_session *s, const uint8_t *payload, size_t len)
         /* answered */
     } else if ((why = refusal(s, rt, &code)) != NULL) {
         cg_request_fail(r, code, why, NULL);
+    } else if (rate_limited(r)) {
+        /* answered */
     } else {
         rt->handler(r, env);
     }

@@ -28,6 +28,9 @@ typedef struct cg_route {
 
 /* The route writes events: after it succeeds the event doorbell rings. */
 #define CG_ROUTE_RINGS 1u
+/* Not counted against max_request_rate: answered on the loop, without the
+ * database (max_inflight and max_output_bytes bound it). */
+#define CG_ROUTE_UNMETERED 2u
 
 typedef struct {
     const cg_route *routes;

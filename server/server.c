@@ -197,6 +197,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     memset(s, 0, sizeof *s);
     s->loop = loop;
     s->cfg = cfg;
+    cg_rate_init(&s->rate, cfg->max_request_rate, cfg->max_request_burst);
     json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];
     if (cg_tls_reload_init(&s->tls_reload, s) != 0)
@@ -253,6 +254,7 @@ static void on_db_closed(void *arg)
     uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
     SSL_CTX_free(s->tls);
     s->tls = NULL;
+    cg_rate_free(&s->rate);
     cg_log_kv(CG_LOG_INFO, "stopped", CG_LOG_END);
 }
 

@@ -11,6 +11,7 @@
 #include "events.h"
 #include "pending.h"
 #include "tls_reload.h"
+#include "rate.h"
 
 #include <openssl/ssl.h>
 #include <uv.h>
@@ -35,6 +36,7 @@ typedef struct cg_server {
     int nsessions;            /* until freed */
     int nopen;                /* not closing: what max_connections counts */
     cg_pending pending;       /* sessions before Welcome */
+    cg_rate rate;             /* max_request_rate per account */
     uint64_t next_session_id;
     int stopping;
     int db_closing;

@@ -52,6 +52,8 @@ static const server_error errors[] = {
     {"unit.no_district", N_("unit {unit} covers no district")},
     {"district.unknown", N_("unknown district {value}")},
     {"district.out_of_scope", N_("district {district} is outside your scope")},
+    {"account.rate_limited",
+     N_("too many requests from account {account}: try again in {retry_after_ms} ms")},
     {"idempotency_key.invalid", N_("the idempotency key must be 16 to 64 bytes")},
     {"idempotency_key.reused", N_("this idempotency key was used for another request")},
     {"idempotency_key.in_progress", N_("the request with this idempotency key is still running")},

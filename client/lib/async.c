@@ -61,7 +61,7 @@ typedef struct acall {
     cg__req req;
     int sent;
     int attempts;          /* answered UNAVAILABLE so far */
-    int64_t resend_at;     /* after UNAVAILABLE: not sent again before this */
+    int64_t resend_at;     /* after UNAVAILABLE or the rate: not sent again before this */
     ProtobufCMessage *msg; /* the client's own copy of the request */
     Chengguan__V1__Envelope__BodyCase expect;
     int64_t deadline;
@@ -435,8 +435,14 @@ static void deliver_reply(cg_async *a, cg__req *req)
     c->sent = 0; /* out of the pending table */
     cg_envelope *env = req->reply;
     req->reply = NULL;
-    if (req->status == CG_EUNAVAILABLE && ++c->attempts < CG_UNAVAILABLE_ATTEMPTS) {
-        int64_t at = cg__now_ms() + cg__unavailable_delay_ms(c->attempts);
+    int rate_wait = req->status == CG_ERESOURCE_EXHAUSTED && env != NULL &&
+                            env->body_case == CHENGGUAN__V1__ENVELOPE__BODY_ERROR
+                        ? cg__rate_limited_wait_ms(env->error)
+                        : -1;
+    if (rate_wait > 0 ||
+        (req->status == CG_EUNAVAILABLE && ++c->attempts < CG_UNAVAILABLE_ATTEMPTS)) {
+        int64_t at =
+            cg__now_ms() + (rate_wait > 0 ? rate_wait : cg__unavailable_delay_ms(c->attempts));
         if (at < c->deadline) {
             /* The same copy, so the same key, goes out again at resend_at. */
             c->resend_at = at;

@@ -31,6 +31,7 @@ struct cg_client {
      * not fit whole are left out. */
     char error_params[1024];
     size_t error_params_len;
+    int rate_wait_ms; /* the last refusal's wait for the account's rate, or -1 */
 };
 
 static int set_error(cg_client *c, int err, const char *fmt, ...)
@@ -198,6 +199,7 @@ static int request_error(cg_client *c, const cg__req *req)
         set_error(c, req->status, "%s", e->message[0] ? e->message : cg_strerror(req->status));
         snprintf(c->error_field, sizeof c->error_field, "%s", e->field);
         keep_reason(c, e);
+        c->rate_wait_ms = cg__rate_limited_wait_ms(e);
         return req->status;
     }
     return conn_error(c);
@@ -238,19 +240,26 @@ static int round_trip(cg_client *c, cg__req *req, cg_envelope *env, int expect, 
 
 /*
  * Sends env and waits for the reply, again with the same env (and so the
- * same idempotency key) while the server answers UNAVAILABLE, as client.h
- * says. On 0 req->reply holds the successful reply (release it); on failure
- * the error is set and nothing is left to release.
+ * same idempotency key) while the server answers UNAVAILABLE or asks the
+ * account to slow down, as client.h says. On 0 req->reply holds the
+ * successful reply (release it); on failure the error is set and nothing is
+ * left to release.
  */
 static int call(cg_client *c, cg__req *req, cg_envelope *env, int expect)
 {
     int64_t deadline = cg__now_ms() + c->timeout_ms;
-    for (int n = 1;; n++) {
+    for (int unavailable = 0;;) {
+        c->rate_wait_ms = -1;
         int rc = round_trip(c, req, env, expect, deadline);
-        if (rc != CG_EUNAVAILABLE || c->conn.state != CG__CONN_READY ||
-            n == CG_UNAVAILABLE_ATTEMPTS)
+        int64_t wait;
+        if (c->conn.state != CG__CONN_READY)
             return rc;
-        int64_t wait = cg__unavailable_delay_ms(n);
+        if (rc == CG_ERESOURCE_EXHAUSTED && c->rate_wait_ms > 0)
+            wait = c->rate_wait_ms;
+        else if (rc == CG_EUNAVAILABLE && ++unavailable < CG_UNAVAILABLE_ATTEMPTS)
+            wait = cg__unavailable_delay_ms(unavailable);
+        else
+            return rc;
         if (cg__now_ms() + wait >= deadline)
             return rc;
         struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000};

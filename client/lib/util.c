@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,4 +62,16 @@ int cg__unavailable_delay_ms(int n)
     for (int i = 1; i < n && ms < 60000; i++)
         ms *= 2;
     return cg__jitter_ms(ms);
+}
+
+int cg__rate_limited_wait_ms(const Chengguan__V1__Error *err)
+{
+    if (err == NULL || strcmp(err->reason, "account.rate_limited") != 0)
+        return -1;
+    for (size_t i = 0; i < err->n_params; i++)
+        if (strcmp(err->params[i]->name, "retry_after_ms") == 0) {
+            long ms = strtol(err->params[i]->value, NULL, 10);
+            return ms < 1 ? 1 : ms > 60000 ? 60000 : (int)ms;
+        }
+    return -1;
 }

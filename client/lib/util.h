@@ -31,4 +31,10 @@ int cg__jitter_ms(int ms);
  * times, with jitter. */
 int cg__unavailable_delay_ms(int n);
 
+/* When err is the server's refusal for the account's request rate (reason
+ * account.rate_limited), how long it asked to wait (its retry_after_ms, at
+ * least 1); else -1. The call is then sent again after that wait, with the
+ * same key, if its deadline allows. */
+int cg__rate_limited_wait_ms(const Chengguan__V1__Error *err);
+
 #endif

@@ -35,6 +35,12 @@ typedef struct cg_client cg_client;
  * CG_UNAVAILABLE_ATTEMPTS attempts in all and within the call's timeout_ms.
  * It waits 100-200 ms before the second attempt, the wait doubling each
  * time (random within each range). Only the last answer reaches the caller.
+ *
+ * A call refused because the account sends more than the server's
+ * max_request_rate (RESOURCE_EXHAUSTED, reason account.rate_limited) is
+ * sent again the same way after the wait the server names (its
+ * retry_after_ms), as often as the call's timeout_ms allows; past it the
+ * refusal reaches the caller.
  */
 #define CG_UNAVAILABLE_ATTEMPTS   5
 #define CG_UNAVAILABLE_BACKOFF_MS 200

@@ -72,7 +72,7 @@ static void whoami(cg_request *r, const cg_envelope *env)
 }
 
 static const cg_route routes[] = {
-    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL, 0},
+    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL, CG_ROUTE_UNMETERED},
     {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", CG_ROLES_ALL, whoami, NULL, 0},
     CG_SQL_ROUTE(CATEGORY_LIST, "category.list", CG_ROLES_ALL, "category_list"),
 };

@@ -649,10 +649,12 @@ BEGIN
     -- its own dedup window that the caller may read: the reply is that report,
     -- so one the caller may not read (a unit's, filed before the compound was
     -- linked to this property company) is never joined; the caller's report
-    -- starts its own ladder instead.
+    -- starts its own ladder instead. The clock, not now(): this transaction
+    -- may have started before the open report's, then waited for the
+    -- compound's lock, and a window of 0 must join nothing.
     SELECT * INTO v_open FROM reports r
     WHERE r.compound_id = c.id AND r.category = v_category AND r.status <> 'resolved'
-      AND r.dedup_until > now()
+      AND r.dedup_until > clock_timestamp()
       AND v_work_order = ''  -- a hotline work order is followed on its own report
       AND cg_internal.can_see_report(a, r.unit_code, r.property_account, r.reporter)
     ORDER BY r.id DESC

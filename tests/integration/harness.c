@@ -84,22 +84,49 @@ void cg_test_pg_stop(cg_test_server *t)
         die("cannot stop the cluster in %s", t->pg_dir);
 }
 
+void cg_test_pg_crash(cg_test_server *t)
+{
+    if (sh("%s/scripts/dev-db.sh '%s' stop immediate >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
+        die("cannot stop the cluster in %s", t->pg_dir);
+}
+
 void cg_test_pg_start(cg_test_server *t)
 {
     if (sh("%s/scripts/dev-db.sh '%s' start >/dev/null", CG_SOURCE_DIR, t->pg_dir) != 0)
         die("cannot start the cluster in %s", t->pg_dir);
 }
 
-int cg_test_sql(cg_test_server *t, const char *sql)
+/* Writes sql into the test's directory as file name; its path in path. */
+static void write_sql(const cg_test_server *t, const char *name, const char *sql, char *path,
+                      size_t len)
 {
-    char path[800];
-    snprintf(path, sizeof path, "%s/query.sql", t->dir);
+    snprintf(path, len, "%s/%s", t->dir, name);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         die("cannot write %s", path);
     fputs(sql, f);
     fclose(f);
+}
+
+int cg_test_sql(cg_test_server *t, const char *sql)
+{
+    char path[800];
+    write_sql(t, "query.sql", sql, path, sizeof path);
     return sh("psql -q -X -v ON_ERROR_STOP=1 '%s' -f '%s' >/dev/null", t->conninfo, path);
+}
+
+long long cg_test_sql_int(cg_test_server *t, const char *sql)
+{
+    char path[800], cmd[2048], line[64];
+    write_sql(t, "query_int.sql", sql, path, sizeof path);
+    snprintf(cmd, sizeof cmd, "psql -q -X -At -v ON_ERROR_STOP=1 '%s' -f '%s' 2>/dev/null",
+             t->conninfo, path);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return -1;
+    char *got = fgets(line, sizeof line, p);
+    int rc = pclose(p);
+    return got != NULL && rc == 0 ? strtoll(line, NULL, 10) : -1;
 }
 
 static void write_config(cg_test_server *t, const char *extra_ini);
@@ -213,6 +240,11 @@ static int log_since_has(const cg_test_server *t, off_t start, const char *needl
 void cg_test_server_start(cg_test_server *t, const char *extra_ini)
 {
     t->port = free_port();
+    cg_test_server_restart(t, extra_ini);
+}
+
+void cg_test_server_restart(cg_test_server *t, const char *extra_ini)
+{
     write_config(t, extra_ini);
     struct stat st;
     off_t log_start = stat(t->log, &st) == 0 ? st.st_size : 0;

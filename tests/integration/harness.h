@@ -45,6 +45,10 @@ void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_
  * unreachable at start). */
 void cg_test_server_start(cg_test_server *t, const char *extra_ini);
 
+/* Starts it again on the port it had (after cg_test_server_kill: clients
+ * reconnect to the address they know). */
+void cg_test_server_restart(cg_test_server *t, const char *extra_ini);
+
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
 int cg_test_server_stop(cg_test_server *t);
 
@@ -61,8 +65,14 @@ int cg_test_server_run(cg_test_server *t, const char *args);
 /* Runs SQL on the test's database with psql; returns psql's exit status. */
 int cg_test_sql(cg_test_server *t, const char *sql);
 
+/* The first column of the first row of a query on the test's database as a
+ * number (psql -At); -1 when psql fails or prints nothing. */
+long long cg_test_sql_int(cg_test_server *t, const char *sql);
+
 /* Stops / starts the test's private cluster. */
 void cg_test_pg_stop(cg_test_server *t);
+/* pg_ctl stop -m immediate: PostgreSQL crashes (recovery at the next start). */
+void cg_test_pg_crash(cg_test_server *t);
 void cg_test_pg_start(cg_test_server *t);
 
 /* "path/to/pki/<rel>" in buf. */

@@ -3,8 +3,9 @@
  * many addresses: a new client still completes Hello and a ping, because the
  * oldest half-open connections make room (max_pending_handshakes). A flood
  * from one address: past max_pending_handshakes_per_ip it is refused, and
- * connections past Hello do not count. docs/reliability.md records the
- * figures this prints.
+ * connections past Hello do not count. A flood together with a client that
+ * sends a frame one byte a second: other clients' requests take about their
+ * usual time. docs/reliability.md records the figures this prints.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -161,6 +163,96 @@ static void test_one_address_gets_its_budget(void **state)
         cg_client_free(c[i]);
 }
 
+/* A client past Hello that sends a frame one byte a second until told to
+ * stop (frame_timeout, 30 s by default, would cut it off later). */
+typedef struct {
+    cg_test_raw r;
+    volatile int stop;
+    int sent;
+} trickle;
+
+static void *trickle_bytes(void *arg)
+{
+    trickle *t = arg;
+    static const uint8_t frame[] = {0, 0, 0, 100}; /* a header announcing 100 bytes */
+    uint8_t byte = 0x08;
+    for (int i = 0; !t->stop; i++) {
+        const uint8_t *b = i < (int)sizeof frame ? &frame[i] : &byte;
+        if (cg_test_raw_send(&t->r, b, 1) != 0)
+            break;
+        t->sent++;
+        for (int ms = 0; ms < 1000 && !t->stop; ms += 50)
+            usleep(50000);
+    }
+    return NULL;
+}
+
+/* The worst of n legitimate clients (connect, Hello, ping, WhoAmI, one
+ * after another); -1 when any failed. */
+static long long worst_of(int n)
+{
+    long long worst = 0;
+    for (int i = 0; i < n; i++) {
+        long long t0 = cg_test_now_ms();
+        cg_client_options o = cg_test_options(&server, "supervision");
+        cg_client *c = NULL;
+        cg_whoami_reply me;
+        int rc = cg_client_connect(&c, &o);
+        if (rc == 0)
+            rc = cg_ping(c, "still here", 10, NULL);
+        if (rc == 0)
+            rc = cg_whoami(c, &me);
+        if (rc != 0)
+            print_message("legitimate client: %s (%s)\n", cg_strerror(rc),
+                          c ? cg_client_error(c) : "");
+        cg_client_free(c);
+        if (rc != 0)
+            return -1;
+        long long ms = cg_test_now_ms() - t0;
+        worst = ms > worst ? ms : worst;
+    }
+    return worst;
+}
+
+static void test_flood_and_slow_client(void **state)
+{
+    enum { CLIENTS = 20 };
+    long long before = worst_of(CLIENTS);
+
+    static trickle slow;
+    cg_test_raw_open_as(&slow.r, &server, "hq");
+    assert_true(cg_test_raw_hello(&slow.r));
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, trickle_bytes, &slow), 0);
+    static int fds[FLOOD];
+    for (int i = 0; i < FLOOD; i++) {
+        fds[i] = connect_from(60 + i % FLOOD_ADDRS, i % 2);
+        assert_true(fds[i] >= 0);
+    }
+    /* Clients keep coming while the slow one sends its first 4 bytes. */
+    long long during = 0;
+    int served = 0;
+    while (during >= 0 && (served < CLIENTS || slow.sent < 4)) {
+        long long ms = worst_of(1);
+        during = ms < 0 || ms > during ? ms : during;
+        served++;
+    }
+    slow.stop = 1;
+    pthread_join(thread, NULL);
+    int slow_open = !cg_test_raw_wait_closed(&slow.r, 0);
+    print_message("legitimate clients (connect, Hello, ping, WhoAmI): worst of %d %lld ms alone, "
+                  "worst of %d %lld ms beside %d half-open connections and a client sending one "
+                  "byte a second (%d bytes sent, still connected: %s)\n",
+                  CLIENTS, before, served, during, FLOOD, slow.sent, slow_open ? "yes" : "no");
+    for (int i = 0; i < FLOOD; i++)
+        close(fds[i]);
+    cg_test_raw_close(&slow.r);
+    assert_true(before >= 0);
+    assert_true(during >= 0);
+    assert_true(during < 5000); /* generous: a few ms on an idle machine */
+    assert_true(slow.sent > 0);
+}
+
 int main(void)
 {
     /* The flood's sockets and the server's (which inherits the limit). */
@@ -178,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flood_leaves_room_for_new_clients),
         cmocka_unit_test(test_one_address_gets_its_budget),
+        cmocka_unit_test(test_flood_and_slow_client),
     };
     /* A long handshake timeout: a lockout would outlast the test's patience. */
     return CG_TEST_RUN(&server, "handshake_timeout = 30s\n", tests);
