@@ -169,6 +169,13 @@ static cg_client_options client_options(const char *account)
                                .timeout_ms = 60000};
 }
 
+static void free_options(cg_client_options *o)
+{
+    free((char *)o->cert_file);
+    free((char *)o->key_file);
+    free((char *)o->ca_file);
+}
+
 /* --- statistics --------------------------------------------------------------- */
 
 typedef struct {
@@ -333,6 +340,8 @@ static int requests_mode(void)
     uv_close((uv_handle_t *)&stop, NULL);
     uv_run(loop, UV_RUN_DEFAULT);
     free(w);
+    free(run.lat.v);
+    free_options(&o);
     return run.errors == 0 ? 0 : 1;
 }
 
@@ -421,6 +430,7 @@ static void *shake(void *arg)
         close(fd);
     }
     SSL_CTX_free(ctx);
+    free_options(&o);
     return NULL;
 }
 
@@ -521,6 +531,9 @@ static void close_fleet(void)
     uv_close((uv_handle_t *)&fleet.tick, NULL);
     uv_run(loop, UV_RUN_DEFAULT);
     free(fleet.subs);
+    free(fleet.arrivals);
+    free_options(&fleet.options[0]);
+    free_options(&fleet.options[1]);
 }
 
 /* VmRSS of pid in kB. */
@@ -629,8 +642,13 @@ static int events_mode(void)
            quantile(&rtt, 0.99), quantile(&lat, 0.5), quantile(&lat, 0.99));
     cg_async_free(writer.a);
     uv_close((uv_handle_t *)&writer.every, NULL);
+    int all = fleet.narrivals == fleet.cap;
     close_fleet();
-    return fleet.narrivals == fleet.cap ? 0 : 1;
+    free(writer.filings);
+    free(rtt.v);
+    free(lat.v);
+    free_options(&o);
+    return all ? 0 : 1;
 }
 
 int main(int argc, char **argv)
