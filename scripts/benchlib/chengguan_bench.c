@@ -614,6 +614,17 @@ static void on_writer_tick(uv_timer_t *t)
     }
 }
 
+/* The writer files its first report once connected, so that no round
+ * trip includes the handshake. */
+static void on_writer_state(cg_async *a, cg_async_state state, int reason, void *arg)
+{
+    (void)arg;
+    if (state == CG_ASYNC_STOPPED)
+        die("the writer cannot connect", cg_async_error(a));
+    if (state == CG_ASYNC_CONNECTED && reason == 0 && !uv_is_active((uv_handle_t *)&writer.every))
+        uv_timer_start(&writer.every, on_writer_tick, 0, 20);
+}
+
 static int events_mode(void)
 {
     open_fleet(opt.subscribers);
@@ -621,10 +632,12 @@ static int events_mode(void)
     fleet.arrivals = calloc(fleet.cap, sizeof *fleet.arrivals);
     writer.filings = calloc((size_t)opt.reports, sizeof *writer.filings);
     cg_client_options o = client_options(opt.account);
-    if ((writer.a = cg_async_new(&o)) == NULL || cg_libuv_attach(writer.a, loop) != 0)
-        die("cannot make the writer", NULL);
     uv_timer_init(loop, &writer.every);
-    uv_timer_start(&writer.every, on_writer_tick, 100, 20);
+    if ((writer.a = cg_async_new(&o)) == NULL)
+        die("cannot make the writer", NULL);
+    cg_async_on_state(writer.a, on_writer_state, NULL);
+    if (cg_libuv_attach(writer.a, loop) != 0)
+        die("cannot make the writer", NULL);
     uv_run(loop, UV_RUN_DEFAULT);
 
     samples rtt = {0}, lat = {0};
