@@ -1,9 +1,9 @@
 -- The rows one PatrolSubmit creates, as plain INSERTs in one transaction:
 -- its idempotency key with the reply (a document of the real size), the
 -- patrol, its officer and its audit entry. The floor under
--- patrol_submit.sql; run with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS.
-\set o 1 + :client_id % 8
-\set c case when :o <= 2 then :o when :o <= 4 then :o + 2 when :o <= 6 then 8 else :o + 3 end
+-- patrol_submit.sql; run with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID.
+\set o :o0 + :client_id % 64
+\set c :c0 + :client_id % 64
 \set n :n + 1
 \set at 1640995200 + :base + :client_id * 100000 + :n
 BEGIN;

@@ -1,11 +1,11 @@
 -- PatrolSubmit as chengguand sends it (server/services/sql_call.h), as hq:
--- officer 1 + client % 8 of the sample ledger on an entered compound of
--- the officer's unit (scripts/bench checks the pairs), a one-second patrol at
+-- officer o0 + client % 64 on compound c0 + client % 64, its grid officer
+-- (scripts/benchlib/bench_ledger.sql), a one-second patrol at
 -- 2022-01-01 + base + client * 100000 + n seconds (no two overlap); run
--- with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS. (Dots for the
+-- with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID. (Dots for the
 -- colons of the time format: pgbench would read ":MI" as a variable.)
-\set o 1 + :client_id % 8
-\set c case when :o <= 2 then :o when :o <= 4 then :o + 2 when :o <= 6 then 8 else :o + 3 end
+\set o :o0 + :client_id % 64
+\set c :c0 + :client_id % 64
 \set n :n + 1
 \set at 1640995200 + :base + :client_id * 100000 + :n
 WITH ctx AS MATERIALIZED (SELECT set_config('cg.cert_sha256', repeat('ab', 32), true),

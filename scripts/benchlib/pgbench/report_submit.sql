@@ -1,8 +1,8 @@
 -- ReportSubmit as chengguand sends it (server/services/sql_call.h), as hq on
--- compound 1 + client % 8 of the sample ledger; run with -M extended and
--- -D n=0 -D tag=PHASE (n counts this client's requests: a fresh
--- idempotency key each time).
-\set c 1 + :client_id % 8
+-- compound c0 + client % 64 (scripts/benchlib/bench_ledger.sql); run with
+-- -M extended and -D n=0 -D tag=PHASE -D c0=ID (n counts this client's
+-- requests: a fresh idempotency key each time).
+\set c :c0 + :client_id % 64
 \set cat random(1, 10)
 \set n :n + 1
 WITH ctx AS MATERIALIZED (SELECT set_config('cg.cert_sha256', repeat('ab', 32), true),
