@@ -40,7 +40,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17476}
-source "$top/scripts/bench/lib.sh"
+source "$top/scripts/benchlib/lib.sh"
 bench_sizes "$@"
 [ -x "$build/chengguand" ] || { echo "bench-bulletin.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 bench_scratch bench-bulletin || { echo "bench-bulletin: scripts/dev-env.sh failed" >&2; exit 1; }

@@ -20,7 +20,7 @@ port=${CG_BENCH_PORT:-17472}
 for b in chengguand chengguan bench_events; do
     [ -x "$build/$b" ] || { echo "bench-events.sh: $build/$b not found (make build)" >&2; exit 1; }
 done
-source "$top/scripts/bench/lib.sh"
+source "$top/scripts/benchlib/lib.sh"
 bench_scratch bench-events
 echo "bench-events: $subs subscribers, $reports reports, scratch $dir" >&2
 ulimit -n "$(ulimit -Hn)"

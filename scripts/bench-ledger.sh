@@ -17,7 +17,7 @@ port=${CG_BENCH_PORT:-17471}
 for b in chengguand chengguan; do
     [ -x "$build/$b" ] || { echo "bench-ledger.sh: $build/$b not found (make build)" >&2; exit 1; }
 done
-source "$top/scripts/bench/lib.sh"
+source "$top/scripts/benchlib/lib.sh"
 bench_scratch bench
 echo "bench-ledger: $n compounds, $runs runs, scratch $dir" >&2
 export CHENGGUAN_PKI=$dir/pki CHENGGUAN_SERVER=127.0.0.1:$port

@@ -37,7 +37,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CG_BUILD_DIR:-$top/build}
 port=${CG_BENCH_PORT:-17472}
-source "$top/scripts/bench/lib.sh"
+source "$top/scripts/benchlib/lib.sh"
 bench_sizes "$@"
 [ -x "$build/chengguand" ] || { echo "bench-patrols.sh: $build/chengguand not found (make build)" >&2; exit 1; }
 bench_scratch bench-patrols || { echo "bench-patrols: scripts/dev-env.sh failed" >&2; exit 1; }
