@@ -230,6 +230,7 @@ report "psql cg_api.stats_bulletin ($year-03, hq), ms" "${t_month[@]}"
 # --- through the CLI ----------------------------------------------------------
 export CHENGGUAN_PKI=$dir/pki CHENGGUAN_SERVER=127.0.0.1:$port
 CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+    CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 \
     "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
 server=$!
 for _ in $(seq 1 100); do "$build/chengguan" --as hq ping --count 1 >/dev/null 2>&1 && break; sleep 0.1; done

@@ -24,7 +24,8 @@ source "$top/scripts/benchlib/lib.sh"
 bench_scratch bench-events
 echo "bench-events: $subs subscribers, $reports reports, scratch $dir" >&2
 ulimit -n "$(ulimit -Hn)"
-CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn CHENGGUAN_MAX_CONNECTIONS=$((subs + 100)) \
+CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+    CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 CHENGGUAN_MAX_CONNECTIONS=$((subs + 100)) \
     CHENGGUAN_MAX_CONNECTIONS_PER_ACCOUNT=$((subs + 100)) CHENGGUAN_DEDUP_WINDOW=0 \
     "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
 server=$!

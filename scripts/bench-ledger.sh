@@ -45,6 +45,7 @@ for run in $(seq 1 "$runs"); do
     CHENGGUAN_DATABASE=$conninfo "$build/chengguand" --config "$dir/chengguand.ini" --migrate 2>/dev/null
     PGDATABASE=$db "$top/scripts/dev-db.sh" "$dir/pg" psql -q -f "$top/sql/dev/accounts.sql" >/dev/null
     CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+    CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 \
         "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
     server=$!
     for _ in $(seq 1 100); do "$build/chengguan" --as hq ping --count 1 >/dev/null 2>&1 && break; sleep 0.1; done
