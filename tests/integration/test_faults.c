@@ -214,15 +214,24 @@ static int load_check(load *l, int phase, const char *fault, long long fault_ms)
              "'report_submit') AND coalesce(result->>'note', result->>'text') LIKE 'fault %d %%'",
              phase);
     long long keys = cg_test_sql_int(&server, sql);
+    /* and the audit trail has each change once, under its key */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log a JOIN idempotency_keys k "
+             "ON k.account = a.account AND k.key = a.idempotency_key "
+             "WHERE k.method IN ('patrol_submit', 'report_submit') "
+             "AND coalesce(k.result->>'note', k.result->>'text') LIKE 'fault %d %%'",
+             phase);
+    long long audited = cg_test_sql_int(&server, sql);
     print_message("%s: %d clients, %d of %d requests acknowledged in %lld ms (fault for %lld ms, "
                   "%d failed attempts retried); stored %lld, lost %lld, duplicated %lld, "
-                  "idempotency keys %lld\n",
+                  "idempotency keys %lld, audit rows %lld\n",
                   fault, CLIENTS, acked, TOTAL, ms, fault_ms, failures, stored,
-                  (long long)acked - distinct, stored - distinct, keys);
+                  (long long)acked - distinct, stored - distinct, keys, audited);
     assert_int_equal(acked, TOTAL);
     assert_int_equal(distinct, TOTAL); /* 0 lost */
     assert_int_equal(stored, TOTAL);   /* 0 duplicated */
     assert_int_equal(keys, TOTAL);     /* each key once, with its own reply */
+    assert_int_equal(audited, TOTAL);  /* each change audited once */
     return failures;
 }
 
