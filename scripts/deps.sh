@@ -18,6 +18,8 @@ PACKAGES=(
     gettext libunistring-dev locales
     # test_bulletin renders the bulletin's HTML page (with Chinese) in headless Chromium
     chromium fonts-noto-cjk
+    # examples/python, the client in another language, and its test
+    python3 python3-protobuf protobuf-compiler
 )
 # The CLI speaks Chinese under this locale; the tests run it under it too.
 LOCALE=zh_CN.UTF-8
