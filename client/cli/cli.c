@@ -1,9 +1,12 @@
 #include "cli.h"
+#include "cli_queue.h"
 #include "examples.h"
 #include "globals.h"
 #include "i18n.h"
 #include "output.h"
 #include "server_errors.h"
+
+#include "chengguan/journal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -132,6 +135,8 @@ int cg_cli_exit_code(int err)
         return CG_EXIT_OK;
     if (err == CG_EUSAGE)
         return CG_EXIT_USAGE;
+    if (err == CG_EQUEUED)
+        return CG_EXIT_QUEUED;
     if (err <= CG_ECANCELLED && err >= CG_EUNAUTHENTICATED)
         return CG_EXIT_REFUSED;
     return CG_EXIT_CONNECT;
@@ -139,6 +144,14 @@ int cg_cli_exit_code(int err)
 
 int cg_cli_fail(cg_client *c, int err)
 {
+    if (err == CG_EQUEUED) {
+        fprintf(stderr,
+                _("chengguan: not sent: the server cannot be reached, so the change is kept in "
+                  "the offline queue as %s; 'chengguan queue flush', or the next command that "
+                  "reaches the server, sends it\n"),
+                cg_client_queued(c));
+        return CG_EXIT_QUEUED;
+    }
     const char *msg = cg_client_error(c);
     if (msg[0] == '\0')
         msg = cg_strerror(err);
@@ -235,7 +248,7 @@ int cg_cli_client_options(const cg_cli *cli, cg_client_options *opt)
     return 0;
 }
 
-int cg_cli_connect(const cg_cli *cli, cg_client **out)
+int cg_cli_connect_for(const cg_cli *cli, cg_client **out, cg_cli_connect_mode mode)
 {
     *out = NULL;
     cg_client_options opt;
@@ -244,13 +257,22 @@ int cg_cli_connect(const cg_cli *cli, cg_client **out)
         return rc;
     cg_client *c;
     int err = cg_client_connect(&c, &opt);
-    if (err != 0) {
+    if (cli->journal != NULL && c != NULL && mode != CG_CLI_QUEUE &&
+        (err == 0 || mode == CG_CLI_CHANGES))
+        rc = cg_cli_queue_attach(cli, c, err, mode == CG_CLI_CHANGES);
+    else if (err != 0)
         rc = cg_cli_fail(c, err);
+    if (rc != 0) {
         cg_client_free(c);
         return rc;
     }
     *out = c;
     return 0;
+}
+
+int cg_cli_connect(const cg_cli *cli, cg_client **out)
+{
+    return cg_cli_connect_for(cli, out, CG_CLI_READS);
 }
 
 const char *cg_cli_subcommand_name(const cg_cli_command *sub)

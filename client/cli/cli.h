@@ -18,7 +18,8 @@ enum {
     CG_EXIT_OK = 0,
     CG_EXIT_USAGE = 1,   /* bad option or value, unreadable certificate file */
     CG_EXIT_REFUSED = 2, /* the server refused: its error code name is printed */
-    CG_EXIT_CONNECT = 3  /* could not connect, TLS failed, or the connection broke */
+    CG_EXIT_CONNECT = 3, /* could not connect, TLS failed, or the connection broke */
+    CG_EXIT_QUEUED = 4   /* not sent: kept in the offline queue (cli_queue.h) */
 };
 
 /* The global options, resolved from options, environment, the client
@@ -36,6 +37,7 @@ typedef struct {
     const char *profile;         /* the profile's name ("default" unless named) */
     const char *profile_file;    /* client.conf, NULL when there is no place for it */
     const char *profile_error;   /* why the profile cannot be used, said on connecting */
+    const char *journal;         /* the offline queue's directory, NULL when off */
 } cg_cli;
 
 typedef struct cg_cli_command {
@@ -94,6 +96,18 @@ int cg_cli_parse_int(const char *s, long long min, long long max, long long *out
  */
 int cg_cli_connect(const cg_cli *cli, cg_client **out);
 
+/* How cg_cli_connect_for treats the offline queue (cli_queue.h). */
+typedef enum {
+    CG_CLI_READS,   /* send what waits in the queue first */
+    CG_CLI_CHANGES, /* the same; and when the server cannot be reached, *out is a client
+                       that queues the change */
+    CG_CLI_QUEUE    /* leave the queue alone (chengguan queue flush) */
+} cg_cli_connect_mode;
+
+/* cg_cli_connect with the queue treated as mode says (cg_cli_connect is
+ * CG_CLI_READS). */
+int cg_cli_connect_for(const cg_cli *cli, cg_client **out, cg_cli_connect_mode mode);
+
 /* The connection options of the global options, once the certificate, key
  * and CA are readable; 0 or CG_EXIT_USAGE after printing why. */
 int cg_cli_client_options(const cg_cli *cli, cg_client_options *opt);
@@ -142,5 +156,7 @@ extern const cg_cli_command cg_cli_cmd_problem;
 extern const cg_cli_command cg_cli_cmd_campaign;
 /* step 7 */
 extern const cg_cli_command cg_cli_cmd_audit;
+/* step 9 */
+extern const cg_cli_command cg_cli_cmd_queue;
 
 #endif

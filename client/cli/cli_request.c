@@ -189,7 +189,9 @@ int cg_request_run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char 
         return rc;
     }
     cg_client *c;
-    rc = cg_cli_connect(cli, &c);
+    int changes = protobuf_c_message_descriptor_get_field_by_name(spec->in.request,
+                                                                  "idempotency_key") != NULL;
+    rc = cg_cli_connect_for(cli, &c, changes ? CG_CLI_CHANGES : CG_CLI_READS);
     if (rc != 0) {
         json_decref(req);
         return rc;

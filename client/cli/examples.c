@@ -145,6 +145,8 @@ static const struct {
     {"case attachments", "chengguan case attachments 5   # 案件证据清单"},
     {"case download", "chengguan case download 5 1 -o 现场照片.jpg   # 下载第1件证据"},
     {"watch", "chengguan watch   # 实时查看上报和督办"},
+    {"queue list", "chengguan queue list   # 断网时存下、尚未发送的巡查等变更"},
+    {"queue flush", "chengguan queue flush   # 网络恢复后发送离线队列"},
     {"config init", "chengguan --as dawa --server 10.0.0.5:7443 config init   # 本机默认连接"},
 };
 

@@ -1,4 +1,5 @@
 #include "globals.h"
+#include "cli_queue.h"
 #include "i18n.h"
 #include "profile.h"
 #include "units.h"
@@ -204,6 +205,8 @@ int cg_cli_finish(const cg_cli_command *cmd)
     cli->ca =
         first(6, a->ca, P(as, ca), env("CHENGGUAN_CA"), pv[CG_PROFILE_CA], P(pas, ca), dflt_p.ca);
 #undef P
+    cli->journal =
+        cg_cli_queue_dir(cli, first(2, env("CHENGGUAN_JOURNAL"), pv[CG_PROFILE_JOURNAL]));
     /* The account whose certificate is used, to name it when it is missing. */
     cli->account = a->cert                 ? NULL
                    : a->account            ? a->account

@@ -26,6 +26,7 @@ static const cg_cli_command *const commands[] = {
     &cg_cli_cmd_practice,   &cg_cli_cmd_problem,
     &cg_cli_cmd_campaign,   &cg_cli_cmd_stats,
     &cg_cli_cmd_summary,    &cg_cli_cmd_audit, /* step 7 */
+    &cg_cli_cmd_queue,                         /* step 9 */
     NULL,
 };
 // clang-format on

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const cg_profile_keys[CG_PROFILE_NKEYS] = {"server", "cert", "key",
-                                                       "ca",     "as",   "timeout"};
+const char *const cg_profile_keys[CG_PROFILE_NKEYS] = {"server", "cert",    "key",    "ca",
+                                                       "as",     "timeout", "journal"};
 
 int cg_profile_path(char *buf, size_t len)
 {
@@ -73,13 +73,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
         k++;
     if (k == CG_PROFILE_NKEYS) {
         snprintf(x->err, x->errlen, _("%s, profile [%s]: unknown key '%s' (known: %s)"), p->path,
-                 section, key, "server, cert, key, ca, as, timeout");
+                 section, key, "server, cert, key, ca, as, timeout, journal");
         x->failed = 1;
         return 0;
     }
     if (strcmp(section, p->name) != 0)
         return 1;
-    int is_path = k == CG_PROFILE_CERT || k == CG_PROFILE_KEY || k == CG_PROFILE_CA;
+    int is_path =
+        k == CG_PROFILE_CERT || k == CG_PROFILE_KEY || k == CG_PROFILE_CA ||
+        (k == CG_PROFILE_JOURNAL && strcmp(value, "on") != 0 && strcmp(value, "off") != 0);
     free(p->value[k]);
     p->value[k] = is_path ? absolute(p->path, value) : strdup(value);
     return 1;

@@ -9,7 +9,8 @@
  *     key = /home/clerk/.config/chengguan/dawa.key
  *     ca = /home/clerk/.config/chengguan/ca.crt
  *
- * Keys: server, cert, key, ca, as (an account of the dev PKI), timeout.
+ * Keys: server, cert, key, ca, as (an account of the dev PKI), timeout,
+ * journal (the offline queue: on, off or a directory; cli_queue.h).
  * A relative path is relative to the file's directory; "~/" is $HOME.
  */
 #ifndef CG_CLI_PROFILE_H
@@ -25,6 +26,7 @@ enum {
     CG_PROFILE_CA,
     CG_PROFILE_AS,
     CG_PROFILE_TIMEOUT,
+    CG_PROFILE_JOURNAL,
     CG_PROFILE_NKEYS
 };
 

@@ -2,6 +2,7 @@
 #include "blocking.h"
 #include "conn.h"
 #include "error.h"
+#include "journal.h"
 #include "reply_map.h"
 #include "tls_context.h"
 #include "util.h"
@@ -31,7 +32,8 @@ struct cg_client {
      * not fit whole are left out. */
     char error_params[1024];
     size_t error_params_len;
-    int rate_wait_ms; /* the last refusal's wait for the account's rate, or -1 */
+    int rate_wait_ms;     /* the last refusal's wait for the account's rate, or -1 */
+    cg__journal *journal; /* NULL, or where mutations go that cannot reach the server */
 };
 
 static int set_error(cg_client *c, int err, const char *fmt, ...)
@@ -173,6 +175,7 @@ void cg_client_free(cg_client *c)
     if (c->fd >= 0)
         close(c->fd);
     SSL_CTX_free(c->ctx);
+    free(c->journal);
     free(c);
 }
 
@@ -424,6 +427,8 @@ int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply)
     }
     cg__req req;
     int rc = call(c, &req, &env, expect);
+    if (rc != 0 && c->journal != NULL && cg__key_field(request) != NULL && cg__journal_wants(rc))
+        rc = cg__journal_queue(c, c->journal, &env);
     if (key != NULL)
         *key = (ProtobufCBinaryData){0, NULL};
     if (rc != 0)
@@ -439,4 +444,19 @@ void cg_message_free(ProtobufCMessage *m)
 {
     if (m != NULL)
         protobuf_c_message_free_unpacked(m, NULL);
+}
+
+cg__journal **cg__client_journal(cg_client *c)
+{
+    return &c->journal;
+}
+
+SSL_CTX *cg__client_ssl_ctx(const cg_client *c)
+{
+    return c->ctx;
+}
+
+int cg__client_set_error(cg_client *c, int err, const char *msg)
+{
+    return set_error(c, err, "%s", msg);
 }

@@ -37,14 +37,19 @@ int cg__split_server(const char *s, char *host, size_t hostlen, char *port, size
     return 0;
 }
 
-ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m)
+ProtobufCBinaryData *cg__key_field(const ProtobufCMessage *m)
 {
     const ProtobufCFieldDescriptor *f =
         protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "idempotency_key");
     if (f == NULL || f->type != PROTOBUF_C_TYPE_BYTES || f->label == PROTOBUF_C_LABEL_REPEATED)
         return NULL;
-    ProtobufCBinaryData *key = (ProtobufCBinaryData *)((char *)m + f->offset);
-    return key->len == 0 ? key : NULL;
+    return (ProtobufCBinaryData *)((char *)m + f->offset);
+}
+
+ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m)
+{
+    ProtobufCBinaryData *key = cg__key_field(m);
+    return key != NULL && key->len == 0 ? key : NULL;
 }
 
 int cg__jitter_ms(int ms)

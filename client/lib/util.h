@@ -19,6 +19,9 @@
  */
 int cg__split_server(const char *s, char *host, size_t hostlen, char *port, size_t portlen);
 
+/* The request's idempotency_key field (a mutation), NULL when it has none. */
+ProtobufCBinaryData *cg__key_field(const ProtobufCMessage *m);
+
 /* The request's idempotency_key when it has one and it is empty, else NULL. */
 ProtobufCBinaryData *cg__empty_key(ProtobufCMessage *m);
 

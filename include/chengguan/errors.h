@@ -42,7 +42,8 @@ extern "C" {
     XX(TIMEOUT, 104, "timed out")                                                                  \
     XX(CLOSED, 105, "connection closed")                                                           \
     XX(USAGE, 106, "usage error")                                                                  \
-    XX(IO, 107, "input/output error")
+    XX(IO, 107, "input/output error")                                                              \
+    XX(QUEUED, 108, "queued in the journal, not sent yet")
 
 typedef enum {
     CG_OK = 0,

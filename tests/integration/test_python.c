@@ -41,8 +41,8 @@ static void python_files_report_and_sees_its_event(void **state)
 {
     (void)state;
     uint64_t officer;
-    uint64_t compound =
-        cg_test_make_compound(&server, "hq", "xinglongtai", "Python小区", NULL, "2021-03-01", &officer);
+    uint64_t compound = cg_test_make_compound(&server, "hq", "xinglongtai", "Python小区", NULL,
+                                              "2021-03-01", &officer);
 
     char gen[800], log[900], cmd[4096];
     snprintf(gen, sizeof gen, "%s/python-gen", server.dir);
