@@ -118,6 +118,17 @@ int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *
     return rc;
 }
 
+int cg_cli_getopt_none(const cg_cli_command *cmd, int argc, char **argv)
+{
+    int operands;
+    int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
+    if (rc >= 0)
+        return rc;
+    if (operands < argc)
+        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
+    return -1;
+}
+
 int cg_cli_parse_int(const char *s, long long min, long long max, long long *out)
 {
     char *end;

@@ -70,6 +70,10 @@ int cg_cli_getopt(const cg_cli_command *cmd, int argc, char **argv, const char *
                   const struct option *longopts, int (*on_opt)(int opt, const char *arg, void *ctx),
                   void *ctx, int *operands);
 
+/* cg_cli_getopt for a command with no options of its own and no operands:
+ * -1 to run it, else the exit code to stop with. */
+int cg_cli_getopt_none(const cg_cli_command *cmd, int argc, char **argv);
+
 /* Prints "chengguan CMD: MESSAGE" and a pointer to --help on stderr; returns
  * CG_EXIT_USAGE. cmd may be NULL for the global options. */
 int cg_cli_usage_error(const cg_cli_command *cmd, const char *fmt, ...)

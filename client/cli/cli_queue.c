@@ -152,20 +152,9 @@ static const char *queue_dir(const cg_cli *cli, const cg_cli_command *cmd)
     return cli->journal;
 }
 
-static int no_operands(const cg_cli_command *cmd, int argc, char **argv)
-{
-    int operands;
-    int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
-    if (rc >= 0)
-        return rc;
-    if (operands < argc)
-        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
-    return -1;
-}
-
 static int run_list(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
-    int rc = no_operands(cmd, argc, argv);
+    int rc = cg_cli_getopt_none(cmd, argc, argv);
     if (rc >= 0)
         return rc;
     const char *dir = queue_dir(cli, cmd);
@@ -218,7 +207,7 @@ static int count_left(void *arg, const cg_journal_entry *e)
 
 static int run_flush(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
-    int rc = no_operands(cmd, argc, argv);
+    int rc = cg_cli_getopt_none(cmd, argc, argv);
     if (rc >= 0)
         return rc;
     if (queue_dir(cli, cmd) == NULL)

@@ -38,12 +38,9 @@ static int print_human(const cg_whoami_reply *r)
 
 static int run(const cg_cli *cli, const cg_cli_command *cmd, int argc, char **argv)
 {
-    int operands;
-    int rc = cg_cli_getopt(cmd, argc, argv, "", NULL, NULL, NULL, &operands);
+    int rc = cg_cli_getopt_none(cmd, argc, argv);
     if (rc >= 0)
         return rc;
-    if (operands < argc)
-        return cg_cli_usage_error(cmd, _("unexpected argument '%s'"), argv[operands]);
 
     cg_client *c;
     rc = cg_cli_connect(cli, &c);
