@@ -157,9 +157,9 @@ int cg_cli_fail(cg_client *c, int err)
 {
     if (err == CG_EQUEUED) {
         fprintf(stderr,
-                _("chengguan: not sent: the server cannot be reached, so the change is kept in "
-                  "the offline queue as %s; 'chengguan queue flush', or the next command that "
-                  "reaches the server, sends it\n"),
+                _("chengguan: not sent: the server cannot be reached or cannot take it now, so "
+                  "the change is kept in the offline queue as %s; 'chengguan queue flush', or "
+                  "the next command that reaches the server, sends it\n"),
                 cg_client_queued(c));
         return CG_EXIT_QUEUED;
     }

@@ -126,8 +126,8 @@ typedef struct {
 
 /*
  * Reads the file name of dir into x. 0 with x->e filled (state DAMAGED with
- * the reason when the file is), CG_EIO or CG_ENOMEM. Release with
- * entry_release.
+ * the reason when the file is), 1 when the file is gone, CG_EIO or
+ * CG_ENOMEM. Release with entry_release.
  */
 static int entry_read(entry *x, const char *dir, const char *name)
 {
@@ -191,6 +191,8 @@ int cg_journal_list(const char *dir, int (*cb)(void *arg, const cg_journal_entry
         rc = entry_read(&x, dir, names[i]);
         if (rc == 0)
             rc = cb(arg, &x.e);
+        else if (rc == 1)
+            rc = 0; /* gone meanwhile */
         entry_release(&x);
     }
     cg__jfile_names_free(names, n);
@@ -261,7 +263,9 @@ int cg_client_flush_journal(cg_client *c,
     for (int i = 0; i < n && rc == 0; i++) {
         entry x;
         rc = entry_read(&x, j->dir, names[i]);
-        if (rc != 0)
+        if (rc == 1)
+            rc = 0;
+        else if (rc != 0)
             rc = cg__client_set_error(c, rc, x.why);
         else if (x.e.state == CG_JOURNAL_PENDING && strcmp(x.e.certificate, mine) == 0)
             rc = flush_one(c, j, &x, cb, arg, sent);

@@ -184,6 +184,8 @@ int cg__jfile_read(const char *dir, const char *file, cg__jrecord *r, char *why,
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
+    if (fd < 0 && errno == ENOENT)
+        return 1;
     if (fd < 0 || fstat(fd, &st) != 0) {
         int rc = io_error(why, whylen, "cannot read", path);
         if (fd >= 0)

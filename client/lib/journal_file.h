@@ -41,7 +41,8 @@ int cg__jfile_write(const char *dir, const char *stem, const char *suffix, const
 
 /*
  * Reads dir/file into r (r->env malloc'd: cg__jfile_release). 0; -1 when the
- * file is damaged (why says how); CG_EIO / CG_ENOMEM with why.
+ * file is damaged (why says how); 1 when it is gone (another process sent
+ * it); CG_EIO / CG_ENOMEM with why.
  */
 int cg__jfile_read(const char *dir, const char *file, cg__jrecord *r, char *why, size_t whylen);
 
