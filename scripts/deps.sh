@@ -18,6 +18,8 @@ PACKAGES=(
     gettext libunistring-dev locales
     # test_bulletin renders the bulletin's HTML page (with Chinese) in headless Chromium
     chromium fonts-noto-cjk
+    # test_metrics reads the Prometheus endpoint with Prometheus's own parser
+    python3-prometheus-client
 )
 # The CLI speaks Chinese under this locale; the tests run it under it too.
 LOCALE=zh_CN.UTF-8
