@@ -24,19 +24,6 @@
 static cg_test_server server;
 static int metrics_port;
 
-/* A port nobody listens on right now. */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        abort();
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* Sends request as it is to the metrics port; returns the whole answer
  * (malloc'd, NUL-terminated), read until the server closes. */
 static char *http(const char *request, size_t n)
@@ -294,7 +281,7 @@ static void test_database_down(void **state)
 int main(void)
 {
     cg_test_server_init(&server, "metrics", 1);
-    metrics_port = free_port();
+    metrics_port = cg_test_free_port();
     char ini[160];
     snprintf(ini, sizeof ini, "metrics_listen = 127.0.0.1:%d\nack_timeout = 300ms\n", metrics_port);
     const struct CMUnitTest tests[] = {
