@@ -20,6 +20,8 @@ PACKAGES=(
     chromium fonts-noto-cjk
     # examples/python, the client in another language, and its test
     python3 python3-protobuf protobuf-compiler
+    # test_metrics reads the Prometheus endpoint with Prometheus's own parser
+    python3-prometheus-client
 )
 # The CLI speaks Chinese under this locale; the tests run it under it too.
 LOCALE=zh_CN.UTF-8

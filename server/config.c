@@ -32,6 +32,7 @@ typedef struct {
 
 static const setting settings[] = {
     S(listen, T_STRING, "127.0.0.1:7443", 0, 0, NULL),
+    S(metrics_listen, T_STRING, "", 0, 0, NULL),
     S(tls_cert, T_STRING, "", 0, 0, NULL),
     S(tls_key, T_STRING, "", 0, 0, NULL),
     S(tls_ca, T_STRING, "", 0, 0, NULL),
@@ -232,6 +233,11 @@ static int check(const cg_config *c, char *err, size_t errlen)
     int port;
     if (cg_config_split_listen(c->listen, host, sizeof host, &port) != 0) {
         snprintf(err, errlen, "listen = '%s': expected HOST:PORT", c->listen);
+        return -1;
+    }
+    if (c->metrics_listen[0] != '\0' &&
+        cg_config_split_listen(c->metrics_listen, host, sizeof host, &port) != 0) {
+        snprintf(err, errlen, "metrics_listen = '%s': expected HOST:PORT", c->metrics_listen);
         return -1;
     }
     const char *required[] = {"tls_cert", "tls_key", "tls_ca"};

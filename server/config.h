@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 typedef struct {
-    char *listen; /* "HOST:PORT" */
+    char *listen;         /* "HOST:PORT" */
+    char *metrics_listen; /* "HOST:PORT" of the Prometheus endpoint; "": none */
     char *tls_cert;
     char *tls_key;
     char *tls_ca;

@@ -103,6 +103,7 @@ static void fan_out(cg_events *e, const PGresult *res)
             }
             s->sub_cursor = seq;
             cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
+            e->server->metrics.events_pushed++;
         }
         cg_buf_free(&frame);
         e->frontier = seq;
@@ -371,8 +372,10 @@ static void on_catchup(void *arg, int status, const PGresult *res)
             break;
         }
         cg_buf frame = CG_BUF_INIT;
-        if (pack_event(res, i, &frame) == 0)
+        if (pack_event(res, i, &frame) == 0) {
             cg_session_send_frame(s, cg_buf_head(&frame), cg_buf_pending(&frame));
+            r->server->metrics.events_pushed++;
+        }
         cg_buf_free(&frame);
         s->sub_cursor = seq;
     }

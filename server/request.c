@@ -72,6 +72,7 @@ static void finish(cg_request *r, int code, const char *message)
 {
     cg_session *s = r->session;
     log_request(r, s, code, message);
+    cg_metrics_request(&r->server->metrics, r->route->name, code, uv_hrtime() - r->started_ns);
     cg__request_detach(r);
     cg_request_drop_envelope(r);
     free(r);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void on_schema_mismatch(void *arg, int found)
 {
@@ -47,6 +48,7 @@ static void on_connection(uv_stream_t *listener, int status)
     s->sessions = session;
     s->nsessions++;
     s->nopen++;
+    s->metrics.accepted++;
     if (cg_session_accept(session, listener) != 0) {
         cg_session_close(session);
         return;
@@ -165,31 +167,51 @@ static void forget_db(void *arg)
     s->db = NULL;
 }
 
-static int listen_on(cg_server *s)
+int cg_server_listen(cg_server *s, uv_tcp_t *tcp, const char *address, uv_connection_cb cb,
+                     void *data)
 {
     char host[256];
     int port;
-    cg_config_split_listen(s->cfg->listen, host, sizeof host, &port);
     struct sockaddr_storage addr;
-    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
-        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
-        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error",
-                  "not a numeric IP address", CG_LOG_END);
+    if (cg_config_split_listen(address, host, sizeof host, &port) != 0 ||
+        (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
+         uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0)) {
+        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", address, "error",
+                  "expected a numeric IP address and a port", CG_LOG_END);
         return -1;
     }
-    uv_tcp_init(s->loop, &s->listener);
-    s->listener.data = s;
-    int rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+    uv_tcp_init(s->loop, tcp);
+    tcp->data = data;
+    int rc = uv_tcp_bind(tcp, (struct sockaddr *)&addr, 0);
     if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
+        rc = uv_listen((uv_stream_t *)tcp, 511, cb);
     if (rc != 0) {
-        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", s->cfg->listen, "error", uv_strerror(rc),
+        cg_log_kv(CG_LOG_ERROR, "listen_failed", "listen", address, "error", uv_strerror(rc),
                   CG_LOG_END);
+        uv_close((uv_handle_t *)tcp, NULL);
+        return -1;
+    }
+    cg_log_kv(CG_LOG_INFO, "listening", "listen", address, CG_LOG_END);
+    return 0;
+}
+
+/* The client listener and, when metrics_listen is set, the metrics one. */
+static int listen_on(cg_server *s)
+{
+    if (cg_server_listen(s, &s->listener, s->cfg->listen, on_connection, s) != 0)
+        return -1;
+    if (s->cfg->metrics_listen[0] != '\0' &&
+        cg_metrics_http_start(&s->metrics_http, s, s->cfg->metrics_listen) != 0) {
         uv_close((uv_handle_t *)&s->listener, NULL);
         return -1;
     }
-    cg_log_kv(CG_LOG_INFO, "listening", "listen", s->cfg->listen, CG_LOG_END);
     return 0;
+}
+
+static void stop_listening(cg_server *s)
+{
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    cg_metrics_http_stop(&s->metrics_http);
 }
 
 int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
@@ -197,6 +219,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     memset(s, 0, sizeof *s);
     s->loop = loop;
     s->cfg = cfg;
+    s->metrics.started = (double)time(NULL);
     cg_rate_init(&s->rate, cfg->max_request_rate, cfg->max_request_burst);
     json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];
@@ -209,7 +232,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     char *conninfo = cg_config_conninfo(cfg, err, sizeof err);
     if (conninfo == NULL) {
         cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", err, CG_LOG_END);
-        uv_close((uv_handle_t *)&s->listener, NULL);
+        stop_listening(s);
         SSL_CTX_free(s->tls);
         return -1;
     }
@@ -227,7 +250,7 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
         cg_log_kv(CG_LOG_ERROR, "db_setup_failed", "error", "out of memory", CG_LOG_END);
         if (s->db != NULL)
             cg_db_close(s->db, forget_db, s);
-        uv_close((uv_handle_t *)&s->listener, NULL);
+        stop_listening(s);
         SSL_CTX_free(s->tls);
         return -1;
     }
@@ -295,7 +318,7 @@ void cg_server_stop(cg_server *s, int exit_code)
         return;
     s->stopping = 1;
     cg_log_kv(CG_LOG_INFO, "stopping", CG_LOG_END);
-    uv_close((uv_handle_t *)&s->listener, NULL);
+    stop_listening(s);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->account_timer, NULL);

@@ -9,6 +9,8 @@
 #include "db/db.h"
 #include "escalation.h"
 #include "events.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "pending.h"
 #include "tls_reload.h"
 #include "rate.h"
@@ -30,13 +32,15 @@ typedef struct cg_server {
     uv_signal_t sigterm;
     uv_signal_t sigint;
     uv_timer_t shutdown_timer;
-    uv_timer_t account_timer; /* re-reads the accounts of live sessions */
-    int account_checking;     /* a check is in flight */
-    cg_session *sessions;     /* doubly linked through cg_session.prev/next */
-    int nsessions;            /* until freed */
-    int nopen;                /* not closing: what max_connections counts */
-    cg_pending pending;       /* sessions before Welcome */
-    cg_rate rate;             /* max_request_rate per account */
+    uv_timer_t account_timer;     /* re-reads the accounts of live sessions */
+    int account_checking;         /* a check is in flight */
+    cg_session *sessions;         /* doubly linked through cg_session.prev/next */
+    int nsessions;                /* until freed */
+    int nopen;                    /* not closing: what max_connections counts */
+    cg_pending pending;           /* sessions before Welcome */
+    cg_rate rate;                 /* max_request_rate per account */
+    cg_metrics metrics;           /* what a scrape reports */
+    cg_metrics_http metrics_http; /* metrics_listen */
     uint64_t next_session_id;
     int stopping;
     int db_closing;
@@ -55,6 +59,11 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg);
  * on SIGTERM/SIGINT, or with exit_code 1 on a fatal condition.
  */
 void cg_server_stop(cg_server *s, int exit_code);
+
+/* Binds tcp to address ("HOST:PORT", a numeric IP) and listens with cb;
+ * tcp->data = data. 0, or -1 after logging why (tcp is then closed). */
+int cg_server_listen(cg_server *s, uv_tcp_t *tcp, const char *address, uv_connection_cb cb,
+                     void *data);
 
 /* Sessions of account that finished Hello, for per-account limits. */
 int cg_server_sessions_of(const cg_server *s, const char *account);

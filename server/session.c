@@ -240,6 +240,7 @@ static void on_timeout(uv_timer_t *t)
         cg_session_close_gracefully(s);
     } else {
         log_event(s, CG_LOG_INFO, "handshake_timeout", NULL, NULL);
+        s->server->metrics.handshakes[CG_HANDSHAKE_TIMEOUT]++;
         cg_session_close(s);
     }
 }
@@ -354,6 +355,7 @@ static void handshake_done(cg_session *s)
 {
     if (cg_tls_session_peer(&s->tls, s->cert_subject, sizeof s->cert_subject,
                             s->cert_fingerprint) != 0) {
+        s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
         log_event(s, CG_LOG_WARN, "handshake_failed", "reason", "no peer certificate");
         cg_session_close(s);
         return;
@@ -363,11 +365,13 @@ static void handshake_done(cg_session *s)
     const char *why;
     if (SSL_get_SSL_CTX(s->tls.ssl) != s->server->tls &&
         cg_tls_recheck_peer(s->server->tls, s->tls.ssl, &why) != 0) {
+        s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
         log_event(s, CG_LOG_WARN, "handshake_failed", "reason", why);
         cg_session_close(s);
         return;
     }
     s->state = CG_SESSION_AWAIT_HELLO;
+    s->server->metrics.handshakes[CG_HANDSHAKE_OK]++;
     log_event(s, CG_LOG_INFO, "handshake", "subject", s->cert_subject);
 }
 
@@ -393,6 +397,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         int rc = cg_tls_session_handshake(&s->tls, why, sizeof why);
         flush(s);
         if (rc < 0) {
+            s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
             log_event(s, CG_LOG_WARN, "handshake_failed", "reason", why);
             cg_session_close(s);
             return;

@@ -765,6 +765,11 @@ int cg_db_ready(const cg_db *db)
     return db->closing ? 0 : db->ready;
 }
 
+int cg_db_queued(const cg_db *db)
+{
+    return db->qlen;
+}
+
 void cg_db_close(cg_db *db, void (*done)(void *arg), void *arg)
 {
     if (db->closing)

@@ -75,6 +75,9 @@ int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *para
 /* Number of connections that are up and past the schema check. */
 int cg_db_ready(const cg_db *db);
 
+/* Number of queries waiting for a connection (at most queue_size). */
+int cg_db_queued(const cg_db *db);
+
 /*
  * Stops: refuses new queries, lets those already sent finish (their callbacks
  * run), fails queued ones with CG_EUNAVAILABLE (before returning), closes

@@ -65,8 +65,7 @@ static void cluster_conninfo(const char *pg_dir, const char *dbname, char *out, 
     out[strcspn(out, "\n")] = '\0';
 }
 
-/* A port nobody listens on right now (the kernel's choice for port 0). */
-static int free_port(void)
+int cg_test_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -163,7 +162,7 @@ void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_
         die("cannot create database %s", name);
     snprintf(t->config, sizeof t->config, "%s/chengguand.ini", t->dir);
     snprintf(t->log, sizeof t->log, "%s/server.log", t->dir);
-    t->port = free_port();
+    t->port = cg_test_free_port();
     write_config(t, NULL);
 }
 
@@ -239,7 +238,7 @@ static int log_since_has(const cg_test_server *t, off_t start, const char *needl
 
 void cg_test_server_start(cg_test_server *t, const char *extra_ini)
 {
-    t->port = free_port();
+    t->port = cg_test_free_port();
     cg_test_server_restart(t, extra_ini);
 }
 

@@ -180,6 +180,9 @@ void cg_test_dev_ca(const cg_test_server *t, struct x509_st **cert, struct evp_p
 time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
                                 int seconds);
 
+/* A port nobody listens on right now (the kernel's choice for port 0). */
+int cg_test_free_port(void);
+
 /* Milliseconds on a monotonic clock. */
 long long cg_test_now_ms(void);
 
