@@ -26,6 +26,10 @@ extern "C" {
 
 #define CG_PROTOCOL_VERSION 1
 
+/* The release of the loaded library, "MAJOR.MINOR.PATCH" (e.g. "0.1.0"):
+ * static storage, never NULL. Any thread, any time, no connection needed. */
+CG_EXTERN const char *cg_version(void);
+
 typedef struct cg_client cg_client;
 
 /*
