@@ -13,7 +13,9 @@
 #       prints under LANG=C
 set -eu
 
-# Markdown inline text to roff: `code` bold, [text](link) to text.
+# Markdown inline text to roff: `code` bold, [text](link) to text (awk
+# functions, prepended to the awk programs below).
+# shellcheck disable=SC2016
 md_roff='
 function roff(s,   out, i) {
     gsub(/\\/, "\\e", s)

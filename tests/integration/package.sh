@@ -8,8 +8,8 @@
 # rendering cleanly, the systemd unit, and a program built with CMake's
 # find_package(chengguan) against the installed -dev package.
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: $0 SOURCE_DIR BUILD_DIR SCRATCH_DIR" >&2; exit 1; }
-src=$1 build=$(cd "$2" && pwd) dir=$3
+[ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR SCRATCH_DIR" >&2; exit 1; }
+build=$(cd "$1" && pwd) dir=$2
 PATH=$PATH:/usr/sbin:/sbin
 rm -rf "$dir"
 mkdir -p "$dir/debs" "$dir/root/var/lib/dpkg/info" "$dir/root/var/lib/dpkg/updates" "$dir/root/etc"
@@ -29,8 +29,22 @@ done
 touch "$root/var/lib/dpkg/status"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
-dpkg --root="$root" --force-script-chrootless --force-depends --force-not-root \
-    --log=/dev/null -i "$dir"/debs/*.deb >"$dir/dpkg.log" 2>&1 || { cat "$dir/dpkg.log"; fail "dpkg -i failed"; }
+# As root, dpkg installs them and runs their maintainer scripts; as another
+# user (./make check with sudo) the scripts cannot make a user or change a
+# group, so the packages are only unpacked and the scripts' checks skipped.
+as_root=0
+[ "$(id -u)" -ne 0 ] || as_root=1
+install_debs() { # LOG [dpkg options]
+    local log=$1
+    shift
+    if [ "$as_root" -eq 1 ]; then
+        dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null "$@" \
+            -i "$dir"/debs/*.deb >"$log" 2>&1 || { cat "$log"; fail "dpkg -i failed"; }
+    else
+        for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    fi
+}
+install_debs "$dir/dpkg.log"
 
 # Where the files are.
 libdir=$(dirname "$(find "$root/usr/lib" -name 'libchengguan.so.0' | head -n 1)")
@@ -46,14 +60,29 @@ for f in usr/sbin/chengguand usr/bin/chengguan \
     usr/share/locale/zh_CN/LC_MESSAGES/chengguan.mo; do
     [ -e "$root/$f" ] || fail "/$f is not installed"
 done
-grep -qx /etc/chengguan/chengguand.conf "$root/var/lib/dpkg/info/chengguand.conffiles" ||
+dpkg-deb -e "$dir/debs/chengguand_${version}_$arch.deb" "$dir/control"
+grep -qx /etc/chengguan/chengguand.conf "$dir/control/conffiles" ||
     fail "/etc/chengguan/chengguand.conf is not a conffile"
 soname=$(objdump -p "$libdir/libchengguan.so.0" | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = libchengguan.so.0 ] || fail "SONAME is '$soname'"
 
-# The postinst: the system user and the certificate directory.
-grep -q '^chengguand:' "$root/etc/passwd" || fail "postinst made no chengguand user"
-[ -d "$root/etc/chengguan/tls" ] || fail "postinst made no /etc/chengguan/tls"
+# The postinst: the system user and the certificate directory; an upgrade
+# (the same packages again: the postinst sees the old version) keeps the
+# user and the edited config, and says what to do.
+if [ "$as_root" -eq 1 ]; then
+    grep -q '^chengguand:' "$root/etc/passwd" || fail "postinst made no chengguand user"
+    gid=$(awk -F: '$1 == "chengguand" { print $4 }' "$root/etc/passwd")
+    [ "$(stat -c %g:%a "$root/etc/chengguan/tls")" = "$gid:750" ] ||
+        fail "/etc/chengguan/tls is $(stat -c %g:%a "$root/etc/chengguan/tls"), not $gid:750"
+    echo '; edited by the operator' >>"$root/etc/chengguan/chengguand.conf"
+    install_debs "$dir/dpkg-upgrade.log" --force-confold
+    grep -q -- '--migrate' "$dir/dpkg-upgrade.log" || fail "the upgrade does not say to run --migrate"
+    grep -q '^; edited by the operator$' "$root/etc/chengguan/chengguand.conf" ||
+        fail "the upgrade replaced the edited config"
+    [ "$(grep -c '^chengguand:' "$root/etc/passwd")" -eq 1 ] || fail "the upgrade made the user again"
+else
+    echo "package.sh: not root: packages unpacked, maintainer scripts not run"
+fi
 
 # The programs, from the scratch root.
 export LD_LIBRARY_PATH=$libdir
@@ -132,10 +161,11 @@ int main(void)
     return 0;
 }
 C
-cmake -S "$dir/consumer" -B "$dir/consumer/build" -DCMAKE_PREFIX_PATH="$root/usr" \
-    -DCMAKE_BUILD_TYPE=Release >"$dir/consumer.log" 2>&1 &&
-    cmake --build "$dir/consumer/build" >>"$dir/consumer.log" 2>&1 ||
-    { cat "$dir/consumer.log"; fail "the find_package consumer did not build"; }
+if ! { cmake -S "$dir/consumer" -B "$dir/consumer/build" -DCMAKE_PREFIX_PATH="$root/usr" \
+    -DCMAKE_BUILD_TYPE=Release && cmake --build "$dir/consumer/build"; } >"$dir/consumer.log" 2>&1; then
+    cat "$dir/consumer.log"
+    fail "the find_package consumer did not build"
+fi
 out=$("$dir/consumer/build/consumer")
 [ "$out" = "$version 5" ] || fail "consumer printed '$out'"
 echo "package.sh: 3 packages of $version installed into a scratch root and checked"
