@@ -42,7 +42,7 @@ set(CPACK_COMPONENT_CLIENT_DESCRIPTION "chengguan command-line client and client
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libchengguan-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "chengguan (= ${PROJECT_VERSION}), libprotobuf-c-dev, pkg-config")
+  "chengguan (= ${PROJECT_VERSION}), libprotobuf-c-dev, libssl-dev, libjansson-dev, pkg-config")
 set(CPACK_COMPONENT_DEV_DESCRIPTION "chengguan client library: development files
  Headers, the generated protobuf-c message code (libchengguan-proto.a), the
  pkg-config file, the CMake package config and the .proto files.")
