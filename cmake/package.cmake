@@ -19,6 +19,9 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 # SONAME (docs/integration.md, "The library's ABI").
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# Debian ships binaries stripped (the build tree keeps the debug info that
+# abi.check reads).
+set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME chengguand)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
@@ -35,6 +38,8 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
   ${CMAKE_SOURCE_DIR}/packaging/debian/conffiles)
 
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME chengguan)
+# ldconfig through dpkg's trigger, not from maintainer scripts.
+set(CPACK_DEBIAN_CLIENT_PACKAGE_CONTROL_EXTRA ${CMAKE_SOURCE_DIR}/packaging/debian/triggers)
 set(CPACK_COMPONENT_CLIENT_DESCRIPTION "chengguan command-line client and client library
  chengguan, the command-line client of the chengguan city server, and
  libchengguan, the C client library it is built on.")
