@@ -15,6 +15,9 @@ PACKAGES=(
     libpq-dev libssl-dev openssl libinih-dev libjansson-dev libcmocka-dev
     postgresql-15
     clang libclang-rt-14-dev
+    # the ABI check of libchengguan (scripts/abi.sh: abidw, abidiff); the package
+    # test (cpack -G DEB, dpkg-shlibdeps)
+    abigail-tools dpkg-dev groff-base
     gettext libunistring-dev locales
     # test_bulletin renders the bulletin's HTML page (with Chinese) in headless Chromium
     chromium fonts-noto-cjk

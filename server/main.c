@@ -8,6 +8,7 @@
 #include "error.h"
 #include "log.h"
 #include "server.h"
+#include "tls_context.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -24,7 +25,8 @@ static void usage(FILE *out)
             "  -c, --config FILE   INI file with a [chengguand] section (see docs/operations.md);\n"
             "                      every setting may also come from CHENGGUAN_<NAME>\n"
             "      --migrate       apply the SQL migrations this binary carries, then exit\n"
-            "      --check-config  load and check the settings, then exit\n"
+            "      --check-config  load and check the settings and the TLS files they name, then\n"
+            "                      exit (0 valid, 1 not, with the reason)\n"
             "  -V, --version       print the version and the schema version, then exit\n"
             "  -h, --help          this text\n"
             "\n"
@@ -141,7 +143,16 @@ int main(int argc, char **argv)
 
     int status = 0;
     if (check_only) {
-        printf("configuration is valid (listen %s)\n", cfg.listen);
+        /* The TLS files as the server would load them: present, readable,
+         * the key matching the certificate. The database is not tried. */
+        SSL_CTX *ctx =
+            cg_tls_server_ctx(cfg.tls_cert, cfg.tls_key, cfg.tls_ca, cfg.tls_crl, err, sizeof err);
+        if (ctx != NULL)
+            printf("configuration is valid (listen %s)\n", cfg.listen);
+        else
+            fprintf(stderr, "chengguand: %s\n", err);
+        status = ctx != NULL ? 0 : 1;
+        SSL_CTX_free(ctx);
     } else if (migrate) {
         if (cg_migrate_apply(cfg.database, err, sizeof err) != 0) {
             fprintf(stderr, "chengguand: migrate: %s\n", err);

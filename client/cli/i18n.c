@@ -9,7 +9,9 @@
 
 #define DOMAIN "chengguan"
 
-/* DIR/locale beside /proc/self/exe when it holds a catalogue, else NULL. */
+/* DIR/locale beside /proc/self/exe (the build tree), or DIR/../share/locale
+ * (an installed prefix, wherever it was moved: a package, a scratch root),
+ * when it holds a catalogue; else NULL. */
 static const char *beside_program(char *buf, size_t size)
 {
     char exe[PATH_MAX];
@@ -21,12 +23,16 @@ static const char *beside_program(char *buf, size_t size)
     if (slash == NULL)
         return NULL;
     *slash = '\0';
-    char probe[PATH_MAX + 64];
-    snprintf(probe, sizeof probe, "%s/locale/zh_CN/LC_MESSAGES/" DOMAIN ".mo", exe);
-    if (access(probe, R_OK) != 0)
-        return NULL;
-    snprintf(buf, size, "%s/locale", exe);
-    return buf;
+    static const char *const rel[] = {"locale", "../share/locale"};
+    for (size_t k = 0; k < sizeof rel / sizeof rel[0]; k++) {
+        char probe[PATH_MAX + 64];
+        snprintf(probe, sizeof probe, "%s/%s/zh_CN/LC_MESSAGES/" DOMAIN ".mo", exe, rel[k]);
+        if (access(probe, R_OK) == 0) {
+            snprintf(buf, size, "%s/%s", exe, rel[k]);
+            return buf;
+        }
+    }
+    return NULL;
 }
 
 void cg_i18n_init(void)

@@ -23,9 +23,21 @@
  * cg_async_free, and a function that returns an error never calls it.
  *
  * One thread: a cg_async and its callbacks belong to the thread that runs
- * its loop. Name resolution (getaddrinfo) happens on that thread when a
+ * its loop. Every function of this header that takes a cg_async must be
+ * called on that thread (before it is attached: on the thread that will run
+ * the loop); none is safe to call from another thread, not even
+ * cg_async_free. Different cg_async on different loops and threads are
+ * independent. Name resolution (getaddrinfo) happens on that thread when a
  * connection starts and may block it briefly; give an IP address in
  * cg_client_options.server to avoid that.
+ *
+ * Ownership follows chengguan/client.h: what is passed in is read during
+ * the call (requests are copied, options copied or loaded), except the arg
+ * pointers given with callbacks and the adapter's hooks->data, which the
+ * library keeps, never frees, and passes back until the callback has run
+ * for the last time (a call: once; a subscription and the state callback:
+ * until cg_async_free or their replacement). Strings and structs returned
+ * point into the cg_async and are never freed by the caller.
  */
 #ifndef CHENGGUAN_ASYNC_H
 #define CHENGGUAN_ASYNC_H
@@ -73,7 +85,9 @@ typedef enum {
  * the reason of CG_ASYNC_STOPPED, or CG_ECANCELLED from cg_async_free.
  *
  * The reply belongs to the library and is freed when the callback returns,
- * unless the callback keeps it with cg_async_take_reply.
+ * unless the callback keeps it with cg_async_take_reply. arg is the caller's
+ * pointer of cg_async_call, handed back untouched; after this callback the
+ * library holds it no longer.
  */
 typedef void (*cg_reply_cb)(cg_async *a, int status, ProtobufCMessage *reply, void *arg);
 
@@ -82,7 +96,8 @@ typedef void (*cg_reply_cb)(cg_async *a, int status, ProtobufCMessage *reply, vo
  * valid until the callback returns. A non-zero status ends the subscription
  * (event NULL): the server refused Subscribe (e.g. CG_EPERMISSION_DENIED for
  * an account that has no event stream), the reason of CG_ASYNC_STOPPED, or
- * CG_ECANCELLED from cg_async_free.
+ * CG_ECANCELLED from cg_async_free. The event belongs to the library: copy
+ * what must outlive the callback.
  */
 typedef void (*cg_event_cb)(cg_async *a, int status, const Chengguan__V1__Event *event, void *arg);
 
@@ -97,7 +112,8 @@ typedef void (*cg_state_cb)(cg_async *a, cg_async_state state, int reason, void 
  * needs of opt and loads the certificates; connects once attached to a loop.
  * NULL only when memory runs out. Bad options or unreadable certificate
  * files do not fail here: the client stops with CG_EUSAGE once attached
- * (cg_async_error says why).
+ * (cg_async_error says why). opt and its strings may be freed when this
+ * returns. The cg_async is the caller's until cg_async_free.
  */
 CG_EXTERN cg_async *cg_async_new(const cg_client_options *opt);
 
@@ -107,19 +123,22 @@ CG_EXTERN cg_async *cg_async_new(const cg_client_options *opt);
  * CG_ECANCELLED, and the subscription's with CG_ECANCELLED. Called from a
  * callback of a, the rest happens when the callback returns. The adapter's
  * handles close in the background: run the loop once more before closing
- * it. NULL is fine.
+ * it. Replies kept with cg_async_take_reply stay the caller's. NULL is fine.
  */
 CG_EXTERN void cg_async_free(cg_async *a);
 
 /* Words of the last failure ("" when none); during a failed reply callback,
- * that call's failure. Never NULL for a non-NULL a. */
+ * that call's failure. Never NULL for a non-NULL a. Points into a: valid
+ * until control returns to the loop or the next call on a. */
 CG_EXTERN const char *cg_async_error(const cg_async *a);
 
 /* Request field named by the server's refusal during a failed reply
- * callback ("" when none). */
+ * callback ("" when none). Points into a, valid as cg_async_error's. */
 CG_EXTERN const char *cg_async_error_field(const cg_async *a);
 
-/* Welcome of the current connection, NULL while not connected. */
+/* Welcome of the current connection, NULL while not connected. Points into
+ * a: valid until the connection is lost (the next CG_ASYNC_DISCONNECTED) or
+ * cg_async_free; copy it to keep it. */
 CG_EXTERN const cg_welcome *cg_async_welcome(const cg_async *a);
 
 /* 1 when the current connection resumed the TLS session of an earlier one
@@ -129,7 +148,8 @@ CG_EXTERN const cg_welcome *cg_async_welcome(const cg_async *a);
  * certificate still verifies. */
 CG_EXTERN int cg_async_tls_resumed(const cg_async *a);
 
-/* Registers the state callback (NULL to remove). */
+/* Registers the state callback (NULL to remove), replacing the previous
+ * one; arg is kept and handed back to cb until it is replaced or a freed. */
 CG_EXTERN void cg_async_on_state(cg_async *a, cg_state_cb cb, void *arg);
 
 /* After CG_ASYNC_DISCONNECTED: milliseconds until the next attempt. */
@@ -139,6 +159,9 @@ CG_EXTERN int cg_async_retry_ms(const cg_async *a);
  * Sends any request of the protocol (as cg_call does) and calls cb(a,
  * status, reply, arg) once, when it completes; cb may be NULL. The request
  * is copied at once: the caller may change or free it when this returns.
+ * arg is kept until cb has run (also when the call fails later or a is
+ * freed: cb then gets CG_ECANCELLED); when this returns an error, cb never
+ * runs and arg is not kept.
  * Before the client is connected (or while it reconnects), requests wait in
  * order and go out when it connects.
  *
@@ -160,7 +183,8 @@ CG_EXTERN int cg_async_retry_ms(const cg_async *a);
 CG_EXTERN int cg_async_call(cg_async *a, ProtobufCMessage *request, cg_reply_cb cb, void *arg);
 
 /* From a reply callback with status 0: takes the reply out of the library's
- * hands (free it with cg_message_free). NULL elsewhere. */
+ * hands; the caller owns it from then on (free it with cg_message_free, on
+ * any thread; it may outlive a). NULL elsewhere. */
 CG_EXTERN ProtobufCMessage *cg_async_take_reply(cg_async *a);
 
 /* after_seq for cg_async_subscribe: only events newer than the subscription. */
@@ -172,9 +196,10 @@ CG_EXTERN ProtobufCMessage *cg_async_take_reply(cg_async *a);
  * CG_FROM_HEAD: only what happens from now on).
  * Events reach cb in strictly increasing seq. After every reconnect the
  * library subscribes again from the last seq it delivered, so that nothing
- * is missed and nothing comes twice. One subscription per client. Returns 0,
- * CG_EUSAGE when already subscribed, CG_ECLOSED, or the reason the client
- * stopped.
+ * is missed and nothing comes twice. One subscription per client. arg is
+ * kept and handed to cb until the subscription ends (cb with a non-zero
+ * status). Returns 0, CG_EUSAGE when already subscribed, CG_ECLOSED, or the
+ * reason the client stopped.
  */
 CG_EXTERN int cg_async_subscribe(cg_async *a, uint64_t after_seq, cg_event_cb cb, void *arg);
 
@@ -206,14 +231,15 @@ typedef struct {
     void (*cleanup)(void *data);
 } cg_async_hooks;
 
-/* Attaches a to a loop through hooks (copied) and starts connecting. Once
- * per client: CG_EUSAGE the second time. */
+/* Attaches a to a loop through hooks (the struct is copied; hooks->data is
+ * kept until hooks->cleanup has been called with it) and starts connecting.
+ * Once per client: CG_EUSAGE the second time. */
 CG_EXTERN int cg_async_attach(cg_async *a, const cg_async_hooks *hooks);
 
 /* The adapter's side: the watched fd is readable / writable (or has an
  * error, which the core finds out by reading and writing), or the timer
  * fired. a may be freed by the time any of these returns if a callback freed
- * it: the adapter learns of it through cleanup. */
+ * it: the adapter learns of it through cleanup. The loop's thread only. */
 CG_EXTERN void cg_async_handle_read(cg_async *a);
 CG_EXTERN void cg_async_handle_write(cg_async *a);
 CG_EXTERN void cg_async_handle_timer(cg_async *a);

@@ -8,7 +8,27 @@
  * cg_client_error() says what happened in words, and for refusals by the
  * server cg_client_error_field() names the request field at fault.
  *
- * A cg_client is not thread-safe: use one per thread.
+ * Ownership, for every call of this header unless its comment says
+ * otherwise (as libpq's PQerrorMessage and PQclear do it):
+ *   - Pointers passed in (options, file names, payloads, requests) are only
+ *     read during the call; nothing keeps them afterwards, so the caller
+ *     may free or change them as soon as the call returns.
+ *   - What the library allocates for the caller has exactly one way to be
+ *     freed, named with the call: a cg_client with cg_client_free, a reply
+ *     message with cg_message_free.
+ *   - const char * and const struct pointers that a call returns point into
+ *     the cg_client: never free them; they stay valid until the next call on
+ *     the same cg_client (which may overwrite them) or cg_client_free. Copy
+ *     what must live longer.
+ *
+ * Threads: the library keeps no global state of its own (OpenSSL 3 needs no
+ * set-up), so any number of threads may each use their own cg_client at
+ * once. One cg_client is not thread-safe: calls on it must not overlap;
+ * handing it from one thread to another between calls is fine. Functions
+ * that take no cg_client (cg_version, cg_idempotency_key, cg_message_free,
+ * chengguan/errors.h) may be called from any thread at any time. The library
+ * never raises SIGPIPE (it sends with MSG_NOSIGNAL) and installs no signal
+ * handlers.
  */
 #ifndef CHENGGUAN_CLIENT_H
 #define CHENGGUAN_CLIENT_H
@@ -25,6 +45,10 @@ extern "C" {
 #endif
 
 #define CG_PROTOCOL_VERSION 1
+
+/* The release of the loaded library, "MAJOR.MINOR.PATCH" (e.g. "0.1.0"):
+ * static storage, never NULL. Any thread, any time, no connection needed. */
+CG_EXTERN const char *cg_version(void);
 
 typedef struct cg_client cg_client;
 
@@ -78,9 +102,12 @@ typedef struct {
 
 /*
  * Connects, completes the TLS handshake and the Hello/Welcome exchange.
- * On success *out is a ready client. On failure *out is still set (unless
- * memory ran out, then NULL) so that cg_client_error(*out) can explain; free
- * it with cg_client_free. Returns 0, CG_EUSAGE (options missing, a bad server
+ * On success *out is a ready client, owned by the caller until
+ * cg_client_free. On failure *out is still set (unless memory ran out, then
+ * NULL) so that cg_client_error(*out) can explain; free it with
+ * cg_client_free. opt and the strings it points to are read during the call
+ * only (the files are loaded here). Blocks up to timeout_ms, name resolution
+ * included. Returns 0, CG_EUSAGE (options missing, a bad server
  * address, or a certificate, key or CA that cannot be loaded), CG_ECONNECT,
  * CG_ETLS (handshake or certificate failure, the reason in cg_client_error),
  * CG_ETIMEOUT, CG_ECLOSED, CG_EPROTOCOL, or the code the server refused Hello
@@ -88,31 +115,40 @@ typedef struct {
  */
 CG_EXTERN int cg_client_connect(cg_client **out, const cg_client_options *opt);
 
-/* Welcome of a connected client, NULL before. */
+/* Welcome of a connected client, NULL before. Points into c: valid until
+ * cg_client_free(c); not to be freed. */
 CG_EXTERN const cg_welcome *cg_client_welcome(const cg_client *c);
 
-/* Text of the last failure ("" when none). Never NULL for a non-NULL c. */
+/* Text of the last failure ("" when none). Never NULL for a non-NULL c.
+ * Points into c: valid until the next call on c; not to be freed. */
 CG_EXTERN const char *cg_client_error(const cg_client *c);
 
-/* Request field the server named in its last refusal ("" when none). */
+/* Request field the server named in its last refusal ("" when none). Points
+ * into c, valid until the next call on c. */
 CG_EXTERN const char *cg_client_error_field(const cg_client *c);
 
 /* The stable machine code of the server's last refusal, e.g.
  * "compound.not_found" (docs/protocol.md, Errors); "" when the failure was
  * not a refusal or the server is older. Show people a text made from it and
- * cg_client_error_param; cg_client_error stays the English fallback. */
+ * cg_client_error_param; cg_client_error stays the English fallback. Points
+ * into c, valid until the next call on c. */
 CG_EXTERN const char *cg_client_error_reason(const cg_client *c);
 
 /* The value of the parameter name of the last refusal ("id" -> "12"), NULL
- * when it has none of that name. Instants are RFC 3339. */
+ * when it has none of that name. Instants are RFC 3339. name is read during
+ * the call; the value points into c, valid until the next call on c. */
 CG_EXTERN const char *cg_client_error_param(const cg_client *c, const char *name);
 
-/* Closes the connection (close_notify) and frees everything. NULL is fine. */
+/* Closes the connection (close_notify, waiting up to a second for it to
+ * leave) and frees c with everything it owns, including the strings and the
+ * Welcome the calls above returned. c must not be used afterwards. Replies
+ * of cg_call are not c's: they stay valid. NULL is fine. */
 CG_EXTERN void cg_client_free(cg_client *c);
 
 /*
  * Ping: sends len bytes of payload (at most 65536), waits for the echo.
- * server_time_us (may be NULL) receives the server's clock. The payload that
+ * payload is read during the call only. server_time_us (may be NULL)
+ * receives the server's clock. The payload that
  * comes back is checked to be the one that was sent: CG_EPROTOCOL if not.
  * CG_EINVALID_ARGUMENT for a payload over 65536 bytes.
  *
@@ -147,8 +183,17 @@ CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int
  *     }
  *
  * On 0, *reply is the reply message (its descriptor says which; see
- * docs/protocol.md for the reply of each request), owned by the caller. On
- * failure *reply is NULL and cg_client_error / cg_client_error_field say why.
+ * docs/protocol.md for the reply of each request), owned by the caller:
+ * free it with cg_message_free; it does not depend on c and may outlive it.
+ * On failure *reply is NULL and cg_client_error / cg_client_error_field say
+ * why.
+ *
+ * request stays the caller's. The library reads it during the call and,
+ * when its idempotency_key is empty, sets the key for the duration of the
+ * call and empties it again before returning: the request must not be
+ * read or changed by another thread meanwhile. It may be a message of the
+ * program's own copy of the message code (libchengguan-proto.a) or of any
+ * protobuf-c code generated from the same .proto files.
  *
  * A request with an idempotency_key field that is left empty gets 16 random
  * bytes for the duration of the call, its own retries after UNAVAILABLE
@@ -157,13 +202,16 @@ CG_EXTERN int cg_ping_pipelined(cg_client *c, int count, size_t payload_len, int
  */
 CG_EXTERN int cg_call(cg_client *c, ProtobufCMessage *request, ProtobufCMessage **reply);
 
-/* Frees a reply of cg_call. NULL is fine. */
+/* Frees a reply of cg_call or cg_async_take_reply (chengguan/async.h), with
+ * everything it points to. Any thread. NULL is fine. */
 CG_EXTERN void cg_message_free(ProtobufCMessage *m);
 
-/* Fills key with 16 random bytes, a fresh idempotency key. 0 or CG_EIO. */
+/* Fills the caller's key with 16 random bytes (OpenSSL's RAND_bytes), a
+ * fresh idempotency key. Any thread. 0 or CG_EIO. */
 CG_EXTERN int cg_idempotency_key(uint8_t key[16]);
 
-/* WhoAmI: the account behind this connection, read from the database. */
+/* WhoAmI: the account behind this connection, read from the database,
+ * copied into the caller's *out (which keeps no pointer into c). */
 CG_EXTERN int cg_whoami(cg_client *c, cg_whoami_reply *out);
 
 #ifdef __cplusplus

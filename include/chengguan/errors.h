@@ -52,10 +52,12 @@ typedef enum {
 #undef XX
 } cg_errno;
 
-/* "invalid argument"; never NULL, also for codes not in the table. */
+/* "invalid argument"; never NULL, also for codes not in the table. A static
+ * string: never freed, valid for the life of the process. Any thread. */
 CG_EXTERN const char *cg_strerror(int err);
 
-/* "INVALID_ARGUMENT"; never NULL. */
+/* "INVALID_ARGUMENT"; never NULL ("UNKNOWN" for codes not in the table). A
+ * static string, as cg_strerror's. Any thread. */
 CG_EXTERN const char *cg_err_name(int err);
 
 #ifdef __cplusplus

@@ -132,6 +132,9 @@ static inline void cg_libuv__cleanup(void *data)
 /*
  * Attaches a to loop and starts connecting (from the loop, not in this
  * call). Returns 0, CG_ENOMEM, or CG_EUSAGE when a is already attached.
+ * The adapter's memory and handles are a's: cg_async_free releases them
+ * (closing handles, so the loop must run once more and outlive them). On
+ * the loop's thread only, like every call on a.
  */
 static inline int cg_libuv_attach(cg_async *a, uv_loop_t *loop)
 {
