@@ -103,6 +103,7 @@ CREATE FUNCTION cg_api.case_attach_begin(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_begin');
     v_name text := cg_internal.clean(p_req ->> 'name');
     v_type text := lower(cg_internal.clean(p_req ->> 'media_type'));
     v_size bigint := cg_internal.req_int(p_req, 'size');
@@ -117,7 +118,6 @@ DECLARE
     k cases;
     u case_uploads;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     k := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'handle');
     PERFORM cg_internal.check('name', coalesce(cg_internal.text_problem(v_name, 200, true, false),
         CASE WHEN v_name ~ '[/\\]' THEN cg_internal.problem('attachment.bad_name', jsonb_build_object('value', left(v_name, 40)),
@@ -190,11 +190,11 @@ CREATE FUNCTION cg_api.case_attach_chunk(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_chunk');
     v_off bigint := cg_internal.req_int(p_req, 'offset');
     v_data bytea := decode(coalesce(p_req ->> 'data', ''), 'hex');
     u case_uploads;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     u := cg_internal.upload_target(a, cg_internal.req_int(p_req, 'upload_id'));
     PERFORM cg_internal.check('data', CASE
         WHEN octet_length(v_data) = 0 THEN cg_internal.missing()
@@ -232,13 +232,13 @@ CREATE FUNCTION cg_api.case_attach_commit(p_account text, p_req jsonb) RETURNS j
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_commit');
     v_prev jsonb;
     v_sha bytea;
     u case_uploads;
     k cases;
     v_number integer;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     v_prev := cg_internal.idem_begin(a, 'case_attach_commit', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -280,6 +280,7 @@ CREATE FUNCTION cg_api.case_attachment_list(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attachment_list');
     k cases := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'read');
 BEGIN
     RETURN jsonb_build_object('attachments', (SELECT coalesce(jsonb_agg(d.doc ORDER BY d.number), '[]'::jsonb)
@@ -293,6 +294,7 @@ CREATE FUNCTION cg_api.case_attachment_read(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attachment_read');
     k cases := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'read');
     v_number bigint := cg_internal.req_int(p_req, 'number');
     v_off bigint := cg_internal.req_int(p_req, 'offset');
