@@ -25,7 +25,7 @@ endif()
 
 set(cell "'(all|own|-)' *")
 set(row_re "^    \\('([a-z_.]+)', +${cell}, +${cell}, +${cell}, +${cell}, +${cell}, +${cell}, +${cell}, +${cell}\\),?$")
-file(STRINGS ${SQL} lines REGEX "^    (\\(|-- )")
+file(STRINGS ${SQL} lines ENCODING UTF-8 REGEX "^    (\\(|-- )")
 set(rows "")
 set(doc "")
 set(names "")

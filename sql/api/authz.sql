@@ -29,7 +29,7 @@ CREATE VIEW cg_internal.authz_matrix (request, hq, supervision, section, unit, u
                                       integration) AS
 VALUES
     -- request                hq     superv section unit   leader officer prop.  integr.
-    -- the protocol: Hello (before any role: it finds the account), Ping, WhoAmI, Subscribe (and so which events reach whom)
+    -- the protocol (subscribe: which events reach whom, see event_key)
     ('hello',                  'own', 'own', 'own', 'own', 'own', 'own', 'own', 'own'),
     ('ping',                   'all', 'all', 'all', 'all', 'all', 'all', 'all', 'all'),
     ('whoami',                 'own', 'own', 'own', 'own', 'own', 'own', 'own', 'own'),
