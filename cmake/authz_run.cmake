@@ -9,7 +9,7 @@
 # It reads the matrix lines only: "    ('request', 'all'|'own'|'-' x 8)," and
 # the indented "    -- group" comments between them.
 
-cmake_minimum_required(VERSION 3.20)
+cmake_minimum_required(VERSION 3.22)
 set(columns hq supervision section unit unit_leader officer property integration)
 set(masks CG_ROLE_HQ CG_ROLE_SUPERVISION CG_ROLE_SECTION CG_ROLE_UNIT CG_ROLE_UNIT_LEADER
           CG_ROLE_OFFICER CG_ROLE_PROPERTY CG_ROLE_INTEGRATION)
