@@ -92,8 +92,8 @@ VALUES
     ('case.attach_begin',      'all', '-'  , '-'  , 'own', '-'  , 'own', '-'  , '-'  ),
     ('case.attach_chunk',      'all', '-'  , '-'  , 'own', '-'  , 'own', '-'  , '-'  ),
     ('case.attach_commit',     'all', '-'  , '-'  , 'own', '-'  , 'own', '-'  , '-'  ),
-    ('case.attachment_list',   'all', 'all', 'all', 'own', 'own', 'own', 'own', 'own'),
-    ('case.attachment_read',   'all', 'all', 'all', 'own', 'own', 'own', 'own', 'own'),
+    ('case.attachment_list',   'all', 'all', 'all', 'own', 'own', 'own', '-'  , '-'  ),
+    ('case.attachment_read',   'all', 'all', 'all', 'own', 'own', 'own', '-'  , '-'  ),
     -- supervision orders (督查)
     ('order.issue',            '-'  , 'all', '-'  , '-'  , '-'  , '-'  , '-'  , '-'  ),
     ('order.answer',           '-'  , '-'  , '-'  , 'own', '-'  , 'own', '-'  , '-'  ),
