@@ -2,6 +2,7 @@
 # and the documentation, so that neither is written by hand.
 #   cmake -DSQL=sql/api/authz.sql -DMODE=c -DOUTPUT=authz_data.c -P authz_run.cmake
 #       the server's table (server/authz.h), sorted by request for bsearch
+#       (-DDROP=request leaves that line out: a test's server that must not start)
 #   cmake -DSQL=... -DMODE=check -DDOC=docs/security.md -P authz_run.cmake
 #       fails unless the page's generated part is the table (ctest docs.authz)
 #   cmake -DSQL=... -DMODE=write -DDOC=docs/security.md -P authz_run.cmake
@@ -49,6 +50,9 @@ foreach(line IN LISTS lines)
       message(FATAL_ERROR "${SQL}: ${name} has two lines")
     endif()
     list(APPEND names ${name})
+    if(MODE STREQUAL "c" AND DEFINED DROP AND name STREQUAL DROP)
+      continue()
+    endif()
     set(mask_all "0")
     set(mask_own "0")
     string(APPEND doc "| `${name}` |")
@@ -80,6 +84,7 @@ endif()
 if(MODE STREQUAL "c")
   # C's strcmp order is byte order, as CMake's default sort.
   list(SORT rows)
+  list(LENGTH rows count)
   string(REPLACE ";" "" rows "${rows}")
   set(body "/* Generated from sql/api/authz.sql by cmake/authz_run.cmake. Do not edit. */\n")
   string(APPEND body "#include \"authz.h\"\n\nconst cg_authz_row cg_authz_rows[] = {\n${rows}};\n")

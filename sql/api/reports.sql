@@ -315,11 +315,11 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT p_level >= 1 OR p_kind LIKE 'order.%'
 $$;
 
--- Who receives which event: one rule, here, for the catch-up (event_in_scope
--- below) and for the server's live fan-out (server/events.c), which only
--- compares strings. An account listens on one key, from its subscribe
--- scope in the authorisation table (authz.sql): 'all' for a scope of all;
--- for one of its own, a unit 'unit:<its unit>', a unit's leader
+-- Who receives which event: one rule, here, for the catch-up (events_after
+-- with an account) and for the server's live fan-out (server/events.c),
+-- which only compares strings. An account listens on one key, from its
+-- subscribe scope in the authorisation table (authz.sql): 'all' for a scope
+-- of all; for one of its own, a unit 'unit:<its unit>', a unit's leader
 -- 'leaders:<its unit>' (escalations, reminders and orders), an officer
 -- 'officer:<id>' (the reports of its grid), a property company
 -- 'reporter:<name>' (its own reports) and the hotline 'filer:<name>' (what
@@ -350,22 +350,16 @@ LANGUAGE sql IMMUTABLE AS $$
                             'officer:' || e.officer_id, 'reporter:' || e.reporter, 'filer:' || e.filer) || ' '
 $$;
 
--- Is event e in the scope of account a.
-CREATE FUNCTION cg_internal.event_in_scope(a accounts, e events) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(strpos(cg_internal.event_keys(e), ' ' || cg_internal.event_key(a) || ' ') > 0, false)
-$$;
-
 -- The next events after seq p_after (at most p_limit, 1..10000), in seq
 -- order, each as the Event message (body with its seq), with the keys it is
 -- delivered on (event_keys). p_account NULL: every event (the server's
 -- fan-out gives each to the subscribers whose key is among them); else only
--- the events in that account's scope (event_in_scope).
+-- the events whose keys hold that account's (event_key).
 CREATE FUNCTION cg_internal.events_after(p_after bigint, p_limit integer, p_account text)
 RETURNS TABLE (seq bigint, keys text, event jsonb)
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
-    a accounts;
+    v_key text;
 BEGIN
     IF p_after IS NULL OR p_after < 0 THEN
         PERFORM cg_internal.check('after_seq', cg_internal.range_problem(coalesce(p_after, -1), 0, 9223372036854775807));
@@ -374,14 +368,14 @@ BEGIN
         PERFORM cg_internal.check('limit', cg_internal.range_problem(coalesce(p_limit, 0), 1, 10000));
     END IF;
     IF p_account IS NOT NULL THEN
-        a := cg_internal.caller(p_account);
+        v_key := ' ' || coalesce(cg_internal.event_key(cg_internal.caller(p_account)), '-') || ' ';
     END IF;
     PERFORM cg_internal.sequence_events();
     RETURN QUERY
     SELECT e.seq, cg_internal.event_keys(e), e.body || jsonb_build_object('seq', e.seq)
     FROM events e
     WHERE e.seq > p_after
-      AND (p_account IS NULL OR cg_internal.event_in_scope(a, e))
+      AND (p_account IS NULL OR strpos(cg_internal.event_keys(e), v_key) > 0)
     ORDER BY e.seq
     LIMIT p_limit;
 END

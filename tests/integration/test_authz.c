@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -149,6 +150,19 @@ static void add_account(const char *name, const char *role, const char *unit, ui
     assert_int_equal(cg_test_sql(&server, sql), 0);
 }
 
+/* Sends req as account, which must succeed: the id of what it made. */
+static uint64_t made(const char *account, ProtobufCMessage *req)
+{
+    ProtobufCMessage *got = cg_test_call(&server, account, req, 0, NULL);
+    assert_non_null(got);
+    const ProtobufCFieldDescriptor *id =
+        protobuf_c_message_descriptor_get_field_by_name(got->descriptor, "id");
+    assert_non_null(id);
+    uint64_t v = *(const uint64_t *)(const void *)((const char *)got + id->offset);
+    cg_message_free(got);
+    return v;
+}
+
 static uint64_t open_case(const char *account, uint64_t compound, const char *summary)
 {
     Chengguan__V1__Case k = CHENGGUAN__V1__CASE__INIT;
@@ -158,11 +172,7 @@ static uint64_t open_case(const char *account, uint64_t compound, const char *su
     k.summary = (char *)summary;
     Chengguan__V1__CaseOpen open = CHENGGUAN__V1__CASE_OPEN__INIT;
     open.case_file = &k;
-    Chengguan__V1__Case *got =
-        (Chengguan__V1__Case *)cg_test_call(&server, account, &open.base, 0, NULL);
-    uint64_t id = got->id;
-    cg_message_free(&got->base);
-    return id;
+    return made(account, &open.base);
 }
 
 static uint64_t add_request(const char *account, uint64_t compound, const char *channel,
@@ -175,11 +185,7 @@ static uint64_t add_request(const char *account, uint64_t compound, const char *
     q.text = (char *)text;
     Chengguan__V1__RequestAdd add = CHENGGUAN__V1__REQUEST_ADD__INIT;
     add.request = &q;
-    Chengguan__V1__ResidentRequest *got =
-        (Chengguan__V1__ResidentRequest *)cg_test_call(&server, account, &add.base, 0, NULL);
-    uint64_t id = got->id;
-    cg_message_free(&got->base);
-    return id;
+    return made(account, &add.base);
 }
 
 static void answer_request(const char *account, uint64_t id)
@@ -507,6 +513,24 @@ static void test_events_of_another_scope_never_arrive(void **state)
     expect_stream("shuangtaizi", report_b, request_b);
 }
 
+/* A server whose table lacks a route's line (ping's) does not start: it
+ * names the route and exits 1, before it listens. */
+static void test_a_route_without_a_line_stops_the_server(void **state)
+{
+    (void)state;
+    char log[700], cmd[2400];
+    snprintf(log, sizeof log, "%s/gap.log", server.dir);
+    snprintf(cmd, sizeof cmd, "timeout 20 '%s' --config '%s' >'%s' 2>&1", CG_AUTHZ_GAP_BIN,
+             server.config, log);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 1);
+    char *text = cg_test_read_text(log);
+    assert_non_null(strstr(text, "event=authz_missing request=ping"));
+    assert_null(strstr(text, "event=listening"));
+    free(text);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "authz", 0);
@@ -516,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_refused_cells_change_nothing),
         cmocka_unit_test(test_gets_of_another_scope_find_nothing),
         cmocka_unit_test(test_events_of_another_scope_never_arrive),
+        cmocka_unit_test(test_a_route_without_a_line_stops_the_server),
     };
     return CG_TEST_RUN(&server, "max_request_rate = 100000\nmax_request_burst = 100000\n", tests);
 }
