@@ -7,7 +7,7 @@
 
 #define CG_ACCOUNT_SELECT                                                                          \
     "SELECT a.name, a.role, coalesce(a.unit_code, ''), coalesce(u.name_zh, ''), "                  \
-    "a.display_name, a.disabled_at IS NOT NULL, coalesce(a.officer_id, 0) "                        \
+    "a.display_name, a.disabled_at IS NOT NULL, coalesce(cg_internal.event_key(a), '') "           \
     "FROM accounts a LEFT JOIN units u ON u.code = a.unit_code "
 
 enum {
@@ -17,7 +17,7 @@ enum {
     CG_ACCOUNT_UNIT_NAME,
     CG_ACCOUNT_DISPLAY,
     CG_ACCOUNT_DISABLED,
-    CG_ACCOUNT_OFFICER /* the officer an officer account is; 0: none */
+    CG_ACCOUNT_EVENT_KEY /* the key its events are delivered on; "": none */
 };
 
 #endif

@@ -1,10 +1,12 @@
 #include "dispatch.h"
 
+#include "authz.h"
 #include "envelope.h"
 #include "proto_check.h"
 #include "error.h"
 #include "events.h"
 #include "hello.h"
+#include "log.h"
 #include "reply_map.h"
 #include "request.h"
 #include "request_limits.h"
@@ -36,8 +38,7 @@ static const cg_route_table *const tables[] = {
 };
 
 /* Stands in for the route of a frame that names none, for logs. */
-static const cg_route unknown_route = {
-    CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET, "?", 0, NULL, NULL, 0};
+static const cg_route unknown_route = {CHENGGUAN__V1__ENVELOPE__BODY__NOT_SET, "?", NULL, NULL, 0};
 
 static const cg_route *find_route(Chengguan__V1__Envelope__BodyCase body)
 {
@@ -59,11 +60,39 @@ static const char *refusal(const cg_session *s, const cg_route *r, int *code)
         *code = CG_EFAILED_PRECONDITION;
         return "send Hello first";
     }
-    if ((r->roles & s->role) == 0) {
+    if (cg_authz_scope(r->name, s->role) == CG_SCOPE_NONE) {
         *code = CG_EPERMISSION_DENIED;
         return "this account's role may not use this request";
     }
     return NULL;
+}
+
+static int has_route(const char *name)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t]->count; i++)
+            if (strcmp(tables[t]->routes[i].name, name) == 0)
+                return 1;
+    return 0;
+}
+
+int cg_dispatch_check_authz(void)
+{
+    int bad = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t]->count; i++)
+            if (cg_authz_find(tables[t]->routes[i].name) == NULL) {
+                cg_log_kv(CG_LOG_ERROR, "authz_missing", "request", tables[t]->routes[i].name,
+                          "error", "no line in sql/api/authz.sql: refused to everyone", CG_LOG_END);
+                bad = 1;
+            }
+    for (size_t i = 0; i < cg_authz_count; i++)
+        if (!has_route(cg_authz_rows[i].request)) {
+            cg_log_kv(CG_LOG_ERROR, "authz_unknown", "request", cg_authz_rows[i].request, "error",
+                      "sql/api/authz.sql names a request this server does not serve", CG_LOG_END);
+            bad = 1;
+        }
+    return bad ? -1 : 0;
 }
 
 /* Refuses what the wire check finds (proto_check.h); 0 when it finds

@@ -22,12 +22,10 @@
  * breaking), and this bounds how late an event can be then. */
 #define SAFETY_POLL_MS 5000
 
-/* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON),
- * and who else it is for: officer_id, leaders, filer. */
-#define READ_SQL                                                                                   \
-    "SELECT seq, unit, reporter, event::text, officer_id, leaders, coalesce(filer, '') "           \
-    "FROM cg_internal.events_after($1, $2, $3)"
-enum { COL_SEQ, COL_UNIT, COL_REPORTER, COL_EVENT, COL_OFFICER, COL_LEADERS, COL_FILER };
+/* Columns of cg_internal.events_after: seq, the keys it is delivered on
+ * (" all unit:dawa officer:7 "), event (JSON). */
+#define READ_SQL "SELECT seq, keys, event::text FROM cg_internal.events_after($1, $2, $3)"
+enum { COL_SEQ, COL_KEYS, COL_EVENT };
 
 /* The newest seq given out. */
 #define HEAD_SQL "SELECT coalesce(max(seq), 0) FROM events"
@@ -35,30 +33,20 @@ enum { COL_SEQ, COL_UNIT, COL_REPORTER, COL_EVENT, COL_OFFICER, COL_LEADERS, COL
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
 
-/* The same rule as cg_internal.event_in_scope in SQL: is row i of res for
- * session s. */
+/* Is row i of res for session s: is its key among the event's. Who gets
+ * which key, and which event carries it, is the SQL's to say
+ * (cg_internal.event_key, event_keys: sql/api/reports.sql), the one rule
+ * that the catch-up applies too. */
 static int in_scope(const cg_session *s, const PGresult *res, int i)
 {
-    switch (s->role) {
-    case CG_ROLE_HQ:
-    case CG_ROLE_SUPERVISION:
-    case CG_ROLE_SECTION:
-        return 1;
-    case CG_ROLE_UNIT:
-        return strcmp(PQgetvalue(res, i, COL_UNIT), s->unit) == 0;
-    case CG_ROLE_UNIT_LEADER:
-        return strcmp(PQgetvalue(res, i, COL_UNIT), s->unit) == 0 &&
-               strcmp(PQgetvalue(res, i, COL_LEADERS), "t") == 0;
-    case CG_ROLE_OFFICER:
-        return s->officer_id != 0 &&
-               strtoll(PQgetvalue(res, i, COL_OFFICER), NULL, 10) == s->officer_id;
-    case CG_ROLE_PROPERTY:
-        return strcmp(PQgetvalue(res, i, COL_REPORTER), s->account) == 0;
-    case CG_ROLE_INTEGRATION:
-        return strcmp(PQgetvalue(res, i, COL_FILER), s->account) == 0;
-    default:
+    const char *keys = PQgetvalue(res, i, COL_KEYS);
+    size_t n = strlen(s->event_key);
+    if (n == 0)
         return 0;
-    }
+    for (const char *p = strstr(keys, s->event_key); p != NULL; p = strstr(p + 1, s->event_key))
+        if (p > keys && p[-1] == ' ' && p[n] == ' ')
+            return 1;
+    return 0;
 }
 
 /* Packs row i (an Event as JSON) into one frame with envelope id 0. 0 or -1
@@ -339,8 +327,8 @@ typedef struct {
     int rows;            /* asked for */
 } catchup;
 
-static const cg_route catchup_route = {
-    CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe.catchup", 0, NULL, NULL, 0};
+static const cg_route catchup_route = {CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe.catchup",
+                                       NULL, NULL, 0};
 
 static void on_catchup(void *arg, int status, const PGresult *res)
 {
@@ -436,10 +424,6 @@ void cg_events_subscribe(cg_events *e, cg_session *s, uint64_t after_seq)
 
 /* --- Subscribe --------------------------------------------------------- */
 
-/* Who may subscribe: every role in_scope gives events to (the hotline,
- * integration, the status changes of the items it filed). */
-#define SUBSCRIBERS CG_ROLES_ALL
-
 /* Answers Subscribed with the head seq, then starts the stream after `after`:
  * the reply comes before any event. */
 static void start_stream(cg_request *r, uint64_t after)
@@ -506,7 +490,7 @@ static void subscribe(cg_request *r, const cg_envelope *env)
 }
 
 static const cg_route routes[] = {
-    {CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe", SUBSCRIBERS, subscribe, NULL, 0},
+    {CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE, "subscribe", subscribe, NULL, 0},
 };
 
 const cg_route_table cg_events_routes = CG_ROUTE_TABLE(routes);

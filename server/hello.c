@@ -54,7 +54,7 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
               CG_LOG_END);
     snprintf(s->unit, sizeof s->unit, "%s", PQgetvalue(res, 0, CG_ACCOUNT_UNIT));
     s->role = cg_role_parse(PQgetvalue(res, 0, CG_ACCOUNT_ROLE));
-    s->officer_id = strtoll(PQgetvalue(res, 0, CG_ACCOUNT_OFFICER), NULL, 10);
+    snprintf(s->event_key, sizeof s->event_key, "%s", PQgetvalue(res, 0, CG_ACCOUNT_EVENT_KEY));
     cg_session_hello_done(s);
 
     Chengguan__V1__Welcome w = CHENGGUAN__V1__WELCOME__INIT;
@@ -98,7 +98,7 @@ static void hello(cg_request *r, const cg_envelope *env)
 }
 
 static const cg_route routes[] = {
-    {CHENGGUAN__V1__ENVELOPE__BODY_HELLO, "hello", 0, hello, NULL, 0},
+    {CHENGGUAN__V1__ENVELOPE__BODY_HELLO, "hello", hello, NULL, 0},
 };
 
 const cg_route_table cg_hello_routes = CG_ROUTE_TABLE(routes);

@@ -1,6 +1,7 @@
 /*
  * Account roles. The role of a connection comes from the accounts table;
- * routes name the roles they admit as a bit mask.
+ * the authorisation table (authz.h) holds the roles of each request as bit
+ * masks.
  */
 #ifndef CG_ROLE_H
 #define CG_ROLE_H
@@ -16,14 +17,6 @@ typedef enum {
     CG_ROLE_OFFICER = 1 << 6,     /* an enforcement officer of a unit (网格员) */
     CG_ROLE_UNIT_LEADER = 1 << 7, /* a unit's leader in charge (分管领导) */
 } cg_role;
-
-/* The people of a unit: they read what their unit reads (the rows are the
- * SQL's to decide) and change nothing of the ledger. */
-#define CG_ROLES_UNIT_PEOPLE (CG_ROLE_OFFICER | CG_ROLE_UNIT_LEADER)
-
-#define CG_ROLES_ALL                                                                               \
-    (CG_ROLE_HQ | CG_ROLE_SUPERVISION | CG_ROLE_SECTION | CG_ROLE_UNIT | CG_ROLE_PROPERTY |        \
-     CG_ROLE_INTEGRATION | CG_ROLES_UNIT_PEOPLE)
 
 /* "unit" -> CG_ROLE_UNIT; CG_ROLE_NONE when unknown. */
 cg_role cg_role_parse(const char *name);

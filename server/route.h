@@ -1,13 +1,13 @@
 /*
- * A route: which request body it serves, who may call it, and how it is
- * answered. Services publish their routes as tables; the dispatcher looks a
- * request up in them and checks the role before any handler runs.
+ * A route: which request body it serves and how it is answered. Services
+ * publish their routes as tables; the dispatcher looks a request up in them
+ * and, before any handler runs, checks the session's role against the
+ * route's name in the authorisation table (authz.h, sql/api/authz.sql).
  */
 #ifndef CG_ROUTE_H
 #define CG_ROUTE_H
 
 #include "envelope.h"
-#include "role.h"
 
 #include <stddef.h>
 
@@ -15,8 +15,7 @@ struct cg_request;
 
 typedef struct cg_route {
     Chengguan__V1__Envelope__BodyCase body;
-    const char *name; /* "compound.add", for logs */
-    unsigned roles;   /* CG_ROLE_* that may call it; 0: before Hello (Hello itself) */
+    const char *name; /* "compound.add": its line in the authorisation table, logs */
     /* Either a handler in C... */
     void (*handler)(struct cg_request *r, const cg_envelope *env);
     /* ...or one SQL function call (services/sql_call.c), e.g.

@@ -2,6 +2,7 @@
 
 #include "db/migrations.h"
 #include "buf.h"
+#include "dispatch.h"
 #include "error.h"
 #include "log.h"
 #include "session.h"
@@ -220,6 +221,8 @@ int cg_server_start(cg_server *s, uv_loop_t *loop, const cg_config *cfg)
     s->loop = loop;
     s->cfg = cfg;
     s->metrics.started = (double)time(NULL);
+    if (cg_dispatch_check_authz() != 0)
+        return -1;
     cg_rate_init(&s->rate, cfg->max_request_rate, cfg->max_request_burst);
     json_object_seed(0); /* before any worker thread makes JSON (sql_call.c) */
     char err[512];

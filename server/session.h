@@ -73,7 +73,9 @@ typedef struct cg_session {
     char account[CG_ACCOUNT_NAME_MAX + 1];
     char unit[CG_UNIT_CODE_MAX + 1];
     cg_role role;
-    long long officer_id; /* role officer: the officer it is (the events of its grid) */
+    /* The key its events are delivered on (cg_internal.event_key: "unit:dawa",
+     * "officer:7", ...); "" for none. */
+    char event_key[CG_ACCOUNT_NAME_MAX + 16];
 } cg_session;
 
 /* Takes over an accepted connection (tcp is initialised on server->loop by

@@ -20,12 +20,12 @@ void cg_sql_call(cg_request *r, const cg_envelope *env);
  * request's id ($4) and the route's name ($5) are set for the transaction
  * first, for the audit log (sql/api/step7_audit.sql). */
 // clang-format off
-#define CG_SQL_ROUTE_FLAGS(body, name, roles, function, flags) \
-    {CHENGGUAN__V1__ENVELOPE__BODY_##body, name, roles, cg_sql_call, \
+#define CG_SQL_ROUTE_FLAGS(body, name, function, flags) \
+    {CHENGGUAN__V1__ENVELOPE__BODY_##body, name, cg_sql_call, \
      "WITH ctx AS MATERIALIZED (SELECT set_config('cg.cert_sha256', $3, true), " \
      "set_config('cg.request_id', $4, true), set_config('cg.request_type', $5, true)) " \
      "SELECT cg_api." function "($1, $2::jsonb) FROM ctx", flags}
 // clang-format on
-#define CG_SQL_ROUTE(body, name, roles, function) CG_SQL_ROUTE_FLAGS(body, name, roles, function, 0)
+#define CG_SQL_ROUTE(body, name, function) CG_SQL_ROUTE_FLAGS(body, name, function, 0)
 
 #endif

@@ -72,9 +72,9 @@ static void whoami(cg_request *r, const cg_envelope *env)
 }
 
 static const cg_route routes[] = {
-    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", CG_ROLES_ALL, ping, NULL, CG_ROUTE_UNMETERED},
-    {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", CG_ROLES_ALL, whoami, NULL, 0},
-    CG_SQL_ROUTE(CATEGORY_LIST, "category.list", CG_ROLES_ALL, "category_list"),
+    {CHENGGUAN__V1__ENVELOPE__BODY_PING, "ping", ping, NULL, CG_ROUTE_UNMETERED},
+    {CHENGGUAN__V1__ENVELOPE__BODY_WHO_AM_I, "whoami", whoami, NULL, 0},
+    CG_SQL_ROUTE(CATEGORY_LIST, "category.list", "category_list"),
 };
 
 const cg_route_table cg_system_routes = CG_ROUTE_TABLE(routes);

@@ -179,17 +179,20 @@ $$;
 
 -- CalendarHolidayAdd and CalendarWorkdayAdd -> CalendarDay: a row of kind
 -- p_kind for the day; it takes effect over every earlier row of that day.
-CREATE FUNCTION cg_internal.calendar_day_add(p_account text, p_req jsonb, p_kind text, p_method text) RETURNS jsonb
+-- p_request is the route (the authorisation table's name), p_method the
+-- function (the idempotency record's).
+CREATE FUNCTION cg_internal.calendar_day_add(p_account text, p_req jsonb, p_kind text, p_request text,
+                                             p_method text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, p_request);
     v_prev jsonb;
     v_date text := cg_internal.clean(p_req ->> 'date');
     v_name text := cg_internal.clean(p_req ->> 'name');
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     r calendar_days;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision}', 'change the holiday calendar');
     v_prev := cg_internal.idem_begin(a, p_method, p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -207,12 +210,12 @@ $$;
 
 CREATE FUNCTION cg_api.calendar_holiday_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE sql SET search_path = public, pg_temp AS $$
-    SELECT cg_internal.calendar_day_add(p_account, p_req, 'holiday', 'calendar_holiday_add')
+    SELECT cg_internal.calendar_day_add(p_account, p_req, 'holiday', 'calendar.add_holiday', 'calendar_holiday_add')
 $$;
 
 CREATE FUNCTION cg_api.calendar_workday_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE sql SET search_path = public, pg_temp AS $$
-    SELECT cg_internal.calendar_day_add(p_account, p_req, 'workday', 'calendar_workday_add')
+    SELECT cg_internal.calendar_day_add(p_account, p_req, 'workday', 'calendar.add_workday', 'calendar_workday_add')
 $$;
 
 -- The CalendarYear of year y.
@@ -245,12 +248,12 @@ CREATE FUNCTION cg_api.calendar_year_add(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'calendar.add_year');
     v_prev jsonb;
     v_year integer;
     v_notice text := cg_internal.clean(p_req ->> 'notice');
     c calendar_years;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision}', 'change the holiday calendar');
     v_prev := cg_internal.idem_begin(a, 'calendar_year_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -282,6 +285,7 @@ CREATE FUNCTION cg_api.calendar_show(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'calendar.show');
     v_year integer := cg_internal.calendar_year_of(p_req, 'year');
 BEGIN
     RETURN jsonb_build_object(
@@ -299,6 +303,7 @@ CREATE FUNCTION cg_api.calendar_working_days(p_account text, p_req jsonb) RETURN
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'calendar.working_days');
     v_from text := cg_internal.clean(p_req ->> 'from');
     v_to text := cg_internal.clean(p_req ->> 'to');
     d_from date;
@@ -354,6 +359,7 @@ CREATE FUNCTION cg_api.limit_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'limit.list');
     v_history boolean := coalesce((p_req ->> 'history')::boolean, false);
 BEGIN
     RETURN jsonb_build_object('limits', coalesce((
@@ -371,6 +377,7 @@ CREATE FUNCTION cg_api.limit_set(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'limit.set');
     v_prev jsonb;
     v_category integer;
     v_kind text := cg_internal.clean(p_req ->> 'kind');
@@ -379,7 +386,6 @@ DECLARE
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     l time_limits;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{supervision}', 'set time limits');
     v_prev := cg_internal.idem_begin(a, 'limit_set', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;

@@ -328,16 +328,6 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION cg_internal.require_role(a accounts, p_roles text[], p_what text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT (a.role = ANY (p_roles)) THEN
-        PERFORM cg_internal.fail('CG007', NULL, format('account %s (role %s) may not %s', a.name, a.role, p_what),
-                                 'role.denied', jsonb_build_object('account', a.name, 'role', a.role));
-    END IF;
-END
-$$;
-
 -- Is a one of a unit's own accounts, whose rows are its unit's: the unit,
 -- its officers (officer) and its leaders (unit_leader). Only the unit itself
 -- changes them.

@@ -34,6 +34,7 @@ CREATE FUNCTION cg_api.category_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'category.list');
 BEGIN
     RETURN jsonb_build_object('categories', coalesce((
         SELECT jsonb_agg(jsonb_build_object('code', v.code, 'name', v.name, 'name_zh', v.name_zh,

@@ -704,11 +704,11 @@ CREATE FUNCTION cg_api.compound_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.add');
     v_prev jsonb;
     v_rows cg_internal.compound_in[];
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -728,6 +728,7 @@ CREATE FUNCTION cg_api.compound_update(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.update');
     v_prev jsonb;
     v_fields text[];
     v_expected bigint;
@@ -735,7 +736,6 @@ DECLARE
     v_merged jsonb;
     v_rows cg_internal.compound_in[];
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_update', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -774,6 +774,7 @@ CREATE FUNCTION cg_api.compound_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.get');
 BEGIN
     RETURN (cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'see')).doc;
 END
@@ -784,6 +785,7 @@ CREATE FUNCTION cg_api.compound_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.list');
     v_unit text := cg_internal.unit_filter(a, p_req ->> 'unit');
     v_district text := cg_internal.district_filter(a, p_req ->> 'district');
     v_entered text := lower(cg_internal.clean(p_req ->> 'entered'));
@@ -830,12 +832,12 @@ CREATE FUNCTION cg_api.compound_history(p_account text, p_req jsonb) RETURNS jso
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.history');
     v_after bigint := cg_internal.req_int(p_req, 'after_seq');
     v_limit integer := cg_internal.page_limit(p_req);
     cur cg_internal.compound_docs;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read compound history');
     cur := cg_internal.compound_target(a, cg_internal.req_int(p_req, 'id'), 'id', 'see');
     WITH page AS (
         -- (bytes: the entry's texts and about 120 for its keys and numbers)
@@ -877,6 +879,7 @@ CREATE FUNCTION cg_api.compound_import(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.import');
     v_prev jsonb;
     v_fields text[];
     v_mask text[];
@@ -885,7 +888,6 @@ DECLARE
     v_count integer;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_import', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -929,11 +931,11 @@ CREATE FUNCTION cg_api.compound_enter(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.enter');
     v_prev jsonb;
     v_date text := cg_internal.clean(p_req ->> 'date');
     cur cg_internal.compound_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_enter', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -965,6 +967,7 @@ CREATE FUNCTION cg_api.compound_correct_entry(p_account text, p_req jsonb) RETUR
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.correct_entry');
     v_prev jsonb;
     v_date text := cg_internal.clean(p_req ->> 'date');
     v_reason text := cg_internal.clean(p_req ->> 'reason');
@@ -972,7 +975,6 @@ DECLARE
     v_patrol bigint;
     v_start timestamptz;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_correct_entry', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1010,12 +1012,12 @@ CREATE FUNCTION cg_api.compound_close(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.close');
     v_prev jsonb;
     v_date text := cg_internal.clean(p_req ->> 'date');
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     cur cg_internal.compound_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'compound_close', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1039,11 +1041,11 @@ CREATE FUNCTION cg_api.compound_demo(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'compound.demo');
     v_prev jsonb;
     v_demo boolean := coalesce((p_req ->> 'demo')::boolean, false);
     cur cg_internal.compound_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision}', 'mark demonstration compounds');
     v_prev := cg_internal.idem_begin(a, 'compound_demo', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1063,6 +1065,7 @@ CREATE FUNCTION cg_api.board_set(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'board.set');
     v_prev jsonb;
     v_installed text := cg_internal.clean(p_req ->> 'installed_on');
     v_duties text := cg_internal.clean(p_req ->> 'duties');
@@ -1070,7 +1073,6 @@ DECLARE
     v_supervision text := cg_internal.clean(p_req ->> 'supervision_phone');
     cur cg_internal.compound_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'board_set', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1100,6 +1102,7 @@ CREATE FUNCTION cg_api.officer_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'officer.add');
     v_prev jsonb;
     o jsonb := CASE WHEN jsonb_typeof(p_req -> 'officer') = 'object' THEN p_req -> 'officer' ELSE '{}'::jsonb END;
     v_name text := cg_internal.clean(o ->> 'name');
@@ -1111,7 +1114,6 @@ DECLARE
     v_other_unit text;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'add officers');
     v_prev := cg_internal.idem_begin(a, 'officer_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1173,9 +1175,9 @@ CREATE FUNCTION cg_api.officer_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'officer.list');
     v_unit text;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'list officers');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN jsonb_build_object('officers', coalesce((
         SELECT jsonb_agg(d.doc ORDER BY d.id)
@@ -1192,6 +1194,7 @@ CREATE FUNCTION cg_api.grid_assign(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'grid.assign');
     v_prev jsonb;
     v_officer_id bigint := cg_internal.req_int(p_req, 'officer_id');
     v_since_in text := cg_internal.clean(p_req ->> 'since');
@@ -1202,7 +1205,6 @@ DECLARE
     v_floor date;
     o officers;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'change the ledger');
     v_prev := cg_internal.idem_begin(a, 'grid_assign', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1263,9 +1265,9 @@ CREATE FUNCTION cg_api.grid_show(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'grid.show');
     v_unit text;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'show the grid');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN jsonb_build_object('entries', coalesce((
         SELECT jsonb_agg(jsonb_build_object(
@@ -1292,6 +1294,7 @@ CREATE FUNCTION cg_api.publicity_record(p_account text, p_req jsonb) RETURNS jso
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'publicity.record');
     v_prev jsonb;
     v_date text := cg_internal.clean(p_req ->> 'date');
     v_notices bigint := cg_internal.req_int(p_req, 'notices');
@@ -1300,7 +1303,6 @@ DECLARE
     cur cg_internal.compound_docs;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record publicity');
     v_prev := cg_internal.idem_begin(a, 'publicity_record', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -1326,10 +1328,10 @@ CREATE FUNCTION cg_api.publicity_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'publicity.list');
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
     v_unit text;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'list publicity');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_compound <> 0 THEN
         PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');
@@ -1349,10 +1351,10 @@ CREATE FUNCTION cg_api.ledger_summary(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'ledger.summary');
     v_unit text;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read the ledger summary');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_unit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM districts WHERE unit_code = v_unit) THEN
         PERFORM cg_internal.fail('CG003', 'unit', format('unit: unit %s covers no district', v_unit),

@@ -397,6 +397,7 @@ CREATE FUNCTION cg_api.patrol_submit(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.submit');
     v_prev jsonb;
     p jsonb := CASE WHEN jsonb_typeof(p_req -> 'patrol') = 'object' THEN p_req -> 'patrol' ELSE '{}'::jsonb END;
     v_start_in text := cg_internal.clean(p ->> 'start');
@@ -415,7 +416,6 @@ DECLARE
     o officers;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'submit patrols');
     v_prev := cg_internal.idem_begin(a, 'patrol_submit', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -589,6 +589,7 @@ CREATE FUNCTION cg_api.patrol_void(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.void');
     v_prev jsonb;
     v_id bigint := cg_internal.req_int(p_req, 'id');
     v_reason text := cg_internal.clean(p_req ->> 'reason');
@@ -596,7 +597,6 @@ DECLARE
     v_unit text;
     v patrol_voids;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'void patrols');
     v_prev := cg_internal.idem_begin(a, 'patrol_void', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -631,10 +631,10 @@ CREATE FUNCTION cg_api.patrol_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.get');
     v_id bigint := cg_internal.req_int(p_req, 'id');
     r cg_internal.patrol_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read patrols');
     IF v_id = 0 THEN
         PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
@@ -653,6 +653,7 @@ CREATE FUNCTION cg_api.patrol_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.list');
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
     v_officer bigint := cg_internal.req_int(p_req, 'officer_id');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
@@ -664,7 +665,6 @@ DECLARE
     o officers;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'list patrols');
     IF v_compound <> 0 THEN
         PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');
     END IF;
@@ -715,11 +715,11 @@ CREATE FUNCTION cg_api.patrol_due(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.due');
     v_unit text;
     v_week date;
     v_week_end timestamptz;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read the weekly duty');
     v_week := coalesce(cg_internal.week_arg('week', cg_internal.clean(p_req ->> 'week')),
                        cg_internal.monday(cg_internal.today()));
     v_unit := cg_internal.district_unit_filter(a, p_req ->> 'unit');
@@ -782,6 +782,7 @@ CREATE FUNCTION cg_api.patrol_compliance(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'patrol.compliance');
     v_from_in text := cg_internal.clean(p_req ->> 'from');
     v_to_in text := cg_internal.clean(p_req ->> 'to');
     v_unit text;
@@ -789,7 +790,6 @@ DECLARE
     v_hi date;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit}', 'read patrol compliance');
     PERFORM cg_internal.check_period(v_from_in, v_to_in);
     v_unit := cg_internal.district_unit_filter(a, p_req ->> 'unit');
     v_lo := cg_internal.monday(cg_internal.date_of(v_from_in));
@@ -863,6 +863,7 @@ CREATE FUNCTION cg_api.request_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.add');
     v_prev jsonb;
     r jsonb := CASE WHEN jsonb_typeof(p_req -> 'request') = 'object' THEN p_req -> 'request' ELSE '{}'::jsonb END;
     v_channel text := lower(cg_internal.clean(r ->> 'channel'));
@@ -873,7 +874,6 @@ DECLARE
     v_work_order text;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit,integration}', 'file residents'' requests');
     v_prev := cg_internal.idem_begin(a, 'request_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -901,11 +901,11 @@ CREATE FUNCTION cg_api.request_answer(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.answer');
     v_prev jsonb;
     v_text text := cg_internal.clean(p_req ->> 'text');
     cur cg_internal.request_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'answer residents'' requests');
     v_prev := cg_internal.idem_begin(a, 'request_answer', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -924,10 +924,10 @@ CREATE FUNCTION cg_api.request_close(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.close');
     v_prev jsonb;
     cur cg_internal.request_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'close residents'' requests');
     v_prev := cg_internal.idem_begin(a, 'request_close', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -951,11 +951,11 @@ CREATE FUNCTION cg_api.request_void(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.void');
     v_prev jsonb;
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     cur cg_internal.request_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'void residents'' requests');
     v_prev := cg_internal.idem_begin(a, 'request_void', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -973,10 +973,10 @@ CREATE FUNCTION cg_api.request_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.get');
     v_id bigint := cg_internal.req_int(p_req, 'id');
     r cg_internal.request_docs;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,integration}', 'read residents'' requests');
     IF v_id = 0 THEN
         PERFORM cg_internal.check('id', cg_internal.missing());
     END IF;
@@ -995,6 +995,7 @@ CREATE FUNCTION cg_api.request_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'request.list');
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_overdue boolean := coalesce((p_req ->> 'overdue')::boolean, false);
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
@@ -1004,7 +1005,6 @@ DECLARE
     v_unit text;
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,integration}', 'list residents'' requests');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_compound <> 0 THEN
         PERFORM cg_internal.compound_target(a, v_compound, 'compound_id', 'see');

@@ -46,6 +46,7 @@ CREATE FUNCTION cg_api.account_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'account.add');
     v_prev jsonb;
     o jsonb := CASE WHEN jsonb_typeof(p_req -> 'account') = 'object' THEN p_req -> 'account' ELSE '{}'::jsonb END;
     v_name text := lower(cg_internal.clean(o ->> 'name'));
@@ -59,7 +60,6 @@ DECLARE
     v_officer officers;
     v_other text;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq}', 'manage accounts');
     v_prev := cg_internal.idem_begin(a, 'account_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -156,12 +156,12 @@ CREATE FUNCTION cg_api.account_disable(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'account.disable');
     v_prev jsonb;
     v_name text := lower(cg_internal.clean(p_req ->> 'name'));
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     t accounts;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq}', 'manage accounts');
     v_prev := cg_internal.idem_begin(a, 'account_disable', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -194,11 +194,11 @@ CREATE FUNCTION cg_api.account_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'account.list');
     v_role text := lower(cg_internal.clean(p_req ->> 'role'));
     v_unit text;
     v_disabled boolean := coalesce((p_req ->> 'disabled')::boolean, false);
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq}', 'manage accounts');
     PERFORM cg_internal.check('role', cg_internal.one_of_problem(v_role, cg_internal.account_roles(), false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     RETURN jsonb_build_object('accounts', coalesce((

@@ -7,8 +7,8 @@
 --                                       "sqlstate": s, "error": text}], "next_deadline": "RFC 3339" or ""}
 --   cg_internal.next_deadline()      -> text, RFC 3339 or ''
 --   cg_internal.events_after(after bigint, limit int, account text)
---                                    -> TABLE (seq bigint, unit text, reporter text, event jsonb,
---                                              officer_id bigint, leaders boolean, filer text)
+--                                    -> TABLE (seq bigint, keys text, event jsonb)
+--   cg_internal.event_key(account)   -> text, the key an account's events are delivered on
 --   cg_internal.events_pending()     -> bigint, committed events still without a seq
 --   cg_internal.events_head()        -> bigint, the newest seq handed out (0: none)
 --   cg_internal.sequence_events()    -> integer, called by events_after and events_head
@@ -315,33 +315,51 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT p_level >= 1 OR p_kind LIKE 'order.%'
 $$;
 
--- Is event e in the scope of account a: hq, supervision and sections all; a
--- unit its unit's (unit = its unit); a unit's leader its unit's events for
--- leaders; an officer the events of the reports whose grid officer it is;
--- a property company its own reports' (reporter = it); the hotline the
--- events of what it filed (filer = it). server/events.c in_scope is the same
--- rule in C.
-CREATE FUNCTION cg_internal.event_in_scope(a accounts, e events) RETURNS boolean
+-- Who receives which event: one rule, here, for the catch-up (events_after
+-- with an account) and for the server's live fan-out (server/events.c),
+-- which only compares strings. An account listens on one key, from its
+-- subscribe scope in the authorisation table (authz.sql): 'all' for a scope
+-- of all; for one of its own, a unit 'unit:<its unit>', a unit's leader
+-- 'leaders:<its unit>' (escalations, reminders and orders), an officer
+-- 'officer:<id>' (the reports of its grid), a property company
+-- 'reporter:<name>' (its own reports) and the hotline 'filer:<name>' (what
+-- it filed). NULL (an officer account without its officer, a role the
+-- table does not let subscribe): nothing.
+CREATE FUNCTION cg_internal.event_key(a accounts) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE z.scope
+               WHEN 'all' THEN 'all'
+               WHEN 'own' THEN CASE a.role
+                                   WHEN 'unit' THEN 'unit:' || a.unit_code
+                                   WHEN 'unit_leader' THEN 'leaders:' || a.unit_code
+                                   WHEN 'officer' THEN 'officer:' || a.officer_id
+                                   WHEN 'property' THEN 'reporter:' || a.name
+                                   WHEN 'integration' THEN 'filer:' || a.name
+                               END
+           END
+    FROM (SELECT (SELECT scope FROM cg_internal.authz WHERE request = 'subscribe' AND role = a.role) AS scope) z
+$$;
+
+-- The keys event e is delivered on (event_key), space-separated with a
+-- space at each end, so that " key " is a plain substring test (keys are
+-- unit codes, account names and numbers: no spaces).
+CREATE FUNCTION cg_internal.event_keys(e events) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(a.role IN ('hq', 'supervision', 'section')
-                    OR (a.role = 'unit' AND e.unit_code = a.unit_code)
-                    OR (a.role = 'unit_leader' AND e.unit_code = a.unit_code AND e.leaders)
-                    OR (a.role = 'officer' AND e.officer_id = a.officer_id)
-                    OR (a.role = 'property' AND e.reporter = a.name)
-                    OR (a.role = 'integration' AND e.filer = a.name), false)
+    SELECT ' ' || concat_ws(' ', 'all', 'unit:' || e.unit_code,
+                            CASE WHEN e.leaders THEN 'leaders:' || e.unit_code END,
+                            'officer:' || e.officer_id, 'reporter:' || e.reporter, 'filer:' || e.filer) || ' '
 $$;
 
 -- The next events after seq p_after (at most p_limit, 1..10000), in seq
--- order, each as the Event message (body with its seq), with who it is for
--- (unit, reporter, officer_id (0: none), leaders, filer). p_account NULL:
--- every event (the server's fan-out filters per subscriber with those
--- columns); else only the events in that account's scope (event_in_scope).
+-- order, each as the Event message (body with its seq), with the keys it is
+-- delivered on (event_keys). p_account NULL: every event (the server's
+-- fan-out gives each to the subscribers whose key is among them); else only
+-- the events whose keys hold that account's (event_key).
 CREATE FUNCTION cg_internal.events_after(p_after bigint, p_limit integer, p_account text)
-RETURNS TABLE (seq bigint, unit text, reporter text, event jsonb, officer_id bigint, leaders boolean,
-               filer text)
+RETURNS TABLE (seq bigint, keys text, event jsonb)
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
-    a accounts;
+    v_key text;
 BEGIN
     IF p_after IS NULL OR p_after < 0 THEN
         PERFORM cg_internal.check('after_seq', cg_internal.range_problem(coalesce(p_after, -1), 0, 9223372036854775807));
@@ -350,15 +368,14 @@ BEGIN
         PERFORM cg_internal.check('limit', cg_internal.range_problem(coalesce(p_limit, 0), 1, 10000));
     END IF;
     IF p_account IS NOT NULL THEN
-        a := cg_internal.caller(p_account);
+        v_key := ' ' || coalesce(cg_internal.event_key(cg_internal.caller(p_account)), '-') || ' ';
     END IF;
     PERFORM cg_internal.sequence_events();
     RETURN QUERY
-    SELECT e.seq, e.unit_code, e.reporter, e.body || jsonb_build_object('seq', e.seq),
-           coalesce(e.officer_id, 0), e.leaders, e.filer
+    SELECT e.seq, cg_internal.event_keys(e), e.body || jsonb_build_object('seq', e.seq)
     FROM events e
     WHERE e.seq > p_after
-      AND (p_account IS NULL OR cg_internal.event_in_scope(a, e))
+      AND (p_account IS NULL OR strpos(cg_internal.event_keys(e), v_key) > 0)
     ORDER BY e.seq
     LIMIT p_limit;
 END
@@ -596,6 +613,7 @@ CREATE FUNCTION cg_api.report_submit(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'report.submit');
     v_prev jsonb;
     rq jsonb := CASE WHEN jsonb_typeof(p_req -> 'report') = 'object' THEN p_req -> 'report' ELSE '{}'::jsonb END;
     v_compound_id bigint;
@@ -615,7 +633,6 @@ DECLARE
     v_work_order text;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{property,unit,hq,integration}', 'file reports');
     v_prev := cg_internal.idem_begin(a, 'report_submit', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -712,10 +729,9 @@ CREATE FUNCTION cg_api.report_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'report.get');
     r reports;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property,officer,unit_leader,integration}',
-                                     'read reports');
     r := cg_internal.report_target(a, cg_internal.req_int(p_req, 'id'), 'see');
     -- with the supervision orders on it (step5_orders.sql)
     RETURN cg_internal.report_doc(r.id)
@@ -728,6 +744,7 @@ CREATE FUNCTION cg_api.report_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'report.list');
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_unit text;
     v_level bigint := cg_internal.req_int(p_req, 'level');
@@ -736,8 +753,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     v_result jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,property,officer,unit_leader,integration}',
-                                     'list reports');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('level', cg_internal.range_problem(v_level, 0, 2));
     PERFORM cg_internal.check('after_id', cg_internal.range_problem(v_after, 0, 9223372036854775807));
@@ -798,12 +813,12 @@ CREATE FUNCTION cg_api.report_ack(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'report.ack');
     v_prev jsonb;
     v_officer_id bigint;
     r reports;
     o officers;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'acknowledge reports');
     v_prev := cg_internal.idem_begin(a, 'report_ack', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -831,12 +846,12 @@ CREATE FUNCTION cg_api.report_resolve(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'report.resolve');
     v_prev jsonb;
     v_outcome text := lower(cg_internal.clean(p_req ->> 'outcome'));
     v_note text := cg_internal.clean(p_req ->> 'note');
     r reports;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,hq}', 'resolve reports');
     v_prev := cg_internal.idem_begin(a, 'report_resolve', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;

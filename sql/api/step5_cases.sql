@@ -403,6 +403,7 @@ CREATE FUNCTION cg_api.case_open(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.open');
     v_prev jsonb;
     rq jsonb := CASE WHEN jsonb_typeof(p_req -> 'case_file') = 'object' THEN p_req -> 'case_file' ELSE '{}'::jsonb END;
     v_compound_id bigint := cg_internal.req_int(rq, 'compound_id');
@@ -428,7 +429,6 @@ DECLARE
     q cg_internal.request_docs;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'open cases');
     v_prev := cg_internal.idem_begin(a, 'case_open', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -566,6 +566,7 @@ CREATE FUNCTION cg_api.case_move(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.move');
     v_prev jsonb;
     v_to text := lower(cg_internal.clean(p_req ->> 'to'));
     v_note text := cg_internal.clean(p_req ->> 'note');
@@ -580,7 +581,6 @@ DECLARE
     v_extra jsonb := '{}';
     k cases;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'move cases');
     v_prev := cg_internal.idem_begin(a, 'case_move', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -665,6 +665,7 @@ CREATE FUNCTION cg_api.case_verify(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.verify');
     v_prev jsonb;
     v_passed boolean := coalesce((p_req ->> 'passed')::boolean, false);
     v_officer bigint := cg_internal.req_int(p_req, 'officer_id');
@@ -673,7 +674,6 @@ DECLARE
     k cases;
     o officers;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'verify cases');
     v_prev := cg_internal.idem_begin(a, 'case_verify', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -699,13 +699,13 @@ CREATE FUNCTION cg_api.case_reopen(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.reopen');
     v_prev jsonb;
     v_reason text := cg_internal.clean(p_req ->> 'reason');
     v_at timestamptz;
     v_deadline date;
     k cases;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'reopen cases');
     v_prev := cg_internal.idem_begin(a, 'case_reopen', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -737,6 +737,7 @@ CREATE FUNCTION cg_api.case_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.get');
     k cases;
 BEGIN
     k := cg_internal.case_target(a, cg_internal.req_int(p_req, 'id'), 'see');
@@ -751,6 +752,7 @@ CREATE FUNCTION cg_api.case_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.list');
     v_unit text := cg_internal.unit_filter(a, p_req ->> 'unit');
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
     v_category bigint := cg_internal.req_int(p_req, 'category');
@@ -811,6 +813,7 @@ CREATE FUNCTION cg_api.case_stats(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.stats');
     v_from_in text := cg_internal.clean(p_req ->> 'from');
     v_to_in text := cg_internal.clean(p_req ->> 'to');
     v_unit text;
@@ -819,7 +822,6 @@ DECLARE
     v_rows jsonb;
     v_total jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'count cases');
     PERFORM cg_internal.check_period(v_from_in, v_to_in);
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF cg_internal.unit_member(a) THEN

@@ -64,21 +64,6 @@ SELECT t.case_id, t.number, t.attached_at, t.case_version, u.account, u.note, u.
 FROM case_attachments t
 JOIN case_uploads u ON u.id = t.upload_id;
 
--- The case p_id for evidence: p_mode 'handle' as case_target; 'read' refuses
--- a filer (property company, hotline), who sees the case's state only.
-CREATE FUNCTION cg_internal.evidence_case(a accounts, p_id bigint, p_mode text) RETURNS cases
-LANGUAGE plpgsql AS $$
-DECLARE
-    k cases := cg_internal.case_target(a, p_id, CASE WHEN p_mode = 'handle' THEN 'handle' ELSE 'see' END);
-BEGIN
-    IF a.role IN ('property', 'integration') THEN
-        PERFORM cg_internal.fail('CG007', 'case_id', format('case %s: its evidence is for the bureau only', p_id),
-                                 'case.evidence_not_yours', jsonb_build_object('id', p_id));
-    END IF;
-    RETURN k;
-END
-$$;
-
 -- An unfinished upload of a (for Chunk and Commit): CG005 when there is
 -- none of a's; the case is re-checked (a may have lost its unit). Locked.
 CREATE FUNCTION cg_internal.upload_target(a accounts, p_id bigint) RETURNS case_uploads
@@ -93,7 +78,7 @@ BEGIN
                                  format('upload %s not found (it expired or was dropped: begin again)', p_id),
                                  'upload.not_found', jsonb_build_object('id', p_id));
     END IF;
-    PERFORM cg_internal.evidence_case(a, u.case_id, 'handle');
+    PERFORM cg_internal.case_target(a, u.case_id, 'handle');
     RETURN u;
 END
 $$;
@@ -103,6 +88,7 @@ CREATE FUNCTION cg_api.case_attach_begin(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_begin');
     v_name text := cg_internal.clean(p_req ->> 'name');
     v_type text := lower(cg_internal.clean(p_req ->> 'media_type'));
     v_size bigint := cg_internal.req_int(p_req, 'size');
@@ -117,8 +103,7 @@ DECLARE
     k cases;
     u case_uploads;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
-    k := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'handle');
+    k := cg_internal.case_target(a, cg_internal.req_int(p_req, 'case_id'), 'handle');
     PERFORM cg_internal.check('name', coalesce(cg_internal.text_problem(v_name, 200, true, false),
         CASE WHEN v_name ~ '[/\\]' THEN cg_internal.problem('attachment.bad_name', jsonb_build_object('value', left(v_name, 40)),
                                                               'a file name, without a directory') END));
@@ -190,11 +175,11 @@ CREATE FUNCTION cg_api.case_attach_chunk(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_chunk');
     v_off bigint := cg_internal.req_int(p_req, 'offset');
     v_data bytea := decode(coalesce(p_req ->> 'data', ''), 'hex');
     u case_uploads;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     u := cg_internal.upload_target(a, cg_internal.req_int(p_req, 'upload_id'));
     PERFORM cg_internal.check('data', CASE
         WHEN octet_length(v_data) = 0 THEN cg_internal.missing()
@@ -232,13 +217,13 @@ CREATE FUNCTION cg_api.case_attach_commit(p_account text, p_req jsonb) RETURNS j
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'case.attach_commit');
     v_prev jsonb;
     v_sha bytea;
     u case_uploads;
     k cases;
     v_number integer;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer,hq}', 'attach evidence');
     v_prev := cg_internal.idem_begin(a, 'case_attach_commit', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -280,7 +265,8 @@ CREATE FUNCTION cg_api.case_attachment_list(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
-    k cases := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'read');
+    v_scope text := cg_internal.authorize(a, 'case.attachment_list');
+    k cases := cg_internal.case_target(a, cg_internal.req_int(p_req, 'case_id'), 'see');
 BEGIN
     RETURN jsonb_build_object('attachments', (SELECT coalesce(jsonb_agg(d.doc ORDER BY d.number), '[]'::jsonb)
                                               FROM cg_internal.attachment_docs d WHERE d.case_id = k.id));
@@ -293,7 +279,8 @@ CREATE FUNCTION cg_api.case_attachment_read(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
-    k cases := cg_internal.evidence_case(a, cg_internal.req_int(p_req, 'case_id'), 'read');
+    v_scope text := cg_internal.authorize(a, 'case.attachment_read');
+    k cases := cg_internal.case_target(a, cg_internal.req_int(p_req, 'case_id'), 'see');
     v_number bigint := cg_internal.req_int(p_req, 'number');
     v_off bigint := cg_internal.req_int(p_req, 'offset');
     v_max bigint := cg_internal.req_int(p_req, 'max_bytes');

@@ -2,7 +2,7 @@
 -- or report the hotline (role integration) files carries its own
 -- work-order number, unique per hotline account and searchable; the hotline
 -- gets on the event stream the status changes of the items it filed and
--- nothing else (events.filer, cg_internal.event_in_scope): request.answered
+-- nothing else (events.filer, cg_internal.event_keys): request.answered
 -- and request.closed, report.acknowledged and report.resolved, case.opened
 -- and case.moved of the cases from its items. Conventions of core.sql; after
 -- step5_cases.sql in name order.

@@ -74,6 +74,7 @@ CREATE FUNCTION cg_api.order_issue(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'order.issue');
     v_prev jsonb;
     o jsonb := CASE WHEN jsonb_typeof(p_req -> 'order') = 'object' THEN p_req -> 'order' ELSE '{}'::jsonb END;
     v_report_id bigint := cg_internal.req_int(o, 'report_id');
@@ -86,7 +87,6 @@ DECLARE
     k cases;
     n supervision_orders;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{supervision}', 'issue supervision orders');
     v_prev := cg_internal.idem_begin(a, 'order_issue', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -132,12 +132,12 @@ CREATE FUNCTION cg_api.order_answer(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'order.answer');
     v_prev jsonb;
     v_id bigint := cg_internal.req_int(p_req, 'id');
     v_answer text := cg_internal.clean(p_req ->> 'answer');
     n supervision_orders;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{unit,officer}', 'answer supervision orders');
     v_prev := cg_internal.idem_begin(a, 'order_answer', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -173,6 +173,7 @@ CREATE FUNCTION cg_api.order_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'order.list');
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_overdue boolean := coalesce((p_req ->> 'overdue')::boolean, false);
     v_report_id bigint := cg_internal.req_int(p_req, 'report_id');
@@ -184,7 +185,6 @@ DECLARE
     v_last bigint;
     v_n integer;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read supervision orders');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     IF v_limit = 0 THEN
         v_limit := 200;

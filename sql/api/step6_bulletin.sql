@@ -506,6 +506,7 @@ CREATE FUNCTION cg_api.stats_bulletin(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'stats.bulletin');
     v_period text := upper(cg_internal.clean(p_req ->> 'period'));
     v_unit text;
     v_first date;
@@ -513,7 +514,6 @@ DECLARE
     v_as_of date;
     v_ranking boolean := a.role IN ('hq', 'supervision');
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read the bulletin');
     SELECT p.first, p.last INTO v_first, v_last FROM cg_internal.bulletin_period(v_period) p;
     v_unit := cg_internal.district_unit_filter(a, p_req ->> 'unit');
     IF cg_internal.unit_member(a) THEN

@@ -133,6 +133,7 @@ CREATE FUNCTION cg_api.problem_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.add');
     v_prev jsonb;
     v_text text := cg_internal.clean(p_req ->> 'text');
     v_quick text := lower(cg_internal.clean(p_req ->> 'quick'));
@@ -143,7 +144,6 @@ DECLARE
     n campaign_actions;
     v_id bigint;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'add problems');
     v_prev := cg_internal.idem_begin(a, 'problem_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -188,6 +188,7 @@ CREATE FUNCTION cg_api.problem_plan(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.plan');
     v_prev jsonb;
     v_measures text := cg_internal.clean(p_req ->> 'measures');
     v_owner text := cg_internal.clean(p_req ->> 'owner');
@@ -195,7 +196,6 @@ DECLARE
     v_deadline date;
     r cg_internal.problem_rows;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'plan the rectification of problems');
     v_prev := cg_internal.idem_begin(a, 'problem_plan', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -238,12 +238,12 @@ CREATE FUNCTION cg_api.problem_update(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.update');
     v_prev jsonb;
     v_status text := lower(cg_internal.clean(p_req ->> 'status'));
     v_note text := cg_internal.clean(p_req ->> 'note');
     r cg_internal.problem_rows;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit,supervision}', 'update problems');
     v_prev := cg_internal.idem_begin(a, 'problem_update', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -277,9 +277,9 @@ CREATE FUNCTION cg_api.problem_get(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.get');
     r cg_internal.problem_rows;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read problems');
     r := cg_internal.problem_target(a, cg_internal.req_int(p_req, 'id'), false);
     RETURN cg_internal.problem_doc(r) || jsonb_build_object('history', (
         SELECT jsonb_agg(h.doc ORDER BY h.at, h.n)
@@ -305,6 +305,7 @@ CREATE FUNCTION cg_api.problem_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.list');
     v_status text := lower(cg_internal.clean(p_req ->> 'status'));
     v_overdue boolean := coalesce((p_req ->> 'overdue')::boolean, false);
     v_category bigint := cg_internal.req_int(p_req, 'category');
@@ -317,7 +318,6 @@ DECLARE
     v_last bigint;
     v_n integer;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read problems');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('status', cg_internal.one_of_problem(v_status, '{open,in_progress,fixed,verified}', false));
     PERFORM cg_internal.check('category', CASE WHEN v_category <> 0 THEN cg_internal.category_problem(p_req -> 'category') END);
@@ -345,12 +345,12 @@ CREATE FUNCTION cg_api.problem_summary(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'problem.summary');
     v_action bigint := cg_internal.req_int(p_req, 'action_id');
     v_unit text;
     v_rows jsonb;
     v_total jsonb;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read problems');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     WITH g AS (
         SELECT r.unit_code, r.category, grouping(r.unit_code) AS g_unit, grouping(r.category) AS g_cat,
@@ -474,6 +474,7 @@ CREATE FUNCTION cg_api.campaign_action_add(p_account text, p_req jsonb) RETURNS 
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.action_add');
     v_prev jsonb;
     o jsonb := CASE WHEN jsonb_typeof(p_req -> 'action') = 'object' THEN p_req -> 'action' ELSE '{}'::jsonb END;
     v_title text := cg_internal.clean(o ->> 'title');
@@ -489,7 +490,6 @@ DECLARE
     cur cg_internal.compound_docs;
     n campaign_actions;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'add concentrated campaigns');
     v_prev := cg_internal.idem_begin(a, 'campaign_action_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -573,6 +573,7 @@ CREATE FUNCTION cg_api.campaign_action_link(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.action_link');
     v_prev jsonb;
     v_id bigint := cg_internal.req_int(p_req, 'id');
     v_ids jsonb;
@@ -581,7 +582,6 @@ DECLARE
     n campaign_actions;
     k cases;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'link cases to campaigns');
     v_prev := cg_internal.idem_begin(a, 'campaign_action_link', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -617,9 +617,9 @@ CREATE FUNCTION cg_api.campaign_action_get(p_account text, p_req jsonb) RETURNS 
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.action_get');
     v_id bigint := cg_internal.req_int(p_req, 'id');
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read campaigns');
     PERFORM cg_internal.check('id', CASE WHEN v_id = 0 THEN cg_internal.missing() END);
     RETURN cg_internal.action_doc(a, cg_internal.action_target(a, v_id, 'id'), true);
 END
@@ -631,6 +631,7 @@ CREATE FUNCTION cg_api.campaign_action_list(p_account text, p_req jsonb) RETURNS
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.action_list');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
     v_unit text;
@@ -638,7 +639,6 @@ DECLARE
     v_last bigint;
     v_n integer;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read campaigns');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     SELECT coalesce(jsonb_agg(cg_internal.action_doc(a, x, false) ORDER BY x.id DESC), '[]'::jsonb), min(x.id), count(*)
     INTO v_rows, v_last, v_n
@@ -753,10 +753,10 @@ CREATE FUNCTION cg_api.campaign_status(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.status');
     v_in text := cg_internal.clean(p_req ->> 'as_of');
     v_day date;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read the programme');
     PERFORM cg_internal.check('as_of', cg_internal.date_problem(v_in, false));
     v_day := CASE WHEN v_in = '' THEN cg_internal.today() ELSE cg_internal.date_of(v_in) END;
     RETURN (SELECT jsonb_build_object(
@@ -799,12 +799,12 @@ CREATE FUNCTION cg_api.campaign_entries(p_account text, p_req jsonb) RETURNS jso
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'campaign.entries');
     v_by text := lower(cg_internal.clean(p_req ->> 'by'));
     v_from text := cg_internal.clean(p_req ->> 'from');
     v_to text := cg_internal.clean(p_req ->> 'to');
     v_unit text;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', 'read the programme');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     PERFORM cg_internal.check('by', cg_internal.one_of_problem(v_by, '{month,week}', false));
     v_by := coalesce(nullif(v_by, ''), 'month');

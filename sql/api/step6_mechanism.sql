@@ -24,13 +24,6 @@ LANGUAGE sql IMMUTABLE AS $$
                     OR (cg_internal.unit_member(a) AND (a.unit_code = p_unit OR p_unit = 'hq')), false)
 $$;
 
--- Who reads the mechanism's records: the bureau and a unit's people (not
--- property companies, not the hotline).
-CREATE FUNCTION cg_internal.mech_require_reader(a accounts, p_what text) RETURNS void
-LANGUAGE sql AS $$
-    SELECT cg_internal.require_role(a, '{hq,supervision,section,unit,officer,unit_leader}', p_what)
-$$;
-
 -- The Chinese name of unit p_code, for the records' unit_name.
 CREATE FUNCTION cg_internal.mech_unit_name(p_code text) RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -225,6 +218,7 @@ CREATE FUNCTION cg_api.co_meeting_record(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'co_meeting.record');
     v_prev jsonb;
     v_unit text;
     v_date date;
@@ -240,7 +234,6 @@ DECLARE
     j jsonb;
     m co_meetings;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record co-construction days');
     v_prev := cg_internal.idem_begin(a, 'co_meeting_record', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -285,13 +278,13 @@ CREATE FUNCTION cg_api.co_meeting_list(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'co_meeting.list');
     v_unit text;
     v_month date := cg_internal.mech_month('month', p_req ->> 'month');
     v_after bigint := cg_internal.req_int(p_req, 'after_id');
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read co-construction days');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.co_meeting_doc(m) FROM co_meetings m
          WHERE cg_internal.mech_visible(a, m.unit_code)
@@ -310,9 +303,9 @@ CREATE FUNCTION cg_api.co_meeting_missing(p_account text, p_req jsonb) RETURNS j
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'co_meeting.missing');
     v_month date;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read co-construction days');
     PERFORM cg_internal.check('month', CASE WHEN cg_internal.clean(p_req ->> 'month') = '' THEN cg_internal.missing() END);
     v_month := cg_internal.mech_month('month', p_req ->> 'month');
     IF v_month > date_trunc('month', cg_internal.today()) THEN
@@ -342,13 +335,13 @@ CREATE FUNCTION cg_api.suggestion_answer(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'suggestion.answer');
     v_prev jsonb;
     v_id bigint := cg_internal.req_int(p_req, 'id');
     v_text text;
     v_adopted text := lower(cg_internal.clean(p_req ->> 'adopted'));
     s cg_internal.suggestion_rows;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'answer suggestions');
     v_prev := cg_internal.idem_begin(a, 'suggestion_answer', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -380,6 +373,7 @@ CREATE FUNCTION cg_api.suggestion_list(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'suggestion.list');
     v_unit text;
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_meeting bigint := cg_internal.req_int(p_req, 'meeting_id');
@@ -387,7 +381,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read suggestions');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.suggestion_doc(s) FROM cg_internal.suggestion_rows s
          WHERE cg_internal.mech_visible(a, s.unit_code)
@@ -439,6 +432,7 @@ CREATE FUNCTION cg_api.group_member_set(p_account text, p_req jsonb) RETURNS jso
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'group.member_set');
     v_prev jsonb;
     m jsonb := p_req;
     v_name text;
@@ -451,7 +445,6 @@ DECLARE
     cur leadership_members;
     n leadership_members;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq}', 'change the leadership group');
     v_prev := cg_internal.idem_begin(a, 'group_member_set', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -494,9 +487,9 @@ CREATE FUNCTION cg_api.group_show(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'group.show');
     v_day date;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read the leadership group');
     v_day := coalesce(cg_internal.date_filter('as_of', cg_internal.clean(p_req ->> 'as_of')), cg_internal.today());
     IF coalesce((p_req ->> 'history')::boolean, false) THEN
         RETURN jsonb_build_object('as_of', '', 'members',
@@ -566,6 +559,7 @@ CREATE FUNCTION cg_api.mech_meeting_record(p_account text, p_req jsonb) RETURNS 
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'mech_meeting.record');
     v_prev jsonb;
     v_kind text := lower(cg_internal.clean(p_req ->> 'kind'));
     v_unit text;
@@ -583,14 +577,17 @@ DECLARE
     j jsonb;
     m mech_meetings;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record meetings');
     v_prev := cg_internal.idem_begin(a, 'mech_meeting_record', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
     END IF;
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', true));
     IF v_kind = 'leadership' THEN
-        PERFORM cg_internal.require_role(a, '{hq}', 'record meetings of the leadership group');
+        -- the leadership group is the bureau's, outside any unit's own scope
+        IF v_scope <> 'all' THEN
+            PERFORM cg_internal.fail('CG007', 'kind', format('account %s (role %s) may not record meetings of the leadership group', a.name, a.role),
+                                     'role.denied', jsonb_build_object('account', a.name, 'role', a.role));
+        END IF;
         v_unit := cg_internal.clean(p_req ->> 'unit');
         IF v_unit <> '' AND coalesce(cg_internal.unit_code_of(v_unit), '') <> 'hq' THEN
             PERFORM cg_internal.check('unit', cg_internal.one_of_problem(v_unit, '{hq}', false));
@@ -638,6 +635,7 @@ CREATE FUNCTION cg_api.mech_meeting_list(p_account text, p_req jsonb) RETURNS js
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'mech_meeting.list');
     v_kind text := lower(cg_internal.clean(p_req ->> 'kind'));
     v_unit text;
     v_month date := cg_internal.mech_month('month', p_req ->> 'month');
@@ -645,7 +643,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read meetings');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.mech_meeting_doc(m) FROM mech_meetings m
@@ -666,13 +663,13 @@ CREATE FUNCTION cg_api.decision_follow_up(p_account text, p_req jsonb) RETURNS j
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'decision.follow_up');
     v_prev jsonb;
     v_id bigint := cg_internal.req_int(p_req, 'id');
     v_text text;
     v_done boolean := coalesce((p_req ->> 'done')::boolean, false);
     d cg_internal.decision_rows;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'follow up decisions');
     v_prev := cg_internal.idem_begin(a, 'decision_follow_up', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -704,6 +701,7 @@ CREATE FUNCTION cg_api.decision_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'decision.list');
     v_open boolean := coalesce((p_req ->> 'open')::boolean, false);
     v_overdue boolean := coalesce((p_req ->> 'overdue')::boolean, false);
     v_kind text := lower(cg_internal.clean(p_req ->> 'kind'));
@@ -712,7 +710,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read decisions');
     PERFORM cg_internal.check('kind', cg_internal.one_of_problem(v_kind, '{leadership,three_party}', false));
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.decision_doc(d) FROM cg_internal.decision_rows d
@@ -755,6 +752,7 @@ CREATE FUNCTION cg_api.training_record(p_account text, p_req jsonb) RETURNS json
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'training.record');
     v_prev jsonb;
     t jsonb := CASE WHEN jsonb_typeof(p_req -> 'training') = 'object' THEN p_req -> 'training' ELSE '{}'::jsonb END;
     v_unit text;
@@ -767,7 +765,6 @@ DECLARE
     j jsonb;
     n trainings;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record training');
     v_prev := cg_internal.idem_begin(a, 'training_record', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -810,6 +807,7 @@ CREATE FUNCTION cg_api.training_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'training.list');
     v_unit text;
     v_month date := cg_internal.mech_month('month', p_req ->> 'month');
     v_officer bigint := cg_internal.req_int(p_req, 'officer_id');
@@ -817,7 +815,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read training');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.training_doc(t) FROM trainings t
          WHERE cg_internal.mech_visible(a, t.unit_code)
@@ -861,6 +858,7 @@ CREATE FUNCTION cg_api.practice_add(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'practice.add');
     v_prev jsonb;
     p jsonb := CASE WHEN jsonb_typeof(p_req -> 'practice') = 'object' THEN p_req -> 'practice' ELSE '{}'::jsonb END;
     v_unit text;
@@ -875,7 +873,6 @@ DECLARE
     j jsonb;
     n good_practices;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,unit}', 'record good practice');
     v_prev := cg_internal.idem_begin(a, 'practice_add', p_req);
     IF v_prev IS NOT NULL THEN
         RETURN v_prev;
@@ -923,6 +920,7 @@ CREATE FUNCTION cg_api.practice_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'practice.list');
     v_unit text;
     v_demo boolean := coalesce((p_req ->> 'demo')::boolean, false);
     v_compound bigint := cg_internal.req_int(p_req, 'compound_id');
@@ -930,7 +928,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.mech_require_reader(a, 'read good practice');
     v_unit := cg_internal.unit_filter(a, p_req ->> 'unit');
     OPEN c FOR SELECT cg_internal.practice_doc(p) FROM good_practices p
          WHERE cg_internal.mech_visible(a, p.unit_code)

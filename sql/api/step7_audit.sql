@@ -87,6 +87,7 @@ CREATE FUNCTION cg_api.audit_list(p_account text, p_req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 DECLARE
     a accounts := cg_internal.caller(p_account);
+    v_scope text := cg_internal.authorize(a, 'audit.list');
     v_who text := coalesce(p_req ->> 'account', '');
     v_type text := coalesce(p_req ->> 'type', '');
     v_from timestamptz;
@@ -95,7 +96,6 @@ DECLARE
     v_limit integer := cg_internal.page_limit(p_req);
     c refcursor;
 BEGIN
-    PERFORM cg_internal.require_role(a, '{hq,supervision}', 'read the audit log');
     PERFORM cg_internal.check('account', cg_internal.text_problem(v_who, 64, false, false));
     PERFORM cg_internal.check('type', cg_internal.text_problem(v_type, 64, false, false));
     v_from := cg_internal.audit_bound(p_req, 'from', false);
