@@ -1,0 +1,165 @@
+-- Step 7 (issue 13): the database enforces row scope too. Every table whose
+-- rows belong to a unit (or to a property company, or to what the hotline
+-- filed) has row-level security, ENABLEd and FORCEd (the owner is held to
+-- the policies as well; only a superuser or a BYPASSRLS role is not). A
+-- handler that forgets its unit filter still gets only its caller's rows.
+--
+-- The caller's scope is set by the server in each request's transaction
+-- (server/services/sql_call.h), from the authenticated session, never from
+-- the request:
+--   cg.scope    system  an internal job (escalation, the event reader:
+--                       functions carrying SET cg.scope = 'system',
+--                       sql/api/zz_scope.sql)
+--               city    hq, supervision, sections: every row
+--               unit    a unit, its officers and leaders: cg.unit's rows
+--               property, integration: the rows that name cg.account
+--   cg.unit     the caller's unit (scope unit), else ''
+--   cg.account  the caller's account
+-- Nothing set (psql as chengguan_app, a query outside a request): no rows.
+--
+-- Policies compare columns with the settings; where a table keys its rows
+-- by compound, a subquery that does not depend on the row (planned once per
+-- statement) names the compounds in scope. Which tables are left out, and
+-- why, is in docs/security.md ("Row-level security"); tests/integration/
+-- test_rls.c fails when a new table with a unit or compound column has none.
+
+-- compounds: a unit's are those of the districts it covers; a property
+-- company's those it manages; the hotline reads them all (a citizen may call
+-- about any compound) and changes none.
+ALTER TABLE compounds ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY compounds_scope ON compounds
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR district_code IN (SELECT d.code FROM districts d
+                                WHERE d.unit_code = current_setting('cg.unit', true))
+           OR property_account = current_setting('cg.account', true));
+CREATE POLICY compounds_hotline_reads ON compounds FOR SELECT
+    USING (current_setting('cg.scope', true) = 'integration');
+
+-- Rows of a compound: in scope with their compound (compounds' own policy
+-- applies inside the subquery).
+ALTER TABLE compound_history ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY compound_history_scope ON compound_history
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR compound_id IN (SELECT c.id FROM compounds c));
+ALTER TABLE grid_assignments ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY grid_assignments_scope ON grid_assignments
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR compound_id IN (SELECT c.id FROM compounds c));
+ALTER TABLE publicity ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY publicity_scope ON publicity
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR compound_id IN (SELECT c.id FROM compounds c));
+
+-- Patrols: the bureau's and the compound's unit's only.
+ALTER TABLE patrols ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY patrols_scope ON patrols
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR (current_setting('cg.scope', true) = 'unit'
+               AND compound_id IN (SELECT c.id FROM compounds c)));
+
+-- Residents' requests (their phone numbers): the bureau, the compound's
+-- unit, and the account that filed them (the hotline).
+ALTER TABLE resident_requests ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY resident_requests_scope ON resident_requests
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR created_by = current_setting('cg.account', true)
+           OR (current_setting('cg.scope', true) = 'unit'
+               AND compound_id IN (SELECT c.id FROM compounds c)));
+
+-- Officers: changed by the bureau and their unit; read by everyone in a
+-- request (their names and phones are on the compounds' public boards, and
+-- a report records its compound's grid officer whoever files it).
+ALTER TABLE officers ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY officers_scope ON officers
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY officers_public ON officers FOR SELECT
+    USING (current_setting('cg.scope', true) IN ('property', 'integration'));
+
+-- Reports: the bureau, the unit they are routed to, the property company
+-- they were filed by or for, the account that filed them.
+ALTER TABLE reports ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY reports_scope ON reports
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true)
+           OR property_account = current_setting('cg.account', true)
+           OR reporter = current_setting('cg.account', true));
+
+-- Cases: the bureau, their unit, the account whose report or request they
+-- came from.
+ALTER TABLE cases ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY cases_scope ON cases
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true)
+           OR filer_account = current_setting('cg.account', true));
+
+-- Rows of one unit, or of the bureau itself (unit 'hq': the mechanism's
+-- city-wide meetings and members, which a unit's people read).
+ALTER TABLE supervision_orders ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY supervision_orders_scope ON supervision_orders
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+ALTER TABLE problems ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY problems_scope ON problems
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+ALTER TABLE co_meetings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY co_meetings_scope ON co_meetings
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY co_meetings_bureau ON co_meetings FOR SELECT
+    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+ALTER TABLE mech_meetings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY mech_meetings_scope ON mech_meetings
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY mech_meetings_bureau ON mech_meetings FOR SELECT
+    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+ALTER TABLE trainings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY trainings_scope ON trainings
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY trainings_bureau ON trainings FOR SELECT
+    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+ALTER TABLE good_practices ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY good_practices_scope ON good_practices
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY good_practices_bureau ON good_practices FOR SELECT
+    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+ALTER TABLE leadership_members ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY leadership_members_scope ON leadership_members
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true));
+CREATE POLICY leadership_members_bureau ON leadership_members FOR SELECT
+    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+
+-- The programme's targets: the city's (unit NULL) and the caller's unit's.
+ALTER TABLE programme_targets ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY programme_targets_scope ON programme_targets
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code IS NULL
+           OR unit_code = current_setting('cg.unit', true));
+
+-- Events: read in their audience's scope. Any caller with a scope may
+-- append one (an event addresses its audience; writing it reveals nothing),
+-- so the append policy is separate.
+ALTER TABLE events ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY events_scope ON events
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR unit_code = current_setting('cg.unit', true)
+           OR reporter = current_setting('cg.account', true)
+           OR filer = current_setting('cg.account', true));
+CREATE POLICY events_append ON events FOR INSERT
+    WITH CHECK (coalesce(current_setting('cg.scope', true), '') <> '');
+
+-- An account's own trail: its idempotency keys and audit rows (hq and
+-- supervision read the whole audit log: scope city).
+ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY idempotency_keys_scope ON idempotency_keys
+    USING (current_setting('cg.scope', true) = 'system'
+           OR account = current_setting('cg.account', true));
+ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY audit_log_scope ON audit_log
+    USING (current_setting('cg.scope', true) IN ('system', 'city')
+           OR account = current_setting('cg.account', true));
