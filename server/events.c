@@ -168,8 +168,8 @@ static void on_read(void *arg, int status, const PGresult *res)
     char after[24];
     snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
     const char *params[] = {after};
-    if (cg_db_query(e->listen, "SELECT cg_internal.events_waiting($1)", 1, params, on_pending, e) !=
-        0)
+    if (cg_db_query(e->listen, "SELECT cg_internal.events_pending() + cg_internal.events_past($1)",
+                    1, params, on_pending, e) != 0)
         schedule(e, 1);
 }
 

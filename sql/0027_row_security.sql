@@ -35,20 +35,29 @@ CREATE POLICY compounds_scope ON compounds
 CREATE POLICY compounds_hotline_reads ON compounds FOR SELECT
     USING (current_setting('cg.scope', true) = 'integration');
 
--- Rows of a compound: in scope with their compound (compounds' own policy
--- applies inside the subquery).
+-- Rows of a compound: read in scope with their compound (compounds' own
+-- policy applies inside the subquery). They are appended (the server may not
+-- update them) in the statement that adds or changes the compound, whose
+-- new row that statement's subquery cannot see yet: the append policy asks
+-- only for a request's scope, as events' does.
 ALTER TABLE compound_history ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY compound_history_scope ON compound_history
+CREATE POLICY compound_history_scope ON compound_history FOR SELECT
     USING (current_setting('cg.scope', true) IN ('system', 'city')
            OR compound_id IN (SELECT c.id FROM compounds c));
+CREATE POLICY compound_history_append ON compound_history FOR INSERT
+    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
 ALTER TABLE grid_assignments ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY grid_assignments_scope ON grid_assignments
+CREATE POLICY grid_assignments_scope ON grid_assignments FOR SELECT
     USING (current_setting('cg.scope', true) IN ('system', 'city')
            OR compound_id IN (SELECT c.id FROM compounds c));
+CREATE POLICY grid_assignments_append ON grid_assignments FOR INSERT
+    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
 ALTER TABLE publicity ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY publicity_scope ON publicity
+CREATE POLICY publicity_scope ON publicity FOR SELECT
     USING (current_setting('cg.scope', true) IN ('system', 'city')
            OR compound_id IN (SELECT c.id FROM compounds c));
+CREATE POLICY publicity_append ON publicity FOR INSERT
+    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
 
 -- Patrols: the bureau's and the compound's unit's only.
 ALTER TABLE patrols ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
@@ -66,15 +75,16 @@ CREATE POLICY resident_requests_scope ON resident_requests
            OR (current_setting('cg.scope', true) = 'unit'
                AND compound_id IN (SELECT c.id FROM compounds c)));
 
--- Officers: changed by the bureau and their unit; read by everyone in a
--- request (their names and phones are on the compounds' public boards, and
--- a report records its compound's grid officer whoever files it).
+-- Officers: changed by the bureau and their unit; read in any request
+-- (their names and phones are on the compounds' public boards, a report
+-- records its compound's grid officer whoever files it, and a badge is
+-- unique across the city: adding one checks every unit's).
 ALTER TABLE officers ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY officers_scope ON officers
     USING (current_setting('cg.scope', true) IN ('system', 'city')
            OR unit_code = current_setting('cg.unit', true));
 CREATE POLICY officers_public ON officers FOR SELECT
-    USING (current_setting('cg.scope', true) IN ('property', 'integration'));
+    USING (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
 
 -- Reports: the bureau, the unit they are routed to, the property company
 -- they were filed by or for, the account that filed them.
@@ -141,17 +151,20 @@ CREATE POLICY programme_targets_scope ON programme_targets
            OR unit_code IS NULL
            OR unit_code = current_setting('cg.unit', true));
 
--- Events: read in their audience's scope. Any caller with a scope may
--- append one (an event addresses its audience; writing it reveals nothing),
--- so the append policy is separate.
+-- Events: read in their audience's scope, and by the transaction that
+-- wrote them (INSERT ... RETURNING; the hotline is not the audience of the
+-- event of a report it files). Any caller with a scope may append one (an
+-- event addresses its audience; writing it reveals nothing), so the append
+-- policy is separate.
 ALTER TABLE events ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY events_scope ON events
     USING (current_setting('cg.scope', true) IN ('system', 'city')
            OR unit_code = current_setting('cg.unit', true)
            OR reporter = current_setting('cg.account', true)
-           OR filer = current_setting('cg.account', true));
+           OR filer = current_setting('cg.account', true)
+           OR xid = pg_current_xact_id_if_assigned());
 CREATE POLICY events_append ON events FOR INSERT
-    WITH CHECK (coalesce(current_setting('cg.scope', true), '') <> '');
+    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
 
 -- An account's own trail: its idempotency keys and audit rows (hq and
 -- supervision read the whole audit log: scope city).

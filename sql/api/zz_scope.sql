@@ -35,10 +35,9 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp SET cg.scope = 'system' AS
     SELECT coalesce(max(seq), 0) FROM events
 $$;
 
--- Whether the event reader has work: events waiting for a seq, plus one
--- when some event is past p_after.
-CREATE FUNCTION cg_internal.events_waiting(p_after bigint) RETURNS bigint
+-- 1 when some event is past p_after, else 0 (server/events.c: with
+-- events_pending(), whether the event reader has work).
+CREATE FUNCTION cg_internal.events_past(p_after bigint) RETURNS bigint
 LANGUAGE sql STABLE SET search_path = public, pg_temp SET cg.scope = 'system' AS $$
-    SELECT cg_internal.events_pending()
-           + (SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > p_after LIMIT 1) x)
+    SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > p_after LIMIT 1) x
 $$;
