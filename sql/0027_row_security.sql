@@ -40,24 +40,21 @@ CREATE POLICY compounds_hotline_reads ON compounds FOR SELECT
 -- update them) in the statement that adds or changes the compound, whose
 -- new row that statement's subquery cannot see yet: the append policy asks
 -- only for a request's scope, as events' does.
-ALTER TABLE compound_history ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY compound_history_scope ON compound_history FOR SELECT
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR compound_id IN (SELECT c.id FROM compounds c));
-CREATE POLICY compound_history_append ON compound_history FOR INSERT
-    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
-ALTER TABLE grid_assignments ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY grid_assignments_scope ON grid_assignments FOR SELECT
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR compound_id IN (SELECT c.id FROM compounds c));
-CREATE POLICY grid_assignments_append ON grid_assignments FOR INSERT
-    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
-ALTER TABLE publicity ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY publicity_scope ON publicity FOR SELECT
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR compound_id IN (SELECT c.id FROM compounds c));
-CREATE POLICY publicity_append ON publicity FOR INSERT
-    WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'));
+DO $compound_rows$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['compound_history', 'grid_assignments', 'publicity'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY %I ON %I FOR SELECT
+            USING (current_setting('cg.scope', true) IN ('system', 'city')
+                   OR compound_id IN (SELECT c.id FROM compounds c))$p$, t || '_scope', t);
+        EXECUTE format($p$CREATE POLICY %I ON %I FOR INSERT
+            WITH CHECK (coalesce(current_setting('cg.scope', true), '') NOT IN ('', 'none'))$p$,
+            t || '_append', t);
+    END LOOP;
+END
+$compound_rows$;
 
 -- Patrols: the bureau's and the compound's unit's only.
 ALTER TABLE patrols ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
@@ -103,46 +100,28 @@ CREATE POLICY cases_scope ON cases
            OR unit_code = current_setting('cg.unit', true)
            OR filer_account = current_setting('cg.account', true));
 
--- Rows of one unit, or of the bureau itself (unit 'hq': the mechanism's
--- city-wide meetings and members, which a unit's people read).
-ALTER TABLE supervision_orders ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY supervision_orders_scope ON supervision_orders
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-ALTER TABLE problems ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY problems_scope ON problems
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-ALTER TABLE co_meetings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY co_meetings_scope ON co_meetings
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-CREATE POLICY co_meetings_bureau ON co_meetings FOR SELECT
-    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
-ALTER TABLE mech_meetings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY mech_meetings_scope ON mech_meetings
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-CREATE POLICY mech_meetings_bureau ON mech_meetings FOR SELECT
-    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
-ALTER TABLE trainings ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY trainings_scope ON trainings
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-CREATE POLICY trainings_bureau ON trainings FOR SELECT
-    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
-ALTER TABLE good_practices ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY good_practices_scope ON good_practices
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-CREATE POLICY good_practices_bureau ON good_practices FOR SELECT
-    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
-ALTER TABLE leadership_members ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
-CREATE POLICY leadership_members_scope ON leadership_members
-    USING (current_setting('cg.scope', true) IN ('system', 'city')
-           OR unit_code = current_setting('cg.unit', true));
-CREATE POLICY leadership_members_bureau ON leadership_members FOR SELECT
-    USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq');
+-- Rows of one unit: unit_code = U. The mechanism's records of the bureau
+-- itself (unit 'hq': its city-wide meetings, members, trainings, good
+-- practice) are read by a unit's people too.
+DO $unit_tables$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['supervision_orders', 'problems', 'co_meetings', 'mech_meetings',
+                             'trainings', 'good_practices', 'leadership_members'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY %I ON %I
+            USING (current_setting('cg.scope', true) IN ('system', 'city')
+                   OR unit_code = current_setting('cg.unit', true))$p$, t || '_scope', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['co_meetings', 'mech_meetings', 'trainings', 'good_practices',
+                             'leadership_members'] LOOP
+        EXECUTE format($p$CREATE POLICY %I ON %I FOR SELECT
+            USING (current_setting('cg.scope', true) = 'unit' AND unit_code = 'hq')$p$,
+            t || '_bureau', t);
+    END LOOP;
+END
+$unit_tables$;
 
 -- The programme's targets: the city's (unit NULL) and the caller's unit's.
 ALTER TABLE programme_targets ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
