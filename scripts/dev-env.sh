@@ -42,8 +42,8 @@ conninfo=$("$top/scripts/dev-db.sh" "$var/pg" createdb "$db_name")
 owner=$(PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -qtA -v ON_ERROR_STOP=1 \
     -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()") \
     || die "cannot read the owner of $db_name"
-app_conninfo="$conninfo user=chengguan_app"
-owner_conninfo="$conninfo user=$owner"
+app_conninfo="${conninfo/ user=postgres/} user=chengguan_app"
+owner_conninfo="${conninfo/ user=postgres/} user=$owner"
 say "database: $app_conninfo (migrations as $owner)"
 
 # 3. configuration
