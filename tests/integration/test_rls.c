@@ -297,6 +297,18 @@ static void test_every_scoped_table_has_row_security(void **state)
     assert_int_equal(psql_as("postgres", sql, out, sizeof out), 0);
     if (strcmp(out, "none") != 0)
         fail_msg("tables with scoped rows but no forced row-level security: %s", out);
+    /* A SECURITY DEFINER function runs as its owner: it must pin its
+     * search_path, or a caller's objects could stand in for the owner's. */
+    assert_int_equal(psql_as("postgres",
+                             "SELECT coalesce(string_agg(p.oid::regprocedure::text, ' '), 'none') "
+                             "FROM pg_proc p WHERE p.prosecdef AND p.pronamespace NOT IN "
+                             "('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+                             "AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c "
+                             "WHERE c LIKE 'search_path=%')",
+                             out, sizeof out),
+                     0);
+    if (strcmp(out, "none") != 0)
+        fail_msg("SECURITY DEFINER without a pinned search_path: %s", out);
 }
 
 int main(void)
