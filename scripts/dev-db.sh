@@ -12,14 +12,18 @@
 #   $CG_DEV_PG_ROOT/NAME-HASH (default /var/lib/postgresql/chengguan-dev/…,
 #   named after DIR's path), and DIR/cluster is a symbolic link to it.
 #
-# Usage: scripts/dev-db.sh DIR {init|start|stop [fast|immediate]|status|destroy|createdb NAME|conninfo [NAME]|psql [ARGS...]}
+# Usage: scripts/dev-db.sh DIR {init|start|stop [fast|immediate]|status|destroy|roles|createdb NAME|conninfo [NAME]|psql [ARGS...]}
 #   init          initdb if there is no cluster yet (idempotent)
 #   start         start if not running, wait until ready (idempotent)
 #   stop [MODE]   shutdown if running (idempotent); MODE fast (the default) or
 #                 immediate (a crash: no checkpoint, recovery at the next start)
 #   status        exit 0 if running, 3 if not
 #   destroy       stop, then remove the cluster and DIR
-#   createdb NAME create database NAME if missing (idempotent)
+#   roles         create the login roles chengguan_owner (owns the schema, runs
+#                 the migrations) and chengguan_app (chengguand serves as it: owns
+#                 nothing, row-level security applies) if missing (idempotent)
+#   createdb NAME roles, then create database NAME owned by chengguan_owner if
+#                 missing (idempotent; an existing database keeps its owner)
 #   conninfo      print the conninfo only
 #   home          print where the cluster's files are (HOME)
 #   psql ARGS     run psql against the cluster (database: $PGDATABASE or postgres; -d NAME works)
@@ -32,7 +36,7 @@ set -euo pipefail
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 usage() {
-    echo "usage: $0 DIR {init|start|stop [fast|immediate]|status|destroy|createdb NAME|conninfo [NAME]|home|psql [ARGS...]}" >&2
+    echo "usage: $0 DIR {init|start|stop [fast|immediate]|status|destroy|roles|createdb NAME|conninfo [NAME]|home|psql [ARGS...]}" >&2
     exit 1
 }
 die() { echo "dev-db.sh: $*" >&2; exit 1; }
@@ -42,7 +46,7 @@ say() { echo "dev-db.sh: $*" >&2; }
 dir=$1 cmd=$2
 shift 2
 case "$cmd" in
-    init|start|status|destroy|home) [ $# -eq 0 ] || usage ;;
+    init|start|status|destroy|home|roles) [ $# -eq 0 ] || usage ;;
     stop) [ $# -le 1 ] || usage ;;
     createdb) if [ $# -ne 1 ] || [ -z "$1" ]; then usage; fi ;;
     conninfo) [ $# -le 1 ] || usage ;;
@@ -270,15 +274,44 @@ do_destroy() {
     say "removed $dir"
 }
 
+# Both roles are plain: no superuser, no BYPASSRLS, no CREATEROLE; the owner
+# may only also give functions the setting cg.scope. The cluster trusts local
+# connections, so they have no password.
+create_roles() {
+    run_psql -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || die "creating the roles failed"
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chengguan_owner') THEN
+        CREATE ROLE chengguan_owner LOGIN NOSUPERUSER NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chengguan_app') THEN
+        CREATE ROLE chengguan_app LOGIN NOSUPERUSER NOBYPASSRLS;
+    END IF;
+END
+$$;
+ALTER ROLE chengguan_app LOGIN;
+-- the migrations mark the server's internal jobs SET cg.scope = 'system'
+GRANT SET ON PARAMETER cg.scope TO chengguan_owner;
+SQL
+}
+
+do_roles() {
+    is_running || die "server not running (run: $0 $dir start)"
+    lock
+    create_roles
+}
+
 do_createdb() {
     local name=$1
     is_running || die "server not running (run: $0 $dir start)"
     lock
+    create_roles
     local exists
     exists=$(echo "SELECT 1 FROM pg_database WHERE datname = :'n'" \
         | run_psql -qtA -v ON_ERROR_STOP=1 -v n="$name") || die "cannot query pg_database"
     if [ "$exists" != 1 ]; then
-        echo 'CREATE DATABASE :"n"' | run_psql -q -v ON_ERROR_STOP=1 -v n="$name" >/dev/null \
+        echo 'CREATE DATABASE :"n" OWNER chengguan_owner' | run_psql -q -v ON_ERROR_STOP=1 -v n="$name" >/dev/null \
             || die "CREATE DATABASE $name failed"
         say "created database $name"
     fi
@@ -296,6 +329,7 @@ case "$cmd" in
     stop) do_stop "${1:-}" ;;
     status) do_status ;;
     destroy) do_destroy ;;
+    roles) do_roles ;;
     createdb) do_createdb "$1" ;;
     conninfo) print_conninfo "${1:-}" ;;
     home) echo "$home" ;;

@@ -36,7 +36,15 @@ chengguand=$build/chengguand
 "$top/scripts/dev-db.sh" "$var/pg" init >/dev/null
 "$top/scripts/dev-db.sh" "$var/pg" start >/dev/null
 conninfo=$("$top/scripts/dev-db.sh" "$var/pg" createdb "$db_name")
-say "database: $conninfo"
+# chengguand serves as chengguan_app (owns nothing: row-level security holds
+# it) and migrates as the database's owner: chengguan_owner, or postgres for
+# a database made before the roles were.
+owner=$(PGDATABASE=$db_name "$top/scripts/dev-db.sh" "$var/pg" psql -qtA -v ON_ERROR_STOP=1 \
+    -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()") \
+    || die "cannot read the owner of $db_name"
+app_conninfo="${conninfo/ user=postgres/} user=chengguan_app"
+owner_conninfo="${conninfo/ user=postgres/} user=$owner"
+say "database: $app_conninfo (migrations as $owner)"
 
 # 3. configuration
 ini=$var/chengguand.ini
@@ -52,7 +60,8 @@ tls_cert = $var/pki/server.crt
 tls_key = $var/pki/server.key
 tls_ca = $var/pki/ca.crt
 tls_crl = $var/pki/crl.pem
-database = $conninfo
+database = $app_conninfo
+migrate_database = $owner_conninfo
 db_pool_size = 4
 log_format = logfmt
 log_level = info
@@ -64,6 +73,15 @@ elif ! grep -qE '^[[:space:]]*tls_crl[[:space:]]*=' "$ini"; then
     # an ini from before the dev PKI had a CRL
     echo "tls_crl = $var/pki/crl.pem" >>"$ini"
     say "added tls_crl to $ini"
+fi
+if ! grep -qE '^[[:space:]]*migrate_database[[:space:]]*=' "$ini"; then
+    # an ini from before the server had a role of its own: it served as postgres
+    tmp=$(mktemp "$var/.chengguand.ini.XXXXXX")
+    sed -E "s|^[[:space:]]*database[[:space:]]*=.*|database = $app_conninfo\nmigrate_database = $owner_conninfo|" \
+        "$ini" >"$tmp" || die "cannot rewrite $ini"
+    chmod 644 "$tmp"
+    mv -f "$tmp" "$ini"
+    say "$ini: chengguand now serves as chengguan_app, migrates as $owner"
 fi
 
 # 4. schema and reference data

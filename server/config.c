@@ -39,6 +39,7 @@ static const setting settings[] = {
     S(tls_crl, T_STRING, "", 0, 0, NULL),
     S(tls_reload_interval, T_DURATION, "1min", 1000, 86400000, NULL),
     S(database, T_STRING, "", 0, 0, NULL),
+    S(migrate_database, T_STRING, "", 0, 0, NULL),
     S(db_pool_size, T_INT, "4", 1, 64, NULL),
     S(db_queue_size, T_INT, "1024", 1, 1000000, NULL),
     S(max_connections, T_INT, "1000", 1, 1000000, NULL),

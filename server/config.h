@@ -18,6 +18,7 @@ typedef struct {
     char *tls_crl;               /* optional: "" for none */
     int64_t tls_reload_interval; /* ms: how often the TLS files are looked at */
     char *database;              /* libpq conninfo */
+    char *migrate_database;      /* conninfo --migrate uses (the schema's owner); "": database */
     int64_t db_pool_size;
     int64_t db_queue_size;
     int64_t max_connections;

@@ -28,7 +28,7 @@
 enum { COL_SEQ, COL_KEYS, COL_EVENT };
 
 /* The newest seq given out. */
-#define HEAD_SQL "SELECT coalesce(max(seq), 0) FROM events"
+#define HEAD_SQL "SELECT cg_internal.events_max_seq()"
 
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
@@ -157,9 +157,7 @@ static void on_read(void *arg, int status, const PGresult *res)
     char after[24];
     snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
     const char *params[] = {after};
-    if (cg_db_query(e->listen,
-                    "SELECT cg_internal.events_pending()"
-                    " + (SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > $1 LIMIT 1) x)",
+    if (cg_db_query(e->listen, "SELECT cg_internal.events_pending() + cg_internal.events_past($1)",
                     1, params, on_pending, e) != 0)
         schedule(e, 1);
 }

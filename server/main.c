@@ -74,6 +74,13 @@ static int check_schema(const cg_config *cfg)
                   "serving; requests get UNAVAILABLE until it is back", CG_LOG_END);
         return 0;
     }
+    if (st.unconfined) {
+        cg_log_kv(CG_LOG_ERROR, "db_role_unconfined", "action",
+                  "connect as a role that owns no table and is neither superuser nor BYPASSRLS "
+                  "(docs/operations.md, Database roles)",
+                  CG_LOG_END);
+        return -1;
+    }
     int latest = cg_migrations_latest();
     if (st.version == latest && strcmp(st.api_checksum, cg_api_checksum) == 0)
         return 0;
@@ -154,7 +161,8 @@ int main(int argc, char **argv)
         status = ctx != NULL ? 0 : 1;
         SSL_CTX_free(ctx);
     } else if (migrate) {
-        if (cg_migrate_apply(cfg.database, err, sizeof err) != 0) {
+        const char *owner = cfg.migrate_database[0] ? cfg.migrate_database : cfg.database;
+        if (cg_migrate_apply(owner, err, sizeof err) != 0) {
             fprintf(stderr, "chengguand: migrate: %s\n", err);
             status = 1;
         }

@@ -385,6 +385,23 @@ int cg_migrate_apply(const char *conninfo, char *err, size_t errlen)
     return rc;
 }
 
+/* Whether the connection's role escapes row-level security (see
+ * cg_schema_state.unconfined). 0, or a negative CG_E* code. */
+static int unconfined(PGconn *pg, int *out, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(pg, "SELECT r.rolsuper OR r.rolbypassrls OR EXISTS (SELECT 1 FROM "
+                               "pg_class c WHERE c.relkind = 'r' AND c.relnamespace = "
+                               "'public'::regnamespace AND pg_has_role(r.oid, c.relowner, "
+                               "'USAGE')) FROM pg_roles r WHERE r.rolname = current_user");
+    int rc = 0;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        *out = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    else
+        rc = fail(pg, res, "reading the role's privileges", NULL, err, errlen);
+    PQclear(res);
+    return rc;
+}
+
 int cg_migrate_status(const char *conninfo, cg_schema_state *state, char *err, size_t errlen)
 {
     PGconn *pg = open_db(conninfo, err, errlen);
@@ -395,6 +412,8 @@ int cg_migrate_status(const char *conninfo, cg_schema_state *state, char *err, s
         state->version = rc;
         rc = recorded_api(pg, state->api_checksum, err, errlen);
     }
+    if (rc >= 0)
+        rc = unconfined(pg, &state->unconfined, err, errlen);
     PQfinish(pg);
     return rc < 0 ? rc : 0;
 }

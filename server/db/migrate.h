@@ -44,6 +44,9 @@ int cg_migrate_apply(const char *conninfo, char *err, size_t errlen);
 typedef struct {
     int version; /* newest in schema_migrations; 0 when the table does not exist */
     char api_checksum[CG_API_CHECKSUM_SIZE]; /* newest in schema_api; "" for none */
+    /* The connection's role escapes row-level security: a superuser, BYPASSRLS,
+     * or (a member of) the owner of a table of the schema. */
+    int unconfined;
 } cg_schema_state;
 
 /*

@@ -96,6 +96,28 @@ static char *request_json(const ProtobufCMessage *body)
     return text;
 }
 
+/* The rows a role sees, as the tables' policies name it (cg.scope,
+ * sql/0027_row_security.sql); "none" sees nothing. */
+static const char *row_scope(cg_role role)
+{
+    switch (role) {
+    case CG_ROLE_HQ:
+    case CG_ROLE_SUPERVISION:
+    case CG_ROLE_SECTION:
+        return "city";
+    case CG_ROLE_UNIT:
+    case CG_ROLE_OFFICER:
+    case CG_ROLE_UNIT_LEADER:
+        return "unit";
+    case CG_ROLE_PROPERTY:
+        return "property";
+    case CG_ROLE_INTEGRATION:
+        return "integration";
+    default:
+        return "none";
+    }
+}
+
 /* Sends the query with text (taken over), or fails r. */
 static void send_query(cg_request *r, char *text)
 {
@@ -111,9 +133,15 @@ static void send_query(cg_request *r, char *text)
     }
     char id[24];
     snprintf(id, sizeof id, "%" PRIu64, r->id);
-    const char *params[] = {r->session->account, text, r->session->cert_fingerprint, id,
-                            r->route->name};
-    int rc = cg_db_query(r->server->db, r->route->sql, 5, params, on_result, r);
+    const char *scope = row_scope(r->session->role);
+    const char *params[] = {r->session->account,
+                            text,
+                            r->session->cert_fingerprint,
+                            id,
+                            r->route->name,
+                            scope,
+                            strcmp(scope, "unit") == 0 ? r->session->unit : ""};
+    int rc = cg_db_query(r->server->db, r->route->sql, 7, params, on_result, r);
     free(text);
     if (rc != 0)
         on_result(r, rc, NULL);

@@ -156,8 +156,12 @@ void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_
     char admin[1024];
     cluster_conninfo(t->pg_dir, "postgres", admin, sizeof admin);
     cluster_conninfo(t->pg_dir, name, t->conninfo, sizeof t->conninfo);
-    if (sh("PGOPTIONS='-c client_min_messages=warning' psql -q -X \"%s\" "
-           "-c 'DROP DATABASE IF EXISTS \"%s\"' -c 'CREATE DATABASE \"%s\"' >/dev/null",
+    /* As make run does: chengguan_owner owns the database and migrates it,
+     * chengguand serves as chengguan_app (write_config). */
+    if (sh("%s/scripts/dev-db.sh '%s' roles", CG_SOURCE_DIR, t->pg_dir) != 0 ||
+        sh("PGOPTIONS='-c client_min_messages=warning' psql -q -X \"%s\" "
+           "-c 'DROP DATABASE IF EXISTS \"%s\"' "
+           "-c 'CREATE DATABASE \"%s\" OWNER chengguan_owner' >/dev/null",
            admin, name, name) != 0)
         die("cannot create database %s", name);
     snprintf(t->config, sizeof t->config, "%s/chengguand.ini", t->dir);
@@ -188,11 +192,13 @@ static void write_config(cg_test_server *t, const char *extra_ini)
             "tls_cert = %s/pki/server.crt\n"
             "tls_key = %s/pki/server.key\n"
             "tls_ca = %s/pki/ca.crt\n"
-            "database = %s\n"
+            "database = %s user=chengguan_app\n"
+            "migrate_database = %s user=chengguan_owner\n"
             "db_pool_size = 2\n"
             "log_level = debug\n"
             "%s\n",
-            t->port, t->env_dir, t->env_dir, t->env_dir, t->conninfo, extra_ini ? extra_ini : "");
+            t->port, t->env_dir, t->env_dir, t->env_dir, t->conninfo, t->conninfo,
+            extra_ini ? extra_ini : "");
     fclose(f);
 }
 

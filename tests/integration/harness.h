@@ -18,10 +18,10 @@
 
 typedef struct {
     char name[64];
-    char env_dir[512]; /* $CG_TEST_ENV */
-    char dir[600];     /* scratch directory of this test */
-    char pg_dir[640];  /* the cluster this test uses */
-    char conninfo[1024];
+    char env_dir[512];   /* $CG_TEST_ENV */
+    char dir[600];       /* scratch directory of this test */
+    char pg_dir[640];    /* the cluster this test uses */
+    char conninfo[1024]; /* as postgres, for the tests themselves (RLS does not apply) */
     char config[700];
     char log[700]; /* the server's stderr */
     int port;
