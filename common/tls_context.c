@@ -44,7 +44,8 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
     if (SSL_CTX_set_cipher_list(ctx, CG_TLS12_CIPHERS) != 1 ||
         SSL_CTX_set_ciphersuites(ctx, CG_TLS13_CIPHERSUITES) != 1)
         return fail(ctx, err, errlen, "cannot set the cipher suites", NULL);
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                              SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1)
         return fail(ctx, err, errlen, "cannot load certificate", cert_file);
     if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1)
