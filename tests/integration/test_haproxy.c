@@ -7,7 +7,9 @@
  * the engine; one instance is killed (SIGKILL) while reports are being
  * filed, and its clients move to the other through HAProxy with nothing
  * lost: every acknowledged submit is stored once, and every subscriber's
- * stream goes on from its last seq with no gap and no duplicate.
+ * stream goes on from its last seq with no gap and no duplicate. Both
+ * instances share tls_ticket_keys, so the clients that move resume their
+ * TLS sessions on the other instance instead of making full handshakes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,13 +31,19 @@
 #include "chengguan/adapters/libuv.h"
 #include "chengguan/async.h"
 #include "harness.h"
+#include "tls_context.h"
+
+#include <openssl/rand.h>
 
 /* No dedup window: every submit is a report of its own. No reminders and no
  * resolve deadline within the test: each report makes exactly three events
  * (filed, escalated 1, escalated 2). */
-#define SETTINGS                                                                                   \
+#define TIMEOUTS                                                                                   \
     "ack_timeout = 1s\nsupervision_timeout = 2s\nresolve_timeout = 1h\nremind_every = 1h\n"        \
     "dedup_window = 0\n"
+
+/* TIMEOUTS and the shared tls_ticket_keys (written by main). */
+static char settings[1024];
 
 #define SUBSCRIBERS 4
 #define SUBMITTERS  2
@@ -315,7 +323,7 @@ static int all_subscribers_have(int n)
 static void test_two_instances_behind_haproxy(void **state)
 {
     cg_test_server_share(&second, &first, "haproxy_b");
-    cg_test_server_start(&second, SETTINGS);
+    cg_test_server_start(&second, settings);
     haproxy_start();
     uint64_t officer;
     compound = cg_test_make_compound(&first, "hq", "dawa", "负载均衡测试", "property-demo", NULL,
@@ -363,11 +371,17 @@ static void test_two_instances_behind_haproxy(void **state)
         assert_int_equal(subs[i].stopped, 0);
         assert_int_equal(subs[i].sub_status, 0);
         moved_subs += subs[i].disconnected > 0;
+        /* b resumes a's session: the ticket keys are the same. */
+        if (subs[i].disconnected > 0)
+            assert_true(cg_async_tls_resumed(subs[i].a));
     }
-    for (int k = 0; k < SUBMITTERS; k++)
+    for (int k = 0; k < SUBMITTERS; k++) {
         moved_submitters += submitters[k].disconnected > 0;
-    print_message("a killed: %d subscribers and %d submitters moved to b; the submits in flight "
-                  "were all acknowledged %lld ms after the kill\n",
+        if (submitters[k].disconnected > 0)
+            assert_true(cg_async_tls_resumed(submitters[k].a));
+    }
+    print_message("a killed: %d subscribers and %d submitters moved to b, each resuming its TLS "
+                  "session; the submits in flight were all acknowledged %lld ms after the kill\n",
                   moved_subs, moved_submitters, moved_ms);
     assert_true(moved_subs >= 1 && moved_submitters >= 1);
     assert_int_equal(sessions_on("b"), SUBSCRIBERS + SUBMITTERS);
@@ -431,7 +445,7 @@ static void test_two_instances_behind_haproxy(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
     haproxy_stop();
     assert_int_equal(cg_test_server_stop(&second), 0);
-    cg_test_server_start(&first, SETTINGS); /* for the runner, which stops it */
+    cg_test_server_start(&first, settings); /* for the runner, which stops it */
 }
 
 /* Whatever happened, nothing of the test is left running. */
@@ -446,8 +460,19 @@ static int teardown(void **state)
 int main(void)
 {
     cg_test_server_init(&first, "haproxy", 0);
+    char keys[800];
+    snprintf(keys, sizeof keys, "%s/ticket.keys", first.dir);
+    unsigned char bytes[CG_TLS_TICKET_KEYS_BYTES];
+    FILE *f = fopen(keys, "wb");
+    if (RAND_bytes(bytes, sizeof bytes) != 1 || f == NULL ||
+        fwrite(bytes, 1, sizeof bytes, f) != sizeof bytes) {
+        fprintf(stderr, "cannot write %s\n", keys);
+        return 1;
+    }
+    fclose(f);
+    snprintf(settings, sizeof settings, "%stls_ticket_keys = %s\n", TIMEOUTS, keys);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_two_instances_behind_haproxy, teardown),
     };
-    return CG_TEST_RUN(&first, SETTINGS, tests);
+    return CG_TEST_RUN(&first, settings, tests);
 }

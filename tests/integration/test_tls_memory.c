@@ -4,7 +4,8 @@
  * flight, the memory BIOs give back the storage the handshake and the
  * largest message left in them (the frame decoder's: unit/test_frame.c). A client and a server
  * session of common/tls_session.h talk in this process with the dev
- * certificates of the test environment ($CG_TEST_ENV/pki).
+ * certificates of the test environment ($CG_TEST_ENV/pki). And the file of
+ * tls_ticket_keys, which instances behind one load balancer share.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -146,11 +147,38 @@ static void test_idle_session_keeps_no_bio_storage(void **state)
     cg_tls_session_free(&s);
 }
 
+/* tls_ticket_keys: exactly CG_TLS_TICKET_KEYS_BYTES bytes, else refused
+ * with the reason (the server then does not start). */
+static void test_ticket_key_file(void **state)
+{
+    char path[800], err[512];
+    snprintf(path, sizeof path, "%s/ticket_keys_test", getenv("CG_TEST_ENV"));
+    unsigned char keys[CG_TLS_TICKET_KEYS_BYTES + 1] = {1, 2, 3};
+    for (size_t n = CG_TLS_TICKET_KEYS_BYTES - 1; n <= CG_TLS_TICKET_KEYS_BYTES + 1; n++) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(keys, 1, n, f), n);
+        fclose(f);
+        err[0] = '\0';
+        int rc = cg_tls_load_ticket_keys(server_ctx, path, err, sizeof err);
+        if (n == CG_TLS_TICKET_KEYS_BYTES) {
+            assert_int_equal(rc, 0);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(err, "want exactly 80 bytes"));
+        }
+    }
+    remove(path);
+    assert_int_equal(cg_tls_load_ticket_keys(server_ctx, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot read"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_both_ends_release_openssl_buffers),
         cmocka_unit_test(test_idle_session_keeps_no_bio_storage),
+        cmocka_unit_test(test_ticket_key_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
