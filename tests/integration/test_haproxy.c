@@ -59,12 +59,7 @@ static int haproxy_port;
 static char haproxy_sock[100]; /* sun_path is short: under /tmp */
 static uint64_t compound;
 
-#define RUN_UNTIL(cond, ms)                                                                        \
-    do {                                                                                           \
-        long long until_ = cg_test_now_ms() + (ms);                                                \
-        while (!(cond) && cg_test_now_ms() < until_)                                               \
-            uv_run(&loop, UV_RUN_ONCE);                                                            \
-    } while (0)
+#define RUN_UNTIL(cond, ms) CG_TEST_RUN_UNTIL(&loop, cond, ms)
 
 static void on_tick(uv_timer_t *t)
 {
