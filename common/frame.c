@@ -65,6 +65,12 @@ int cg_frame_decoder_partial(const cg_frame_decoder *d)
     return 0;
 }
 
+void cg_frame_decoder_release(cg_frame_decoder *d)
+{
+    if (cg_buf_pending(&d->in) == 0)
+        cg_buf_free(&d->in);
+}
+
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len)
 {
     out[0] = (uint8_t)(len >> 24);

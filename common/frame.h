@@ -49,6 +49,10 @@ int cg_frame_decoder_next(cg_frame_decoder *d, const uint8_t **payload, size_t *
  * all in yet); 0 when they are whole frames or nothing. */
 int cg_frame_decoder_partial(const cg_frame_decoder *d);
 
+/* Frees the buffer when it holds nothing (frames taken out are done with):
+ * an idle connection keeps no input storage. */
+void cg_frame_decoder_release(cg_frame_decoder *d);
+
 /* Writes the 4-byte header for a payload of len bytes. */
 void cg_frame_header_write(uint8_t out[CG_FRAME_HEADER_BYTES], uint32_t len);
 

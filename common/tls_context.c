@@ -44,7 +44,8 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
     if (SSL_CTX_set_cipher_list(ctx, CG_TLS12_CIPHERS) != 1 ||
         SSL_CTX_set_ciphersuites(ctx, CG_TLS13_CIPHERSUITES) != 1)
         return fail(ctx, err, errlen, "cannot set the cipher suites", NULL);
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                              SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1)
         return fail(ctx, err, errlen, "cannot load certificate", cert_file);
     if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1)
@@ -185,9 +186,27 @@ int cg_tls_recheck_peer(SSL_CTX *ctx, SSL *ssl, const char **why)
     return rc == X509_V_OK ? 0 : -1;
 }
 
+int cg_tls_load_ticket_keys(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
+{
+    unsigned char keys[CG_TLS_TICKET_KEYS_BYTES + 1];
+    FILE *f = fopen(file, "rb");
+    size_t n = f != NULL ? fread(keys, 1, sizeof keys, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    int ok = n == CG_TLS_TICKET_KEYS_BYTES &&
+             SSL_CTX_set_tlsext_ticket_keys(ctx, keys, CG_TLS_TICKET_KEYS_BYTES) == 1;
+    OPENSSL_cleanse(keys, sizeof keys);
+    if (f == NULL)
+        snprintf(err, errlen, "cannot read session ticket keys %s", file);
+    else if (!ok)
+        snprintf(err, errlen, "session ticket keys %s: want exactly %d bytes (openssl rand %d)",
+                 file, CG_TLS_TICKET_KEYS_BYTES, CG_TLS_TICKET_KEYS_BYTES);
+    return ok ? 0 : -1;
+}
+
 int cg_tls_carry_ticket_keys(SSL_CTX *to, SSL_CTX *from)
 {
-    unsigned char keys[80]; /* name, HMAC and AES keys: OpenSSL 3's layout */
+    unsigned char keys[CG_TLS_TICKET_KEYS_BYTES];
     int ok = SSL_CTX_get_tlsext_ticket_keys(from, keys, sizeof keys) == 1 &&
              SSL_CTX_set_tlsext_ticket_keys(to, keys, sizeof keys) == 1;
     OPENSSL_cleanse(keys, sizeof keys);

@@ -40,6 +40,14 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
  * that is stale or missing is not held against the peer (0). */
 int cg_tls_recheck_peer(SSL_CTX *ctx, SSL *ssl, const char **why);
 
+/* Session ticket keys: name, HMAC and AES keys, OpenSSL 3's layout. */
+#define CG_TLS_TICKET_KEYS_BYTES 80
+
+/* Server side: the session ticket keys from file (exactly
+ * CG_TLS_TICKET_KEYS_BYTES random bytes), so that instances behind one load
+ * balancer resume each other's sessions. 0, or -1 with the reason in err. */
+int cg_tls_load_ticket_keys(SSL_CTX *ctx, const char *file, char *err, size_t errlen);
+
 /* Gives `to` the session ticket keys of `from`, so tickets issued before a
  * reload still resume after it. 0 or -1. */
 int cg_tls_carry_ticket_keys(SSL_CTX *to, SSL_CTX *from);

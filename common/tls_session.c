@@ -7,12 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A new empty memory BIO like cg_tls_session_init's, or NULL. */
+static BIO *new_mem_bio(void)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (b != NULL)
+        BIO_set_mem_eof_return(b, -1); /* empty means "no data yet", not end of file */
+    return b;
+}
+
 int cg_tls_session_init(cg_tls_session *t, SSL_CTX *ctx, int server)
 {
     memset(t, 0, sizeof *t);
     t->ssl = SSL_new(ctx);
-    t->in = BIO_new(BIO_s_mem());
-    t->out = BIO_new(BIO_s_mem());
+    t->in = new_mem_bio();
+    t->out = new_mem_bio();
     if (t->ssl == NULL || t->in == NULL || t->out == NULL) {
         BIO_free(t->in);
         BIO_free(t->out);
@@ -20,9 +29,6 @@ int cg_tls_session_init(cg_tls_session *t, SSL_CTX *ctx, int server)
         memset(t, 0, sizeof *t);
         return CG_ENOMEM;
     }
-    /* An empty memory BIO means "no data yet", not end of file. */
-    BIO_set_mem_eof_return(t->in, -1);
-    BIO_set_mem_eof_return(t->out, -1);
     SSL_set_bio(t->ssl, t->in, t->out);
     if (server) {
         SSL_set_accept_state(t->ssl);
@@ -138,6 +144,28 @@ int cg_tls_session_shutdown(cg_tls_session *t)
 int cg_tls_session_resumed(const cg_tls_session *t)
 {
     return t->established && SSL_session_reused(t->ssl) == 1;
+}
+
+/* Whether bio is empty but holds more than keep bytes of storage (what its
+ * largest content needed). */
+static int holds_storage(BIO *bio, size_t keep)
+{
+    BUF_MEM *bm = NULL;
+    return BIO_ctrl_pending(bio) == 0 && BIO_get_mem_ptr(bio, &bm) == 1 && bm != NULL &&
+           bm->max > keep;
+}
+
+void cg_tls_session_release(cg_tls_session *t, size_t keep)
+{
+    BIO *b;
+    if (holds_storage(t->in, keep) && (b = new_mem_bio()) != NULL) {
+        SSL_set0_rbio(t->ssl, b); /* frees the old one */
+        t->in = b;
+    }
+    if (holds_storage(t->out, keep) && (b = new_mem_bio()) != NULL) {
+        SSL_set0_wbio(t->ssl, b);
+        t->out = b;
+    }
 }
 
 size_t cg_tls_session_output_pending(const cg_tls_session *t)

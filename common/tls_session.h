@@ -59,6 +59,12 @@ const char *cg_tls_session_verify_error(const cg_tls_session *t);
 /* 1 when the handshake completed by resuming an earlier session. */
 int cg_tls_session_resumed(const cg_tls_session *t);
 
+/* Gives back the storage a memory BIO kept from its largest content (a
+ * handshake flight, a large reply) when it is empty and that storage is
+ * over keep bytes. With keep 0 an idle connection holds none; replacing a
+ * BIO costs a few allocations, so busy paths pass a larger keep. */
+void cg_tls_session_release(cg_tls_session *t, size_t keep);
+
 /* Bytes waiting in the output BIO. */
 size_t cg_tls_session_output_pending(const cg_tls_session *t);
 

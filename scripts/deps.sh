@@ -25,6 +25,8 @@ PACKAGES=(
     python3 python3-protobuf protobuf-compiler
     # test_metrics reads the Prometheus endpoint with Prometheus's own parser
     python3-prometheus-client
+    # test_haproxy runs two servers behind it (TCP mode)
+    haproxy
 )
 # The CLI speaks Chinese under this locale; the tests run it under it too.
 LOCALE=zh_CN.UTF-8

@@ -37,6 +37,7 @@ static const setting settings[] = {
     S(tls_key, T_STRING, "", 0, 0, NULL),
     S(tls_ca, T_STRING, "", 0, 0, NULL),
     S(tls_crl, T_STRING, "", 0, 0, NULL),
+    S(tls_ticket_keys, T_STRING, "", 0, 0, NULL),
     S(tls_reload_interval, T_DURATION, "1min", 1000, 86400000, NULL),
     S(database, T_STRING, "", 0, 0, NULL),
     S(migrate_database, T_STRING, "", 0, 0, NULL),

@@ -16,6 +16,7 @@ typedef struct {
     char *tls_key;
     char *tls_ca;
     char *tls_crl;               /* optional: "" for none */
+    char *tls_ticket_keys;       /* optional: shared by instances; "" = made at start */
     int64_t tls_reload_interval; /* ms: how often the TLS files are looked at */
     char *database;              /* libpq conninfo */
     char *migrate_database;      /* conninfo --migrate uses (the schema's owner); "": database */

@@ -143,6 +143,7 @@ static int flush(cg_session *s)
             return CG_EIO;
         }
     }
+    cg_tls_session_release(&s->tls, CG_BUF_KEEP_BYTES); /* a large reply is not kept */
     size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp);
     if (queued > (size_t)s->server->cfg->max_output_bytes) {
         cg_log_line l;
@@ -429,6 +430,10 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     process_frames(s);
     watch_partial_frame(s);
     update_reading(s);
+    /* Once per read, not per write (the fan-out writes often): what the
+     * handshake and the requests so far left in the buffers goes back. */
+    cg_frame_decoder_release(&s->frames);
+    cg_tls_session_release(&s->tls, 0);
 }
 
 int cg_session_accept(cg_session *s, uv_stream_t *listener)

@@ -159,6 +159,20 @@ static void recheck_sessions(cg_tls_reload *r, int reloaded)
     }
 }
 
+/* Gives ctx the session ticket keys: those of tls_ticket_keys when set
+ * (read again, so a replaced file takes effect), else those of before (NULL
+ * at start: OpenSSL's own). 0, or -1 with the reason in err. */
+static int ticket_keys(SSL_CTX *ctx, const cg_config *cfg, SSL_CTX *before, char *err,
+                       size_t errlen)
+{
+    if (cfg->tls_ticket_keys[0] != '\0')
+        return cg_tls_load_ticket_keys(ctx, cfg->tls_ticket_keys, err, errlen);
+    if (before == NULL || cg_tls_carry_ticket_keys(ctx, before) == 0)
+        return 0;
+    snprintf(err, errlen, "cannot copy the session ticket keys");
+    return -1;
+}
+
 /* Loads a new context when the files changed (or always, on SIGHUP). A
  * context that fails to load is logged once and the current one stays. */
 static void reload(cg_tls_reload *r, int forced)
@@ -177,8 +191,8 @@ static void reload(cg_tls_reload *r, int forced)
             cg_log_kv(CG_LOG_ERROR, "tls_reload_failed", "error", err, "action",
                       "keeping the certificates loaded before", CG_LOG_END);
         } else {
-            if (cg_tls_carry_ticket_keys(ctx, s->tls) != 0)
-                cg_log_kv(CG_LOG_WARN, "tls_ticket_keys_not_kept", "effect",
+            if (ticket_keys(ctx, cfg, s->tls, err, sizeof err) != 0)
+                cg_log_kv(CG_LOG_WARN, "tls_ticket_keys_not_kept", "error", err, "effect",
                           "clients make one full handshake", CG_LOG_END);
             SSL_CTX_free(s->tls); /* sessions made with it keep their reference */
             s->tls = ctx;
@@ -212,8 +226,10 @@ int cg_tls_reload_init(cg_tls_reload *r, cg_server *server)
     char err[512];
     server->tls =
         cg_tls_server_ctx(cfg->tls_cert, cfg->tls_key, cfg->tls_ca, cfg->tls_crl, err, sizeof err);
-    if (server->tls == NULL) {
+    if (server->tls == NULL || ticket_keys(server->tls, cfg, NULL, err, sizeof err) != 0) {
         cg_log_kv(CG_LOG_ERROR, "tls_setup_failed", "error", err, CG_LOG_END);
+        SSL_CTX_free(server->tls);
+        server->tls = NULL;
         return -1;
     }
     if (cfg->tls_crl[0] == '\0')

@@ -180,6 +180,15 @@ void cg_test_dev_ca(const cg_test_server *t, struct x509_st **cert, struct evp_p
 time_t cg_test_short_lived_cert(const cg_test_server *t, const char *cert, const char *key,
                                 int seconds);
 
+/* Runs the libuv loop one iteration at a time until cond holds or ms pass
+ * (a repeating timer on the loop keeps uv_run from sleeping past ms). */
+#define CG_TEST_RUN_UNTIL(loop, cond, ms)                                                          \
+    do {                                                                                           \
+        long long until_ = cg_test_now_ms() + (ms);                                                \
+        while (!(cond) && cg_test_now_ms() < until_)                                               \
+            uv_run((loop), UV_RUN_ONCE);                                                           \
+    } while (0)
+
 /* A port nobody listens on right now (the kernel's choice for port 0). */
 int cg_test_free_port(void);
 

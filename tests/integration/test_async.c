@@ -36,12 +36,7 @@ static uint64_t compound_id;
 static int report_count;
 
 /* Runs the loop until cond holds or ms pass. */
-#define RUN_UNTIL(cond, ms)                                                                        \
-    do {                                                                                           \
-        long long until_ = cg_test_now_ms() + (ms);                                                \
-        while (!(cond) && cg_test_now_ms() < until_)                                               \
-            uv_run(&loop, UV_RUN_ONCE);                                                            \
-    } while (0)
+#define RUN_UNTIL(cond, ms) CG_TEST_RUN_UNTIL(&loop, cond, ms)
 
 static void on_tick(uv_timer_t *t)
 {

@@ -248,6 +248,26 @@ static void test_unpack_survives_allocation_failure(void **state)
     cg_buf_free(&out);
 }
 
+/* An idle connection's decoder keeps no storage (issue 14). */
+static void test_idle_decoder_keeps_no_storage(void **state)
+{
+    cg_frame_decoder d;
+    cg_frame_decoder_init(&d, 1024);
+    uint8_t frame[CG_FRAME_HEADER_BYTES + 3] = {0, 0, 0, 3, 'a', 'b', 'c'};
+    assert_int_equal(cg_frame_decoder_feed(&d, frame, sizeof frame - 1), 0);
+    cg_frame_decoder_release(&d); /* a partial frame is kept */
+    assert_true(d.in.cap > 0);
+    assert_int_equal(cg_frame_decoder_feed(&d, frame + sizeof frame - 1, 1), 0);
+    const uint8_t *payload;
+    size_t len;
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 1);
+    assert_int_equal(len, 3);
+    assert_int_equal(cg_frame_decoder_next(&d, &payload, &len), 0);
+    cg_frame_decoder_release(&d);
+    assert_int_equal(d.in.cap, 0);
+    cg_frame_decoder_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_oversize_rejected_before_allocation),
         cmocka_unit_test(test_limit_is_inclusive),
         cmocka_unit_test(test_buffer_shrinks_after_large_frame),
+        cmocka_unit_test(test_idle_decoder_keeps_no_storage),
         cmocka_unit_test(test_envelope_round_trip),
         cmocka_unit_test(test_garbage_is_not_an_envelope),
         cmocka_unit_test(test_unpack_survives_allocation_failure),
