@@ -29,6 +29,7 @@
 #include "db/db.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@
  * PQconnectPoll plus the schema check. */
 #define CONNECT_TIMEOUT_MS 10000
 #define MAX_PARAMS         65535 /* the protocol's limit */
+/* Distinct statements a connection prepares; past this, statements go
+ * unnamed (parsed and planned each time) rather than growing without end. */
+#define MAX_PREPARED 512
 
 typedef enum {
     CONN_DOWN,            /* no PGconn and nothing scheduled: the pool is closing */
@@ -52,6 +56,13 @@ typedef enum {
     CONN_BUSY,            /* ready, one caller's query in flight (req) */
     CONN_CLOSING,         /* poll handles closing; PQfinish follows */
 } conn_state;
+
+/* A statement prepared on one connection, named "cg<index>"; the text is
+ * a copy, so equal texts at different addresses share it. */
+typedef struct {
+    uint64_t hash;
+    char *sql;
+} db_stmt;
 
 /* One caller's query, from cg_db_query until its callback returns. The
  * parameter pointers and strings live in the same allocation. */
@@ -77,6 +88,9 @@ typedef struct {
     uint64_t backoff_ms;
     db_req *req;    /* in flight (BUSY), or to be failed (CLOSING) */
     PGresult *last; /* the last result of the statement in flight */
+    int preparing;  /* req's statement is being prepared (the last of stmts) */
+    db_stmt *stmts; /* prepared on pg; forgotten with it */
+    int nstmts, stmts_cap;
 } db_conn;
 
 struct cg_db {
@@ -103,6 +117,8 @@ static void conn_fail(db_conn *c, const char *event, const char *reason);
 static void on_poll(uv_poll_t *h, int status, int events);
 static void on_timer(uv_timer_t *t);
 static void pump(cg_db *db);
+static void req_done(db_conn *c);
+static void stmts_forget(db_conn *c);
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -270,6 +286,65 @@ static db_conn *find_idle(cg_db *db)
     return NULL;
 }
 
+/* ---- prepared statements ---------------------------------------------- */
+
+/* FNV-1a: statements are found by the hash of their text, then compared. */
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* The index of sql among c's prepared statements, or -1. A linear scan: a
+ * server has a few hundred statements, and each costs a database round trip. */
+static int stmt_find(const db_conn *c, const char *sql, uint64_t hash)
+{
+    for (int i = 0; i < c->nstmts; i++)
+        if (c->stmts[i].hash == hash && strcmp(c->stmts[i].sql, sql) == 0)
+            return i;
+    return -1;
+}
+
+/* Appends sql to c's statements (to be prepared); its index, or -1 when the
+ * table is full or memory runs out (the statement then goes unnamed). */
+static int stmt_add(db_conn *c, const char *sql, uint64_t hash)
+{
+    if (c->nstmts == MAX_PREPARED)
+        return -1;
+    if (c->nstmts == c->stmts_cap) {
+        int cap = c->stmts_cap ? c->stmts_cap * 2 : 32;
+        db_stmt *s = realloc(c->stmts, (size_t)cap * sizeof *s);
+        if (s == NULL)
+            return -1;
+        c->stmts = s;
+        c->stmts_cap = cap;
+    }
+    char *copy = strdup(sql);
+    if (copy == NULL)
+        return -1;
+    c->stmts[c->nstmts] = (db_stmt){hash, copy};
+    return c->nstmts++;
+}
+
+/* The connection is gone and its statements with it: a new one prepares
+ * them again as they are used. */
+static void stmts_forget(db_conn *c)
+{
+    for (int i = 0; i < c->nstmts; i++)
+        free(c->stmts[i].sql);
+    free(c->stmts);
+    c->stmts = NULL;
+    c->nstmts = c->stmts_cap = 0;
+    c->preparing = 0;
+}
+
+static void stmt_name(int i, char *buf, size_t size)
+{
+    snprintf(buf, size, "cg%d", i);
+}
+
 /* ---- shutdown bookkeeping --------------------------------------------- */
 
 static void on_timer_closed(uv_handle_t *h)
@@ -314,6 +389,7 @@ static void conn_finish(db_conn *c)
     c->last = NULL;
     PQfinish(c->pg);
     c->pg = NULL;
+    stmts_forget(c);
     db_req *r = c->req;
     c->req = NULL;
     if (db->closing) {
@@ -567,17 +643,64 @@ static void schema_checked(db_conn *c)
 
 /* ---- queries ------------------------------------------------------------ */
 
-/* Sends r on the idle connection c. On failure r stays with c and is failed
- * with CG_EUNAVAILABLE once c is closed; never calls a callback itself. */
+/* Sends r on the idle connection c: executes its prepared statement, or
+ * prepares it first (prepared() then executes it). On failure r stays with c
+ * and is failed with CG_EUNAVAILABLE once c is closed; never calls a
+ * callback itself. */
 static void send_req(db_conn *c, db_req *r)
 {
     c->req = r;
     set_state(c, CONN_BUSY);
-    if (!PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0)) {
+    uint64_t hash = sql_hash(r->sql);
+    int i = stmt_find(c, r->sql, hash);
+    char name[16];
+    int ok;
+    if (i >= 0) {
+        stmt_name(i, name, sizeof name);
+        ok = PQsendQueryPrepared(c->pg, name, r->nparams, r->params, NULL, NULL, 0);
+    } else if ((i = stmt_add(c, r->sql, hash)) >= 0) {
+        stmt_name(i, name, sizeof name);
+        c->preparing = 1;
+        ok = PQsendPrepare(c->pg, name, r->sql, r->nparams, NULL);
+    } else {
+        ok = PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0);
+    }
+    if (!ok) {
         conn_fail_pg(c);
         return;
     }
     flush(c);
+}
+
+/* The Parse of c->req's statement finished (c->last is its result): on
+ * success execute it; otherwise forget the statement and answer the
+ * request with the error (a bad statement fails like an unnamed one). */
+static void prepared(db_conn *c)
+{
+    c->preparing = 0;
+    db_stmt *st = &c->stmts[c->nstmts - 1];
+    if (PQresultStatus(c->last) == PGRES_COMMAND_OK) {
+        PQclear(c->last);
+        c->last = NULL;
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_DEBUG, "db_prepared");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_int(&l, "stmt", c->nstmts - 1);
+        cg_log_str(&l, "sql", st->sql);
+        cg_log_end(&l);
+        char name[16];
+        db_req *r = c->req;
+        stmt_name(c->nstmts - 1, name, sizeof name);
+        if (!PQsendQueryPrepared(c->pg, name, r->nparams, r->params, NULL, NULL, 0)) {
+            conn_fail_pg(c);
+            return;
+        }
+        flush(c);
+        return;
+    }
+    free(st->sql);
+    c->nstmts--;
+    req_done(c);
 }
 
 /* Sends queued queries while a connection is idle. */
@@ -640,6 +763,8 @@ static void collect(db_conn *c)
                 schema_checked(c);
             else if (c->state == CONN_CHECKING_SCHEMA)
                 conn_fail_pg(c);
+            else if (c->preparing && c->last)
+                prepared(c);
             else
                 req_done(c);
             return;

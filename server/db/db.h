@@ -8,6 +8,10 @@
  * Whenever a connection comes up it checks schema_migrations against the
  * version this binary knows (cg_migrations_latest()).
  *
+ * Each connection prepares every distinct statement text once, the first
+ * time it runs there, and from then on only binds and executes it; a
+ * connection that is re-opened prepares them again.
+ *
  * Each query is a single SQL statement (and so its own transaction unless
  * the caller says otherwise); handlers that change several rows call one
  * SQL function that does it all, so a query never leaves partial state.
