@@ -801,10 +801,11 @@ static void on_poll(uv_poll_t *h, int status, int events)
             return;
         }
         /* Notifications come after every PQconsumeInput; they carry no
-         * payload we use, only the channel (the event doorbell). */
+         * payload we use, only the channel (the event doorbell). A
+         * connection's own NOTIFY comes back to it too: not reported. */
         PGnotify *n;
         while ((n = PQnotifies(c->pg)) != NULL) {
-            if (c->db->on_notify)
+            if (c->db->on_notify && n->be_pid != PQbackendPID(c->pg))
                 c->db->on_notify(c->db->arg, n->relname);
             PQfreemem(n);
         }

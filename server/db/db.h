@@ -56,7 +56,8 @@ typedef struct {
      * check), before queued queries are sent; what it queues goes first.
      * A listening pool issues its LISTEN here, so a reconnect listens again. */
     void (*on_ready)(void *arg);
-    /* Optional: called for every notification a connection receives. */
+    /* Optional: called for every notification a connection receives from
+     * another session (its own NOTIFYs echo back to it: those are not). */
     void (*on_notify)(void *arg, const char *channel);
     void *arg;
 } cg_db_options;
