@@ -46,6 +46,9 @@
 /* Distinct statements a connection prepares; past this, statements go
  * unnamed (parsed and planned each time) rather than growing without end. */
 #define MAX_PREPARED 512
+/* Requests in one group commit: under PostgreSQL's 64 cached subtransactions
+ * per backend, and a bound on how long the first waits for the COMMIT. */
+#define GROUP_MAX 16
 
 typedef enum {
     CONN_DOWN,            /* no PGconn and nothing scheduled: the pool is closing */
@@ -73,7 +76,17 @@ typedef struct db_req {
     const char **params;
     cg_db_cb cb;
     void *arg;
+    int grouped;   /* may share a transaction (cg_db_query_grouped) */
+    PGresult *res; /* in a group: its result, kept until the COMMIT */
 } db_req;
+
+/* Where a group commit stands on its connection (see group_start). */
+typedef enum {
+    GROUP_BEGIN,  /* BEGIN; SAVEPOINT g */
+    GROUP_CALL,   /* the current request's statement */
+    GROUP_MARK,   /* RELEASE SAVEPOINT g; SAVEPOINT g, or ROLLBACK TO SAVEPOINT g */
+    GROUP_COMMIT, /* COMMIT */
+} group_step;
 
 typedef struct {
     cg_db *db;
@@ -91,6 +104,10 @@ typedef struct {
     int preparing;  /* req's statement is being prepared (the last of stmts) */
     db_stmt *stmts; /* prepared on pg; forgotten with it */
     int nstmts, stmts_cap;
+    db_req *group[GROUP_MAX]; /* a group commit in flight: its requests... */
+    int group_n;              /* ...how many (0: none)... */
+    int group_i;              /* ...the one whose statement runs or ran last */
+    group_step step;
 } db_conn;
 
 struct cg_db {
@@ -106,6 +123,7 @@ struct cg_db {
     int ready; /* connections in IDLE or BUSY */
     db_req *qhead, *qtail;
     int qlen;
+    int grouping; /* a connection runs a group commit (one at a time) */
     int closing;
     int timers_open; /* after cg_db_close: timers whose close callback is pending */
     void (*done)(void *arg);
@@ -234,6 +252,8 @@ static db_req *req_new(const char *sql, int nparams, const char *const *params, 
     r->params = (const char **)(r + 1);
     r->cb = cb;
     r->arg = arg;
+    r->grouped = 0;
+    r->res = NULL;
     char *p = (char *)(r->params + nparams);
     for (int i = 0; i < nparams; i++) {
         if (params[i] == NULL) {
@@ -392,6 +412,12 @@ static void conn_finish(db_conn *c)
     stmts_forget(c);
     db_req *r = c->req;
     c->req = NULL;
+    int group_n = c->group_n;
+    if (group_n) { /* c->req is one of them */
+        r = NULL;
+        c->group_n = 0;
+        db->grouping = 0;
+    }
     if (db->closing) {
         set_state(c, CONN_DOWN);
     } else {
@@ -401,6 +427,11 @@ static void conn_finish(db_conn *c)
     }
     if (r)
         req_finish(r, CG_EUNAVAILABLE, NULL);
+    /* Nothing of a group that did not commit is known to be durable. */
+    for (int i = 0; i < group_n; i++) {
+        PQclear(c->group[i]->res);
+        req_finish(c->group[i], CG_EUNAVAILABLE, NULL);
+    }
     if (db->ready == 0)
         queue_fail_all(db);
     check_done(db);
@@ -703,12 +734,129 @@ static void prepared(db_conn *c)
     req_done(c);
 }
 
-/* Sends queued queries while a connection is idle. */
+/* ---- group commit -------------------------------------------------------- */
+
+/*
+ * Grouped requests that queue up while every connection is busy go to the
+ * next free connection together, as one transaction:
+ *
+ *   BEGIN; SAVEPOINT g
+ *   call 1, then RELEASE SAVEPOINT g; SAVEPOINT g  (or ROLLBACK TO SAVEPOINT g
+ *   call 2, ...                                      when the call failed)
+ *   COMMIT
+ *
+ * so a failing request is undone alone and the others commit, with one WAL
+ * flush for all. Every result is kept and no callback runs until the COMMIT
+ * has answered: nothing is acknowledged before it is durable. If the COMMIT
+ * fails, every request that had succeeded gets the COMMIT's error; if the
+ * connection breaks, every request gets CG_EUNAVAILABLE (as a single
+ * request whose connection breaks does). One group at a time per pool:
+ * two groups holding each other's row locks would deadlock.
+ */
+
+static void group_send(db_conn *c, const char *sql, group_step step)
+{
+    c->step = step;
+    if (!PQsendQuery(c->pg, sql)) {
+        conn_fail_pg(c);
+        return;
+    }
+    flush(c);
+}
+
+/* Takes the grouped requests at the head of the queue (at most GROUP_MAX)
+ * onto the idle connection c and begins their transaction. */
+static void group_start(db_conn *c)
+{
+    cg_db *db = c->db;
+    c->group_n = 0;
+    c->group_i = 0;
+    while (c->group_n < GROUP_MAX && db->qhead && db->qhead->grouped)
+        c->group[c->group_n++] = queue_pop(db);
+    db->grouping = 1;
+    set_state(c, CONN_BUSY);
+    group_send(c, "BEGIN; SAVEPOINT g", GROUP_BEGIN);
+}
+
+/* The COMMIT answered (res, NULL-safe): answers every request of the group
+ * in order, then frees the connection. */
+static void group_finish(db_conn *c, PGresult *res)
+{
+    cg_db *db = c->db;
+    int n = c->group_n;
+    db_req *reqs[GROUP_MAX];
+    memcpy(reqs, c->group, (size_t)n * sizeof *reqs);
+    c->group_n = 0;
+    c->req = NULL;
+    db->grouping = 0;
+    int committed = cg_db_status_of(res);
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        committed = committed ? committed : CG_EUNAVAILABLE;
+        conn_fail(c, "db_disconnected", "a group commit left a transaction open");
+    } else {
+        set_state(c, CONN_IDLE);
+    }
+    for (int i = 0; i < n; i++) {
+        db_req *r = reqs[i];
+        PGresult *own = r->res;
+        int status = cg_db_status_of(own);
+        if (status == 0 && committed != 0)
+            req_finish(r, committed, res);
+        else
+            req_finish(r, status, own);
+        PQclear(own);
+    }
+    if (c->state == CONN_IDLE && db->closing)
+        conn_close(c);
+    pump(db);
+}
+
+/* A statement of the group finished with res (taken over; not NULL, not a
+ * lost connection): takes the next step. */
+static void group_step_done(db_conn *c, PGresult *res)
+{
+    int ok = cg_db_status_of(res) == 0;
+    switch (c->step) {
+    case GROUP_BEGIN:
+    case GROUP_MARK:
+        PQclear(res);
+        if (!ok) {
+            conn_fail(c, "db_disconnected", "a group commit's savepoint failed");
+            return;
+        }
+        if (c->step == GROUP_MARK)
+            c->group_i++;
+        if (c->group_i == c->group_n) {
+            group_send(c, "COMMIT", GROUP_COMMIT);
+            return;
+        }
+        c->step = GROUP_CALL;
+        send_req(c, c->group[c->group_i]);
+        return;
+    case GROUP_CALL:
+        c->req->res = res;
+        c->req = NULL;
+        group_send(c, ok ? "RELEASE SAVEPOINT g; SAVEPOINT g" : "ROLLBACK TO SAVEPOINT g",
+                   GROUP_MARK);
+        return;
+    case GROUP_COMMIT:
+        group_finish(c, res);
+        PQclear(res);
+        return;
+    }
+}
+
+/* Sends queued queries while a connection is idle: grouped ones that wait
+ * together as a group commit, the others one by one. */
 static void pump(cg_db *db)
 {
     db_conn *c;
-    while (!db->closing && db->qhead && (c = find_idle(db)) != NULL)
-        send_req(c, queue_pop(db));
+    while (!db->closing && db->qhead && (c = find_idle(db)) != NULL) {
+        if (!db->grouping && db->qhead->grouped && db->qhead->next && db->qhead->next->grouped)
+            group_start(c);
+        else
+            send_req(c, queue_pop(db));
+    }
 }
 
 /* The caller's statement finished (c->last is its final result, or NULL). */
@@ -732,6 +880,15 @@ static void req_done(db_conn *c)
             pg_reason(c, buf, sizeof buf);
         PQclear(res);
         conn_fail(c, "db_disconnected", buf);
+        return;
+    }
+    if (c->group_n) {
+        if (broken) {
+            PQclear(res);
+            conn_fail_pg(c);
+        } else {
+            group_step_done(c, res);
+        }
         return;
     }
     /* A result that came complete is delivered even when the connection
@@ -859,8 +1016,9 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt)
     return db;
 }
 
-int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
-                void *arg)
+/* Queues r (see cg_db_query), or sends it at once on an idle connection. */
+static int enqueue(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                   void *arg, int grouped)
 {
     if (nparams < 0 || nparams > MAX_PARAMS || (nparams > 0 && params == NULL) || sql == NULL ||
         cb == NULL)
@@ -873,6 +1031,7 @@ int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *para
     db_req *r = req_new(sql, nparams, params, cb, arg);
     if (r == NULL)
         return CG_ENOMEM;
+    r->grouped = grouped;
     if (c) {
         send_req(c, r);
     } else {
@@ -884,6 +1043,18 @@ int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *para
         db->qlen++;
     }
     return 0;
+}
+
+int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                void *arg)
+{
+    return enqueue(db, sql, nparams, params, cb, arg, 0);
+}
+
+int cg_db_query_grouped(cg_db *db, const char *sql, int nparams, const char *const *params,
+                        cg_db_cb cb, void *arg)
+{
+    return enqueue(db, sql, nparams, params, cb, arg, 1);
 }
 
 int cg_db_ready(const cg_db *db)

@@ -77,6 +77,22 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt);
 int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
                 void *arg);
 
+/*
+ * The same for a statement that may share its transaction with other such
+ * statements (group commit): when grouped statements queue up because every
+ * connection is busy, the next free connection runs them together, each in
+ * a savepoint of one transaction (a failing one is rolled back alone), and
+ * commits once. cb is called only after the COMMIT has answered, with the
+ * statement's own result, or with the COMMIT's error when the statement
+ * succeeded but the COMMIT failed. Only for statements that keep to their
+ * own rows and settings (set_config(..., true) before their call is fine:
+ * each sets its own): they share now() and the transaction id, and hold
+ * their row locks until the group commits. Alone (a connection idle) it is
+ * sent as cg_db_query sends it.
+ */
+int cg_db_query_grouped(cg_db *db, const char *sql, int nparams, const char *const *params,
+                        cg_db_cb cb, void *arg);
+
 /* Number of connections that are up and past the schema check. */
 int cg_db_ready(const cg_db *db);
 
