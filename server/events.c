@@ -25,22 +25,24 @@
 /* Columns of cg_internal.events_after: seq, unit, reporter, event (JSON),
  * and who else it is for: officer_id, leaders, filer. */
 #define READ_SQL                                                                                   \
-    "SELECT seq, unit, reporter, event::text, officer_id, leaders, coalesce(filer, ''), '' "       \
+    "SELECT seq, unit, reporter, event::text, officer_id, leaders, coalesce(filer, '') "           \
     "FROM cg_internal.events_after($1, $2, $3)"
-enum { COL_SEQ, COL_UNIT, COL_REPORTER, COL_EVENT, COL_OFFICER, COL_LEADERS, COL_FILER, COL_DUE };
-
-/* The fan-out's read: the new events, then one row with seq 0 whose last
- * column is the next deadline (RFC 3339 or ''), for the escalation timer:
- * so a deadline that a write here or on another instance set is known with
- * no query of its own. RING_SQL also rings the doorbell for the other
- * instances (this connection ignores its own notifications). */
-#define LIVE_SQL(from)                                                                             \
-    READ_SQL " UNION ALL SELECT 0, '', '', '', 0, false, '', cg_internal.next_deadline()" from
-#define FEED_SQL LIVE_SQL("")
-#define RING_SQL LIVE_SQL(" FROM pg_notify('" CHANNEL "', '')")
+enum { COL_SEQ, COL_UNIT, COL_REPORTER, COL_EVENT, COL_OFFICER, COL_LEADERS, COL_FILER };
 
 /* The newest seq given out. */
 #define HEAD_SQL "SELECT coalesce(max(seq), 0) FROM events"
+
+/* The fan-out's read: READ_SQL's rows (or, when there are none, one whose
+ * seq is NULL) with one more column, the next deadline (RFC 3339 or ''),
+ * for the escalation timer: so a deadline that a write here or on another
+ * instance set is known with no query of its own. RING_SQL also rings the
+ * doorbell for the other instances (this connection ignores its own
+ * notifications). */
+#define LIVE_SQL(from)                                                                             \
+    "SELECT r.*, d.due FROM (SELECT cg_internal.next_deadline() AS due" from ") d "                \
+    "LEFT JOIN (" READ_SQL ") r ON true"
+#define FEED_SQL LIVE_SQL("")
+#define RING_SQL LIVE_SQL(" FROM pg_notify('" CHANNEL "', '')")
 
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
@@ -98,11 +100,9 @@ static int pack_event(const PGresult *res, int i, cg_buf *frame)
 static void fan_out(cg_events *e, const PGresult *res)
 {
     for (int i = 0; i < PQntuples(res); i++) {
-        uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-        if (seq == 0) { /* the next deadline */
-            cg_escalation_due(&e->server->escalation, PQgetvalue(res, i, COL_DUE));
+        if (PQgetisnull(res, i, COL_SEQ)) /* no events, only the deadline */
             continue;
-        }
+        uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
         /* Packed once, on the first session that wants it, then the same
          * bytes go to every other one. */
         cg_buf frame = CG_BUF_INIT;
@@ -178,7 +178,8 @@ static void on_read(void *arg, int status, const PGresult *res)
         return;
     }
     fan_out(e, res);
-    if (PQntuples(res) > READ_BATCH || e->read_again) { /* a full batch and the deadline row */
+    cg_escalation_due(&e->server->escalation, PQgetvalue(res, 0, PQnfields(res) - 1));
+    if (PQntuples(res) == READ_BATCH || e->read_again) {
         e->read_again = 0;
         read_events(e);
         return;
