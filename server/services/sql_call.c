@@ -50,6 +50,15 @@ static void fail_refused(cg_request *r, int status, const PGresult *res)
     json_decref(d);
 }
 
+/* Requests whose SQL function may share a transaction with others (group
+ * commit, db.h): the busiest writes, which keep to their own rows and the
+ * settings their statement sets, use no temporary tables and read now()
+ * only for times a few milliseconds do not change. */
+static int groupable(const cg_route *route)
+{
+    return strcmp(route->name, "report.submit") == 0 || strcmp(route->name, "patrol.submit") == 0;
+}
+
 static void on_result(void *arg, int status, const PGresult *res)
 {
     cg_request *r = arg;
@@ -94,15 +103,6 @@ static char *request_json(const ProtobufCMessage *body)
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     return text;
-}
-
-/* Requests whose SQL function may share a transaction with others (group
- * commit, db.h): the busiest writes, which keep to their own rows and the
- * settings their statement sets, use no temporary tables and read now()
- * only for times a few milliseconds do not change. */
-static int groupable(const cg_route *route)
-{
-    return strcmp(route->name, "report.submit") == 0 || strcmp(route->name, "patrol.submit") == 0;
 }
 
 /* Sends the query with text (taken over), or fails r. */
