@@ -23,6 +23,12 @@ static void on_timer(uv_timer_t *t)
     run(t->data);
 }
 
+static void arm(cg_escalation *x, uint64_t ms)
+{
+    x->wake_at = uv_now(x->server->loop) + ms;
+    uv_timer_start(&x->timer, on_timer, ms, 0);
+}
+
 /* Milliseconds from now until an RFC 3339 UTC instant ("" or bad: -1). */
 static long long ms_until(const char *instant)
 {
@@ -94,26 +100,22 @@ static void on_escalated(void *arg, int status, const PGresult *res)
         cg_log_kv(CG_LOG_ERROR, "escalation_failed", "error", res ? PQresultErrorMessage(res) : "",
                   CG_LOG_END);
     }
-    if (x->again) {
-        x->again = 0;
-        sleep_ms = 0;
-    }
-    uv_timer_start(&x->timer, on_timer, (uint64_t)sleep_ms, 0);
+    uint64_t now = uv_now(x->server->loop);
+    if (x->hint != 0 && x->hint < now + (uint64_t)sleep_ms)
+        sleep_ms = x->hint > now ? (long long)(x->hint - now) : 0;
+    x->hint = 0;
+    arm(x, (uint64_t)sleep_ms);
 }
 
 static void run(cg_escalation *x)
 {
-    if (x->running) {
-        x->again = 1;
-        return;
-    }
-    uv_timer_stop(&x->timer);
+    x->wake_at = UINT64_MAX;
     int rc = cg_db_query(x->server->db, "SELECT cg_internal.escalate_due()::text", 0, NULL,
                          on_escalated, x);
     if (rc == 0)
         x->running = 1;
     else
-        uv_timer_start(&x->timer, on_timer, RETRY_MS, 0);
+        arm(x, RETRY_MS);
 }
 
 void cg_escalation_start(cg_escalation *x, cg_server *server)
@@ -122,13 +124,21 @@ void cg_escalation_start(cg_escalation *x, cg_server *server)
     x->server = server;
     uv_timer_init(server->loop, &x->timer);
     x->timer.data = x;
-    uv_timer_start(&x->timer, on_timer, 0, 0);
+    arm(x, 0);
 }
 
-void cg_escalation_poke(cg_escalation *x)
+void cg_escalation_due(cg_escalation *x, const char *instant)
 {
-    if (x->server != NULL && !uv_is_closing((uv_handle_t *)&x->timer))
-        run(x);
+    long long ms = ms_until(instant);
+    if (x->server == NULL || ms < 0 || uv_is_closing((uv_handle_t *)&x->timer))
+        return;
+    uint64_t at = uv_now(x->server->loop) + (uint64_t)ms + SLACK_MS;
+    if (x->running) {
+        if (x->hint == 0 || at < x->hint)
+            x->hint = at;
+    } else if (at < x->wake_at) {
+        arm(x, (uint64_t)ms + SLACK_MS);
+    }
 }
 
 void cg_escalation_stop(cg_escalation *x)

@@ -7,6 +7,7 @@
 #ifndef CG_ESCALATION_H
 #define CG_ESCALATION_H
 
+#include <stdint.h>
 #include <uv.h>
 
 struct cg_server;
@@ -14,14 +15,18 @@ struct cg_server;
 typedef struct cg_escalation {
     struct cg_server *server;
     uv_timer_t timer;
-    int running; /* escalate_due is in flight... */
-    int again;   /* ...and a poke came meanwhile */
+    uint64_t wake_at; /* loop time the timer fires at (UINT64_MAX: not armed) */
+    uint64_t hint;    /* while escalate_due runs: an earlier deadline heard of (0: none) */
+    int running;      /* escalate_due is in flight */
 } cg_escalation;
 
 void cg_escalation_start(cg_escalation *x, struct cg_server *server);
 
-/* Something changed (a new report here or elsewhere): look again now. */
-void cg_escalation_poke(cg_escalation *x);
+/* A deadline somewhere (RFC 3339 UTC; "" for none), as the fan-out's read
+ * reports it: wakes escalate_due then if that is sooner than the timer.
+ * Nothing else runs escalate_due early: no query that no deadline asked
+ * for. */
+void cg_escalation_due(cg_escalation *x, const char *instant);
 
 /* Stops the timer (closed asynchronously with the loop). */
 void cg_escalation_stop(cg_escalation *x);

@@ -30,6 +30,18 @@ enum { COL_SEQ, COL_KEYS, COL_EVENT };
 /* The newest seq given out. */
 #define HEAD_SQL "SELECT cg_internal.events_max_seq()"
 
+/* The fan-out's read: READ_SQL's rows (or, when there are none, one whose
+ * seq is NULL) with one more column, the next deadline (RFC 3339 or ''),
+ * for the escalation timer: so a deadline that a write here or on another
+ * instance set is known with no query of its own. RING_SQL also rings the
+ * doorbell for the other instances (this connection ignores its own
+ * notifications). */
+#define LIVE_SQL(from)                                                                             \
+    "SELECT r.*, d.due FROM (SELECT cg_internal.next_deadline() AS due" from ") d "                \
+    "LEFT JOIN (" READ_SQL ") r ON true"
+#define FEED_SQL LIVE_SQL("")
+#define RING_SQL LIVE_SQL(" FROM pg_notify('" CHANNEL "', '')")
+
 static void read_events(cg_events *e);
 static void catch_up(cg_events *e, cg_session *s);
 
@@ -76,6 +88,8 @@ static int pack_event(const PGresult *res, int i, cg_buf *frame)
 static void fan_out(cg_events *e, const PGresult *res)
 {
     for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, COL_SEQ)) /* no events, only the deadline */
+            continue;
         uint64_t seq = strtoull(PQgetvalue(res, i, 0), NULL, 10);
         /* Packed once, on the first session that wants it, then the same
          * bytes go to every other one. */
@@ -137,11 +151,15 @@ static void on_pending(void *arg, int status, const PGresult *res)
 static void on_read(void *arg, int status, const PGresult *res)
 {
     cg_events *e = arg;
+    int rang = e->rang;
     e->reading = 0;
+    e->rang = 0;
     if (e->closed != NULL)
         return;
     if (status != 0) {
-        /* Read again from the frontier: soon, or when the connection is back. */
+        /* Read again from the frontier: soon, or when the connection is back.
+         * A doorbell that may not have rung rings with the next read. */
+        e->ring |= rang;
         if (status != CG_EUNAVAILABLE)
             cg_log_kv(CG_LOG_ERROR, "events_read_failed", "error",
                       res ? PQresultErrorMessage(res) : cg_strerror(status), CG_LOG_END);
@@ -149,6 +167,7 @@ static void on_read(void *arg, int status, const PGresult *res)
         return;
     }
     fan_out(e, res);
+    cg_escalation_due(&e->server->escalation, PQgetvalue(res, 0, PQnfields(res) - 1));
     if (PQntuples(res) == READ_BATCH || e->read_again) {
         e->read_again = 0;
         read_events(e);
@@ -174,10 +193,13 @@ static void read_events(cg_events *e)
     snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
     snprintf(limit, sizeof limit, "%d", READ_BATCH);
     const char *params[] = {after, limit, NULL};
-    if (cg_db_query(e->listen, READ_SQL, 3, params, on_read, e) == 0)
+    if (cg_db_query(e->listen, e->ring ? RING_SQL : FEED_SQL, 3, params, on_read, e) == 0) {
         e->reading = 1;
-    else
+        e->rang = e->ring;
+        e->ring = 0;
+    } else {
         schedule(e, 1);
+    }
 }
 
 static void on_head(void *arg, int status, const PGresult *res)
@@ -234,11 +256,11 @@ static void on_ready(void *arg)
         start(e);
 }
 
+/* Another instance rang: read (the read also brings the next deadline). */
 static void on_notify(void *arg, const char *channel)
 {
     cg_events *e = arg;
     read_events(e);
-    cg_escalation_poke(&e->server->escalation);
 }
 
 int cg_events_start(cg_events *e, cg_server *server, const char *conninfo)
@@ -264,26 +286,10 @@ int cg_events_start(cg_events *e, cg_server *server, const char *conninfo)
     return 0;
 }
 
-static void on_rung(void *arg, int status, const PGresult *res)
-{
-    cg_events *e = arg;
-    e->ringing = 0;
-    if (e->ring_again && e->closed == NULL) {
-        e->ring_again = 0;
-        cg_events_ring(e);
-    }
-}
-
 void cg_events_ring(cg_events *e)
 {
+    e->ring = 1;
     read_events(e);
-    cg_escalation_poke(&e->server->escalation);
-    if (e->ringing) {
-        e->ring_again = 1;
-        return;
-    }
-    if (cg_db_query(e->server->db, "NOTIFY " CHANNEL, 0, NULL, on_rung, e) == 0)
-        e->ringing = 1;
 }
 
 /* --- catching up ------------------------------------------------------- */

@@ -31,8 +31,8 @@ typedef struct cg_events {
     int started;       /* frontier known */
     int reading;       /* a read is in flight... */
     int read_again;    /* ...and the doorbell rang meanwhile */
-    int ringing;       /* a NOTIFY is in flight... */
-    int ring_again;    /* ...and another is wanted */
+    int ring;          /* this instance wrote events: the next read rings */
+    int rang;          /* the read in flight rings */
     uv_timer_t repoll; /* events wait for their transactions: look again soon */
     uint64_t repoll_ms;
     void (*closed)(void *arg);
@@ -42,8 +42,12 @@ typedef struct cg_events {
 /* Opens the listening connection (in the background). 0, or -1 logged. */
 int cg_events_start(cg_events *e, struct cg_server *server, const char *conninfo);
 
-/* This instance wrote events: fan them out here now and ring the doorbell
- * for the other instances. Coalesced: cheap to call often. */
+/* This instance wrote events: fan them out here now, with a read that also
+ * rings the doorbell for the other instances (its NOTIFY in the read's own
+ * statement, not a statement of its own, and not in the writer's
+ * transaction, where it would serialise every writer's commit). The read
+ * also gives the escalation timer the next deadline. Coalesced: cheap to
+ * call often. */
 void cg_events_ring(cg_events *e);
 
 /* Starts the session's stream after after_seq (the Subscribed reply has

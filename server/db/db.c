@@ -29,6 +29,7 @@
 #include "db/db.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,12 @@
  * PQconnectPoll plus the schema check. */
 #define CONNECT_TIMEOUT_MS 10000
 #define MAX_PARAMS         65535 /* the protocol's limit */
+/* Distinct statements a connection prepares; past this, statements go
+ * unnamed (parsed and planned each time) rather than growing without end. */
+#define MAX_PREPARED 512
+/* Requests in one group commit: under PostgreSQL's 64 cached subtransactions
+ * per backend, and a bound on how long the first waits for the COMMIT. */
+#define GROUP_MAX 16
 
 typedef enum {
     CONN_DOWN,            /* no PGconn and nothing scheduled: the pool is closing */
@@ -53,6 +60,13 @@ typedef enum {
     CONN_CLOSING,         /* poll handles closing; PQfinish follows */
 } conn_state;
 
+/* A statement prepared on one connection, named "cg<index>"; the text is
+ * a copy, so equal texts at different addresses share it. */
+typedef struct {
+    uint64_t hash;
+    char *sql;
+} db_stmt;
+
 /* One caller's query, from cg_db_query until its callback returns. The
  * parameter pointers and strings live in the same allocation. */
 typedef struct db_req {
@@ -62,7 +76,17 @@ typedef struct db_req {
     const char **params;
     cg_db_cb cb;
     void *arg;
+    int grouped;   /* may share a transaction (cg_db_query_grouped) */
+    PGresult *res; /* in a group: its result, kept until the COMMIT */
 } db_req;
+
+/* Where a group commit stands on its connection (see group_start). */
+typedef enum {
+    GROUP_BEGIN,  /* BEGIN; SAVEPOINT g */
+    GROUP_CALL,   /* the current request's statement */
+    GROUP_MARK,   /* RELEASE SAVEPOINT g; SAVEPOINT g, or ROLLBACK TO SAVEPOINT g */
+    GROUP_COMMIT, /* COMMIT */
+} group_step;
 
 typedef struct {
     cg_db *db;
@@ -77,6 +101,13 @@ typedef struct {
     uint64_t backoff_ms;
     db_req *req;    /* in flight (BUSY), or to be failed (CLOSING) */
     PGresult *last; /* the last result of the statement in flight */
+    int preparing;  /* req's statement is being prepared (the last of stmts) */
+    db_stmt *stmts; /* prepared on pg; forgotten with it */
+    int nstmts, stmts_cap;
+    db_req *group[GROUP_MAX]; /* a group commit in flight: its requests... */
+    int group_n;              /* ...how many (0: none)... */
+    int group_i;              /* ...the one whose statement runs or ran last */
+    group_step step;
 } db_conn;
 
 struct cg_db {
@@ -92,6 +123,7 @@ struct cg_db {
     int ready; /* connections in IDLE or BUSY */
     db_req *qhead, *qtail;
     int qlen;
+    int grouping; /* a connection runs a group commit (one at a time) */
     int closing;
     int timers_open; /* after cg_db_close: timers whose close callback is pending */
     void (*done)(void *arg);
@@ -103,6 +135,8 @@ static void conn_fail(db_conn *c, const char *event, const char *reason);
 static void on_poll(uv_poll_t *h, int status, int events);
 static void on_timer(uv_timer_t *t);
 static void pump(cg_db *db);
+static void req_done(db_conn *c);
+static void stmts_forget(db_conn *c);
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -218,6 +252,8 @@ static db_req *req_new(const char *sql, int nparams, const char *const *params, 
     r->params = (const char **)(r + 1);
     r->cb = cb;
     r->arg = arg;
+    r->grouped = 0;
+    r->res = NULL;
     char *p = (char *)(r->params + nparams);
     for (int i = 0; i < nparams; i++) {
         if (params[i] == NULL) {
@@ -270,6 +306,65 @@ static db_conn *find_idle(cg_db *db)
     return NULL;
 }
 
+/* ---- prepared statements ---------------------------------------------- */
+
+/* FNV-1a: statements are found by the hash of their text, then compared. */
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* The index of sql among c's prepared statements, or -1. A linear scan: a
+ * server has a few hundred statements, and each costs a database round trip. */
+static int stmt_find(const db_conn *c, const char *sql, uint64_t hash)
+{
+    for (int i = 0; i < c->nstmts; i++)
+        if (c->stmts[i].hash == hash && strcmp(c->stmts[i].sql, sql) == 0)
+            return i;
+    return -1;
+}
+
+/* Appends sql to c's statements (to be prepared); its index, or -1 when the
+ * table is full or memory runs out (the statement then goes unnamed). */
+static int stmt_add(db_conn *c, const char *sql, uint64_t hash)
+{
+    if (c->nstmts == MAX_PREPARED)
+        return -1;
+    if (c->nstmts == c->stmts_cap) {
+        int cap = c->stmts_cap ? c->stmts_cap * 2 : 32;
+        db_stmt *s = realloc(c->stmts, (size_t)cap * sizeof *s);
+        if (s == NULL)
+            return -1;
+        c->stmts = s;
+        c->stmts_cap = cap;
+    }
+    char *copy = strdup(sql);
+    if (copy == NULL)
+        return -1;
+    c->stmts[c->nstmts] = (db_stmt){hash, copy};
+    return c->nstmts++;
+}
+
+/* The connection is gone and its statements with it: a new one prepares
+ * them again as they are used. */
+static void stmts_forget(db_conn *c)
+{
+    for (int i = 0; i < c->nstmts; i++)
+        free(c->stmts[i].sql);
+    free(c->stmts);
+    c->stmts = NULL;
+    c->nstmts = c->stmts_cap = 0;
+    c->preparing = 0;
+}
+
+static void stmt_name(int i, char *buf, size_t size)
+{
+    snprintf(buf, size, "cg%d", i);
+}
+
 /* ---- shutdown bookkeeping --------------------------------------------- */
 
 static void on_timer_closed(uv_handle_t *h)
@@ -314,8 +409,15 @@ static void conn_finish(db_conn *c)
     c->last = NULL;
     PQfinish(c->pg);
     c->pg = NULL;
+    stmts_forget(c);
     db_req *r = c->req;
     c->req = NULL;
+    int group_n = c->group_n;
+    if (group_n) { /* c->req is one of them */
+        r = NULL;
+        c->group_n = 0;
+        db->grouping = 0;
+    }
     if (db->closing) {
         set_state(c, CONN_DOWN);
     } else {
@@ -325,6 +427,11 @@ static void conn_finish(db_conn *c)
     }
     if (r)
         req_finish(r, CG_EUNAVAILABLE, NULL);
+    /* Nothing of a group that did not commit is known to be durable. */
+    for (int i = 0; i < group_n; i++) {
+        PQclear(c->group[i]->res);
+        req_finish(c->group[i], CG_EUNAVAILABLE, NULL);
+    }
     if (db->ready == 0)
         queue_fail_all(db);
     check_done(db);
@@ -567,25 +674,189 @@ static void schema_checked(db_conn *c)
 
 /* ---- queries ------------------------------------------------------------ */
 
-/* Sends r on the idle connection c. On failure r stays with c and is failed
- * with CG_EUNAVAILABLE once c is closed; never calls a callback itself. */
+/* Sends r on the idle connection c: executes its prepared statement, or
+ * prepares it first (prepared() then executes it). On failure r stays with c
+ * and is failed with CG_EUNAVAILABLE once c is closed; never calls a
+ * callback itself. */
 static void send_req(db_conn *c, db_req *r)
 {
     c->req = r;
     set_state(c, CONN_BUSY);
-    if (!PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0)) {
+    uint64_t hash = sql_hash(r->sql);
+    int i = stmt_find(c, r->sql, hash);
+    char name[16];
+    int ok;
+    if (i >= 0) {
+        stmt_name(i, name, sizeof name);
+        ok = PQsendQueryPrepared(c->pg, name, r->nparams, r->params, NULL, NULL, 0);
+    } else if ((i = stmt_add(c, r->sql, hash)) >= 0) {
+        stmt_name(i, name, sizeof name);
+        c->preparing = 1;
+        ok = PQsendPrepare(c->pg, name, r->sql, r->nparams, NULL);
+    } else {
+        ok = PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0);
+    }
+    if (!ok) {
         conn_fail_pg(c);
         return;
     }
     flush(c);
 }
 
-/* Sends queued queries while a connection is idle. */
+/* The Parse of c->req's statement finished (c->last is its result): on
+ * success execute it; otherwise forget the statement and answer the
+ * request with the error (a bad statement fails like an unnamed one). */
+static void prepared(db_conn *c)
+{
+    c->preparing = 0;
+    db_stmt *st = &c->stmts[c->nstmts - 1];
+    if (PQresultStatus(c->last) == PGRES_COMMAND_OK) {
+        PQclear(c->last);
+        c->last = NULL;
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_DEBUG, "db_prepared");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_int(&l, "stmt", c->nstmts - 1);
+        cg_log_str(&l, "sql", st->sql);
+        cg_log_end(&l);
+        char name[16];
+        db_req *r = c->req;
+        stmt_name(c->nstmts - 1, name, sizeof name);
+        if (!PQsendQueryPrepared(c->pg, name, r->nparams, r->params, NULL, NULL, 0)) {
+            conn_fail_pg(c);
+            return;
+        }
+        flush(c);
+        return;
+    }
+    free(st->sql);
+    c->nstmts--;
+    req_done(c);
+}
+
+/* ---- group commit -------------------------------------------------------- */
+
+/*
+ * Grouped requests that queue up while every connection is busy go to the
+ * next free connection together, as one transaction:
+ *
+ *   BEGIN; SAVEPOINT g
+ *   call 1, then RELEASE SAVEPOINT g; SAVEPOINT g  (or ROLLBACK TO SAVEPOINT g
+ *   call 2, ...                                      when the call failed)
+ *   COMMIT
+ *
+ * so a failing request is undone alone and the others commit, with one WAL
+ * flush for all. Every result is kept and no callback runs until the COMMIT
+ * has answered: nothing is acknowledged before it is durable. If the COMMIT
+ * fails, every request that had succeeded gets the COMMIT's error; if the
+ * connection breaks, every request gets CG_EUNAVAILABLE (as a single
+ * request whose connection breaks does). One group at a time per pool:
+ * two groups holding each other's row locks would deadlock.
+ */
+
+static void group_send(db_conn *c, const char *sql, group_step step)
+{
+    c->step = step;
+    if (!PQsendQuery(c->pg, sql)) {
+        conn_fail_pg(c);
+        return;
+    }
+    flush(c);
+}
+
+/* Takes the grouped requests at the head of the queue (at most GROUP_MAX)
+ * onto the idle connection c and begins their transaction. */
+static void group_start(db_conn *c)
+{
+    cg_db *db = c->db;
+    c->group_n = 0;
+    c->group_i = 0;
+    while (c->group_n < GROUP_MAX && db->qhead && db->qhead->grouped)
+        c->group[c->group_n++] = queue_pop(db);
+    db->grouping = 1;
+    set_state(c, CONN_BUSY);
+    group_send(c, "BEGIN; SAVEPOINT g", GROUP_BEGIN);
+}
+
+/* The COMMIT answered (res, NULL-safe): answers every request of the group
+ * in order, then frees the connection. */
+static void group_finish(db_conn *c, PGresult *res)
+{
+    cg_db *db = c->db;
+    int n = c->group_n;
+    db_req *reqs[GROUP_MAX];
+    memcpy(reqs, c->group, (size_t)n * sizeof *reqs);
+    c->group_n = 0;
+    c->req = NULL;
+    db->grouping = 0;
+    int committed = cg_db_status_of(res);
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        committed = committed ? committed : CG_EUNAVAILABLE;
+        conn_fail(c, "db_disconnected", "a group commit left a transaction open");
+    } else {
+        set_state(c, CONN_IDLE);
+    }
+    for (int i = 0; i < n; i++) {
+        db_req *r = reqs[i];
+        PGresult *own = r->res;
+        int status = cg_db_status_of(own);
+        if (status == 0 && committed != 0)
+            req_finish(r, committed, res);
+        else
+            req_finish(r, status, own);
+        PQclear(own);
+    }
+    if (c->state == CONN_IDLE && db->closing)
+        conn_close(c);
+    pump(db);
+}
+
+/* A statement of the group finished with res (taken over; not NULL, not a
+ * lost connection): takes the next step. */
+static void group_step_done(db_conn *c, PGresult *res)
+{
+    int ok = cg_db_status_of(res) == 0;
+    switch (c->step) {
+    case GROUP_BEGIN:
+    case GROUP_MARK:
+        PQclear(res);
+        if (!ok) {
+            conn_fail(c, "db_disconnected", "a group commit's savepoint failed");
+            return;
+        }
+        if (c->step == GROUP_MARK)
+            c->group_i++;
+        if (c->group_i == c->group_n) {
+            group_send(c, "COMMIT", GROUP_COMMIT);
+            return;
+        }
+        c->step = GROUP_CALL;
+        send_req(c, c->group[c->group_i]);
+        return;
+    case GROUP_CALL:
+        c->req->res = res;
+        c->req = NULL;
+        group_send(c, ok ? "RELEASE SAVEPOINT g; SAVEPOINT g" : "ROLLBACK TO SAVEPOINT g",
+                   GROUP_MARK);
+        return;
+    case GROUP_COMMIT:
+        group_finish(c, res);
+        PQclear(res);
+        return;
+    }
+}
+
+/* Sends queued queries while a connection is idle: grouped ones that wait
+ * together as a group commit, the others one by one. */
 static void pump(cg_db *db)
 {
     db_conn *c;
-    while (!db->closing && db->qhead && (c = find_idle(db)) != NULL)
-        send_req(c, queue_pop(db));
+    while (!db->closing && db->qhead && (c = find_idle(db)) != NULL) {
+        if (!db->grouping && db->qhead->grouped && db->qhead->next && db->qhead->next->grouped)
+            group_start(c);
+        else
+            send_req(c, queue_pop(db));
+    }
 }
 
 /* The caller's statement finished (c->last is its final result, or NULL). */
@@ -609,6 +880,15 @@ static void req_done(db_conn *c)
             pg_reason(c, buf, sizeof buf);
         PQclear(res);
         conn_fail(c, "db_disconnected", buf);
+        return;
+    }
+    if (c->group_n) {
+        if (broken) {
+            PQclear(res);
+            conn_fail_pg(c);
+        } else {
+            group_step_done(c, res);
+        }
         return;
     }
     /* A result that came complete is delivered even when the connection
@@ -640,6 +920,8 @@ static void collect(db_conn *c)
                 schema_checked(c);
             else if (c->state == CONN_CHECKING_SCHEMA)
                 conn_fail_pg(c);
+            else if (c->preparing && c->last)
+                prepared(c);
             else
                 req_done(c);
             return;
@@ -676,10 +958,11 @@ static void on_poll(uv_poll_t *h, int status, int events)
             return;
         }
         /* Notifications come after every PQconsumeInput; they carry no
-         * payload we use, only the channel (the event doorbell). */
+         * payload we use, only the channel (the event doorbell). A
+         * connection's own NOTIFY comes back to it too: not reported. */
         PGnotify *n;
         while ((n = PQnotifies(c->pg)) != NULL) {
-            if (c->db->on_notify)
+            if (c->db->on_notify && n->be_pid != PQbackendPID(c->pg))
                 c->db->on_notify(c->db->arg, n->relname);
             PQfreemem(n);
         }
@@ -733,8 +1016,9 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt)
     return db;
 }
 
-int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
-                void *arg)
+/* Queues r (see cg_db_query), or sends it at once on an idle connection. */
+static int enqueue(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                   void *arg, int grouped)
 {
     if (nparams < 0 || nparams > MAX_PARAMS || (nparams > 0 && params == NULL) || sql == NULL ||
         cb == NULL)
@@ -747,6 +1031,7 @@ int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *para
     db_req *r = req_new(sql, nparams, params, cb, arg);
     if (r == NULL)
         return CG_ENOMEM;
+    r->grouped = grouped;
     if (c) {
         send_req(c, r);
     } else {
@@ -758,6 +1043,18 @@ int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *para
         db->qlen++;
     }
     return 0;
+}
+
+int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
+                void *arg)
+{
+    return enqueue(db, sql, nparams, params, cb, arg, 0);
+}
+
+int cg_db_query_grouped(cg_db *db, const char *sql, int nparams, const char *const *params,
+                        cg_db_cb cb, void *arg)
+{
+    return enqueue(db, sql, nparams, params, cb, arg, 1);
 }
 
 int cg_db_ready(const cg_db *db)

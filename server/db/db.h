@@ -8,6 +8,10 @@
  * Whenever a connection comes up it checks schema_migrations against the
  * version this binary knows (cg_migrations_latest()).
  *
+ * Each connection prepares every distinct statement text once, the first
+ * time it runs there, and from then on only binds and executes it; a
+ * connection that is re-opened prepares them again.
+ *
  * Each query is a single SQL statement (and so its own transaction unless
  * the caller says otherwise); handlers that change several rows call one
  * SQL function that does it all, so a query never leaves partial state.
@@ -52,7 +56,8 @@ typedef struct {
      * check), before queued queries are sent; what it queues goes first.
      * A listening pool issues its LISTEN here, so a reconnect listens again. */
     void (*on_ready)(void *arg);
-    /* Optional: called for every notification a connection receives. */
+    /* Optional: called for every notification a connection receives from
+     * another session (its own NOTIFYs echo back to it: those are not). */
     void (*on_notify)(void *arg, const char *channel);
     void *arg;
 } cg_db_options;
@@ -71,6 +76,22 @@ cg_db *cg_db_new(uv_loop_t *loop, const cg_db_options *opt);
  */
 int cg_db_query(cg_db *db, const char *sql, int nparams, const char *const *params, cg_db_cb cb,
                 void *arg);
+
+/*
+ * The same for a statement that may share its transaction with other such
+ * statements (group commit): when grouped statements queue up because every
+ * connection is busy, the next free connection runs them together, each in
+ * a savepoint of one transaction (a failing one is rolled back alone), and
+ * commits once. cb is called only after the COMMIT has answered, with the
+ * statement's own result, or with the COMMIT's error when the statement
+ * succeeded but the COMMIT failed. Only for statements that keep to their
+ * own rows and settings (set_config(..., true) before their call is fine:
+ * each sets its own): they share now() and the transaction id, and hold
+ * their row locks until the group commits. Alone (a connection idle) it is
+ * sent as cg_db_query sends it.
+ */
+int cg_db_query_grouped(cg_db *db, const char *sql, int nparams, const char *const *params,
+                        cg_db_cb cb, void *arg);
 
 /* Number of connections that are up and past the schema check. */
 int cg_db_ready(const cg_db *db);

@@ -4,12 +4,17 @@
 
 -- NULL when j (a request's category, number or string of digits) is one of
 -- the categories, else a problem for cg_internal.check.
+-- This and category_zh are plpgsql, not sql: a SQL function that reads a
+-- table is planned afresh in every transaction, a plpgsql one keeps its plan
+-- for the session (issue 14).
 CREATE FUNCTION cg_internal.category_problem(j jsonb) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM violation_categories WHERE code = cg_internal.json_num(j))
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN CASE WHEN NOT EXISTS (SELECT 1 FROM violation_categories WHERE code = cg_internal.json_num(j))
         THEN cg_internal.problem('category.unknown', jsonb_build_object('value', left(coalesce(j #>> '{}', ''), 40)),
                                  format('must be a violation category 1-10 (got %s)', coalesce(j::text, 'nothing')))
-    END
+    END;
+END
 $$;
 
 -- NULL unless the illegal-construction flag (违法搭建) is set on a category
@@ -25,8 +30,10 @@ $$;
 
 -- The Chinese name of category p_code, for event notes.
 CREATE FUNCTION cg_internal.category_zh(p_code integer) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT name_zh FROM violation_categories WHERE code = p_code
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT name_zh FROM violation_categories WHERE code = p_code);
+END
 $$;
 
 -- CategoryList -> CategoryListReply: every account may read them.

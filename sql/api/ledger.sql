@@ -93,9 +93,12 @@ CROSS JOIN LATERAL (
 ) s;
 
 -- One compound as a Compound (NULL when there is none).
+-- plpgsql so that its plan is kept for the session (see report_doc).
 CREATE FUNCTION cg_internal.compound_doc(p_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT d.doc FROM cg_internal.compound_docs d WHERE d.id = p_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT d.doc FROM cg_internal.compound_docs d WHERE d.id = p_id);
+END
 $$;
 
 -- May a see the officers of unit p_unit? A unit: its own; hq, supervision

@@ -167,22 +167,28 @@ JOIN compounds c ON c.id = r.compound_id
 LEFT JOIN officers g ON g.id = r.grid_officer_id
 LEFT JOIN officers o ON o.id = r.officer_id;
 
+-- plpgsql, not sql: a SQL function over a view is planned afresh on every
+-- call, a plpgsql one keeps its plan for the session (issue 14).
 CREATE FUNCTION cg_internal.report_doc(p_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT d.doc FROM cg_internal.report_docs d WHERE d.id = p_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT d.doc FROM cg_internal.report_docs d WHERE d.id = p_id);
+END
 $$;
 
 -- The timeline of a report as TimelineEntry objects, in order.
 CREATE FUNCTION cg_internal.report_timeline_doc(p_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'at', cg_internal.instant_text(t.at),
-               'kind', t.kind,
-               'account', coalesce(t.account, ''),
-               'level', t.level,
-               'note', t.note) ORDER BY t.id), '[]'::jsonb)
-    FROM report_timeline t
-    WHERE t.report_id = p_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'at', cg_internal.instant_text(t.at),
+                'kind', t.kind,
+                'account', coalesce(t.account, ''),
+                'level', t.level,
+                'note', t.note) ORDER BY t.id), '[]'::jsonb)
+            FROM report_timeline t
+            WHERE t.report_id = p_id);
+END
 $$;
 
 -- May a see report r? hq, supervision and sections: all; a unit, its
@@ -205,15 +211,14 @@ $$;
 -- that transaction's id and no seq yet (sequence_events gives it one after
 -- the transaction has ended). The body is the Event message without seq;
 -- its report is report p_report_id as it stands now, in this transaction,
--- after the change. Returns the event's row id.
+-- after the change. Returns that report (the body's "report").
 CREATE FUNCTION cg_internal.emit_event(p_kind text, p_report_id bigint, p_level integer, p_text text)
-RETURNS bigint
+RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     r reports;
     v_doc jsonb := cg_internal.report_doc(p_report_id);
     v_at timestamptz := now();
-    v_id bigint;
 BEGIN
     SELECT * INTO STRICT r FROM reports WHERE id = p_report_id;
     INSERT INTO events (xid, at, kind, unit_code, reporter, compound_id, report_id, level,
@@ -231,9 +236,8 @@ BEGIN
                 'report_id', r.id,
                 'level', p_level,
                 'text', p_text,
-                'report', v_doc))
-    RETURNING id INTO v_id;
-    RETURN v_id;
+                'report', v_doc));
+    RETURN v_doc;
 END
 $$;
 
@@ -404,14 +408,16 @@ $$;
 -- ---------------------------------------------------------------------------
 
 -- Appends a timeline entry and writes its event: the one path of every change
--- to a report after the row itself was updated.
+-- to a report after the row itself was updated. Returns the report as the
+-- event renders it, which is the reply of the request that made the change
+-- (rendered once, not again for the reply).
 CREATE FUNCTION cg_internal.report_step(p_report_id bigint, p_kind text, p_account text, p_level integer,
-                                        p_note text, p_event_kind text, p_event_text text) RETURNS void
+                                        p_note text, p_event_kind text, p_event_text text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO report_timeline (report_id, kind, account, level, note)
     VALUES (p_report_id, p_kind, p_account, p_level, left(coalesce(p_note, ''), 2500));
-    PERFORM cg_internal.emit_event(p_event_kind, p_report_id, p_level, p_event_text);
+    RETURN cg_internal.emit_event(p_event_kind, p_report_id, p_level, p_event_text);
 END
 $$;
 
@@ -679,14 +685,14 @@ BEGIN
     FOR UPDATE;
     IF FOUND THEN
         UPDATE reports SET duplicates = duplicates + 1, updated_at = now() WHERE id = v_open.id;
-        PERFORM cg_internal.report_step(v_open.id, 'duplicate', a.name, v_open.level,
+        RETURN cg_internal.idem_end(a, p_req, cg_internal.report_step(v_open.id, 'duplicate', a.name, v_open.level,
             v_text || CASE WHEN v_location <> '' THEN ' @ ' || v_location ELSE '' END
                    || CASE WHEN v_dissuasion THEN '（劝阻无效 / dissuasion failed）' ELSE '' END
                    || CASE WHEN v_illegal THEN '（违法搭建 / illegal construction）' ELSE '' END,
             'report.duplicate',
             format('报告 #%s 又被报告一次（共 %s 次重复）/ report %s reported again (duplicates: %s)',
-                   v_open.id, v_open.duplicates + 1, v_open.id, v_open.duplicates + 1));
-        RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(v_open.id) || '{"attached": true}'::jsonb);
+                   v_open.id, v_open.duplicates + 1, v_open.id, v_open.duplicates + 1))
+            || '{"attached": true}'::jsonb);
     END IF;
 
     v_ack := cg_internal.setting_ms('ack_timeout_ms', 900000, 0);
@@ -708,7 +714,7 @@ BEGIN
             now() + cg_internal.ms(v_ack), now() + cg_internal.ms(v_supervision), now() + cg_internal.ms(v_dedup),
             v_nobody, v_work_order)
     RETURNING id INTO v_id;
-    PERFORM cg_internal.report_step(v_id, 'filed', a.name, 0,
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_step(v_id, 'filed', a.name, 0,
         CASE WHEN v_dissuasion THEN '劝阻无效 / dissuasion failed' ELSE '' END,
         'report.filed',
         format('新报告 #%s：%s，%s%s%s / new report %s at %s, category %s',
@@ -719,8 +725,7 @@ BEGIN
         || CASE v_nobody
                WHEN 'no_grid_officer' THEN '；无人可叫：小区未指定网格员 / nobody to call: no grid officer'
                WHEN 'not_entered' THEN '；无人可叫：小区尚未进驻 / nobody to call: compound not entered'
-               ELSE '' END);
-    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(v_id));
+               ELSE '' END));
 END
 $$;
 
@@ -834,10 +839,9 @@ BEGIN
     UPDATE reports SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = a.name, officer_id = o.id,
                        resolve_due = now() + cg_internal.ms(r.resolve_timeout_ms), updated_at = now()
     WHERE id = r.id;
-    PERFORM cg_internal.report_step(r.id, 'acknowledged', a.name, r.level, format('%s (%s)', o.name, o.id),
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_step(r.id, 'acknowledged', a.name, r.level, format('%s (%s)', o.name, o.id),
         'report.acknowledged',
-        format('报告 #%s 已由 %s 确认 / report %s acknowledged: officer %s', r.id, o.name, r.id, o.name));
-    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(r.id));
+        format('报告 #%s 已由 %s 确认 / report %s acknowledged: officer %s', r.id, o.name, r.id, o.name)));
 END
 $$;
 
@@ -870,9 +874,8 @@ BEGIN
     UPDATE reports SET status = 'resolved', resolved_at = now(), resolved_by = a.name, outcome = v_outcome,
                        resolve_note = v_note, updated_at = now()
     WHERE id = r.id;
-    PERFORM cg_internal.report_step(r.id, 'resolved', a.name, r.level, v_outcome || ': ' || v_note,
+    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_step(r.id, 'resolved', a.name, r.level, v_outcome || ': ' || v_note,
         'report.resolved',
-        format('报告 #%s 已处置：%s / report %s resolved: %s', r.id, cg_internal.outcome_zh(v_outcome), r.id, v_outcome));
-    RETURN cg_internal.idem_end(a, p_req, cg_internal.report_doc(r.id));
+        format('报告 #%s 已处置：%s / report %s resolved: %s', r.id, cg_internal.outcome_zh(v_outcome), r.id, v_outcome)));
 END
 $$;

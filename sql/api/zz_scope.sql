@@ -28,15 +28,11 @@ ALTER FUNCTION cg_internal.sequence_events() SET cg.scope = 'system';
 ALTER FUNCTION cg_internal.events_after(bigint, integer, text) SET cg.scope = 'system';
 ALTER FUNCTION cg_internal.events_pending() SET cg.scope = 'system';
 ALTER FUNCTION cg_internal.events_head() SET cg.scope = 'system';
--- The database-wide figures of a metrics scrape (step 9's
--- sql/api/step9_metrics.sql, where that file is present).
-DO $metrics$
-BEGIN
-    IF to_regprocedure('cg_internal.metrics_snapshot()') IS NOT NULL THEN
-        ALTER FUNCTION cg_internal.metrics_snapshot() SET cg.scope = 'system';
-    END IF;
-END
-$metrics$;
+-- The next deadline for the escalation timer, which the fan-out's read
+-- returns outside escalate_due (server/events.c): an instant, never a row.
+ALTER FUNCTION cg_internal.next_deadline(bigint[], bigint[]) SET cg.scope = 'system';
+-- The database-wide figures of a metrics scrape (step9_metrics.sql).
+ALTER FUNCTION cg_internal.metrics_snapshot() SET cg.scope = 'system';
 
 -- The newest seq handed out so far (server/events.c: a subscriber's head).
 CREATE FUNCTION cg_internal.events_max_seq() RETURNS bigint
