@@ -6,7 +6,9 @@
  * PQsocket; nothing here blocks the loop. A connection that breaks is
  * re-opened by itself with exponential back-off (250 ms doubling to 10 s).
  * Whenever a connection comes up it checks schema_migrations against the
- * version this binary knows (cg_migrations_latest()).
+ * version this binary knows (cg_migrations_latest()), and that the database
+ * takes writes (not a standby, not default_transaction_read_only): a
+ * read-only database counts as unavailable, logged once as db_read_only.
  *
  * Each query is a single SQL statement (and so its own transaction unless
  * the caller says otherwise); handlers that change several rows call one
