@@ -44,6 +44,23 @@ static int whoami_until_ok(cg_client *c)
     }
 }
 
+/* cg_client_connect until Hello succeeds (UNAVAILABLE while the pool has no
+ * usable connection); fails the test after 30 s. */
+static cg_client *connect_until_ok(const cg_client_options *o)
+{
+    long long deadline = cg_test_now_ms() + 30000;
+    for (;;) {
+        cg_client *c = NULL;
+        int rc = cg_client_connect(&c, o);
+        if (rc == 0)
+            return c;
+        assert_int_equal(rc, CG_EUNAVAILABLE);
+        cg_client_free(c);
+        assert_true(cg_test_now_ms() < deadline);
+        usleep(100000);
+    }
+}
+
 static void test_outage_while_running(void **state)
 {
     cg_test_server_start(&server, NULL);
@@ -82,18 +99,7 @@ static void test_database_down_at_start(void **state)
     cg_client_free(c);
 
     cg_test_pg_start(&server);
-    long long deadline = cg_test_now_ms() + 30000;
-    int rc;
-    do {
-        c = NULL;
-        rc = cg_client_connect(&c, &o);
-        if (rc != 0) {
-            assert_int_equal(rc, CG_EUNAVAILABLE);
-            cg_client_free(c);
-            usleep(100000);
-        }
-    } while (rc != 0 && cg_test_now_ms() < deadline);
-    assert_int_equal(rc, 0);
+    c = connect_until_ok(&o);
     cg_client_free(c);
     assert_int_equal(cg_test_server_stop(&server), 0);
 }
@@ -161,18 +167,7 @@ static void test_standby_refused_until_promoted(void **state)
     assert_int_equal(log_count_since(start, "event=escalation_failed"), 0);
 
     assert_int_equal(cg_test_sql(&server, "SELECT pg_promote()"), 0);
-    long long deadline = cg_test_now_ms() + 30000;
-    int rc;
-    do {
-        c = NULL;
-        rc = cg_client_connect(&c, &o);
-        if (rc != 0) {
-            assert_int_equal(rc, CG_EUNAVAILABLE);
-            cg_client_free(c);
-            usleep(100000);
-        }
-    } while (rc != 0 && cg_test_now_ms() < deadline);
-    assert_int_equal(rc, 0);
+    c = connect_until_ok(&o);
     cg_whoami_reply me;
     assert_int_equal(cg_whoami(c, &me), 0);
     cg_client_free(c);
