@@ -263,12 +263,19 @@ SSL_CTX *cg_tls_client_ctx(const char *cert_file, const char *key_file, const ch
     return ctx;
 }
 
+/* The connection gets a copy of the kept session, not the kept one: a
+ * resumed connection goes on with the session it offered until a new one
+ * replaces it (TLS 1.3: the next ticket; TLS 1.2: none comes), and if it is
+ * cut before, OpenSSL marks that session not resumable. */
 int cg_tls_offer_session(SSL *ssl)
 {
     SSL_SESSION *last = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), session_index);
     if (last == NULL || !SSL_SESSION_is_resumable(last))
         return 0;
-    return SSL_set_session(ssl, last) == 1;
+    SSL_SESSION *copy = SSL_SESSION_dup(last);
+    int offered = copy != NULL && SSL_set_session(ssl, copy) == 1;
+    SSL_SESSION_free(copy); /* ssl holds its own reference */
+    return offered;
 }
 
 int cg_tls_expect_host(SSL *ssl, const char *host)

@@ -6,9 +6,10 @@
  *
  *   BACKOFF --timer--> CONNECTING --PQconnectPoll OK--> CHECKING_SCHEMA
  *      ^                   |                                 |
- *      |                   | failure / timeout               | version ok
+ *      |                   | failure / timeout               | version ok, writable
  *      |                   v                                 v
- *      +--PQfinish--- CLOSING <----- broken / mismatch ---- IDLE <--> BUSY
+ *      +--PQfinish--- CLOSING <---- broken / mismatch ----- IDLE <--> BUSY
+ *                          |        / read-only
  *                          |
  *                          +--PQfinish, pool closing--> DOWN
  *
@@ -120,7 +121,8 @@ struct cg_db {
     void (*on_notify)(void *arg, const char *channel);
     void *arg;
     db_conn *conns;
-    int ready; /* connections in IDLE or BUSY */
+    int ready;     /* connections in IDLE or BUSY */
+    int read_only; /* the last schema check found the database read-only (logged once) */
     db_req *qhead, *qtail;
     int qlen;
     int grouping; /* a connection runs a group commit (one at a time) */
@@ -546,9 +548,11 @@ static int flush(db_conn *c)
 
 /* ---- connecting and the schema check ---------------------------------- */
 
-/* The numbered version and the API checksum (see db/migrate.h). */
+/* The numbered version and the API checksum (see db/migrate.h), and
+ * whether the database takes writes. */
 static const char schema_sql[] = "SELECT (SELECT coalesce(max(version), 0) FROM schema_migrations),"
-                                 " (SELECT checksum FROM schema_api ORDER BY id DESC LIMIT 1)";
+                                 " (SELECT checksum FROM schema_api ORDER BY id DESC LIMIT 1),"
+                                 " pg_is_in_recovery(), current_setting('transaction_read_only')";
 
 static void on_timer(uv_timer_t *t)
 {
@@ -602,17 +606,46 @@ static void connect_step(db_conn *c)
         flush(c);
 }
 
+/*
+ * The database takes no writes: a hot standby, or default_transaction_read_only
+ * on. Every request that matters writes, and the event stream needs LISTEN,
+ * so the database counts as unavailable (requests get UNAVAILABLE) and c is
+ * retried with its back-off until a check finds it writable (a promotion).
+ * One error per pool until then, not one per attempt.
+ */
+static void refuse_read_only(db_conn *c, int in_recovery)
+{
+    cg_db *db = c->db;
+    if (!db->read_only) {
+        cg_log_line l;
+        cg_log_begin(&l, CG_LOG_ERROR, "db_read_only");
+        cg_log_int(&l, "conn", c->id);
+        cg_log_str(&l, "reason",
+                   in_recovery ? "in recovery (a standby)" : "default_transaction_read_only is on");
+        cg_log_str(&l, "action",
+                   in_recovery ? "point database at the primary; requests get UNAVAILABLE until "
+                                 "then or until this one is promoted"
+                               : "turn default_transaction_read_only off for chengguand's role "
+                                 "and database; requests get UNAVAILABLE until then");
+        cg_log_end(&l);
+    }
+    db->read_only = 1;
+    conn_close(c);
+}
+
 /* The schema query finished (c->last is its result). */
 static void schema_checked(db_conn *c)
 {
     cg_db *db = c->db;
     PGresult *res = c->last;
     c->last = NULL;
-    int found = -1;
+    int found = -1, in_recovery = 0, read_only = 0;
     char api[80] = "";
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         found = atoi(PQgetvalue(res, 0, 0));
         snprintf(api, sizeof api, "%s", PQgetvalue(res, 0, 1));
+        in_recovery = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+        read_only = strcmp(PQgetvalue(res, 0, 3), "on") == 0;
     } else {
         const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         if (s && strcmp(s, "42P01") == 0)
@@ -627,6 +660,10 @@ static void schema_checked(db_conn *c)
         return;
     }
     PQclear(res);
+    if (in_recovery || read_only) {
+        refuse_read_only(c, in_recovery);
+        return;
+    }
     int latest = cg_migrations_latest();
     if (found != latest) {
         cg_log_line l;
@@ -656,6 +693,7 @@ static void schema_checked(db_conn *c)
     }
     uv_timer_stop(&c->timer);
     c->backoff_ms = BACKOFF_MIN_MS;
+    db->read_only = 0;
     set_state(c, CONN_IDLE);
     {
         cg_log_line l;

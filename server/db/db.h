@@ -6,7 +6,9 @@
  * PQsocket; nothing here blocks the loop. A connection that breaks is
  * re-opened by itself with exponential back-off (250 ms doubling to 10 s).
  * Whenever a connection comes up it checks schema_migrations against the
- * version this binary knows (cg_migrations_latest()).
+ * version this binary knows (cg_migrations_latest()), and that the database
+ * takes writes (not a standby, not default_transaction_read_only): a
+ * read-only database counts as unavailable, logged once as db_read_only.
  *
  * Each connection prepares every distinct statement text once, the first
  * time it runs there, and from then on only binds and executes it; a

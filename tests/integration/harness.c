@@ -266,10 +266,11 @@ void cg_test_server_restart(cg_test_server *t, const char *extra_ini)
         int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
         close(fd);
         /* Listening is not enough: wait for the pool's first connection too,
-         * unless the database was already known to be down at start. */
+         * unless the database was known to be down at start or is read-only. */
         if (ok && ((log_since_has(t, log_start, "event=db_connected") &&
                     log_since_has(t, log_start, "event=events_started")) ||
-                   log_since_has(t, log_start, "event=db_unreachable_at_start")))
+                   log_since_has(t, log_start, "event=db_unreachable_at_start") ||
+                   log_since_has(t, log_start, "event=db_read_only")))
             return;
         usleep(20000);
     }

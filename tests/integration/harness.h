@@ -42,7 +42,7 @@ void cg_test_server_init_empty(cg_test_server *t, const char *name, int private_
 /* Writes the config (extra_ini lines appended to [chengguand]) and starts
  * chengguand; returns once it accepts connections, its database pool has
  * connected and its event stream has started (or it said the database was
- * unreachable at start). */
+ * unreachable at start, or read-only). */
 void cg_test_server_start(cg_test_server *t, const char *extra_ini);
 
 /* Starts it again on the port it had (after cg_test_server_kill: clients

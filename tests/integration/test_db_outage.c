@@ -3,10 +3,10 @@
  * test stops PostgreSQL under a running server (requests get UNAVAILABLE),
  * starts it again (requests succeed with no restart), starts the server
  * while PostgreSQL is down, and checks that a schema newer than the server
- * knows stops it from starting. A mutation whose database connection drops
- * right after its commit is answered UNAVAILABLE; the library sends it again
- * with the same key, in the blocking and the asynchronous API, and it is
- * stored once.
+ * knows stops it from starting. Turned into a standby, the database is
+ * refused with one error and counts as down until it is promoted. A mutation whose database
+ * connection drops right after its commit is answered UNAVAILABLE; the library sends it again with
+ * the same key, in the blocking and the asynchronous API, and it is stored once.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -38,6 +39,23 @@ static int whoami_until_ok(cg_client *c)
             return unavailable;
         assert_int_equal(rc, CG_EUNAVAILABLE);
         unavailable++;
+        assert_true(cg_test_now_ms() < deadline);
+        usleep(100000);
+    }
+}
+
+/* cg_client_connect until Hello succeeds (UNAVAILABLE while the pool has no
+ * usable connection); fails the test after 30 s. */
+static cg_client *connect_until_ok(const cg_client_options *o)
+{
+    long long deadline = cg_test_now_ms() + 30000;
+    for (;;) {
+        cg_client *c = NULL;
+        int rc = cg_client_connect(&c, o);
+        if (rc == 0)
+            return c;
+        assert_int_equal(rc, CG_EUNAVAILABLE);
+        cg_client_free(c);
         assert_true(cg_test_now_ms() < deadline);
         usleep(100000);
     }
@@ -81,18 +99,7 @@ static void test_database_down_at_start(void **state)
     cg_client_free(c);
 
     cg_test_pg_start(&server);
-    long long deadline = cg_test_now_ms() + 30000;
-    int rc;
-    do {
-        c = NULL;
-        rc = cg_client_connect(&c, &o);
-        if (rc != 0) {
-            assert_int_equal(rc, CG_EUNAVAILABLE);
-            cg_client_free(c);
-            usleep(100000);
-        }
-    } while (rc != 0 && cg_test_now_ms() < deadline);
-    assert_int_equal(rc, 0);
+    c = connect_until_ok(&o);
     cg_client_free(c);
     assert_int_equal(cg_test_server_stop(&server), 0);
 }
@@ -108,6 +115,72 @@ static void test_newer_schema_refuses_to_start(void **state)
     assert_int_equal(cg_test_server_run(&server, "--migrate"), 1);
     assert_int_equal(cg_test_sql(&server, "DELETE FROM schema_migrations WHERE version = 9999"), 0);
     assert_int_equal(cg_test_server_run(&server, "--migrate"), 0);
+}
+
+/* --- a database that takes no writes ----------------------------------------- */
+
+/* Restarts the test's cluster as a hot standby of no primary (standby.signal
+ * without primary_conninfo): it stays in recovery, answering reads only, as
+ * a streaming replica does, until it is promoted. */
+static void pg_restart_as_standby(void)
+{
+    cg_test_pg_stop(&server);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "touch \"$(%s/scripts/dev-db.sh '%s' home)/data/standby.signal\"",
+             CG_SOURCE_DIR, server.pg_dir);
+    assert_int_equal(system(cmd), 0);
+    cg_test_pg_start(&server);
+}
+
+/* Lines of the server's log from byte offset start on that contain needle. */
+static int log_count_since(off_t start, const char *needle)
+{
+    char *text = cg_test_read_text(server.log);
+    int n = 0;
+    for (const char *p = text + start; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    free(text);
+    return n;
+}
+
+/* Pointed at a standby, chengguand says so once per pool (the requests' and
+ * the event listener's) and treats the database as unavailable, instead of
+ * failing LISTEN and the escalation engine every second; once the standby
+ * is promoted, the pool connects by itself. */
+static void test_standby_refused_until_promoted(void **state)
+{
+    struct stat st;
+    off_t start = stat(server.log, &st) == 0 ? st.st_size : 0;
+    pg_restart_as_standby();
+    assert_int_equal(cg_test_sql_int(&server, "SELECT pg_is_in_recovery()::int"), 1);
+    cg_test_server_start(&server, NULL);
+    cg_client_options o = cg_test_options(&server, "hq");
+    cg_client *c = NULL;
+    assert_int_equal(cg_client_connect(&c, &o), CG_EUNAVAILABLE);
+    cg_client_free(c);
+    /* Long enough for several reconnects of each pool connection and for the
+     * escalation engine's retry (1 s) to fail if it ran. */
+    usleep(2500000);
+    assert_true(cg_test_log_has(&server, "event=db_read_only", "reason=\"in recovery", NULL));
+    assert_int_equal(log_count_since(start, "event=db_read_only"), 2);
+    assert_int_equal(log_count_since(start, "event=events_listen_failed"), 0);
+    assert_int_equal(log_count_since(start, "event=escalation_failed"), 0);
+
+    assert_int_equal(cg_test_sql(&server, "SELECT pg_promote()"), 0);
+    c = connect_until_ok(&o);
+    cg_whoami_reply me;
+    assert_int_equal(cg_whoami(c, &me), 0);
+    cg_client_free(c);
+    assert_true(cg_test_log_wait(&server, "event=events_started", NULL));
+    assert_int_equal(cg_test_server_stop(&server), 0);
+}
+
+/* Whatever happened, the next tests get a primary and no server. */
+static int promote(void **state)
+{
+    if (server.pid > 0)
+        cg_test_server_kill(&server);
+    return cg_test_sql(&server, "SELECT pg_promote() WHERE pg_is_in_recovery()");
 }
 
 /* --- a reply lost after the commit ----------------------------------------- */
@@ -290,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_outage_while_running),
         cmocka_unit_test(test_database_down_at_start),
         cmocka_unit_test(test_newer_schema_refuses_to_start),
+        cmocka_unit_test_teardown(test_standby_refused_until_promoted, promote),
         cmocka_unit_test(test_blocking_call_retried_after_lost_commit),
         cmocka_unit_test(test_async_call_retried_after_lost_commit),
     };

@@ -5,7 +5,8 @@
  * largest message left in them (the frame decoder's: unit/test_frame.c). A client and a server
  * session of common/tls_session.h talk in this process with the dev
  * certificates of the test environment ($CG_TEST_ENV/pki). And the file of
- * tls_ticket_keys, which instances behind one load balancer share.
+ * tls_ticket_keys, which instances behind one load balancer share, and the
+ * session a client keeps to resume after its connection was cut.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,7 +83,9 @@ static size_t drain(cg_tls_session *t)
     return total;
 }
 
-static void handshake(cg_tls_session *c, cg_tls_session *s)
+/* Both ends' handshake messages until both are established; the client
+ * has not read the session ticket yet (TLS 1.3 sends it after). */
+static void handshake_only(cg_tls_session *c, cg_tls_session *s)
 {
     char err[256];
     for (int i = 0; i < 10 && !(c->established && s->established); i++) {
@@ -92,6 +95,11 @@ static void handshake(cg_tls_session *c, cg_tls_session *s)
         carry(s, c);
     }
     assert_true(c->established && s->established);
+}
+
+static void handshake(cg_tls_session *c, cg_tls_session *s)
+{
+    handshake_only(c, s);
     drain(c); /* the session ticket */
     carry(c, s);
 }
@@ -147,6 +155,47 @@ static void test_idle_session_keeps_no_bio_storage(void **state)
     cg_tls_session_free(&s);
 }
 
+/* A client connection of client_ctx to a fresh server session, at most
+ * TLS version; whether it resumed. Cut (freed without close_notify, as a
+ * killed server leaves it) right after the handshake, before the client
+ * read the new ticket when cut_early, else after. */
+static int connect_once(SSL_CTX *ctx, int version, int cut_early)
+{
+    cg_tls_session c, s;
+    assert_int_equal(cg_tls_session_init(&c, ctx, 0), 0);
+    assert_int_equal(SSL_set_max_proto_version(c.ssl, version), 1);
+    assert_int_equal(cg_tls_session_init(&s, server_ctx, 1), 0);
+    if (cut_early)
+        handshake_only(&c, &s);
+    else
+        handshake(&c, &s);
+    int resumed = cg_tls_session_resumed(&c);
+    cg_tls_session_free(&c);
+    cg_tls_session_free(&s);
+    return resumed;
+}
+
+/* The client's saved session survives a resumed connection that is cut
+ * (TLS 1.3: before the server's next ticket came; TLS 1.2: at any time,
+ * no new ticket comes): the reconnect after it resumes again. OpenSSL marks
+ * the session a cut connection used as not resumable; the saved one must
+ * not be that object. */
+static void test_cut_resumed_connection_keeps_saved_session(void **state)
+{
+    const int versions[] = {TLS1_3_VERSION, TLS1_2_VERSION};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        char err[512];
+        SSL_CTX *ctx = cg_tls_client_ctx(pki("clients/hq.crt"), pki("clients/hq.key"),
+                                         pki("ca.crt"), err, sizeof err);
+        assert_non_null(ctx);
+        assert_false(connect_once(ctx, versions[i], 0)); /* full: saves a session */
+        assert_true(connect_once(ctx, versions[i], 1));  /* resumes, then cut */
+        assert_true(connect_once(ctx, versions[i], 1));  /* resumes again */
+        assert_true(connect_once(ctx, versions[i], 0));
+        SSL_CTX_free(ctx);
+    }
+}
+
 /* tls_ticket_keys: exactly CG_TLS_TICKET_KEYS_BYTES bytes, else refused
  * with the reason (the server then does not start). */
 static void test_ticket_key_file(void **state)
@@ -179,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_both_ends_release_openssl_buffers),
         cmocka_unit_test(test_idle_session_keeps_no_bio_storage),
         cmocka_unit_test(test_ticket_key_file),
+        cmocka_unit_test(test_cut_resumed_connection_keeps_saved_session),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
