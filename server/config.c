@@ -229,7 +229,7 @@ int cg_config_split_listen(const char *listen, char *host, size_t hostlen, int *
     return 0;
 }
 
-static int check(const cg_config *c, char *err, size_t errlen)
+static int check(const cg_config *c, cg_config_use use, char *err, size_t errlen)
 {
     char host[256];
     int port;
@@ -242,6 +242,8 @@ static int check(const cg_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "metrics_listen = '%s': expected HOST:PORT", c->metrics_listen);
         return -1;
     }
+    if (use == CG_CONFIG_MIGRATE)
+        return 0;
     const char *required[] = {"tls_cert", "tls_key", "tls_ca"};
     const char *values[] = {c->tls_cert, c->tls_key, c->tls_ca};
     for (int k = 0; k < 3; k++) {
@@ -254,7 +256,7 @@ static int check(const cg_config *c, char *err, size_t errlen)
     return 0;
 }
 
-int cg_config_load(cg_config *c, const char *path, char *err, size_t errlen)
+int cg_config_load(cg_config *c, const char *path, cg_config_use use, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     const char *why = NULL;
@@ -292,7 +294,7 @@ int cg_config_load(cg_config *c, const char *path, char *err, size_t errlen)
             return -1;
         }
     }
-    return check(c, err, errlen);
+    return check(c, use, err, errlen);
 }
 
 void cg_config_free(cg_config *c)

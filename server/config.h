@@ -57,12 +57,16 @@ typedef struct {
     char *log_format; /* logfmt | json */
 } cg_config;
 
+/* What the settings are loaded for: serving (and --check-config) needs the
+ * TLS files; --migrate only talks to the database. */
+typedef enum { CG_CONFIG_SERVE, CG_CONFIG_MIGRATE } cg_config_use;
+
 /*
  * Loads defaults, then path (may be NULL), then the environment, and checks
- * every value. Returns 0, or -1 with a message naming the file, line and
- * setting written into err.
+ * every value `use` needs. Returns 0, or -1 with a message naming the file,
+ * line and setting written into err.
  */
-int cg_config_load(cg_config *c, const char *path, char *err, size_t errlen);
+int cg_config_load(cg_config *c, const char *path, cg_config_use use, char *err, size_t errlen);
 
 void cg_config_free(cg_config *c);
 

@@ -140,7 +140,9 @@ int main(int argc, char **argv)
 
     cg_config cfg;
     char err[512];
-    if (cg_config_load(&cfg, config_path, err, sizeof err) != 0) {
+    if (cg_config_load(&cfg, config_path,
+                       migrate && !check_only ? CG_CONFIG_MIGRATE : CG_CONFIG_SERVE, err,
+                       sizeof err) != 0) {
         fprintf(stderr, "chengguand: %s\n", err);
         cg_config_free(&cfg);
         return 1;

@@ -22,7 +22,7 @@ const cg_config *cg_fuzz_config(void)
         setenv("CHENGGUAN_TLS_KEY", "unused.key", 1);
         setenv("CHENGGUAN_TLS_CA", "unused-ca.crt", 1);
         char err[256];
-        if (cg_config_load(&cfg, NULL, err, sizeof err) != 0) {
+        if (cg_config_load(&cfg, NULL, CG_CONFIG_SERVE, err, sizeof err) != 0) {
             fprintf(stderr, "fuzz: settings: %s\n", err);
             abort();
         }

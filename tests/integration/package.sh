@@ -4,12 +4,16 @@
 # maintainer scripts run chroot-less, DPKG_ROOT set), and then from that
 # root: the files where Debian puts them, `chengguan --version`,
 # `chengguand --check-config` refusing the sample config until the
-# certificates exist and accepting it then, the system user, the man pages
+# certificates exist and accepting it then, `chengguand --migrate` as the
+# install steps write it (into a database of the env fixture's cluster),
+# the system user, the man pages
 # rendering cleanly, the systemd unit, and a program built with CMake's
 # find_package(chengguan) against the installed -dev package.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR SCRATCH_DIR" >&2; exit 1; }
 build=$(cd "$1" && pwd) dir=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${CG_TEST_ENV:?the test environment (ctest fixture env.setup)}"
 PATH=$PATH:/usr/sbin:/sbin
 rm -rf "$dir"
 mkdir -p "$dir/debs" "$dir/root/var/lib/dpkg/info" "$dir/root/var/lib/dpkg/updates" "$dir/root/etc"
@@ -112,6 +116,14 @@ out=$(CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/server.key CHENG
     "$root/usr/sbin/chengguand" --config "$conf" --check-config 2>&1) ||
     fail "--check-config with certificates: $out"
 [ "$out" = "configuration is valid (listen 0.0.0.0:7443)" ] || fail "--check-config said: $out"
+# Install step 4 of docs/operations.md as written: the migrations as the
+# database's owner with nothing but CHENGGUAN_DATABASE (no config file, no
+# TLS setting), into a database of the test cluster (the env fixture).
+"$top/scripts/dev-db.sh" "$CG_TEST_ENV/pg" psql -q -c 'DROP DATABASE IF EXISTS package_migrate' >/dev/null
+db=$("$top/scripts/dev-db.sh" "$CG_TEST_ENV/pg" createdb package_migrate)
+out=$(env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$libdir" CHENGGUAN_DATABASE="$db" \
+    "$root/usr/sbin/chengguand" --migrate 2>&1) || fail "the documented --migrate failed: $out"
+grep -q 'event=migrate_done' <<<"$out" || fail "--migrate did not say it was done: $out"
 # A key that is not the certificate's is caught too.
 rc=0
 CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/ca.key CHENGGUAN_TLS_CA=$tls/ca.crt \

@@ -255,11 +255,41 @@ static void test_an_edited_api_file_is_reapplied(void **state)
     assert_int_equal(cg_test_server_stop(&t), 0);
 }
 
+/* docs/operations.md's install step 4, as written: no config file, only
+ * CHENGGUAN_DATABASE, as the database's owner; no TLS setting anywhere. */
+static void test_migrate_with_only_the_database(void **state)
+{
+    (void)state;
+    static cg_test_server t;
+    cg_test_server_init_empty(&t, "migrate_env_only", 0);
+    char cmd[2400], got[200];
+    snprintf(cmd, sizeof cmd,
+             "env -u CHENGGUAN_TLS_CERT -u CHENGGUAN_TLS_KEY -u CHENGGUAN_TLS_CA "
+             "CHENGGUAN_DATABASE='%s' timeout 60 '%s' --migrate >>'%s' 2>&1",
+             t.conninfo, CG_SERVER_BIN, t.log);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+    assert_int_equal(log_count(&t, "is required"), 0);
+    query(&t, "SELECT count(*) > 0 FROM schema_migrations", got, sizeof got);
+    assert_string_equal(got, "t");
+    /* Serving still needs the certificates. */
+    snprintf(cmd, sizeof cmd,
+             "env -u CHENGGUAN_TLS_CERT -u CHENGGUAN_TLS_KEY -u CHENGGUAN_TLS_CA "
+             "CHENGGUAN_DATABASE='%s' timeout 20 '%s' >>'%s' 2>&1",
+             t.conninfo, CG_SERVER_BIN, t.log);
+    rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 1);
+    assert_int_equal(log_count(&t, "tls_cert is required"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_upgrade_from_the_shipped_migrations),
         cmocka_unit_test(test_an_edited_api_file_is_reapplied),
+        cmocka_unit_test(test_migrate_with_only_the_database),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
