@@ -5,7 +5,8 @@
 # root: the files where Debian puts them, `chengguan --version`,
 # `chengguand --check-config` refusing the sample config until the
 # certificates exist and accepting it then, `chengguand --migrate` as the
-# install steps write it (into a database of the env fixture's cluster),
+# install steps write it (into a database of the env fixture's cluster) and
+# its dump restored as "Backups" says,
 # the system user, the man pages
 # rendering cleanly, the systemd unit, and a program built with CMake's
 # find_package(chengguan) against the installed -dev package.
@@ -124,6 +125,15 @@ db=$("$top/scripts/dev-db.sh" "$CG_TEST_ENV/pg" createdb package_migrate)
 out=$(env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$libdir" CHENGGUAN_DATABASE="$db" \
     "$root/usr/sbin/chengguand" --migrate 2>&1) || fail "the documented --migrate failed: $out"
 grep -q 'event=migrate_done' <<<"$out" || fail "--migrate did not say it was done: $out"
+# And its backup restored as "Backups" says, into an empty database made as
+# postgres makes it.
+pg_dump --format=custom --file="$dir/backup.dump" "$db"
+"$top/scripts/dev-db.sh" "$CG_TEST_ENV/pg" psql -q -c 'DROP DATABASE IF EXISTS package_restore' \
+    -c 'CREATE DATABASE package_restore' >/dev/null
+out=$(pg_restore --dbname="${db/dbname=package_migrate/dbname=package_restore}" --exit-on-error \
+    --single-transaction "$dir/backup.dump" 2>&1) || fail "the documented restore failed: $out"
+n=$(psql -X -At -d "${db/dbname=package_migrate/dbname=package_restore}" -c 'SELECT count(*) FROM schema_migrations')
+[ "$n" -gt 0 ] || fail "the restored database has no migrations"
 # A key that is not the certificate's is caught too.
 rc=0
 CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/ca.key CHENGGUAN_TLS_CA=$tls/ca.crt \
