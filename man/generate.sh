@@ -13,32 +13,44 @@
 #       prints under LANG=C
 set -eu
 
-# Markdown inline text to roff: `code` bold, [text](link) to text (awk
-# functions, prepended to the awk programs below).
+# Markdown inline text to roff: `code` bold, *emphasis* italic, a link to
+# its text ("see [X](#x)", a section of docs/operations.md, to
+# "docs/operations.md, X"; [f.md](f.md#y) to docs/f.md); plain() the same
+# as text (awk functions, prepended to the awk programs below).
 # shellcheck disable=SC2016
 md_roff='
-function roff(s,   out, i) {
-    gsub(/\\/, "\\e", s)
+function links(s,   i, text, target) {
     while (match(s, /\[[^]]*\]\([^)]*\)/)) {
         i = index(substr(s, RSTART), "](")
-        s = substr(s, 1, RSTART - 1) substr(s, RSTART + 1, i - 2) substr(s, RSTART + RLENGTH)
+        text = substr(s, RSTART + 1, i - 2)
+        target = substr(s, RSTART + i + 1, RLENGTH - i - 2)
+        if (target ~ /^#/) text = "docs/operations.md, " text
+        else if (text ~ /\.md$/) text = "docs/" text
+        s = substr(s, 1, RSTART - 1) text substr(s, RSTART + RLENGTH)
     }
+    gsub(/\(see docs\//, "(docs/", s)
+    return s
+}
+function roff(s,   out, code) {
+    gsub(/\\/, "\\e", s)
+    s = links(s)
     out = ""
-    while (match(s, /`[^`]*`/)) {
+    while (match(s, /`[^`]*`|\*[^* ][^*]*\*/)) {
         code = substr(s, RSTART + 1, RLENGTH - 2)
         gsub(/-/, "\\-", code)
-        out = out substr(s, 1, RSTART - 1) "\\fB" code "\\fR"
+        out = out substr(s, 1, RSTART - 1) (substr(s, RSTART, 1) == "`" ? "\\fB" : "\\fI") code "\\fR"
         s = substr(s, RSTART + RLENGTH)
     }
     return out s
 }
-function plain(s) {
-    while (match(s, /\[[^]]*\]\([^)]*\)/)) {
-        i = index(substr(s, RSTART), "](")
-        s = substr(s, 1, RSTART - 1) substr(s, RSTART + 1, i - 2) substr(s, RSTART + RLENGTH)
+function plain(s,   out) {
+    s = links(s)
+    out = ""
+    while (match(s, /`[^`]*`|\*[^* ][^*]*\*/)) {
+        out = out substr(s, 1, RSTART - 1) substr(s, RSTART + 1, RLENGTH - 2)
+        s = substr(s, RSTART + RLENGTH)
     }
-    gsub(/`/, "", s)
-    return s
+    return out s
 }
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 '

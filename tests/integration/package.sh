@@ -134,6 +134,15 @@ out=$(pg_restore --dbname="${db/dbname=package_migrate/dbname=package_restore}" 
     --single-transaction "$dir/backup.dump" 2>&1) || fail "the documented restore failed: $out"
 n=$(psql -X -At -d "${db/dbname=package_migrate/dbname=package_restore}" -c 'SELECT count(*) FROM schema_migrations')
 [ "$n" -gt 0 ] || fail "the restored database has no migrations"
+# The sample has no markdown in it, and every setting it has commented out
+# at its default, uncommented, is accepted as it stands.
+md=$(grep -nE '(^|[ (])\*[^* ][^*]*\*|\]\(|\(see [A-Z]' "$conf" || true)
+[ -z "$md" ] || fail "the sample config has markdown: $md"
+sed -E 's/^;([a-z_]+ = )/\1/' "$conf" >"$dir/defaults.conf"
+[ "$(grep -cE '^;[a-z_]+ = ' "$conf")" -gt 30 ] || fail "the sample config has no commented defaults"
+out=$(CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/server.key CHENGGUAN_TLS_CA=$tls/ca.crt \
+    "$root/usr/sbin/chengguand" --config "$dir/defaults.conf" --check-config 2>&1) ||
+    fail "the sample's defaults, uncommented, fail --check-config: $out"
 # A key that is not the certificate's is caught too.
 rc=0
 CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/ca.key CHENGGUAN_TLS_CA=$tls/ca.crt \
@@ -144,6 +153,9 @@ CHENGGUAN_TLS_CERT=$tls/server.crt CHENGGUAN_TLS_KEY=$tls/ca.key CHENGGUAN_TLS_C
 for m in man8/chengguand.8 man5/chengguand.conf.5 man1/chengguan.1; do
     warn=$(zcat "$root/usr/share/man/$m.gz" | groff -k -man -Tutf8 -ww -z 2>&1) || true
     [ -z "$warn" ] || fail "$m: $warn"
+    # No markdown left: emphasis, links, "(see Section)" without the page it is in.
+    md=$(zcat "$root/usr/share/man/$m.gz" | grep -nE '(^|[ (])\*[^* ][^*]*\*|\]\(|\(see [A-Z]' || true)
+    [ -z "$md" ] || fail "$m has markdown: $md"
 done
 zcat "$root/usr/share/man/man5/chengguand.conf.5.gz" | grep -q '^\.B max_request_rate$' ||
     fail "chengguand.conf(5) lacks the settings"
