@@ -85,9 +85,10 @@ static void print_help(void)
             "  --version             print the version\n\n"),
           stdout);
     fputs(_("Environment: CHENGGUAN_SERVER, CHENGGUAN_CERT, CHENGGUAN_KEY, CHENGGUAN_CA,\n"
-            "CHENGGUAN_AS, CHENGGUAN_PKI, CHENGGUAN_PROFILE. Options win over the\n"
-            "environment, the environment over the profile (~/.config/chengguan/client.conf,\n"
-            "written by 'chengguan config init'); --cert, --key and --ca win over --as.\n\n"),
+            "CHENGGUAN_AS, CHENGGUAN_PKI, CHENGGUAN_PROFILE, CHENGGUAN_JOURNAL. Options win\n"
+            "over the environment, the environment over the profile\n"
+            "(~/.config/chengguan/client.conf, written by 'chengguan config init');\n"
+            "--cert, --key and --ca win over --as.\n\n"),
           stdout);
     fputs(_("Commands:\n"), stdout);
     cg_table *t = cg_table_new(3, NULL);
@@ -98,7 +99,8 @@ static void print_help(void)
     cg_table_free(t);
     fputs(_("\nRun 'chengguan COMMAND --help' for the options of a command.\n"
             "Exit status: 0 ok, 1 usage error or bad value, 2 the server refused,\n"
-            "3 could not connect, TLS failed or the connection broke.\n"),
+            "3 could not connect, TLS failed or the connection broke, 4 not sent but\n"
+            "kept in the offline queue (with journal on: see 'chengguan queue --help').\n"),
           stdout);
 }
 

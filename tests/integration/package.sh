@@ -161,6 +161,19 @@ zcat "$root/usr/share/man/man5/chengguand.conf.5.gz" | grep -q '^\.B max_request
     fail "chengguand.conf(5) lacks the settings"
 zcat "$root/usr/share/man/man1/chengguan.1.gz" | grep -q '^\.B compound list$' ||
     fail "chengguan(1) lacks the commands"
+# Every exit status of the CLI (client/cli/cli.h) is in chengguan(1) and in
+# --help; the CLI's environment variables are in chengguan(1).
+help=$(LANG=C "$root/usr/bin/chengguan" --help)
+man1=$(zcat "$root/usr/share/man/man1/chengguan.1.gz")
+for code in $(sed -nE 's/^ *CG_EXIT_[A-Z]+ = ([0-9]+).*/\1/p' "$top/client/cli/cli.h"); do
+    awk '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' <<<"$man1" | grep -qx "\.B $code" ||
+        fail "chengguan(1) does not list exit status $code"
+    grep -qE "(^|[ ,:])$code [a-z]" <<<"$(sed -n '/^Exit status:/,$p' <<<"$help")" ||
+        fail "chengguan --help does not list exit status $code"
+done
+for var in $(grep -ohE '"(CHENGGUAN_[A-Z]+|XDG_[A-Z_]+)"' "$top"/client/cli/*.c | tr -d '"' | sort -u); do
+    grep -qw "$var" <<<"$man1" || fail "chengguan(1) does not mention $var"
+done
 
 # The unit: sandboxed, and systemd-analyze finds nothing wrong with it.
 unit=$root/usr/lib/systemd/system/chengguand.service
