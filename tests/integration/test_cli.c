@@ -1,6 +1,6 @@
 /*
  * The CLI against a real server: output of whoami and ping as tables and as
- * JSON lines, help text, and the exit codes of DESIGN.md (0 ok, 1 usage,
+ * JSON lines, help text, and the exit codes of docs/cli.md (0 ok, 1 usage,
  * 2 refused by the server, 3 could not connect or TLS failed).
  */
 #include <setjmp.h>
