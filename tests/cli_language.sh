@@ -4,7 +4,8 @@
 # Read: `chengguan --help`, every group's and command's --help (the commands
 # come from the CLI itself, --list-commands) and error paths that need no
 # server (unknown command, option or subcommand, a missing or bad value, no
-# certificate, an unknown --as account, CSV files that cannot be imported).
+# certificate, an unknown --as account, CSV files that cannot be imported),
+# and a connection refused (the library's message, strerror's part aside).
 #
 # English in Chinese output: a line with three or more consecutive ASCII
 # words, once what is not prose is taken out: option names (--name, -h),
@@ -18,7 +19,8 @@ set -uo pipefail
 cli=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# No profile, no server: nothing here gets as far as connecting.
+# No profile, no server: only the run with a certificate gets as far as
+# connecting, to a port nobody listens on.
 export HOME=$tmp XDG_CONFIG_HOME=$tmp/config CHENGGUAN_PKI=$tmp/pki
 unset LANGUAGE LC_ALL LC_MESSAGES CHENGGUAN_SERVER CHENGGUAN_AS CHENGGUAN_CERT CHENGGUAN_KEY \
     CHENGGUAN_CA CHENGGUAN_PROFILE
@@ -27,6 +29,8 @@ touch "$tmp/pki/clients/dawa.crt"
 printf 'name,district,households\n惠宾家园,兴隆台区,many\n' >"$tmp/bad.csv"
 printf 'name,"district\n' >"$tmp/broken.csv"
 printf 'id,colour\n1,red\n' >"$tmp/unknown.csv"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=t \
+    -keyout "$tmp/t.key" -out "$tmp/t.crt" 2>/dev/null
 
 mapfile -t commands < <(LC_ALL=C "$cli" --list-commands)
 [ ${#commands[@]} -gt 10 ] || { echo "--list-commands listed ${#commands[@]} commands" >&2; exit 1; }
@@ -59,6 +63,7 @@ mapfile -t groups < <(printf '%s\n' "${commands[@]}" | awk 'NF > 1 { print $1 }'
     printf 'report\tlist\t--since\tyesterday\n'
     printf 'ping\t--count\t0\n'
     printf 'config\tinit\t--as\tnobody\n'
+    printf -- '--cert\t%s\t--key\t%s\t--ca\t%s\twhoami\n' "$tmp/t.crt" "$tmp/t.key" "$tmp/t.crt"
 } >"$tmp/runs"
 
 # run LANG: every run under LANG, its standard output and error into

@@ -17,6 +17,7 @@
 #include "chengguan/async.h"
 #include "conn.h"
 #include "error.h"
+#include "messages.h"
 #include "reply_map.h"
 #include "tls_context.h"
 #include "util.h"
@@ -627,7 +628,7 @@ static void try_addresses(cg_async *a, char *why, size_t len)
         a->fd =
             socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (a->fd < 0) {
-            snprintf(why, len, "socket: %s", strerror(errno));
+            snprintf(why, len, _("socket: %s"), strerror(errno));
             continue;
         }
         if (connect(a->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
@@ -638,7 +639,7 @@ static void try_addresses(cg_async *a, char *why, size_t len)
             a->state = A_CONNECTING;
             return;
         }
-        snprintf(why, len, "connect to %s port %s: %s", a->host, a->port, strerror(errno));
+        snprintf(why, len, _("connect to %s port %s: %s"), a->host, a->port, strerror(errno));
         close_fd(a);
     }
     lost(a, CG_ECONNECT, why);
@@ -657,12 +658,12 @@ static void start_attempt(cg_async *a)
     int gai = getaddrinfo(a->host, a->port, &hints, &a->addrs);
     if (gai != 0) {
         a->addrs = NULL;
-        snprintf(why, sizeof why, "cannot resolve %s: %s", a->host, gai_strerror(gai));
+        snprintf(why, sizeof why, _("cannot resolve %s: %s"), a->host, gai_strerror(gai));
         lost(a, CG_ECONNECT, why);
         return;
     }
     a->next_addr = a->addrs;
-    snprintf(why, sizeof why, "no address for %s", a->host);
+    snprintf(why, sizeof why, _("no address for %s"), a->host);
     try_addresses(a, why, sizeof why);
 }
 
@@ -680,7 +681,7 @@ static void connect_done(cg_async *a)
         return;
     }
     char why[512];
-    snprintf(why, sizeof why, "connect to %s port %s: %s", a->host, a->port, strerror(err));
+    snprintf(why, sizeof why, _("connect to %s port %s: %s"), a->host, a->port, strerror(err));
     close_fd(a);
     try_addresses(a, why, sizeof why);
 }
@@ -688,11 +689,12 @@ static void connect_done(cg_async *a)
 /* The attempt's time is up. */
 static void attempt_timed_out(cg_async *a)
 {
-    const char *what = a->state == A_CONNECTING        ? "connecting"
-                       : a->conn.state == CG__CONN_TLS ? "waiting for the TLS handshake"
-                                                       : "waiting for Welcome";
-    char why[128];
-    snprintf(why, sizeof why, "timed out after %d ms %s", a->timeout_ms, what);
+    const char *fmt = a->state == A_CONNECTING ? _("timed out after %d ms connecting")
+                      : a->conn.state == CG__CONN_TLS
+                          ? _("timed out after %d ms waiting for the TLS handshake")
+                          : _("timed out after %d ms waiting for Welcome");
+    char why[256];
+    snprintf(why, sizeof why, fmt, a->timeout_ms);
     if (a->conn_live)
         cg__conn_fail(&a->conn, CG_ETIMEOUT, "%s", why);
     else
@@ -824,7 +826,7 @@ void cg_async_handle_timer(cg_async *a)
 static int configure(cg_async *a, const cg_client_options *opt)
 {
     if (opt == NULL || opt->cert_file == NULL || opt->key_file == NULL || opt->ca_file == NULL) {
-        set_error(a, "cert_file, key_file and ca_file are required");
+        set_error(a, _("cert_file, key_file and ca_file are required"));
         return CG_EUSAGE;
     }
     a->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : CG__DEFAULT_TIMEOUT_MS;
@@ -832,7 +834,7 @@ static int configure(cg_async *a, const cg_client_options *opt)
     snprintf(a->client_name, sizeof a->client_name, "%s",
              opt->client_name ? opt->client_name : "libchengguan/" CG_VERSION);
     if (cg__split_server(a->server, a->host, sizeof a->host, a->port, sizeof a->port) != 0) {
-        set_error(a, "bad server address '%s' (expected HOST:PORT)", a->server);
+        set_error(a, _("bad server address '%s' (expected HOST:PORT)"), a->server);
         return CG_EUSAGE;
     }
     char why[512];

@@ -1,5 +1,6 @@
 #include "blocking.h"
 #include "error.h"
+#include "messages.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -61,16 +62,16 @@ int cg__tcp_connect(const char *host, const char *port, int64_t deadline_ms, cha
     hints.ai_flags = AI_NUMERICSERV;
     int gai = getaddrinfo(host, port, &hints, &res);
     if (gai != 0) {
-        snprintf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(gai));
+        snprintf(err, errlen, _("cannot resolve %s: %s"), host, gai_strerror(gai));
         return CG_ECONNECT;
     }
     int rc = CG_ECONNECT;
-    snprintf(err, errlen, "no address for %s", host);
+    snprintf(err, errlen, _("no address for %s"), host);
     for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
         int fd =
             socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) {
-            snprintf(err, errlen, "socket: %s", strerror(errno));
+            snprintf(err, errlen, _("socket: %s"), strerror(errno));
             continue;
         }
         int e = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
@@ -84,11 +85,11 @@ int cg__tcp_connect(const char *host, const char *port, int64_t deadline_ms, cha
         }
         close(fd);
         if (e < 0) {
-            snprintf(err, errlen, "connect to %s port %s: timed out", host, port);
+            snprintf(err, errlen, _("connect to %s port %s: timed out"), host, port);
             rc = CG_ETIMEOUT;
             break;
         }
-        snprintf(err, errlen, "connect to %s port %s: %s", host, port, strerror(e));
+        snprintf(err, errlen, _("connect to %s port %s: %s"), host, port, strerror(e));
     }
     freeaddrinfo(res);
     return rc;

@@ -3,6 +3,7 @@
 #include "conn.h"
 #include "error.h"
 #include "journal.h"
+#include "messages.h"
 #include "reply_map.h"
 #include "tls_context.h"
 #include "util.h"
@@ -63,12 +64,13 @@ static int conn_error(cg_client *c)
 static int do_connect(cg_client *c, const cg_client_options *opt)
 {
     if (opt == NULL || opt->cert_file == NULL || opt->key_file == NULL || opt->ca_file == NULL)
-        return set_error(c, CG_EUSAGE, "cert_file, key_file and ca_file are required");
+        return set_error(c, CG_EUSAGE, _("cert_file, key_file and ca_file are required"));
     c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : CG__DEFAULT_TIMEOUT_MS;
     snprintf(c->server, sizeof c->server, "%s", opt->server ? opt->server : CG__DEFAULT_SERVER);
     char host[256], port[8];
     if (cg__split_server(c->server, host, sizeof host, port, sizeof port) != 0)
-        return set_error(c, CG_EUSAGE, "bad server address '%s' (expected HOST:PORT)", c->server);
+        return set_error(c, CG_EUSAGE, _("bad server address '%s' (expected HOST:PORT)"),
+                         c->server);
 
     char why[512];
     c->ctx = cg_tls_client_ctx(opt->cert_file, opt->key_file, opt->ca_file, why, sizeof why);
@@ -87,9 +89,11 @@ static int do_connect(cg_client *c, const cg_client_options *opt)
         return conn_error(c);
     int rc = cg__io_wait(c->fd, &c->conn, &c->conn.hello.done, deadline);
     if (rc == CG_ETIMEOUT) {
-        cg__conn_fail(&c->conn, CG_ETIMEOUT, "%s: timed out after %d ms waiting for the %s",
-                      c->server, c->timeout_ms,
-                      c->conn.state == CG__CONN_TLS ? "TLS handshake" : "Welcome");
+        cg__conn_fail(&c->conn, CG_ETIMEOUT,
+                      c->conn.state == CG__CONN_TLS
+                          ? _("%s: timed out after %d ms waiting for the TLS handshake")
+                          : _("%s: timed out after %d ms waiting for the Welcome"),
+                      c->server, c->timeout_ms);
         return conn_error(c);
     }
     if (c->conn.state != CG__CONN_READY) {
@@ -188,7 +192,7 @@ static int check_ready(cg_client *c)
         return 0;
     if (c->conn.state == CG__CONN_FAILED)
         return conn_error(c);
-    return set_error(c, CG_ECLOSED, "not connected");
+    return set_error(c, CG_ECLOSED, _("not connected"));
 }
 
 /*
@@ -232,7 +236,7 @@ static int round_trip(cg_client *c, cg__req *req, cg_envelope *env, int expect, 
     rc = cg__io_wait(c->fd, &c->conn, &req->done, deadline);
     if (rc == CG_ETIMEOUT) {
         cg__conn_cancel(&c->conn, req);
-        return set_error(c, rc, "timed out after %d ms waiting for the reply", c->timeout_ms);
+        return set_error(c, rc, _("timed out after %d ms waiting for the reply"), c->timeout_ms);
     }
     if (req->status != 0) {
         rc = request_error(c, req);

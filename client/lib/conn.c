@@ -1,5 +1,6 @@
 #include "conn.h"
 #include "error.h"
+#include "messages.h"
 #include "reply_map.h"
 #include "tls_context.h"
 
@@ -139,16 +140,21 @@ static void drain(cg__conn *c)
  * CG_ETLS naming what failed and, when the server certificate did not
  * verify, why not.
  */
-static void tls_fail(cg__conn *c, int rc, const char *what, const char *why)
+static void tls_fail(cg__conn *c, int rc, int handshake, const char *why)
 {
     const char *verify = cg_tls_session_verify_error(&c->tls);
     if (rc == CG_ECLOSED)
-        cg__conn_fail(c, CG_ECLOSED, "the server closed the connection");
+        cg__conn_fail(c, CG_ECLOSED, _("the server closed the connection"));
     else if (verify != NULL)
-        cg__conn_fail(c, CG_ETLS, "%s failed: certificate verify failed (server certificate: %s)",
-                      what, verify);
+        cg__conn_fail(
+            c, CG_ETLS,
+            handshake
+                ? _("TLS handshake failed: certificate verify failed (server certificate: %s)")
+                : _("TLS failed: certificate verify failed (server certificate: %s)"),
+            verify);
     else
-        cg__conn_fail(c, CG_ETLS, "%s failed: %s", what, why);
+        cg__conn_fail(c, CG_ETLS, handshake ? _("TLS handshake failed: %s") : _("TLS failed: %s"),
+                      why);
 }
 
 /* --- frames in -------------------------------------------------------------- */
@@ -274,7 +280,7 @@ static void cycle(cg__conn *c)
         int rc = cg_tls_session_handshake(&c->tls, why, sizeof why);
         drain(c);
         if (rc < 0)
-            tls_fail(c, rc, "TLS handshake", why);
+            tls_fail(c, rc, 1, why);
         if (rc <= 0)
             return;
         c->state = CG__CONN_HELLO;
@@ -294,7 +300,7 @@ static void cycle(cg__conn *c)
         int n = cg_tls_session_read(&c->tls, buf, sizeof buf, why, sizeof why);
         drain(c);
         if (n < 0)
-            tls_fail(c, n, "TLS", why);
+            tls_fail(c, n, 0, why);
         if (n <= 0)
             return;
         if (cg_frame_decoder_feed(&c->in, buf, (size_t)n) != 0) {
@@ -370,7 +376,7 @@ void cg__conn_feed_eof(cg__conn *c)
     if (c->state == CG__CONN_TLS)
         cg__conn_fail(c, CG_ETLS, "the server closed the connection during the TLS handshake");
     else if (c->state != CG__CONN_CLOSING)
-        cg__conn_fail(c, CG_ECLOSED, "the server closed the connection");
+        cg__conn_fail(c, CG_ECLOSED, _("the server closed the connection"));
 }
 
 int cg__conn_send(cg__conn *c, cg__req *req, cg_envelope *env, int expect)

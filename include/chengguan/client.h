@@ -120,7 +120,10 @@ CG_EXTERN int cg_client_connect(cg_client **out, const cg_client_options *opt);
 CG_EXTERN const cg_welcome *cg_client_welcome(const cg_client *c);
 
 /* Text of the last failure ("" when none). Never NULL for a non-NULL c.
- * Points into c: valid until the next call on c; not to be freed. */
+ * Points into c: valid until the next call on c; not to be freed. The
+ * library's own wording of connection failures is translated (text domain
+ * "chengguan") in a program that has called setlocale(), English otherwise;
+ * the server's messages are as the server sent them. */
 CG_EXTERN const char *cg_client_error(const cg_client *c);
 
 /* Request field the server named in its last refusal ("" when none). Points
