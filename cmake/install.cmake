@@ -71,6 +71,15 @@ install(FILES ${CMAKE_BINARY_DIR}/man/chengguand.8.gz DESTINATION ${CMAKE_INSTAL
 install(FILES ${CMAKE_BINARY_DIR}/man/chengguand.conf.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5
   COMPONENT server)
 
+# /usr/share/doc/PACKAGE/copyright in each package, as Debian expects.
+foreach(pair server:chengguand client:chengguan dev:libchengguan-dev)
+  string(REPLACE ":" ";" pair ${pair})
+  list(GET pair 0 component)
+  list(GET pair 1 package)
+  install(FILES ${CMAKE_SOURCE_DIR}/packaging/debian/copyright
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
+endforeach()
+
 # The sample config and the systemd unit name paths that depend on the
 # prefix given at install time (/usr: /etc and /usr/sbin; a scratch prefix:
 # its own etc/ and sbin/), so they are written then.

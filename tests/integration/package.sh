@@ -62,7 +62,9 @@ for f in usr/sbin/chengguand usr/bin/chengguan \
     usr/include/chengguan/v1/envelope.pb-c.h "${libdir#"$root"/}/libchengguan.so" \
     "${libdir#"$root"/}/libchengguan-proto.a" "${libdir#"$root"/}/pkgconfig/libchengguan.pc" \
     "${libdir#"$root"/}/cmake/chengguan/chengguanConfig.cmake" \
-    usr/share/locale/zh_CN/LC_MESSAGES/chengguan.mo; do
+    usr/share/locale/zh_CN/LC_MESSAGES/chengguan.mo \
+    usr/share/doc/chengguand/copyright usr/share/doc/chengguan/copyright \
+    usr/share/doc/libchengguan-dev/copyright; do
     [ -e "$root/$f" ] || fail "/$f is not installed"
 done
 dpkg-deb -e "$dir/debs/chengguand_${version}_$arch.deb" "$dir/control"
