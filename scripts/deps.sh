@@ -16,8 +16,8 @@ PACKAGES=(
     postgresql-15
     clang libclang-rt-14-dev
     # the ABI check of libchengguan (scripts/abi.sh: abidw, abidiff); the package
-    # test (cpack -G DEB, dpkg-shlibdeps)
-    abigail-tools dpkg-dev groff-base
+    # test (cpack -G DEB: dpkg-shlibdeps, and file, which CPackDeb requires)
+    abigail-tools dpkg-dev file groff-base
     gettext libunistring-dev locales
     # test_bulletin renders the bulletin's HTML page (with Chinese) in headless Chromium
     chromium fonts-noto-cjk
