@@ -33,7 +33,9 @@
 #   1. through psql (\timing), cg_api.stats_bulletin for the year as hq, as
 #      one unit (xinglongtai), and for a month and a quarter as hq;
 #   2. through the CLI, wall time of the whole command (TLS included):
-#      `stats bulletin --period YEAR` as a table and as HTML.
+#      `stats bulletin --period YEAR` as a table and as HTML as hq, and as a
+#      table as xinglongtai (the server serves as chengguan_app, under row
+#      security; psql in 1. is the superuser, which is not).
 # Builds nothing: expects build/ (override CG_BUILD_DIR).
 set -euo pipefail
 
@@ -229,18 +231,20 @@ report "psql cg_api.stats_bulletin ($year-03, hq), ms" "${t_month[@]}"
 
 # --- through the CLI ----------------------------------------------------------
 export CHENGGUAN_PKI=$dir/pki CHENGGUAN_SERVER=127.0.0.1:$port
-CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+CHENGGUAN_DATABASE="$conninfo user=chengguan_app" CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
     CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 \
     "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
 server=$!
 for _ in $(seq 1 100); do "$build/chengguan" --as hq ping --count 1 >/dev/null 2>&1 && break; sleep 0.1; done
-c_table=() c_html=()
+c_table=() c_html=() c_unit=()
 for _ in $(seq 1 "$runs"); do
     c_table+=("$(seconds "$build/chengguan" --as hq stats bulletin --period "$year")")
+    c_unit+=("$(seconds "$build/chengguan" --as xinglongtai stats bulletin --period "$year")")
     c_html+=("$(seconds "$build/chengguan" --as hq stats bulletin --period "$year" --format html -o "$dir/bulletin.html")")
 done
 report "CLI stats bulletin --period $year (hq), s" "${c_table[@]}"
 report "CLI stats bulletin --period $year --format html (hq), s" "${c_html[@]}"
+report "CLI stats bulletin --period $year (xinglongtai), s" "${c_unit[@]}"
 if [ -n "${SCREENSHOT:-}" ]; then # SCREENSHOT=FILE.png: the year's page, drawn by Chromium
     LANG=zh_CN.UTF-8 "$build/chengguan" --as hq stats bulletin --period "$year" --format html -o "$dir/bulletin.html"
     chromium --headless --no-sandbox --disable-gpu --user-data-dir="$dir/chromium" --window-size=1150,1500 \

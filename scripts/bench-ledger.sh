@@ -42,9 +42,9 @@ for run in $(seq 1 "$runs"); do
     db=bench$run
     "$top/scripts/dev-db.sh" "$dir/pg" createdb "$db" >/dev/null
     conninfo=$("$top/scripts/dev-db.sh" "$dir/pg" conninfo "$db")
-    CHENGGUAN_DATABASE=$conninfo "$build/chengguand" --config "$dir/chengguand.ini" --migrate 2>/dev/null
+    CHENGGUAN_MIGRATE_DATABASE="$conninfo user=chengguan_owner" "$build/chengguand" --config "$dir/chengguand.ini" --migrate 2>/dev/null
     PGDATABASE=$db "$top/scripts/dev-db.sh" "$dir/pg" psql -q -f "$top/sql/dev/accounts.sql" >/dev/null
-    CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+    CHENGGUAN_DATABASE="$conninfo user=chengguan_app" CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
     CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 \
         "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
     server=$!

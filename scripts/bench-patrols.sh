@@ -169,7 +169,7 @@ report "psql cg_api.patrol_list (week $mid_week, hq), ms" "${t_list_week[@]}"
 # --- through the CLI ----------------------------------------------------------
 if [ -x "$build/chengguan" ] && "$build/chengguan" patrol due --help >/dev/null 2>&1; then
     export CHENGGUAN_PKI=$dir/pki CHENGGUAN_SERVER=127.0.0.1:$port
-    CHENGGUAN_DATABASE=$conninfo CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
+    CHENGGUAN_DATABASE="$conninfo user=chengguan_app" CHENGGUAN_LISTEN=127.0.0.1:$port CHENGGUAN_LOG_LEVEL=warn \
     CHENGGUAN_MAX_REQUEST_RATE=1000000 CHENGGUAN_MAX_REQUEST_BURST=1000000 \
         "$build/chengguand" --config "$dir/chengguand.ini" 2>>"$dir/server.log" &
     server=$!

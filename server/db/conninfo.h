@@ -10,7 +10,8 @@
 
 /*
  * A conninfo equal to conninfo (a key=value string or a URI) whose `options`
- * also carries " -c cg.NAME=VALUE" for every pair in settings (NULL-ended
+ * also carries the server's session settings (jit=off) and
+ * " -c cg.NAME=VALUE" for every pair in settings (NULL-ended
  * name, value, name, value, ...). Values must not contain spaces. Returns a
  * malloc'd string, or NULL with the reason in err (bad conninfo).
  */

@@ -33,6 +33,9 @@ ALTER FUNCTION cg_internal.events_head() SET cg.scope = 'system';
 ALTER FUNCTION cg_internal.next_deadline(bigint[], bigint[]) SET cg.scope = 'system';
 -- The database-wide figures of a metrics scrape (step9_metrics.sql).
 ALTER FUNCTION cg_internal.metrics_snapshot() SET cg.scope = 'system';
+-- The expired uploads of every case, whoever's Begin sweeps them (an
+-- upload's rows are in scope with its case's, sql/0039_row_security_children.sql).
+ALTER FUNCTION cg_internal.drop_expired_uploads() SET cg.scope = 'system';
 
 -- The newest seq handed out so far (server/events.c: a subscriber's head).
 CREATE FUNCTION cg_internal.events_max_seq() RETURNS bigint
