@@ -277,8 +277,19 @@ $$;
 --
 -- Must run at READ COMMITTED (each statement's snapshot sees the previous
 -- sequencer's work); returns how many events got a seq.
+--
+-- Every event's first row version has seq NULL, so the index entries under
+-- "seq IS NULL" are nearly all dead versions that only a vacuum removes. A
+-- plain index scan marks each one dead the first time it finds it dead
+-- (kill_prior_tuple) and skips it after that; a bitmap scan, which the
+-- planner prefers once its statistics are stale, never does, and visited
+-- every dead version on every call: 3-12 ms a call at 20,000 events, and a
+-- whole core at one writer (docs/performance.md, "The event reader"). So
+-- these scans run as plain index scans, on events_unsequenced_idx, whatever
+-- the statistics say (taken while many events waited, they make a
+-- sequential scan look cheaper).
 CREATE FUNCTION cg_internal.sequence_events() RETURNS integer
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = public, pg_temp SET enable_bitmapscan = off SET enable_seqscan = off AS $$
 DECLARE
     v_ids bigint[];
     v_seqs bigint[];
@@ -389,8 +400,9 @@ $$;
 -- last sequencer's snapshot. When it is > 0 after events_after, poll again
 -- shortly. (Since sequencing waits only for the writers themselves, whose
 -- doorbell rings after their commit, this is nearly always 0.)
+-- (A plain index scan, like sequence_events'.)
 CREATE FUNCTION cg_internal.events_pending() RETURNS bigint
-LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+LANGUAGE sql STABLE SET search_path = public, pg_temp SET enable_bitmapscan = off SET enable_seqscan = off AS $$
     SELECT count(*) FROM events WHERE seq IS NULL
 $$;
 
@@ -638,6 +650,7 @@ DECLARE
     v_nobody text;
     v_work_order text;
     v_id bigint;
+    v_now timestamptz;
 BEGIN
     v_prev := cg_internal.idem_begin(a, 'report_submit', p_req);
     IF v_prev IS NOT NULL THEN
@@ -668,19 +681,27 @@ BEGIN
     END IF;
     PERFORM cg_internal.require_open(c);
 
-    -- Dedup: the newest open report of this compound and category still within
-    -- its own dedup window that the caller may read: the reply is that report,
-    -- so one the caller may not read (a unit's, filed before the compound was
-    -- linked to this property company) is never joined; the caller's report
-    -- starts its own ladder instead. The clock, not now(): this transaction
-    -- may have started before the open report's, then waited for the
-    -- compound's lock, and a window of 0 must join nothing.
+    -- Dedup: the open report of this compound and category whose own dedup
+    -- window ends last (the newest, unless the window setting changed in
+    -- between), still within it, that the caller may read: the reply is that
+    -- report, so one the caller may not read (a unit's, filed before the
+    -- compound was linked to this property company) is never joined; the
+    -- caller's report starts its own ladder instead. The clock, not now():
+    -- this transaction may have started before the open report's, then
+    -- waited for the compound's lock, and a window of 0 must join nothing.
+    -- Taken into a variable, so that the window test is a condition on
+    -- reports_dedup_idx (compound, category, end of window) and the scan
+    -- reads only the reports still in their window: with clock_timestamp()
+    -- itself in the WHERE (volatile, so no index condition) and the newest
+    -- by id, the planner walked every open report of the city by id (6 ms a
+    -- submit at 27,000 open reports; docs/performance.md).
+    v_now := clock_timestamp();
     SELECT * INTO v_open FROM reports r
     WHERE r.compound_id = c.id AND r.category = v_category AND r.status <> 'resolved'
-      AND r.dedup_until > clock_timestamp()
+      AND r.dedup_until > v_now
       AND v_work_order = ''  -- a hotline work order is followed on its own report
       AND cg_internal.can_see_report(a, r.unit_code, r.property_account, r.reporter)
-    ORDER BY r.id DESC
+    ORDER BY r.dedup_until DESC, r.id DESC
     LIMIT 1
     FOR UPDATE;
     IF FOUND THEN

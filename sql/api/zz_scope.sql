@@ -44,8 +44,10 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp SET cg.scope = 'system' AS
 $$;
 
 -- 1 when some event is past p_after, else 0 (server/events.c: with
--- events_pending(), whether the event reader has work).
+-- events_pending(), whether the event reader has work). In seq order, so
+-- that it walks events_seq_key from p_after: without the ORDER BY the
+-- planner, expecting many rows past p_after, scanned the whole table.
 CREATE FUNCTION cg_internal.events_past(p_after bigint) RETURNS bigint
 LANGUAGE sql STABLE SET search_path = public, pg_temp SET cg.scope = 'system' AS $$
-    SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > p_after LIMIT 1) x
+    SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > p_after ORDER BY seq LIMIT 1) x
 $$;

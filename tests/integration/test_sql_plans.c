@@ -57,12 +57,112 @@ static void test_submit_renders_its_report_once(void **state)
     assert_int_equal(cg_test_sql_int(&server, "SELECT calls FROM plan_probe"), 1);
 }
 
+/*
+ * The dedup lookup of a submit reads the reports of its compound and
+ * category that are still in their window, not every open report: 3,000
+ * open reports of the same compound and category, all past their window,
+ * and a submit fetches a handful of report rows (its own, the compound's
+ * checks). The lookup it had walked every open report (6 ms a submit at
+ * 27,000; docs/performance.md).
+ */
+static void test_dedup_reads_only_reports_in_their_window(void **state)
+{
+    uint64_t officer;
+    uint64_t compound =
+        cg_test_make_compound(&server, "hq", "dawa", "查重测试", "property-demo", NULL, &officer);
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "SET cg.dedup_window_ms = 0; "
+             "SELECT cg_api.report_submit('hq', '{\"idempotency_key\": "
+             "\"0123456789abcdef0123456789abcde1\", \"report\": {\"compound_id\": %llu, "
+             "\"category\": 2, \"text\": \"第一份\"}}'::jsonb)",
+             (unsigned long long)compound);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO reports (compound_id, unit_code, grid_officer_id, category, text, location, "
+        "dissuasion_failed, illegal_construction, reporter, property_account, ack_timeout_ms, "
+        "supervision_timeout_ms, resolve_timeout_ms, remind_every_ms, dedup_window_ms, ack_due, "
+        "supervision_due, dedup_until, nobody_to_call, work_order) "
+        "SELECT compound_id, unit_code, grid_officer_id, category, text, location, "
+        "dissuasion_failed, illegal_construction, reporter, property_account, ack_timeout_ms, "
+        "supervision_timeout_ms, resolve_timeout_ms, remind_every_ms, dedup_window_ms, ack_due, "
+        "supervision_due, now() - interval '1 hour', nobody_to_call, work_order "
+        "FROM reports r, generate_series(1, 3000) "
+        "WHERE r.id = (SELECT max(id) FROM reports WHERE compound_id = %llu); "
+        "ANALYZE reports",
+        (unsigned long long)compound);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    assert_int_equal(cg_test_sql(&server, "CREATE TABLE dedup_probe AS SELECT 0::bigint AS rows"),
+                     0);
+    snprintf(sql, sizeof sql,
+             "BEGIN; "
+             "SELECT cg_api.report_submit('hq', '{\"idempotency_key\": "
+             "\"0123456789abcdef0123456789abcde2\", \"report\": {\"compound_id\": %llu, "
+             "\"category\": 2, \"text\": \"第二份\"}}'::jsonb); "
+             "UPDATE dedup_probe SET rows = (SELECT coalesce(idx_tup_fetch, 0) + seq_tup_read "
+             "FROM pg_stat_xact_user_tables WHERE relname = 'reports'); COMMIT",
+             (unsigned long long)compound);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    long long rows = cg_test_sql_int(&server, "SELECT rows FROM dedup_probe");
+    if (rows > 20)
+        fail_msg("one submit fetched %lld report rows (3,000 open ones out of their window)", rows);
+    /* and it did not join any of them */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM reports WHERE compound_id = %llu AND duplicates > 0",
+             (unsigned long long)compound);
+    assert_int_equal(cg_test_sql_int(&server, sql), 0);
+}
+
+/*
+ * The event sequencer finds the events without a seq through their partial
+ * index, skipping the row versions earlier calls left dead (every event's
+ * first version has no seq). 2,000 events written and numbered, with the
+ * statistics taken while none had a seq (the planner's worst case): the
+ * next looks read a few index pages, where a bitmap or sequential scan read
+ * every dead version's page on every call (3-12 ms a call at 20,000 events).
+ */
+static void test_sequencer_skips_dead_versions(void **state)
+{
+    assert_int_equal(
+        cg_test_sql(&server,
+                    "CREATE FUNCTION plan_blocks(q text) RETURNS bigint LANGUAGE plpgsql AS $$ "
+                    "DECLARE j json; BEGIN "
+                    /* once first, so that the catalog lookups of planning
+                     * the function are not counted */
+                    "EXECUTE q; "
+                    "EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ' || q INTO j; "
+                    "RETURN (j->0->'Plan'->>'Shared Hit Blocks')::bigint "
+                    "+ (j->0->'Plan'->>'Shared Read Blocks')::bigint; END $$"),
+        0);
+    assert_int_equal(cg_test_sql(&server, "INSERT INTO events (xid, kind, body) "
+                                          "SELECT pg_current_xact_id(), 'probe', "
+                                          "jsonb_build_object('pad', repeat('事', 200)) "
+                                          "FROM generate_series(1, 2000); ANALYZE events"),
+                     0);
+    assert_int_equal(cg_test_sql(&server, "SELECT cg_internal.sequence_events()"), 0);
+    /* (plan_blocks looks once before it counts: the first look after the
+     * numbering marks the dead versions) */
+    long long pending =
+        cg_test_sql_int(&server, "SELECT plan_blocks('SELECT cg_internal.events_pending()')");
+    long long seq =
+        cg_test_sql_int(&server, "SELECT plan_blocks('SELECT cg_internal.sequence_events()')");
+    long long pages =
+        cg_test_sql_int(&server, "SELECT relpages FROM pg_class WHERE relname = 'events'");
+    if (pending > 10 || seq > 10)
+        fail_msg(
+            "looking for unnumbered events read %lld and %lld blocks (the table has %lld pages)",
+            pending, seq, pages);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "sql_plans", 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hot_functions_keep_their_plans),
         cmocka_unit_test(test_submit_renders_its_report_once),
+        cmocka_unit_test(test_dedup_reads_only_reports_in_their_window),
+        cmocka_unit_test(test_sequencer_skips_dead_versions),
     };
     return CG_TEST_RUN(&server, NULL, tests);
 }
