@@ -21,6 +21,13 @@
  * NOTIFY refused by a full queue, a read that failed without the connection
  * breaking), and this bounds how late an event can be then. */
 #define SAFETY_POLL_MS 5000
+/* Reads start at least this far apart. Each read numbers what committed
+ * since the last and commits that, a write of its own: one per write at one
+ * busy writer cost the database as much as the writes themselves
+ * (docs/performance.md, "The event reader"). Paced, the reads of a busy
+ * server carry several events each, and an event waits at most this long
+ * more. */
+#define READ_GAP_MS 5
 
 /* Columns of cg_internal.events_after: seq, the keys it is delivered on
  * (" all unit:dawa officer:7 "), event (JSON). */
@@ -181,6 +188,13 @@ static void on_read(void *arg, int status, const PGresult *res)
         schedule(e, 1);
 }
 
+static void on_pace(uv_timer_t *t)
+{
+    cg_events *e = t->data;
+    e->paced = 0;
+    read_events(e);
+}
+
 static void read_events(cg_events *e)
 {
     if (!e->started || e->closed != NULL)
@@ -189,11 +203,20 @@ static void read_events(cg_events *e)
         e->read_again = 1;
         return;
     }
+    if (e->paced)
+        return;
+    uint64_t now = uv_now(e->server->loop);
+    if (e->read_at && now < e->read_at + READ_GAP_MS) {
+        e->paced = 1;
+        uv_timer_start(&e->pace, on_pace, e->read_at + READ_GAP_MS - now, 0);
+        return;
+    }
     char after[24], limit[16];
     snprintf(after, sizeof after, "%llu", (unsigned long long)e->frontier);
     snprintf(limit, sizeof limit, "%d", READ_BATCH);
     const char *params[] = {after, limit, NULL};
     if (cg_db_query(e->listen, e->ring ? RING_SQL : FEED_SQL, 3, params, on_read, e) == 0) {
+        e->read_at = now;
         e->reading = 1;
         e->rang = e->ring;
         e->ring = 0;
@@ -269,6 +292,8 @@ int cg_events_start(cg_events *e, cg_server *server, const char *conninfo)
     e->server = server;
     uv_timer_init(server->loop, &e->repoll);
     e->repoll.data = e;
+    uv_timer_init(server->loop, &e->pace);
+    e->pace.data = e;
     cg_db_options o = {
         .conninfo = conninfo,
         .pool_size = 1,
@@ -281,6 +306,7 @@ int cg_events_start(cg_events *e, cg_server *server, const char *conninfo)
     if (e->listen == NULL) {
         cg_log_kv(CG_LOG_ERROR, "events_setup_failed", "error", "out of memory", CG_LOG_END);
         uv_close((uv_handle_t *)&e->repoll, NULL);
+        uv_close((uv_handle_t *)&e->pace, NULL);
         return -1;
     }
     return 0;
@@ -513,5 +539,6 @@ void cg_events_close(cg_events *e, void (*done)(void *arg), void *arg)
     e->closed = done;
     e->closed_arg = arg;
     uv_close((uv_handle_t *)&e->repoll, NULL);
+    uv_close((uv_handle_t *)&e->pace, NULL);
     cg_db_close(e->listen, on_listen_closed, e);
 }

@@ -35,6 +35,9 @@ typedef struct cg_events {
     int rang;          /* the read in flight rings */
     uv_timer_t repoll; /* events wait for their transactions: look again soon */
     uint64_t repoll_ms;
+    uv_timer_t pace;  /* the next read waits for READ_GAP_MS after the last... */
+    int paced;        /* ...and is due when pace goes off */
+    uint64_t read_at; /* when the last read was sent (loop time; 0: never) */
     void (*closed)(void *arg);
     void *closed_arg;
 } cg_events;
