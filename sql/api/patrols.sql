@@ -415,6 +415,7 @@ DECLARE
     cur cg_internal.compound_docs;
     o officers;
     v_id bigint;
+    v_near bigint[];
 BEGIN
     v_prev := cg_internal.idem_begin(a, 'patrol_submit', p_req);
     IF v_prev IS NOT NULL THEN
@@ -546,8 +547,17 @@ BEGIN
     -- already is), so that two submissions of one officer are checked one
     -- after the other.
     PERFORM 1 FROM officers WHERE id = ANY (v_officers) ORDER BY id FOR NO KEY UPDATE;
+    -- The patrols that overlap this one, found by their end: a patrol lasts
+    -- at most 24 hours (checked above since the first schema), so one that
+    -- overlaps ends between this one's start and a day after its end, a
+    -- range of patrols_end_idx. (Without the bound both checks below read
+    -- every patrol of the compound or of the city: 2 ms a submit at 12,000
+    -- patrols, and growing with the history; docs/performance.md.)
+    v_near := ARRAY(SELECT q.id FROM patrols q
+                    WHERE q.end_at >= v_start AND q.end_at <= v_end + interval '24 hours'
+                      AND (q.start_at, q.end_at) OVERLAPS (v_start, v_end));
     SELECT p.id INTO v_other FROM cg_internal.patrols_live p
-    WHERE p.compound_id = cur.id AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+    WHERE p.id = ANY (v_near) AND p.compound_id = cur.id
       AND ARRAY(SELECT po.officer_id FROM patrol_officers po WHERE po.patrol_id = p.id ORDER BY po.officer_id)
           = ARRAY(SELECT x FROM unnest(v_officers) AS x ORDER BY x)
     ORDER BY p.id LIMIT 1;
@@ -559,7 +569,7 @@ BEGIN
     FROM cg_internal.patrols_live p
     JOIN patrol_officers po ON po.patrol_id = p.id
     JOIN officers ofc ON ofc.id = po.officer_id
-    WHERE po.officer_id = ANY (v_officers) AND (p.start_at, p.end_at) OVERLAPS (v_start, v_end)
+    WHERE p.id = ANY (v_near) AND po.officer_id = ANY (v_officers)
     ORDER BY p.id, po.ord LIMIT 1;
     IF FOUND THEN
         PERFORM cg_internal.fail('CG006', 'officer_ids',
