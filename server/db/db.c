@@ -81,13 +81,26 @@ typedef struct db_req {
     PGresult *res; /* in a group: its result, kept until the COMMIT */
 } db_req;
 
-/* Where a group commit stands on its connection (see group_start). */
+/* The statements of a group commit's flight (see group_start). */
 typedef enum {
-    GROUP_BEGIN,  /* BEGIN; SAVEPOINT g */
-    GROUP_CALL,   /* the current request's statement */
-    GROUP_MARK,   /* RELEASE SAVEPOINT g; SAVEPOINT g, or ROLLBACK TO SAVEPOINT g */
-    GROUP_COMMIT, /* COMMIT */
+    GROUP_BEGIN,   /* BEGIN */
+    GROUP_MARK,    /* SAVEPOINT g, RELEASE SAVEPOINT g, ROLLBACK TO SAVEPOINT g */
+    GROUP_PREPARE, /* a member's statement, prepared on this connection */
+    GROUP_CALL,    /* a member's statement */
+    GROUP_COMMIT,  /* COMMIT */
+    GROUP_SYNC,    /* the end of the flight */
 } group_step;
+
+/* One statement of a flight, and what became of it. */
+typedef struct {
+    group_step kind;
+    int member; /* GROUP_PREPARE, GROUP_CALL: the index in group[] */
+    int stmt;   /* GROUP_PREPARE: the index in stmts */
+    int failed; /* its result was an error (not a skip) */
+} flight_step;
+
+/* BEGIN or ROLLBACK TO + RELEASE, four a member at most, COMMIT, the Sync. */
+#define FLIGHT_MAX (2 + 4 * GROUP_MAX + 2)
 
 typedef struct {
     cg_db *db;
@@ -105,10 +118,12 @@ typedef struct {
     int preparing;  /* req's statement is being prepared (the last of stmts) */
     db_stmt *stmts; /* prepared on pg; forgotten with it */
     int nstmts, stmts_cap;
-    db_req *group[GROUP_MAX]; /* a group commit in flight: its requests... */
-    int group_n;              /* ...how many (0: none)... */
-    int group_i;              /* ...the one whose statement runs or ran last */
-    group_step step;
+    db_req *group[GROUP_MAX];      /* a group commit in flight: its requests... */
+    int group_n;                   /* ...how many (0: none)... */
+    int group_i;                   /* ...the first one the flight in progress sends */
+    flight_step steps[FLIGHT_MAX]; /* the flight's statements, in order... */
+    int nsteps, recv;              /* ...how many, and how many have answered */
+    PGresult *commit;              /* the flight's COMMIT answered this */
 } db_conn;
 
 struct cg_db {
@@ -324,7 +339,7 @@ static uint64_t sql_hash(const char *sql)
 static int stmt_find(const db_conn *c, const char *sql, uint64_t hash)
 {
     for (int i = 0; i < c->nstmts; i++)
-        if (c->stmts[i].hash == hash && strcmp(c->stmts[i].sql, sql) == 0)
+        if (c->stmts[i].hash == hash && c->stmts[i].sql && strcmp(c->stmts[i].sql, sql) == 0)
             return i;
     return -1;
 }
@@ -412,11 +427,13 @@ static void conn_finish(db_conn *c)
     PQfinish(c->pg);
     c->pg = NULL;
     stmts_forget(c);
-    db_req *r = c->req;
+    db_req *r = c->req; /* NULL while a group is in flight */
     c->req = NULL;
     int group_n = c->group_n;
-    if (group_n) { /* c->req is one of them */
-        r = NULL;
+    if (group_n) {
+        PQclear(c->commit);
+        c->commit = NULL;
+        c->nsteps = c->recv = 0;
         c->group_n = 0;
         db->grouping = 0;
     }
@@ -776,26 +793,81 @@ static void prepared(db_conn *c)
 
 /*
  * Grouped requests that queue up while every connection is busy go to the
- * next free connection together, as one transaction:
+ * next free connection together, as one transaction, sent in one flight in
+ * libpq's pipeline mode:
  *
- *   BEGIN; SAVEPOINT g
- *   call 1, then RELEASE SAVEPOINT g; SAVEPOINT g  (or ROLLBACK TO SAVEPOINT g
- *   call 2, ...                                      when the call failed)
- *   COMMIT
+ *   BEGIN
+ *   SAVEPOINT g; call 1; RELEASE SAVEPOINT g
+ *   SAVEPOINT g; call 2; RELEASE SAVEPOINT g
+ *   ...
+ *   COMMIT; Sync
  *
- * so a failing request is undone alone and the others commit, with one WAL
- * flush for all. Every result is kept and no callback runs until the COMMIT
- * has answered: nothing is acknowledged before it is durable. If the COMMIT
- * fails, every request that had succeeded gets the COMMIT's error; if the
- * connection breaks, every request gets CG_EUNAVAILABLE (as a single
- * request whose connection breaks does). One group at a time per pool:
- * two groups holding each other's row locks would deadlock.
+ * so the group costs one round trip and one WAL flush. When call k fails
+ * the server skips the rest of the flight up to the Sync and the
+ * transaction waits, failed, at savepoint g: the next flight is
+ *
+ *   ROLLBACK TO SAVEPOINT g; RELEASE SAVEPOINT g
+ *   SAVEPOINT g; call k+1; RELEASE SAVEPOINT g ...
+ *   COMMIT; Sync
+ *
+ * so a failing request is undone alone and the others commit. Every result
+ * is kept and no callback runs until the COMMIT has answered: nothing is
+ * acknowledged before it is durable. If the COMMIT fails, every request
+ * that had succeeded gets the COMMIT's error; if the connection breaks,
+ * every request gets CG_EUNAVAILABLE (as a single request whose connection
+ * breaks does). One group at a time per pool: two groups holding each
+ * other's row locks would deadlock.
  */
 
-static void group_send(db_conn *c, const char *sql, group_step step)
+/* Sends one statement of the flight and records what its result will be. */
+static int flight_add(db_conn *c, group_step kind, int member, int stmt)
 {
-    c->step = step;
-    if (!PQsendQuery(c->pg, sql)) {
+    c->steps[c->nsteps++] = (flight_step){kind, member, stmt, 0};
+    return 1;
+}
+
+static int flight_send(db_conn *c, const char *sql, group_step kind)
+{
+    return PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) &&
+           flight_add(c, kind, -1, -1);
+}
+
+/* The call of member i: its prepared statement, prepared first when this
+ * connection has not seen it (unnamed when the table is full). */
+static int flight_call(db_conn *c, int i)
+{
+    db_req *r = c->group[i];
+    uint64_t hash = sql_hash(r->sql);
+    int k = stmt_find(c, r->sql, hash);
+    char name[16];
+    if (k < 0 && (k = stmt_add(c, r->sql, hash)) >= 0) {
+        stmt_name(k, name, sizeof name);
+        if (!PQsendPrepare(c->pg, name, r->sql, r->nparams, NULL) ||
+            !flight_add(c, GROUP_PREPARE, i, k))
+            return 0;
+    }
+    if (k < 0)
+        return PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, r->params, NULL, NULL, 0) &&
+               flight_add(c, GROUP_CALL, i, -1);
+    stmt_name(k, name, sizeof name);
+    return PQsendQueryPrepared(c->pg, name, r->nparams, r->params, NULL, NULL, 0) &&
+           flight_add(c, GROUP_CALL, i, -1);
+}
+
+/* Sends the members from c->group_i on, after the transaction's BEGIN (the
+ * first flight) or after rolling back the member that failed (a later
+ * one), then COMMIT and the Sync. */
+static void flight_start(db_conn *c, int first)
+{
+    int ok = first ? flight_send(c, "BEGIN", GROUP_BEGIN)
+                   : flight_send(c, "ROLLBACK TO SAVEPOINT g", GROUP_MARK) &&
+                         flight_send(c, "RELEASE SAVEPOINT g", GROUP_MARK);
+    for (int i = c->group_i; ok && i < c->group_n; i++)
+        ok = flight_send(c, "SAVEPOINT g", GROUP_MARK) && flight_call(c, i) &&
+             flight_send(c, "RELEASE SAVEPOINT g", GROUP_MARK);
+    ok = ok && flight_send(c, "COMMIT", GROUP_COMMIT) && PQpipelineSync(c->pg) &&
+         flight_add(c, GROUP_SYNC, -1, -1);
+    if (!ok) {
         conn_fail_pg(c);
         return;
     }
@@ -803,17 +875,23 @@ static void group_send(db_conn *c, const char *sql, group_step step)
 }
 
 /* Takes the grouped requests at the head of the queue (at most GROUP_MAX)
- * onto the idle connection c and begins their transaction. */
+ * onto the idle connection c and sends their first flight. */
 static void group_start(db_conn *c)
 {
     cg_db *db = c->db;
     c->group_n = 0;
     c->group_i = 0;
+    c->nsteps = c->recv = 0;
+    c->commit = NULL;
     while (c->group_n < GROUP_MAX && db->qhead && db->qhead->grouped)
         c->group[c->group_n++] = queue_pop(db);
     db->grouping = 1;
     set_state(c, CONN_BUSY);
-    group_send(c, "BEGIN; SAVEPOINT g", GROUP_BEGIN);
+    if (!PQenterPipelineMode(c->pg)) {
+        conn_fail_pg(c);
+        return;
+    }
+    flight_start(c, 1);
 }
 
 /* The COMMIT answered (res, NULL-safe): answers every request of the group
@@ -825,10 +903,9 @@ static void group_finish(db_conn *c, PGresult *res)
     db_req *reqs[GROUP_MAX];
     memcpy(reqs, c->group, (size_t)n * sizeof *reqs);
     c->group_n = 0;
-    c->req = NULL;
     db->grouping = 0;
     int committed = cg_db_status_of(res);
-    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+    if (!PQexitPipelineMode(c->pg) || PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
         committed = committed ? committed : CG_EUNAVAILABLE;
         conn_fail(c, "db_disconnected", "a group commit left a transaction open");
     } else {
@@ -849,39 +926,118 @@ static void group_finish(db_conn *c, PGresult *res)
     pump(db);
 }
 
-/* A statement of the group finished with res (taken over; not NULL, not a
- * lost connection): takes the next step. */
-static void group_step_done(db_conn *c, PGresult *res)
+/* A prepared statement that the flight did not make (its Parse failed or
+ * was skipped) is forgotten; its slot stays empty, so that the names of
+ * the others do not move. */
+static void stmt_drop(db_conn *c, int k)
 {
-    int ok = cg_db_status_of(res) == 0;
-    switch (c->step) {
-    case GROUP_BEGIN:
-    case GROUP_MARK:
-        PQclear(res);
-        if (!ok) {
-            conn_fail(c, "db_disconnected", "a group commit's savepoint failed");
-            return;
-        }
-        if (c->step == GROUP_MARK)
-            c->group_i++;
-        if (c->group_i == c->group_n) {
-            group_send(c, "COMMIT", GROUP_COMMIT);
-            return;
-        }
-        c->step = GROUP_CALL;
-        send_req(c, c->group[c->group_i]);
-        return;
-    case GROUP_CALL:
-        c->req->res = res;
-        c->req = NULL;
-        group_send(c, ok ? "RELEASE SAVEPOINT g; SAVEPOINT g" : "ROLLBACK TO SAVEPOINT g",
-                   GROUP_MARK);
-        return;
-    case GROUP_COMMIT:
-        group_finish(c, res);
-        PQclear(res);
+    free(c->stmts[k].sql);
+    c->stmts[k] = (db_stmt){0, NULL};
+}
+
+/* The flight's Sync came back: commit, roll back the member that failed and
+ * send the rest, or give up on a statement of our own that failed. */
+static void flight_done(db_conn *c)
+{
+    int failed = -1, broken = 0;
+    for (int s = 0; s < c->nsteps; s++) {
+        flight_step *st = &c->steps[s];
+        if (st->kind == GROUP_MARK || st->kind == GROUP_BEGIN)
+            broken |= st->failed;
+        else if ((st->kind == GROUP_CALL || st->kind == GROUP_PREPARE) && st->failed && failed < 0)
+            failed = st->member;
+    }
+    PGresult *commit = c->commit;
+    c->commit = NULL;
+    c->nsteps = c->recv = 0;
+    if (broken) {
+        PQclear(commit);
+        conn_fail(c, "db_disconnected", "a group commit's savepoint failed");
         return;
     }
+    if (failed >= 0) { /* the COMMIT was skipped */
+        PQclear(commit);
+        c->group_i = failed + 1;
+        flight_start(c, 0);
+        return;
+    }
+    group_finish(c, commit);
+    PQclear(commit);
+}
+
+/* One result of the flight (not NULL), in the order the statements went. */
+static void flight_result(db_conn *c, PGresult *res)
+{
+    flight_step *st = &c->steps[c->recv++];
+    ExecStatusType status = PQresultStatus(res);
+    st->failed = status != PGRES_PIPELINE_ABORTED && cg_db_status_of(res) != 0;
+    if ((status == PGRES_PIPELINE_ABORTED || st->failed) && st->kind == GROUP_PREPARE)
+        stmt_drop(c, st->stmt);
+    switch (st->kind) {
+    case GROUP_PREPARE:
+        if (st->failed) /* the member fails with the Parse's error */
+            c->group[st->member]->res = res;
+        else
+            PQclear(res);
+        break;
+    case GROUP_CALL:
+        if (status == PGRES_PIPELINE_ABORTED) {
+            PQclear(res);
+        } else if (c->group[st->member]->res == NULL) {
+            c->group[st->member]->res = res;
+        } else {
+            PQclear(res);
+        }
+        break;
+    case GROUP_COMMIT:
+        if (status == PGRES_PIPELINE_ABORTED) {
+            PQclear(res);
+        } else {
+            PQclear(c->commit);
+            c->commit = res;
+        }
+        break;
+    case GROUP_BEGIN:
+    case GROUP_MARK:
+    case GROUP_SYNC:
+        PQclear(res);
+        break;
+    }
+}
+
+/* Collects the flight's results as they come; NULLs only separate them. */
+static void group_collect(db_conn *c)
+{
+    while (c->group_n && !PQisBusy(c->pg)) {
+        PGresult *res = PQgetResult(c->pg);
+        if (res == NULL) {
+            if (PQstatus(c->pg) == CONNECTION_BAD)
+                break;
+            continue;
+        }
+        if (c->recv == c->nsteps) { /* more results than statements */
+            PQclear(res);
+            conn_fail(c, "db_disconnected", "a group commit got a result it did not ask for");
+            return;
+        }
+        if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+            sqlstate_is_disconnect(PQresultErrorField(res, PG_DIAG_SQLSTATE))) {
+            char buf[512];
+            const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+            one_line(msg ? msg : "", buf, sizeof buf);
+            PQclear(res);
+            conn_fail(c, "db_disconnected", buf);
+            return;
+        }
+        int sync = c->steps[c->recv].kind == GROUP_SYNC;
+        flight_result(c, res);
+        if (sync) {
+            flight_done(c);
+            return;
+        }
+    }
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        conn_fail_pg(c);
 }
 
 /* Sends queued queries while a connection is idle: grouped ones that wait
@@ -920,15 +1076,6 @@ static void req_done(db_conn *c)
         conn_fail(c, "db_disconnected", buf);
         return;
     }
-    if (c->group_n) {
-        if (broken) {
-            PQclear(res);
-            conn_fail_pg(c);
-        } else {
-            group_step_done(c, res);
-        }
-        return;
-    }
     /* A result that came complete is delivered even when the connection
      * broke right after it. */
     c->req = NULL;
@@ -951,6 +1098,10 @@ static void req_done(db_conn *c)
 /* Collects results until the statement in flight is complete. */
 static void collect(db_conn *c)
 {
+    if (c->group_n) {
+        group_collect(c);
+        return;
+    }
     while (!PQisBusy(c->pg)) {
         PGresult *res = PQgetResult(c->pg);
         if (res == NULL) {

@@ -54,12 +54,16 @@ static void release_lock(const char *app)
     assert_int_equal(cg_test_sql(&server, sql), 0);
 }
 
-/* Sends ReportSubmit with envelope id on compound (category 99 is refused). */
+/* Each test's keys are its own. */
+static uint8_t key_round;
+
+/* Sends ReportSubmit with envelope id on compound (categories over 10 are
+ * refused). */
 static void submit(cg_test_raw *r, int64_t id, uint64_t compound, uint32_t category)
 {
     char text[64];
     snprintf(text, sizeof text, "group commit %lld", (long long)id);
-    uint8_t key[16] = {0x6c, (uint8_t)id};
+    uint8_t key[16] = {0x6c, (uint8_t)id, key_round};
     Chengguan__V1__Report rep = CHENGGUAN__V1__REPORT__INIT;
     rep.compound_id = compound;
     rep.category = category;
@@ -153,11 +157,51 @@ static void test_failing_request_fails_alone(void **state)
     cg_test_raw_close(&r);
 }
 
+/* The flight after a failure may hold no call at all (the last member
+ * failed), and the first member may fail before any other ran. */
+static void test_first_and_last_fail_alone(void **state)
+{
+    uint64_t officer, x, y;
+    key_round = 1;
+    x = cg_test_make_compound(&server, "hq", "dawa", "组提交丁", NULL, NULL, &officer);
+    y = cg_test_make_compound(&server, "hq", "dawa", "组提交戊", NULL, NULL, &officer);
+    hold_lock(x, "cg_group_x2");
+
+    cg_test_raw r;
+    cg_test_raw_open_as(&r, &server, "hq");
+    assert_true(cg_test_raw_hello(&r));
+    submit(&r, 1, x, 1);
+    long long deadline = cg_test_now_ms() + 10000;
+    while (cg_test_sql_int(&server, "SELECT count(*) FROM pg_stat_activity "
+                                    "WHERE application_name = 'chengguand' "
+                                    "AND wait_event_type = 'Lock'") != 1)
+        assert_true(cg_test_now_ms() < deadline);
+    submit(&r, 2, y, 98); /* refused */
+    submit(&r, 3, y, 3);
+    submit(&r, 4, y, 97); /* refused */
+    release_lock("cg_group_x2");
+    int got[6] = {0};
+    replies(&r, 4, got);
+    assert_int_equal(got[1], CHENGGUAN__V1__ENVELOPE__BODY_REPORT);
+    assert_int_equal(got[2], CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(got[3], CHENGGUAN__V1__ENVELOPE__BODY_REPORT);
+    assert_int_equal(got[4], CHENGGUAN__V1__ENVELOPE__BODY_ERROR);
+    assert_int_equal(cg_test_sql_int(&server, "SELECT count(*) FROM reports "
+                                              "WHERE text = 'group commit 3'"),
+                     1); /* (the test before's 3 was refused) */
+    /* the connection is still good */
+    submit(&r, 5, y, 5);
+    replies(&r, 1, got);
+    assert_int_equal(got[5], CHENGGUAN__V1__ENVELOPE__BODY_REPORT);
+    cg_test_raw_close(&r);
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "group_commit", 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_failing_request_fails_alone),
+        cmocka_unit_test(test_first_and_last_fail_alone),
     };
     return CG_TEST_RUN(&server, "db_pool_size = 1\n", tests);
 }
