@@ -1,7 +1,7 @@
 -- The rows one PatrolSubmit creates, as plain INSERTs in one transaction:
 -- its idempotency key with the reply (a document of the real size), the
 -- patrol, its officer and its audit entry. The floor under
--- patrol_submit.sql; run with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID.
+-- patrol_submit.sql; run with -M prepared and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID.
 \set o :o0 + :client_id % 64
 \set c :c0 + :client_id % 64
 \set n :n + 1

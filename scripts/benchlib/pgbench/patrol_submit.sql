@@ -2,7 +2,7 @@
 -- officer o0 + client % 64 on compound c0 + client % 64, its grid officer
 -- (scripts/benchlib/bench_ledger.sql), a one-second patrol at
 -- 2022-01-01 + base + client * 100000 + n seconds (no two overlap); run
--- with -M extended and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID. (Dots for the
+-- with -M prepared and -D n=0 -D tag=PHASE -D base=SECONDS -D c0=ID -D o0=ID. (Dots for the
 -- colons of the time format: pgbench would read ":MI" as a variable.)
 \set o :o0 + :client_id % 64
 \set c :c0 + :client_id % 64

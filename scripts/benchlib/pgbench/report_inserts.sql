@@ -2,7 +2,7 @@
 -- its idempotency key with the reply, the report, its timeline entry, its
 -- event and its audit entry, with documents of the real size (the reply
 -- and the event body are what cg_api.report_submit writes). The floor
--- under report_submit.sql; run with -M extended and -D n=0 -D tag=PHASE
+-- under report_submit.sql; run with -M prepared and -D n=0 -D tag=PHASE
 -- -D c0=ID -D o0=ID.
 \set c :c0 + :client_id % 64
 \set o :o0 + :client_id % 64

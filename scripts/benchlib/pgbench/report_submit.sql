@@ -1,6 +1,6 @@
 -- ReportSubmit as chengguand sends it (server/services/sql_call.h), as hq on
 -- compound c0 + client % 64 (scripts/benchlib/bench_ledger.sql); run with
--- -M extended and -D n=0 -D tag=PHASE -D c0=ID (n counts this client's
+-- -M prepared and -D n=0 -D tag=PHASE -D c0=ID (n counts this client's
 -- requests: a fresh idempotency key each time).
 \set c :c0 + :client_id % 64
 \set cat random(1, 10)
