@@ -819,7 +819,8 @@ static void prepared(db_conn *c)
  * other's row locks would deadlock.
  */
 
-/* Sends one statement of the flight and records what its result will be. */
+/* Records the statement just sent on the flight, whose result comes in
+ * this order; 1, to chain with the send. */
 static int flight_add(db_conn *c, group_step kind, int member, int stmt)
 {
     c->steps[c->nsteps++] = (flight_step){kind, member, stmt, 0};
@@ -970,7 +971,8 @@ static void flight_result(db_conn *c, PGresult *res)
 {
     flight_step *st = &c->steps[c->recv++];
     ExecStatusType status = PQresultStatus(res);
-    st->failed = status != PGRES_PIPELINE_ABORTED && cg_db_status_of(res) != 0;
+    st->failed = status != PGRES_PIPELINE_ABORTED && status != PGRES_PIPELINE_SYNC &&
+                 cg_db_status_of(res) != 0;
     if ((status == PGRES_PIPELINE_ABORTED || st->failed) && st->kind == GROUP_PREPARE)
         stmt_drop(c, st->stmt);
     switch (st->kind) {
