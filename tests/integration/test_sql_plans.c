@@ -18,6 +18,33 @@
 
 static cg_test_server server;
 
+/* The statement chengguand sends for a ReportSubmit as hq (without its
+ * settings), with idempotency key 0123...cdeN. */
+static void report_submit_sql(char *buf, size_t size, char key_digit, uint64_t compound,
+                              int category, const char *text)
+{
+    snprintf(buf, size,
+             "SELECT cg_api.report_submit('hq', '{\"idempotency_key\": "
+             "\"0123456789abcdef0123456789abcde%c\", \"report\": {\"compound_id\": %llu, "
+             "\"category\": %d, \"text\": \"%s\"}}'::jsonb)",
+             key_digit, (unsigned long long)compound, category, text);
+}
+
+/* The rows of tables (an SQL list of names) that statement fetched, run in
+ * a transaction of its own (pg_stat_xact_user_tables). */
+static long long rows_fetched(const char *statement, const char *tables)
+{
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE IF NOT EXISTS fetch_probe (rows bigint); TRUNCATE fetch_probe; "
+             "BEGIN; %s; "
+             "INSERT INTO fetch_probe SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) "
+             "FROM pg_stat_xact_user_tables WHERE relname IN (%s); COMMIT",
+             statement, tables);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    return cg_test_sql_int(&server, "SELECT rows FROM fetch_probe");
+}
+
 static void test_hot_functions_keep_their_plans(void **state)
 {
     static const char *const hot[] = {"report_doc", "report_timeline_doc", "compound_doc",
@@ -42,17 +69,14 @@ static void test_submit_renders_its_report_once(void **state)
     assert_int_equal(cg_test_sql(&server, "CREATE TABLE plan_probe AS SELECT 0 AS calls"), 0);
     /* The same function the server calls, in one transaction, counting the
      * renderings with the function statistics of this backend. */
-    char sql[1024];
+    char sql[1024], submit[512];
+    report_submit_sql(submit, sizeof submit, 'f', compound, 1, "一次");
     snprintf(sql, sizeof sql,
-             "SET track_functions = 'all'; BEGIN; "
-             "SELECT cg_api.report_submit('hq', "
-             "'{\"idempotency_key\": \"0123456789abcdef0123456789abcdef\", \"report\": "
-             "{\"compound_id\": %llu, "
-             "\"category\": 1, \"text\": \"一次\"}}'::jsonb); "
+             "SET track_functions = 'all'; BEGIN; %s; "
              "UPDATE plan_probe SET calls = coalesce((SELECT calls FROM "
              "pg_stat_get_xact_function_calls('cg_internal.report_doc(bigint)'::regprocedure) "
              "calls), 0); COMMIT",
-             (unsigned long long)compound);
+             submit);
     assert_int_equal(cg_test_sql(&server, sql), 0);
     assert_int_equal(cg_test_sql_int(&server, "SELECT calls FROM plan_probe"), 1);
 }
@@ -70,13 +94,9 @@ static void test_dedup_reads_only_reports_in_their_window(void **state)
     uint64_t officer;
     uint64_t compound =
         cg_test_make_compound(&server, "hq", "dawa", "查重测试", "property-demo", NULL, &officer);
-    char sql[2048];
-    snprintf(sql, sizeof sql,
-             "SET cg.dedup_window_ms = 0; "
-             "SELECT cg_api.report_submit('hq', '{\"idempotency_key\": "
-             "\"0123456789abcdef0123456789abcde1\", \"report\": {\"compound_id\": %llu, "
-             "\"category\": 2, \"text\": \"第一份\"}}'::jsonb)",
-             (unsigned long long)compound);
+    char sql[2048], submit[512];
+    report_submit_sql(submit, sizeof submit, '1', compound, 2, "第一份");
+    snprintf(sql, sizeof sql, "SET cg.dedup_window_ms = 0; %s", submit);
     assert_int_equal(cg_test_sql(&server, sql), 0);
     snprintf(
         sql, sizeof sql,
@@ -93,18 +113,8 @@ static void test_dedup_reads_only_reports_in_their_window(void **state)
         "ANALYZE reports",
         (unsigned long long)compound);
     assert_int_equal(cg_test_sql(&server, sql), 0);
-    assert_int_equal(cg_test_sql(&server, "CREATE TABLE dedup_probe AS SELECT 0::bigint AS rows"),
-                     0);
-    snprintf(sql, sizeof sql,
-             "BEGIN; "
-             "SELECT cg_api.report_submit('hq', '{\"idempotency_key\": "
-             "\"0123456789abcdef0123456789abcde2\", \"report\": {\"compound_id\": %llu, "
-             "\"category\": 2, \"text\": \"第二份\"}}'::jsonb); "
-             "UPDATE dedup_probe SET rows = (SELECT coalesce(idx_tup_fetch, 0) + seq_tup_read "
-             "FROM pg_stat_xact_user_tables WHERE relname = 'reports'); COMMIT",
-             (unsigned long long)compound);
-    assert_int_equal(cg_test_sql(&server, sql), 0);
-    long long rows = cg_test_sql_int(&server, "SELECT rows FROM dedup_probe");
+    report_submit_sql(submit, sizeof submit, '2', compound, 2, "第二份");
+    long long rows = rows_fetched(submit, "'reports'");
     if (rows > 20)
         fail_msg("one submit fetched %lld report rows (3,000 open ones out of their window)", rows);
     /* and it did not join any of them */
@@ -133,22 +143,16 @@ static void test_patrol_checks_read_only_near_patrols(void **state)
              "FROM generate_series(timestamptz '2024-01-02', timestamptz '2024-01-02' + interval "
              "'2999 hours', interval '1 hour') t RETURNING id) "
              "INSERT INTO patrol_officers (patrol_id, ord, officer_id) SELECT id, 1, %llu FROM p; "
-             "ANALYZE patrols; ANALYZE patrol_officers; "
-             "CREATE TABLE patrol_probe AS SELECT 0::bigint AS rows",
+             "ANALYZE patrols; ANALYZE patrol_officers",
              (unsigned long long)compound, (unsigned long long)officer);
     assert_int_equal(cg_test_sql(&server, sql), 0);
-    snprintf(
-        sql, sizeof sql,
-        "BEGIN; "
-        "SELECT cg_api.patrol_submit('hq', jsonb_build_object('idempotency_key', "
-        "'0123456789abcdef0123456789abcde3', 'patrol', jsonb_build_object('compound_id', %llu, "
-        "'officer_ids', jsonb_build_array(%llu), 'start', '2024-06-01T01:00:00Z', "
-        "'end', '2024-06-01T02:00:00Z'))); "
-        "UPDATE patrol_probe SET rows = (SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) "
-        "FROM pg_stat_xact_user_tables WHERE relname IN ('patrols', 'patrol_officers')); COMMIT",
-        (unsigned long long)compound, (unsigned long long)officer);
-    assert_int_equal(cg_test_sql(&server, sql), 0);
-    long long rows = cg_test_sql_int(&server, "SELECT rows FROM patrol_probe");
+    snprintf(sql, sizeof sql,
+             "SELECT cg_api.patrol_submit('hq', jsonb_build_object('idempotency_key', "
+             "'0123456789abcdef0123456789abcde3', 'patrol', jsonb_build_object('compound_id', "
+             "%llu, 'officer_ids', jsonb_build_array(%llu), 'start', '2024-06-01T01:00:00Z', "
+             "'end', '2024-06-01T02:00:00Z')))",
+             (unsigned long long)compound, (unsigned long long)officer);
+    long long rows = rows_fetched(sql, "'patrols', 'patrol_officers'");
     if (rows > 20)
         fail_msg("one patrol submit fetched %lld patrol rows (3,000 earlier patrols)", rows);
 }
