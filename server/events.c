@@ -40,12 +40,14 @@ enum { COL_SEQ, COL_KEYS, COL_EVENT };
 /* The fan-out's read: READ_SQL's rows (or, when there are none, one whose
  * seq is NULL) with one more column, the next deadline (RFC 3339 or ''),
  * for the escalation timer: so a deadline that a write here or on another
- * instance set is known with no query of its own. RING_SQL also rings the
+ * instance set is known with no query of its own. (Computed once, in a
+ * materialized CTE: as a subquery it was pulled up into the join and ran
+ * once per event row.) RING_SQL also rings the
  * doorbell for the other instances (this connection ignores its own
  * notifications). */
 #define LIVE_SQL(from)                                                                             \
-    "SELECT r.*, d.due FROM (SELECT cg_internal.next_deadline() AS due" from ") d "                \
-    "LEFT JOIN (" READ_SQL ") r ON true"
+    "WITH d AS MATERIALIZED (SELECT cg_internal.next_deadline() AS due" from ") "                  \
+    "SELECT r.*, d.due FROM d LEFT JOIN (" READ_SQL ") r ON true"
 #define FEED_SQL LIVE_SQL("")
 #define RING_SQL LIVE_SQL(" FROM pg_notify('" CHANNEL "', '')")
 

@@ -20,8 +20,12 @@ $$;
 -- NULL unless the illegal-construction flag (违法搭建) is set on a category
 -- other than 2 (cases, reports and findings alike); the reason keeps the
 -- name it was given with cases.
+-- STABLE, as format() in it is: PostgreSQL inlines a SQL function into its
+-- caller only when the body is no more volatile than the function says, and
+-- declared IMMUTABLE it ran as a function call of its own, planned afresh in
+-- each transaction (59 us of every report submit; docs/performance.md).
 CREATE FUNCTION cg_internal.illegal_construction_problem(p_flag boolean, p_category numeric) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN p_flag AND p_category IS DISTINCT FROM 2
         THEN cg_internal.problem('case.illegal_construction_category', jsonb_build_object('category', p_category),
                                  format('only with category 2 (got %s)', p_category))

@@ -66,19 +66,26 @@ static void test_submit_renders_its_report_once(void **state)
     uint64_t officer;
     uint64_t compound =
         cg_test_make_compound(&server, "hq", "dawa", "计划测试", "property-demo", NULL, &officer);
-    assert_int_equal(cg_test_sql(&server, "CREATE TABLE plan_probe AS SELECT 0 AS calls"), 0);
+    assert_int_equal(
+        cg_test_sql(&server, "CREATE TABLE plan_probe AS SELECT 0 AS calls, 0 AS checks"), 0);
     /* The same function the server calls, in one transaction, counting the
-     * renderings with the function statistics of this backend. */
+     * renderings with the function statistics of this backend; and the
+     * calls of the illegal-construction check, a SQL function that is
+     * inlined into its callers (no calls of its own) unless its volatility
+     * keeps it out. */
     char sql[1024], submit[512];
     report_submit_sql(submit, sizeof submit, 'f', compound, 1, "一次");
     snprintf(sql, sizeof sql,
              "SET track_functions = 'all'; BEGIN; %s; "
              "UPDATE plan_probe SET calls = coalesce((SELECT calls FROM "
              "pg_stat_get_xact_function_calls('cg_internal.report_doc(bigint)'::regprocedure) "
-             "calls), 0); COMMIT",
+             "calls), 0), checks = coalesce((SELECT calls FROM "
+             "pg_stat_get_xact_function_calls('cg_internal.illegal_construction_problem(boolean, "
+             "numeric)'::regprocedure) calls), 0); COMMIT",
              submit);
     assert_int_equal(cg_test_sql(&server, sql), 0);
     assert_int_equal(cg_test_sql_int(&server, "SELECT calls FROM plan_probe"), 1);
+    assert_int_equal(cg_test_sql_int(&server, "SELECT checks FROM plan_probe"), 0);
 }
 
 /*
