@@ -80,9 +80,10 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT (date_trunc('week', d::timestamp))::date
 $$;
 
--- '2021-W09' for a week's Monday; '' for NULL.
+-- '2021-W09' for a week's Monday; '' for NULL. (STABLE, as to_char is: so
+-- that it is inlined, like illegal_construction_problem.)
 CREATE FUNCTION cg_internal.week_text(d date) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce(to_char(d, 'IYYY-"W"IW'), '')
 $$;
 
