@@ -30,11 +30,26 @@ static void report_submit_sql(char *buf, size_t size, char key_digit, uint64_t c
              key_digit, (unsigned long long)compound, category, text);
 }
 
+/* How often statement, run in a transaction of its own, called function (a
+ * regprocedure): 0 for a SQL function inlined into its callers. */
+static long long calls_during(const char *statement, const char *function)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE IF NOT EXISTS call_probe (calls bigint); TRUNCATE call_probe; "
+             "SET track_functions = 'all'; BEGIN; %s; "
+             "INSERT INTO call_probe SELECT coalesce(pg_stat_get_xact_function_calls('%s'::"
+             "regprocedure), 0); COMMIT",
+             statement, function);
+    assert_int_equal(cg_test_sql(&server, sql), 0);
+    return cg_test_sql_int(&server, "SELECT calls FROM call_probe");
+}
+
 /* The rows of tables (an SQL list of names) that statement fetched, run in
  * a transaction of its own (pg_stat_xact_user_tables). */
 static long long rows_fetched(const char *statement, const char *tables)
 {
-    char sql[2048];
+    char sql[4096];
     snprintf(sql, sizeof sql,
              "CREATE TABLE IF NOT EXISTS fetch_probe (rows bigint); TRUNCATE fetch_probe; "
              "BEGIN; %s; "
@@ -66,26 +81,17 @@ static void test_submit_renders_its_report_once(void **state)
     uint64_t officer;
     uint64_t compound =
         cg_test_make_compound(&server, "hq", "dawa", "计划测试", "property-demo", NULL, &officer);
-    assert_int_equal(
-        cg_test_sql(&server, "CREATE TABLE plan_probe AS SELECT 0 AS calls, 0 AS checks"), 0);
-    /* The same function the server calls, in one transaction, counting the
-     * renderings with the function statistics of this backend; and the
-     * calls of the illegal-construction check, a SQL function that is
-     * inlined into its callers (no calls of its own) unless its volatility
-     * keeps it out. */
-    char sql[1024], submit[512];
+    /* The same function the server calls, in a transaction of its own,
+     * counting the renderings with the function statistics of this backend;
+     * and the calls of the illegal-construction check, a SQL function that
+     * is inlined into its callers (no calls of its own) unless its declared
+     * volatility keeps it out. */
+    char submit[512];
     report_submit_sql(submit, sizeof submit, 'f', compound, 1, "一次");
-    snprintf(sql, sizeof sql,
-             "SET track_functions = 'all'; BEGIN; %s; "
-             "UPDATE plan_probe SET calls = coalesce((SELECT calls FROM "
-             "pg_stat_get_xact_function_calls('cg_internal.report_doc(bigint)'::regprocedure) "
-             "calls), 0), checks = coalesce((SELECT calls FROM "
-             "pg_stat_get_xact_function_calls('cg_internal.illegal_construction_problem(boolean, "
-             "numeric)'::regprocedure) calls), 0); COMMIT",
-             submit);
-    assert_int_equal(cg_test_sql(&server, sql), 0);
-    assert_int_equal(cg_test_sql_int(&server, "SELECT calls FROM plan_probe"), 1);
-    assert_int_equal(cg_test_sql_int(&server, "SELECT checks FROM plan_probe"), 0);
+    assert_int_equal(calls_during(submit, "cg_internal.report_doc(bigint)"), 1);
+    report_submit_sql(submit, sizeof submit, 'e', compound, 2, "两次");
+    assert_int_equal(
+        calls_during(submit, "cg_internal.illegal_construction_problem(boolean, numeric)"), 0);
 }
 
 /*
@@ -162,6 +168,14 @@ static void test_patrol_checks_read_only_near_patrols(void **state)
     long long rows = rows_fetched(sql, "'patrols', 'patrol_officers'");
     if (rows > 20)
         fail_msg("one patrol submit fetched %lld patrol rows (3,000 earlier patrols)", rows);
+    /* and the week's text is inlined, not a call of its own */
+    snprintf(sql, sizeof sql,
+             "SELECT cg_api.patrol_submit('hq', jsonb_build_object('idempotency_key', "
+             "'0123456789abcdef0123456789abcde4', 'patrol', jsonb_build_object('compound_id', "
+             "%llu, 'officer_ids', jsonb_build_array(%llu), 'start', '2024-06-02T01:00:00Z', "
+             "'end', '2024-06-02T02:00:00Z')))",
+             (unsigned long long)compound, (unsigned long long)officer);
+    assert_int_equal(calls_during(sql, "cg_internal.week_text(date)"), 0);
 }
 
 /*
