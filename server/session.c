@@ -105,42 +105,59 @@ static void on_write(uv_write_t *req, int status)
     }
 }
 
+/* Queues len bytes of data (copied) behind what the socket has not taken
+ * yet. 0, or an error after closing the session. */
+static int queue_write(cg_session *s, const char *data, size_t len)
+{
+    write_req *w = malloc(sizeof *w + len);
+    if (w == NULL) {
+        cg_session_close(s);
+        return CG_ENOMEM;
+    }
+    memcpy(w->data, data, len);
+    w->len = len;
+    w->req.data = s;
+    uv_buf_t buf = uv_buf_init(w->data, (unsigned)len);
+    int rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &buf, 1, on_write);
+    if (rc < 0) {
+        free(w);
+        log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(rc));
+        cg_session_close(s);
+        return CG_EIO;
+    }
+    return 0;
+}
+
 /*
- * Moves whatever TLS produced to the socket: uv_try_write first, and only what
- * the kernel did not take goes through a queued uv_write. A peer whose queue
- * passes max_output_bytes is cut off alone.
+ * Moves whatever TLS produced to the socket: uv_try_write first, straight
+ * from one buffer that every session shares (the loop is one thread), and
+ * only what the kernel did not take is copied into a queued uv_write. So a
+ * live event fanned out to a thousand subscribers is encrypted and written
+ * once for each, with no allocation for any whose socket keeps up. A peer
+ * whose queue passes max_output_bytes is cut off alone.
  */
 static int flush(cg_session *s)
 {
+    static char chunk[64 * 1024];
     if (uv_is_closing((uv_handle_t *)&s->tcp))
         return CG_ECLOSED;
     size_t n;
     while ((n = cg_tls_session_output_pending(&s->tls)) > 0) {
-        write_req *w = malloc(sizeof *w + n);
-        if (w == NULL) {
-            cg_session_close(s);
-            return CG_ENOMEM;
-        }
-        w->len = cg_tls_session_take_output(&s->tls, w->data, n);
-        uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+        size_t len =
+            cg_tls_session_take_output(&s->tls, chunk, n < sizeof chunk ? n : sizeof chunk);
+        if (len == 0)
+            break;
         int sent = 0;
-        if (uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp) == 0)
+        if (uv_stream_get_write_queue_size((uv_stream_t *)&s->tcp) == 0) {
+            uv_buf_t buf = uv_buf_init(chunk, (unsigned)len);
             sent = uv_try_write((uv_stream_t *)&s->tcp, &buf, 1);
-        if (sent == (int)w->len) {
-            free(w);
-            continue;
+            if (sent < 0)
+                sent = 0; /* EAGAIN, or an error that the queued write reports */
         }
-        if (sent > 0) {
-            buf.base += sent;
-            buf.len -= (size_t)sent;
-        }
-        w->req.data = s;
-        int rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &buf, 1, on_write);
-        if (rc < 0) {
-            free(w);
-            log_event(s, CG_LOG_INFO, "write_failed", "error", uv_strerror(rc));
-            cg_session_close(s);
-            return CG_EIO;
+        if ((size_t)sent < len) {
+            int rc = queue_write(s, chunk + sent, len - (size_t)sent);
+            if (rc != 0)
+                return rc;
         }
     }
     cg_tls_session_release(&s->tls, CG_BUF_KEEP_BYTES); /* a large reply is not kept */
