@@ -14,6 +14,9 @@
 
 #define READ_CHUNK (64 * 1024)
 
+/* cert_subject until the handshake gives one (never freed). */
+static char no_subject[1];
+
 typedef struct {
     uv_write_t req;
     size_t len;
@@ -28,6 +31,8 @@ static void on_handle_closed(uv_handle_t *h)
     cg_server_session_gone(s->server, s);
     cg_tls_session_free(&s->tls);
     cg_frame_decoder_free(&s->frames);
+    if (s->cert_subject != no_subject)
+        free(s->cert_subject);
     free(s);
 }
 
@@ -43,6 +48,7 @@ cg_session *cg_session_new(cg_server *server)
     s->server = server;
     s->id = ++server->next_session_id;
     s->state = CG_SESSION_HANDSHAKE;
+    s->cert_subject = no_subject;
     /* Before Welcome only Hello is served: a small frame limit until then. */
     const cg_config *cfg = server->cfg;
     cg_frame_decoder_init(&s->frames, (size_t)(cfg->max_hello_frame_bytes < cfg->max_frame_bytes
@@ -50,9 +56,8 @@ cg_session *cg_session_new(cg_server *server)
                                                    : cfg->max_frame_bytes));
     uv_tcp_init(server->loop, &s->tcp);
     uv_timer_init(server->loop, &s->timer);
-    uv_timer_init(server->loop, &s->frame_timer);
-    s->tcp.data = s->timer.data = s->frame_timer.data = s;
-    s->open_handles = 3;
+    s->tcp.data = s->timer.data = s;
+    s->open_handles = 2;
     return s;
 }
 
@@ -81,7 +86,6 @@ void cg_session_close(cg_session *s)
     log_event(s, CG_LOG_INFO, "disconnect", NULL, NULL);
     uv_close((uv_handle_t *)&s->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&s->timer, on_handle_closed);
-    uv_close((uv_handle_t *)&s->frame_timer, on_handle_closed);
 }
 
 size_t cg_session_unsent(const cg_session *s)
@@ -242,11 +246,42 @@ void cg_session_close_gracefully(cg_session *s)
     req->data = s;
 }
 
-static void arm_timer(cg_session *s, uint64_t ms);
+static void on_timeout(uv_timer_t *t);
+
+/* Starts the timer for the nearer of the two deadlines, or stops it. */
+static void rearm(cg_session *s)
+{
+    uint64_t at = s->deadline;
+    if (s->frame_deadline != 0 && (at == 0 || s->frame_deadline < at))
+        at = s->frame_deadline;
+    uint64_t now = uv_now(s->server->loop);
+    if (at == 0)
+        uv_timer_stop(&s->timer);
+    else
+        uv_timer_start(&s->timer, on_timeout, at > now ? at - now : 0, 0);
+}
+
+/* Sets the handshake or idle deadline ms from now; 0 clears it. */
+static void arm_timer(cg_session *s, uint64_t ms)
+{
+    s->deadline = ms == 0 ? 0 : uv_now(s->server->loop) + ms;
+    rearm(s);
+}
 
 static void on_timeout(uv_timer_t *t)
 {
     cg_session *s = t->data;
+    uint64_t now = uv_now(s->server->loop);
+    if (s->frame_deadline != 0 && now >= s->frame_deadline) {
+        log_event(s, CG_LOG_WARN, "frame_timeout", NULL, NULL);
+        cg_session_close(s);
+        return;
+    }
+    if (s->deadline == 0 || now < s->deadline) {
+        rearm(s); /* the frame that set it came in whole */
+        return;
+    }
+    s->deadline = 0;
     if (s->state == CG_SESSION_READY) {
         /* Busy, or waiting for events: not idle. Dead peers are found by
          * TCP keepalive instead. Look again later. */
@@ -261,14 +296,6 @@ static void on_timeout(uv_timer_t *t)
         s->server->metrics.handshakes[CG_HANDSHAKE_TIMEOUT]++;
         cg_session_close(s);
     }
-}
-
-static void arm_timer(cg_session *s, uint64_t ms)
-{
-    if (ms == 0)
-        uv_timer_stop(&s->timer);
-    else
-        uv_timer_start(&s->timer, on_timeout, ms, 0);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -307,30 +334,25 @@ static void process_frames(cg_session *s)
             cg_session_close_gracefully(s);
             break;
         }
-        uv_timer_stop(&s->frame_timer); /* a frame came in whole */
+        s->frame_deadline = 0; /* a frame came in whole (watch_partial_frame rearms) */
         cg_dispatch(s, payload, len);
     }
     s->processing = 0;
-}
-
-static void on_frame_timeout(uv_timer_t *t)
-{
-    cg_session *s = t->data;
-    log_event(s, CG_LOG_WARN, "frame_timeout", NULL, NULL);
-    cg_session_close(s);
 }
 
 /* A frame that has started must be complete within frame_timeout, counted
  * from the last whole frame: a peer that trickles bytes is cut off. */
 static void watch_partial_frame(cg_session *s)
 {
-    if (uv_is_closing((uv_handle_t *)&s->frame_timer))
+    if (uv_is_closing((uv_handle_t *)&s->timer))
         return;
+    uint64_t was = s->frame_deadline;
     if (!cg_frame_decoder_partial(&s->frames))
-        uv_timer_stop(&s->frame_timer);
-    else if (!uv_is_active((uv_handle_t *)&s->frame_timer))
-        uv_timer_start(&s->frame_timer, on_frame_timeout, (uint64_t)s->server->cfg->frame_timeout,
-                       0);
+        s->frame_deadline = 0;
+    else if (s->frame_deadline == 0)
+        s->frame_deadline = uv_now(s->server->loop) + (uint64_t)s->server->cfg->frame_timeout;
+    if (s->frame_deadline != was)
+        rearm(s);
 }
 
 /* Keeps reading only while the session can take more requests: a client that
@@ -371,10 +393,17 @@ static void update_reading(cg_session *s)
 
 static void handshake_done(cg_session *s)
 {
-    if (cg_tls_session_peer(&s->tls, s->cert_subject, sizeof s->cert_subject,
-                            s->cert_fingerprint) != 0) {
+    char subject[256];
+    if (cg_tls_session_peer(&s->tls, subject, sizeof subject, s->cert_fingerprint) != 0) {
         s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
         log_event(s, CG_LOG_WARN, "handshake_failed", "reason", "no peer certificate");
+        cg_session_close(s);
+        return;
+    }
+    if ((s->cert_subject = strdup(subject)) == NULL) {
+        s->cert_subject = no_subject;
+        s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
+        log_event(s, CG_LOG_ERROR, "handshake_failed", "reason", "out of memory");
         cg_session_close(s);
         return;
     }

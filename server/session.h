@@ -49,9 +49,14 @@ typedef struct cg_session {
     struct cg_session *pending_prev, *pending_next;
 
     uv_tcp_t tcp;
-    uv_timer_t timer;       /* handshake timeout, then idle timeout */
-    uv_timer_t frame_timer; /* a started frame must complete within frame_timeout */
-    int open_handles;       /* freed when the last close callback ran */
+    /* One timer for two deadlines, whichever is nearer (one handle less per
+     * connection): the handshake timeout, then the idle timeout; and the
+     * frame timeout while a frame is partly in. In loop time (uv_now), 0
+     * when not set. */
+    uv_timer_t timer;
+    uint64_t deadline;
+    uint64_t frame_deadline;
+    int open_handles; /* freed when the last close callback ran */
 
     cg_tls_session tls;
     cg_frame_decoder frames;
@@ -61,8 +66,10 @@ typedef struct cg_session {
     struct cg_request *requests; /* in flight, linked through cg_request.prev/next */
     int inflight;
 
-    /* Identity: certificate after the handshake, account after Hello. */
-    char cert_subject[256];
+    /* Identity: certificate after the handshake, account after Hello. The
+     * subject is allocated to its length (most are far shorter than the
+     * 255 characters an account's may have); "" until the handshake. */
+    char *cert_subject;
     char cert_fingerprint[65];
     char client_name[64]; /* from Hello, for logs */
     /* The event stream: events with seq > sub_cursor are still to come. */

@@ -379,6 +379,27 @@ static void test_idle_connection_closed_after_idle_timeout(void **state)
     assert_true(cg_test_log_wait(&server, "event=idle_timeout", "account=panshan", NULL));
 }
 
+/* A frame begun and not finished starts the frame deadline (frame_timeout,
+ * 30 s here) beside the handshake or idle one: the nearer still closes the
+ * connection, before Welcome and after. */
+static void test_partial_frame_keeps_the_nearer_deadline(void **state)
+{
+    uint8_t hdr[CG_FRAME_HEADER_BYTES];
+    cg_frame_header_write(hdr, 100);
+    cg_test_raw r;
+    open_as(&r, "dawa"); /* TLS up, no Hello: handshake_timeout = 1s */
+    assert_int_equal(cg_test_raw_send(&r, hdr, sizeof hdr), 0);
+    assert_true(cg_test_raw_wait_closed(&r, 15000));
+    cg_test_raw_close(&r);
+
+    open_as(&r, "dawa");
+    assert_true(cg_test_raw_hello(&r));
+    assert_int_equal(cg_test_raw_send(&r, hdr, sizeof hdr), 0);
+    assert_true(cg_test_raw_wait_closed(&r, 15000)); /* idle_timeout = 2s */
+    cg_test_raw_close(&r);
+    assert_true(cg_test_log_wait(&server, "event=idle_timeout", "account=dawa", NULL));
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "frames", 0);
@@ -397,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_protocol_version),
         cmocka_unit_test(test_silent_peer_closed_after_handshake_timeout),
         cmocka_unit_test(test_idle_connection_closed_after_idle_timeout),
+        cmocka_unit_test(test_partial_frame_keeps_the_nearer_deadline),
     };
     return CG_TEST_RUN(&server, "handshake_timeout = 1s\nidle_timeout = 2s\n", tests);
 }
