@@ -193,7 +193,11 @@ int cg_tls_session_peer(const cg_tls_session *t, char *subject, size_t subject_l
                        XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
     int n = BIO_read(mem, subject, (int)(subject_len - 1));
     subject[n > 0 ? n : 0] = '\0';
+    /* Cut short, it could equal another certificate's subject. */
+    int whole = BIO_ctrl_pending(mem) == 0;
     BIO_free(mem);
+    if (!whole)
+        return -2;
 
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;

@@ -74,7 +74,8 @@ size_t cg_tls_session_take_output(cg_tls_session *t, void *buf, size_t cap);
 /*
  * The peer certificate's subject in RFC 2253 form with UTF-8 kept as is
  * ("CN=hq,O=chengguan dev") and its SHA-256 fingerprint in lowercase hex.
- * 0, or -1 when there is no peer certificate.
+ * 0, -1 when there is no peer certificate, -2 when the subject does not fit
+ * in subject_len - 1 bytes (never a prefix of it).
  */
 int cg_tls_session_peer(const cg_tls_session *t, char *subject, size_t subject_len,
                         char fingerprint[65]);

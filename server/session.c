@@ -391,12 +391,19 @@ static void update_reading(cg_session *s)
     }
 }
 
+/* An account's subject is at most 255 characters (sql/api/people.sql), of
+ * up to 4 bytes each in UTF-8; RFC 2253 escapes add a few. */
+#define SUBJECT_MAX_BYTES 1536
+
 static void handshake_done(cg_session *s)
 {
-    char subject[256];
-    if (cg_tls_session_peer(&s->tls, subject, sizeof subject, s->cert_fingerprint) != 0) {
+    char subject[SUBJECT_MAX_BYTES + 1];
+    int peer = cg_tls_session_peer(&s->tls, subject, sizeof subject, s->cert_fingerprint);
+    if (peer != 0) {
         s->server->metrics.handshakes[CG_HANDSHAKE_FAILED]++;
-        log_event(s, CG_LOG_WARN, "handshake_failed", "reason", "no peer certificate");
+        log_event(s, CG_LOG_WARN, "handshake_failed", "reason",
+                  peer == -2 ? "certificate subject longer than 1536 bytes"
+                             : "no peer certificate");
         cg_session_close(s);
         return;
     }
