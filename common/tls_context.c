@@ -76,7 +76,7 @@ static int verify_client_now(SSL_CTX *ctx, X509 *cert, STACK_OF(X509) * chain,
     if (ready && X509_verify_cert(v) == 1) {
         rc = X509_V_OK;
         if (remember)
-            cg_tls_verified_remember(ctx, cert, v, time(NULL));
+            cg_tls_verified_remember(ctx, cert, X509_STORE_CTX_get0_chain(v), time(NULL));
     } else if (ready && X509_STORE_CTX_get_error(v) != X509_V_OK) {
         rc = X509_STORE_CTX_get_error(v);
     }
@@ -140,6 +140,19 @@ static int enable_tickets(SSL_CTX *ctx)
            SSL_CTX_set_session_ticket_cb(ctx, NULL, on_ticket, NULL) == 1;
 }
 
+/* After a full handshake, the context remembers the client's certificate
+ * as verified (OpenSSL verified it against the context's store, as
+ * still_verifies would): the client's first resumption skips it too. */
+static void on_info(const SSL *ssl, int where, int ret)
+{
+    (void)ret;
+    X509 *cert;
+    if ((where & SSL_CB_HANDSHAKE_DONE) && !SSL_session_reused(ssl) &&
+        SSL_get_verify_result(ssl) == X509_V_OK && (cert = SSL_get0_peer_certificate(ssl)) != NULL)
+        cg_tls_verified_remember(SSL_get_SSL_CTX(ssl), cert, SSL_get0_verified_chain(ssl),
+                                 time(NULL));
+}
+
 /*
  * OpenSSL accepts a client certificate without any extended key usage
  * extension; ours must name clientAuth, so a server certificate or one made
@@ -179,6 +192,7 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
     }
     if (!enable_tickets(ctx) || cg_tls_verified_attach(ctx) != 0)
         return fail(ctx, err, errlen, "cannot set up session tickets", NULL);
+    SSL_CTX_set_info_callback(ctx, on_info);
     return ctx;
 }
 

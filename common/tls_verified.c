@@ -72,18 +72,34 @@ static int earliest(time_t *until, const ASN1_TIME *t, time_t now)
     return 0;
 }
 
-void cg_tls_verified_remember(SSL_CTX *ctx, X509 *cert, X509_STORE_CTX *v, time_t now)
+/* Whether cert is one of store's own certificates (not one a peer sent). */
+static int in_store(X509_STORE *store, X509 *cert)
+{
+    STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); i++) {
+        X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i));
+        if (x != NULL && X509_cmp(x, cert) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void cg_tls_verified_remember(SSL_CTX *ctx, X509 *cert, STACK_OF(X509) * chain, time_t now)
 {
     unsigned char digest[32];
     slot *s = slot_of(ctx, cert, digest);
-    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(v);
-    if (s == NULL || chain == NULL)
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    if (s == NULL || chain == NULL || sk_X509_num(chain) < 2 || sk_X509_value(chain, 0) != cert)
         return;
     time_t until = now + CG_TLS_VERIFIED_MAX_S;
-    for (int i = 0; i < sk_X509_num(chain); i++)
-        if (earliest(&until, X509_get0_notAfter(sk_X509_value(chain, i)), now) != 0)
+    for (int i = 0; i < sk_X509_num(chain); i++) {
+        X509 *x = sk_X509_value(chain, i);
+        /* An intermediate only the peer sent would not be there for a
+         * ticket's verification, which has the certificate alone. */
+        if ((i > 0 && !in_store(store, x)) || earliest(&until, X509_get0_notAfter(x), now) != 0)
             return;
-    STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(X509_STORE_CTX_get0_store(v));
+    }
+    STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
     for (int i = 0; i < sk_X509_OBJECT_num(objects); i++) {
         X509_CRL *crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objects, i));
         /* A CRL without nextUpdate never goes stale. */

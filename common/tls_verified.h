@@ -34,8 +34,9 @@ int cg_tls_verified_attach(SSL_CTX *ctx);
 /* Whether ctx's memo holds cert as verified at now; 0 when ctx has none. */
 int cg_tls_verified_holds(SSL_CTX *ctx, X509 *cert, time_t now);
 
-/* Remembers cert after v (a verification against ctx's store at now)
- * succeeded, until its chain or a CRL of the store runs out. */
-void cg_tls_verified_remember(SSL_CTX *ctx, X509 *cert, X509_STORE_CTX *v, time_t now);
+/* Remembers cert after its verification against ctx's store at now
+ * succeeded with chain (cert first), until the chain or a CRL of the store
+ * runs out. Not when a certificate of the chain is not the store's own. */
+void cg_tls_verified_remember(SSL_CTX *ctx, X509 *cert, STACK_OF(X509) * chain, time_t now);
 
 #endif

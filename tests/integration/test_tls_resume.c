@@ -4,7 +4,8 @@
  * a saved session resumes (TLS 1.3 and 1.2), the resumed connection is
  * still the certificate's account, a certificate reload (SIGHUP) keeps
  * sessions resumable, and a session whose certificate has
- * expired since is not resumed: the full handshake that follows fails.
+ * expired or been revoked since is not resumed: the full handshake that
+ * follows fails.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -55,7 +56,7 @@ static void write_requests(const char *path)
  * the WhoAmI reply (which carries the certificate subject in RFC 2253 form)
  * or an error shows in its output, at most 20 s. Returns the output.
  */
-static char *s_client(const char *cert, const char *key, const char *opts)
+static char *s_client_as(const char *cert, const char *key, const char *opts, const char *subject)
 {
     char requests[800], out[800], ca[700], cmd[4096];
     snprintf(requests, sizeof requests, "%s/requests.bin", server.dir);
@@ -68,10 +69,15 @@ static char *s_client(const char *cert, const char *key, const char *opts)
              "{ cat '%s'; i=0; while [ $i -lt 200 ] && ! grep -qaE '%s|error:' '%s'; do "
              "sleep 0.1; i=$((i+1)); done; } | openssl s_client -connect 127.0.0.1:%d "
              "-cert '%s' -key '%s' -CAfile '%s' %s >'%s' 2>&1",
-             requests, HQ_SUBJECT, out, server.port, cert, key,
+             requests, subject, out, server.port, cert, key,
              cg_test_pki(&server, "ca.crt", ca, sizeof ca), opts, out);
     assert_int_not_equal(system(cmd), -1);
     return cg_test_read_text(out);
+}
+
+static char *s_client(const char *cert, const char *key, const char *opts)
+{
+    return s_client_as(cert, key, opts, HQ_SUBJECT);
 }
 
 /* s_client as hq saving its session, then resuming it (after a SIGHUP
@@ -159,6 +165,42 @@ static void test_expired_certificate_not_resumed(void **state)
         cg_test_log_wait(&server, "event=handshake_failed", "certificate has expired", NULL));
 }
 
+/* A revocation ends resumption, also of a certificate the server remembers
+ * having verified (tls_verified.h): the reload that loads the new CRL
+ * starts with an empty memo. The certificate has no account: the server's
+ * error for Hello names its subject, which is all s_client waits for. */
+static void test_revoked_certificate_not_resumed(void **state)
+{
+    const char *subject = "CN=resume-revoked,O=chengguan dev";
+    char cert[700], key[700], sess[800], opts[900], pki[700], cmd[2048];
+    cg_test_issue_cert(&server, "resume-revoked");
+    cg_test_pki(&server, "clients/resume-revoked.crt", cert, sizeof cert);
+    cg_test_pki(&server, "clients/resume-revoked.key", key, sizeof key);
+    snprintf(sess, sizeof sess, "%s/revoked.sess", server.dir);
+
+    snprintf(opts, sizeof opts, "-tls1_3 -sess_out '%s'", sess);
+    char *out = s_client_as(cert, key, opts, subject);
+    int fresh = strstr(out, "New, TLSv1.3") != NULL;
+    free(out);
+    assert_true(fresh);
+    snprintf(opts, sizeof opts, "-tls1_3 -sess_in '%s'", sess);
+    out = s_client_as(cert, key, opts, subject);
+    int reused = strstr(out, "Reused, TLSv1.3") != NULL;
+    free(out);
+    assert_true(reused);
+
+    snprintf(cmd, sizeof cmd, "%s/scripts/dev-pki.sh '%s' --revoke resume-revoked >/dev/null",
+             CG_SOURCE_DIR, cg_test_pki(&server, "", pki, sizeof pki));
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(kill(server.pid, SIGHUP), 0);
+    assert_true(cg_test_log_wait(&server, "event=tls_reloaded", "trigger=SIGHUP", NULL));
+    out = s_client_as(cert, key, opts, subject);
+    reused = strstr(out, "Reused") != NULL;
+    free(out);
+    assert_false(reused);
+    assert_true(cg_test_log_wait(&server, "event=handshake_failed", "certificate revoked", NULL));
+}
+
 int main(void)
 {
     cg_test_server_init(&server, "tls_resume", 0);
@@ -167,6 +209,9 @@ int main(void)
         cmocka_unit_test(test_resumption_tls12),
         cmocka_unit_test(test_resumption_across_reload),
         cmocka_unit_test(test_expired_certificate_not_resumed),
+        cmocka_unit_test(test_revoked_certificate_not_resumed),
     };
-    return CG_TEST_RUN(&server, NULL, tests);
+    char ini[1024], crl[700];
+    snprintf(ini, sizeof ini, "tls_crl = %s\n", cg_test_pki(&server, "crl.pem", crl, sizeof crl));
+    return CG_TEST_RUN(&server, ini, tests);
 }
