@@ -125,10 +125,13 @@ static SSL_TICKET_RETURN on_ticket(SSL *ssl, SSL_SESSION *sess, const unsigned c
 
 /*
  * Resumption on the server: stateless tickets only (no session cache, so no
- * memory per session and every resumption goes through on_ticket), one
- * ticket per handshake, valid for CG_TLS_TICKET_LIFETIME_S or until the
- * server restarts (the ticket key is made at start). The session id context
- * is required by OpenSSL whenever client certificates are verified.
+ * memory per session and every resumption goes through on_ticket), valid
+ * for CG_TLS_TICKET_LIFETIME_S or until the server restarts (the ticket key
+ * is made at start). TLS 1.3 tickets are not sent by the handshake: the
+ * server sends one with its Welcome (cg_tls_session_issue_ticket), so a
+ * client whose Hello is refused gets none, and the ticket shares the
+ * Welcome's write. The session id context is required by OpenSSL whenever
+ * client certificates are verified.
  */
 static int enable_tickets(SSL_CTX *ctx)
 {
@@ -136,7 +139,7 @@ static int enable_tickets(SSL_CTX *ctx)
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_timeout(ctx, CG_TLS_TICKET_LIFETIME_S);
     return SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1) == 1 &&
-           SSL_CTX_set_num_tickets(ctx, 1) == 1 &&
+           SSL_CTX_set_num_tickets(ctx, 0) == 1 &&
            SSL_CTX_set_session_ticket_cb(ctx, NULL, on_ticket, NULL) == 1;
 }
 

@@ -5,7 +5,7 @@
  * still the certificate's account, a certificate reload (SIGHUP) keeps
  * sessions resumable, and a session whose certificate has
  * expired or been revoked since is not resumed: the full handshake that
- * follows fails.
+ * follows fails. The server's TLS 1.3 tickets: one per admitted login.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -165,15 +165,60 @@ static void test_expired_certificate_not_resumed(void **state)
         cg_test_log_wait(&server, "event=handshake_failed", "certificate has expired", NULL));
 }
 
+/* How many TLS 1.3 session tickets s_client's output shows. */
+static int tickets_in(const char *out)
+{
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, "New Session Ticket arrived")) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* The server gives one ticket to a client it lets in, with the Welcome,
+ * also on a resumed connection (a fresh ticket each time), and none to a
+ * certificate without an account: its Hello is refused. */
+static void test_one_ticket_per_login(void **state)
+{
+    char cert[700], key[700], sess[800], opts[900];
+    cg_test_pki(&server, "clients/hq.crt", cert, sizeof cert);
+    cg_test_pki(&server, "clients/hq.key", key, sizeof key);
+    snprintf(sess, sizeof sess, "%s/tickets.sess", server.dir);
+    snprintf(opts, sizeof opts, "-tls1_3 -sess_out '%s'", sess);
+    char *out = s_client(cert, key, opts);
+    int fresh = tickets_in(out);
+    free(out);
+    snprintf(opts, sizeof opts, "-tls1_3 -sess_in '%s'", sess);
+    out = s_client(cert, key, opts);
+    int reused = strstr(out, "Reused, TLSv1.3") != NULL, renewed = tickets_in(out);
+    free(out);
+    assert_int_equal(fresh, 1);
+    assert_true(reused);
+    assert_int_equal(renewed, 1);
+
+    cg_test_pki(&server, "test/stranger.crt", cert, sizeof cert);
+    cg_test_pki(&server, "test/stranger.key", key, sizeof key);
+    out = s_client_as(cert, key, "-tls1_3", "no account for certificate subject");
+    int refused = strstr(out, "no account for certificate subject") != NULL;
+    int stranger = tickets_in(out);
+    free(out);
+    assert_true(refused);
+    assert_int_equal(stranger, 0);
+}
+
 /* A revocation ends resumption, also of a certificate the server remembers
  * having verified (tls_verified.h): the reload that loads the new CRL
- * starts with an empty memo. The certificate has no account: the server's
- * error for Hello names its subject, which is all s_client waits for. */
+ * starts with an empty memo. */
 static void test_revoked_certificate_not_resumed(void **state)
 {
     const char *subject = "CN=resume-revoked,O=chengguan dev";
     char cert[700], key[700], sess[800], opts[900], pki[700], cmd[2048];
     cg_test_issue_cert(&server, "resume-revoked");
+    assert_int_equal(cg_test_sql(&server,
+                                 "INSERT INTO accounts (name, role, unit_code, cert_subject) "
+                                 "SELECT 'resume-revoked', role, unit_code, "
+                                 "'CN=resume-revoked,O=chengguan dev' "
+                                 "FROM accounts WHERE name = 'hq'"),
+                     0);
     cg_test_pki(&server, "clients/resume-revoked.crt", cert, sizeof cert);
     cg_test_pki(&server, "clients/resume-revoked.key", key, sizeof key);
     snprintf(sess, sizeof sess, "%s/revoked.sess", server.dir);
@@ -210,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_resumption_across_reload),
         cmocka_unit_test(test_expired_certificate_not_resumed),
         cmocka_unit_test(test_revoked_certificate_not_resumed),
+        cmocka_unit_test(test_one_ticket_per_login),
     };
     char ini[1024], crl[700];
     snprintf(ini, sizeof ini, "tls_crl = %s\n", cg_test_pki(&server, "crl.pem", crl, sizeof crl));
