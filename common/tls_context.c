@@ -1,9 +1,11 @@
 #include "tls_context.h"
+#include "tls_verified.h"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 const char *cg_tls_error_string(char *buf, size_t len)
 {
@@ -62,18 +64,22 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, const char *cert_file, const c
  * against store, as a full handshake of a client would: chain, expiry, CRL,
  * clientAuth usage. X509_V_OK or the verification error.
  */
-static int verify_client_now(X509_STORE *store, X509 *cert, STACK_OF(X509) * chain,
-                             const X509_VERIFY_PARAM *param)
+static int verify_client_now(SSL_CTX *ctx, X509 *cert, STACK_OF(X509) * chain,
+                             const X509_VERIFY_PARAM *param, int remember)
 {
     X509_STORE_CTX *v = X509_STORE_CTX_new();
-    int ready = v != NULL && X509_STORE_CTX_init(v, store, cert, chain) == 1 &&
+    int ready = v != NULL &&
+                X509_STORE_CTX_init(v, SSL_CTX_get_cert_store(ctx), cert, chain) == 1 &&
                 X509_STORE_CTX_set_default(v, "ssl_client") == 1 &&
                 (param == NULL || X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(v), param) == 1);
     int rc = X509_V_ERR_UNSPECIFIED;
-    if (ready && X509_verify_cert(v) == 1)
+    if (ready && X509_verify_cert(v) == 1) {
         rc = X509_V_OK;
-    else if (ready && X509_STORE_CTX_get_error(v) != X509_V_OK)
+        if (remember)
+            cg_tls_verified_remember(ctx, cert, X509_STORE_CTX_get0_chain(v), time(NULL));
+    } else if (ready && X509_STORE_CTX_get_error(v) != X509_V_OK) {
         rc = X509_STORE_CTX_get_error(v);
+    }
     X509_STORE_CTX_free(v);
     ERR_clear_error();
     return rc;
@@ -83,13 +89,18 @@ static int verify_client_now(X509_STORE *store, X509 *cert, STACK_OF(X509) * cha
  * Whether a session from a ticket may be resumed: only when its peer
  * certificate still verifies now against the context's store (expiry, CRL,
  * chain), as a full handshake would check it. A resumed handshake sends no
- * certificate, so this is the only place those checks can happen.
+ * certificate, so this is the only place those checks can happen. The
+ * context remembers the answer for as long as it cannot change
+ * (tls_verified.h); the server sets no parameters per connection, so the
+ * connection's are the context's.
  */
 static int still_verifies(SSL *ssl, SSL_SESSION *sess)
 {
     X509 *cert = SSL_SESSION_get0_peer(sess);
-    return cert != NULL && verify_client_now(SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), cert,
-                                             NULL, SSL_get0_param(ssl)) == X509_V_OK;
+    SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+    return cert != NULL &&
+           (cg_tls_verified_holds(ctx, cert, time(NULL)) ||
+            verify_client_now(ctx, cert, NULL, SSL_get0_param(ssl), 1) == X509_V_OK);
 }
 
 /* OpenSSL's decisions, except that a ticket whose certificate no longer
@@ -114,10 +125,13 @@ static SSL_TICKET_RETURN on_ticket(SSL *ssl, SSL_SESSION *sess, const unsigned c
 
 /*
  * Resumption on the server: stateless tickets only (no session cache, so no
- * memory per session and every resumption goes through on_ticket), one
- * ticket per handshake, valid for CG_TLS_TICKET_LIFETIME_S or until the
- * server restarts (the ticket key is made at start). The session id context
- * is required by OpenSSL whenever client certificates are verified.
+ * memory per session and every resumption goes through on_ticket), valid
+ * for CG_TLS_TICKET_LIFETIME_S or until the server restarts (the ticket key
+ * is made at start). TLS 1.3 tickets are not sent by the handshake: the
+ * server sends one with its Welcome (cg_tls_session_issue_ticket), so a
+ * client whose Hello is refused gets none, and the ticket shares the
+ * Welcome's write. The session id context is required by OpenSSL whenever
+ * client certificates are verified.
  */
 static int enable_tickets(SSL_CTX *ctx)
 {
@@ -125,8 +139,21 @@ static int enable_tickets(SSL_CTX *ctx)
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_timeout(ctx, CG_TLS_TICKET_LIFETIME_S);
     return SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1) == 1 &&
-           SSL_CTX_set_num_tickets(ctx, 1) == 1 &&
+           SSL_CTX_set_num_tickets(ctx, 0) == 1 &&
            SSL_CTX_set_session_ticket_cb(ctx, NULL, on_ticket, NULL) == 1;
+}
+
+/* After a full handshake, the context remembers the client's certificate
+ * as verified (OpenSSL verified it against the context's store, as
+ * still_verifies would): the client's first resumption skips it too. */
+static void on_info(const SSL *ssl, int where, int ret)
+{
+    (void)ret;
+    X509 *cert;
+    if ((where & SSL_CB_HANDSHAKE_DONE) && !SSL_session_reused(ssl) &&
+        SSL_get_verify_result(ssl) == X509_V_OK && (cert = SSL_get0_peer_certificate(ssl)) != NULL)
+        cg_tls_verified_remember(SSL_get_SSL_CTX(ssl), cert, SSL_get0_verified_chain(ssl),
+                                 time(NULL));
 }
 
 /*
@@ -166,18 +193,18 @@ SSL_CTX *cg_tls_server_ctx(const char *cert_file, const char *key_file, const ch
             return fail(ctx, err, errlen, "cannot load CRL", crl_file);
         X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
     }
-    if (!enable_tickets(ctx))
+    if (!enable_tickets(ctx) || cg_tls_verified_attach(ctx) != 0)
         return fail(ctx, err, errlen, "cannot set up session tickets", NULL);
+    SSL_CTX_set_info_callback(ctx, on_info);
     return ctx;
 }
 
 int cg_tls_recheck_peer(SSL_CTX *ctx, SSL *ssl, const char **why)
 {
     X509 *cert = SSL_get0_peer_certificate(ssl);
-    int rc = cert == NULL
-                 ? X509_V_ERR_UNSPECIFIED
-                 : verify_client_now(SSL_CTX_get_cert_store(ctx), cert,
-                                     SSL_get_peer_cert_chain(ssl), SSL_CTX_get0_param(ctx));
+    int rc = cert == NULL ? X509_V_ERR_UNSPECIFIED
+                          : verify_client_now(ctx, cert, SSL_get_peer_cert_chain(ssl),
+                                              SSL_CTX_get0_param(ctx), 0);
     /* A stale or missing CRL says nothing about this certificate. */
     if (rc == X509_V_ERR_CRL_HAS_EXPIRED || rc == X509_V_ERR_CRL_NOT_YET_VALID ||
         rc == X509_V_ERR_UNABLE_TO_GET_CRL)

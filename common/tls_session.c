@@ -146,6 +146,13 @@ int cg_tls_session_resumed(const cg_tls_session *t)
     return t->established && SSL_session_reused(t->ssl) == 1;
 }
 
+int cg_tls_session_issue_ticket(cg_tls_session *t)
+{
+    if (!t->established || t->broken || SSL_version(t->ssl) != TLS1_3_VERSION)
+        return 0; /* TLS 1.2 sends its ticket in the handshake */
+    return SSL_new_session_ticket(t->ssl) == 1 ? 0 : -1;
+}
+
 /* Whether bio is empty but holds more than keep bytes of storage (what its
  * largest content needed). */
 static int holds_storage(BIO *bio, size_t keep)

@@ -59,6 +59,12 @@ const char *cg_tls_session_verify_error(const cg_tls_session *t);
 /* 1 when the handshake completed by resuming an earlier session. */
 int cg_tls_session_resumed(const cg_tls_session *t);
 
+/* Server, TLS 1.3: queues one session ticket, which goes out before the
+ * next cg_tls_session_write's data (in the same output). A server context
+ * issues none by itself (cg_tls_server_ctx): the server gives one to a
+ * client it has let in. 0, or -1 when OpenSSL refuses. */
+int cg_tls_session_issue_ticket(cg_tls_session *t);
+
 /* Gives back the storage a memory BIO kept from its largest content (a
  * handshake flight, a large reply) when it is empty and that storage is
  * over keep bytes. With keep 0 an idle connection holds none; replacing a

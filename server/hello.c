@@ -67,6 +67,9 @@ static void on_hello_account(void *arg, int status, const PGresult *res)
     cg_envelope reply = CHENGGUAN__V1__ENVELOPE__INIT;
     reply.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WELCOME;
     reply.welcome = &w;
+    /* Resumption only for clients let in; the ticket precedes the Welcome.
+     * Should OpenSSL refuse, the client makes a full handshake next time. */
+    (void)cg_tls_session_issue_ticket(&s->tls);
     cg_request_reply(r, &reply);
 }
 

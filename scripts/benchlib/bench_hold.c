@@ -97,6 +97,9 @@ static void answer(holding *c, const uint8_t *p, size_t len)
         welcome.max_frame_bytes = 1 << 20;
         out.body_case = CHENGGUAN__V1__ENVELOPE__BODY_WELCOME;
         out.welcome = &welcome;
+        /* As chengguand (server/hello.c): a TLS 1.3 ticket with the Welcome. */
+        if (SSL_version(c->ssl) == TLS1_3_VERSION)
+            SSL_new_session_ticket(c->ssl);
         reply(c, &out);
     } else if (in->body_case == CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBE) {
         out.body_case = CHENGGUAN__V1__ENVELOPE__BODY_SUBSCRIBED;
