@@ -38,6 +38,7 @@ typedef struct cg_events {
     uv_timer_t pace;  /* the next read waits for READ_GAP_MS after the last... */
     int paced;        /* ...and is due when pace goes off */
     uint64_t read_at; /* when the last read was sent (loop time; 0: never) */
+    int checking;     /* repoll is set for check_pending, not for a read */
     void (*closed)(void *arg);
     void *closed_arg;
 } cg_events;
