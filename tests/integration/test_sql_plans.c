@@ -31,34 +31,39 @@ static void report_submit_sql(char *buf, size_t size, char key_digit, uint64_t c
              key_digit, (unsigned long long)compound, category, text);
 }
 
-/* How often statement, run in a transaction of its own, called function (a
- * regprocedure): 0 for a SQL function inlined into its callers. */
-static long long calls_during(const char *statement, const char *function)
+/* Runs statement in a transaction of its own (with track_functions on) and
+ * returns what the query figure, run after it in the same transaction,
+ * gives: the transaction's own statistics. */
+static long long measure_during(const char *statement, const char *figure)
 {
     char sql[4096];
     snprintf(sql, sizeof sql,
-             "CREATE TABLE IF NOT EXISTS call_probe (calls bigint); TRUNCATE call_probe; "
-             "SET track_functions = 'all'; BEGIN; %s; "
-             "INSERT INTO call_probe SELECT coalesce(pg_stat_get_xact_function_calls('%s'::"
-             "regprocedure), 0); COMMIT",
-             statement, function);
+             "CREATE TABLE IF NOT EXISTS probe (value bigint); TRUNCATE probe; "
+             "SET track_functions = 'all'; BEGIN; %s; INSERT INTO probe %s; COMMIT",
+             statement, figure);
     assert_int_equal(cg_test_sql(&server, sql), 0);
-    return cg_test_sql_int(&server, "SELECT calls FROM call_probe");
+    return cg_test_sql_int(&server, "SELECT value FROM probe");
 }
 
-/* The rows of tables (an SQL list of names) that statement fetched, run in
- * a transaction of its own (pg_stat_xact_user_tables). */
+/* How often statement called function (a regprocedure): 0 for a SQL
+ * function inlined into its callers. */
+static long long calls_during(const char *statement, const char *function)
+{
+    char figure[512];
+    snprintf(figure, sizeof figure,
+             "SELECT coalesce(pg_stat_get_xact_function_calls('%s'::regprocedure), 0)", function);
+    return measure_during(statement, figure);
+}
+
+/* The rows of tables (an SQL list of names) that statement fetched. */
 static long long rows_fetched(const char *statement, const char *tables)
 {
-    char sql[4096];
-    snprintf(sql, sizeof sql,
-             "CREATE TABLE IF NOT EXISTS fetch_probe (rows bigint); TRUNCATE fetch_probe; "
-             "BEGIN; %s; "
-             "INSERT INTO fetch_probe SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) "
-             "FROM pg_stat_xact_user_tables WHERE relname IN (%s); COMMIT",
-             statement, tables);
-    assert_int_equal(cg_test_sql(&server, sql), 0);
-    return cg_test_sql_int(&server, "SELECT rows FROM fetch_probe");
+    char figure[512];
+    snprintf(figure, sizeof figure,
+             "SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) "
+             "FROM pg_stat_xact_user_tables WHERE relname IN (%s)",
+             tables);
+    return measure_during(statement, figure);
 }
 
 static void test_hot_functions_keep_their_plans(void **state)
