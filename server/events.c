@@ -24,7 +24,7 @@
 /* Reads start at least this far apart. Each read numbers what committed
  * since the last and commits that, a write of its own: one per write at one
  * busy writer cost the database as much as the writes themselves
- * (docs/performance.md, "The event reader"). Paced, the reads of a busy
+ * (docs/performance.md, "Step 8, second pass"). Paced, the reads of a busy
  * server carry several events each, and an event waits at most this long
  * more. */
 #define READ_GAP_MS 5

@@ -284,7 +284,7 @@ $$;
 -- (kill_prior_tuple) and skips it after that; a bitmap scan, which the
 -- planner prefers once its statistics are stale, never does, and visited
 -- every dead version on every call: 3-12 ms a call at 20,000 events, and a
--- whole core at one writer (docs/performance.md, "The event reader"). So
+-- whole core at one writer (docs/performance.md, "Step 8, second pass"). So
 -- these scans run as plain index scans, on events_unsequenced_idx, whatever
 -- the statistics say (taken while many events waited, they make a
 -- sequential scan look cheaper).
