@@ -17,7 +17,8 @@ bench_sizes() {
 # with a dev environment made by scripts/dev-env.sh (PKI, a PostgreSQL
 # cluster, chengguand.ini) for $build; $conninfo is its database chengguan,
 # which psql_db ARGS... reaches. On exit the server whose pid is in $server
-# is stopped, the cluster too, and $dir removed unless KEEP=1. Returns
+# is stopped, and the cluster and $dir removed (with KEEP=1 the cluster is
+# only stopped and both kept). Returns
 # dev-env.sh's status.
 bench_scratch() {
     dir=$(mktemp -d "${TMPDIR:-/tmp}/cg-$1.XXXXXX")
@@ -31,8 +32,13 @@ psql_db() { PGDATABASE=chengguan "$top/scripts/dev-db.sh" "$dir/pg" psql -X -q -
 
 bench_cleanup() {
     if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+    if [ "${KEEP:-0}" = 1 ]; then
+        "$top/scripts/dev-db.sh" "$dir/pg" stop >/dev/null 2>&1 || true
+    else
+        # (as root the cluster lives outside $dir: destroy removes it too)
+        "$top/scripts/dev-db.sh" "$dir/pg" destroy >/dev/null 2>&1 || true
+        rm -rf "$dir"
+    fi
 }
 
 seconds() { # COMMAND...: runs it, prints its wall time in seconds
